@@ -1,0 +1,34 @@
+// Builds the Express app without listening, so tests can mount it with supertest.
+import express, { type Express } from 'express';
+import type { AppContext } from './context';
+import { createAuth } from './http/auth';
+import { clientRouter } from './http/client';
+import { apiNotFound, createErrorHandler } from './http/error-handler';
+import { healthRouter } from './http/health';
+import { mediaRouter } from './http/media';
+import { meRouter } from './http/me';
+import { securityHeaders } from './http/security-headers';
+
+/** JSON bodies are small by design; images arrive as multipart and have their own limits. */
+const JSON_BODY_LIMIT = '256kb';
+
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.set('etag', false);
+  app.use(securityHeaders);
+
+  const auth = createAuth();
+  const api = express.Router();
+  api.use(express.json({ limit: JSON_BODY_LIMIT }));
+  api.use(healthRouter(ctx));
+  api.use(meRouter(ctx, auth));
+  api.use(apiNotFound);
+
+  app.use('/api', api);
+  app.use('/media', mediaRouter(ctx));
+  app.use(clientRouter(ctx));
+  app.use(createErrorHandler(ctx.log));
+  return app;
+}

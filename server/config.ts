@@ -1,0 +1,110 @@
+// The only module that reads the environment. Everything else receives a Config.
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Unset means: start the embedded engine under `dataDir`. */
+  mongodbUri: string | null;
+  dataDir: string;
+  uploadsDir: string;
+  clientDir: string;
+  redisUrl: string | null;
+  adminEmails: ReadonlySet<string>;
+  /** Base URL used in links we send (parental consent, unsubscribe). */
+  publicUrl: string;
+  /** HMAC key for signed media URLs; null means one is generated and kept under `dataDir`. */
+  mediaUrlSecret: string | null;
+  /** Express "trust proxy" setting, so rate limits see the client address behind a load balancer. */
+  trustProxy: boolean | number | string;
+  /** Where outgoing messages go after the outbox records them. */
+  mailTransport: 'log' | 'none';
+  logLevel: 'silent' | 'error' | 'warn' | 'info';
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function parsePort(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
+    throw new ConfigError(`${name} must be a port number between 0 and 65535, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function parseUrl(raw: string | undefined, name: string, protocols: string[]): string | null {
+  if (raw === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got "${raw}"`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${url.protocol}"`);
+  }
+  return raw;
+}
+
+function parseEmails(raw: string | undefined): Set<string> {
+  const emails = new Set<string>();
+  for (const part of (raw ?? '').split(',')) {
+    const email = part.trim().toLowerCase();
+    if (!email) continue;
+    if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
+      throw new ConfigError(`FORUM_ADMIN_EMAILS must be comma-separated e-mail addresses, got "${part.trim()}"`);
+    }
+    emails.add(email);
+  }
+  return emails;
+}
+
+function parseTrustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw; // a list of addresses/subnets, as Express accepts
+}
+
+function parseChoice<T extends string>(raw: string | undefined, name: string, choices: readonly T[], fallback: T): T {
+  if (raw === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+/** Builds and validates the configuration; throws ConfigError with one clear sentence. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const port = parsePort(nonEmpty(env, 'PORT'), 'PORT', 3000);
+  const host = nonEmpty(env, 'HOST') ?? '127.0.0.1';
+  const mediaUrlSecret = nonEmpty(env, 'MEDIA_URL_SECRET') ?? null;
+  if (mediaUrlSecret !== null && mediaUrlSecret.length < 32) {
+    throw new ConfigError('MEDIA_URL_SECRET must be at least 32 characters long');
+  }
+  const publicUrl =
+    parseUrl(nonEmpty(env, 'PUBLIC_URL'), 'PUBLIC_URL', ['http:', 'https:']) ??
+    `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    port,
+    host,
+    mongodbUri: parseUrl(nonEmpty(env, 'MONGODB_URI'), 'MONGODB_URI', ['mongodb:', 'mongodb+srv:']),
+    dataDir: path.resolve(cwd, nonEmpty(env, 'DATA_DIR') ?? 'data'),
+    uploadsDir: path.resolve(cwd, nonEmpty(env, 'UPLOADS_DIR') ?? 'uploads'),
+    clientDir: path.resolve(cwd, nonEmpty(env, 'CLIENT_DIR') ?? 'dist/client'),
+    redisUrl: parseUrl(nonEmpty(env, 'REDIS_URL'), 'REDIS_URL', ['redis:', 'rediss:']),
+    adminEmails: parseEmails(env.FORUM_ADMIN_EMAILS),
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    mediaUrlSecret,
+    trustProxy: parseTrustProxy(nonEmpty(env, 'TRUST_PROXY')),
+    mailTransport: parseChoice(nonEmpty(env, 'MAIL_TRANSPORT'), 'MAIL_TRANSPORT', ['log', 'none'] as const, 'log'),
+    logLevel: parseChoice(nonEmpty(env, 'LOG_LEVEL'), 'LOG_LEVEL', ['silent', 'error', 'warn', 'info'] as const, 'info'),
+  };
+}

@@ -1,0 +1,67 @@
+// Composition root: one running forum (database, context, HTTP app, HTTP server). Used by main.ts and tests.
+import http from 'node:http';
+import path from 'node:path';
+import type { Express } from 'express';
+import { createApp } from './app';
+import type { Config } from './config';
+import type { AppContext } from './context';
+import { connectDatabase, type Database } from './db';
+import { createLogger, type Logger } from './log';
+import { loadMediaSecret, UrlSigner } from './media/signed-urls';
+import { MediaStore } from './media/store';
+import { DomainEvents } from './services/events';
+
+export interface Forum {
+  readonly ctx: AppContext;
+  readonly app: Express;
+  readonly server: http.Server;
+  /** Listens on config.host:config.port (0 = any free port) and resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Stops accepting, lets in-flight requests finish, closes sockets, then the database if we opened it. */
+  close(): Promise<void>;
+}
+
+export interface ForumOptions {
+  /** An already connected database (tests share one); otherwise one is connected and owned here. */
+  database?: Database;
+  log?: Logger;
+}
+
+export async function createForum(config: Config, options: ForumOptions = {}): Promise<Forum> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const ownsDatabase = !options.database;
+  const database = options.database ?? (await connectDatabase(config, log));
+  const ctx: AppContext = {
+    config,
+    log,
+    events: new DomainEvents(),
+    media: new MediaStore(path.resolve(config.uploadsDir)),
+    signer: new UrlSigner(await loadMediaSecret(config.mediaUrlSecret, config.dataDir)),
+    dbMode: database.mode,
+  };
+  const app = createApp(ctx);
+  const server = http.createServer(app);
+  const closers: Array<() => Promise<void>> = [];
+
+  return {
+    ctx,
+    app,
+    server,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : config.port);
+        });
+      }),
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      for (const close of closers.reverse()) await close();
+      await closed;
+      if (ownsDatabase) await database.close();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Turns untrusted input into typed values or an Invalid error naming the field.
+import { Types } from 'mongoose';
+import { z } from 'zod';
+import { Invalid, NotFound } from '../errors';
+
+export function parseBody<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.length ? issue.path.join('.') : 'body';
+  throw new Invalid(field, `${field}: ${issue.message}`);
+}
+
+export function isObjectIdHex(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{24}$/i.test(value);
+}
+
+/** A path id that is not an id names nothing, so it is a 404 like any other unknown id. */
+export function parsePathId(value: unknown, what: string): Types.ObjectId {
+  if (!isObjectIdHex(value)) throw new NotFound(what);
+  return new Types.ObjectId(value);
+}
+
+/** A 24-hex id inside a request body. */
+export const objectIdString = z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be a 24-character hex id');

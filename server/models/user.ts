@@ -1,0 +1,41 @@
+import { Schema, model, type HydratedDocument, type InferSchemaType, type Types } from 'mongoose';
+
+const preferencesSchema = new Schema(
+  {
+    email: { type: Boolean, default: false },
+    sms: { type: Boolean, default: false },
+    whatsapp: { type: Boolean, default: false },
+    phone: { type: Boolean, default: false },
+    post: { type: Boolean, default: false },
+  },
+  { _id: false },
+);
+
+const userSchema = new Schema(
+  {
+    /** Stored lower-cased, so uniqueness is case-insensitive. */
+    email: { type: String, required: true, lowercase: true, trim: true },
+    passwordHash: { type: String, required: true },
+    name: { type: String, required: true },
+    displayName: { type: String, required: true },
+    bio: { type: String, default: '' },
+    /** YYYY-MM-DD as entered; a calendar date, not an instant. */
+    dateOfBirth: { type: String, required: true },
+    /** Random file stem of the current avatar (sizes are suffixes), or null. */
+    avatarKey: { type: String, default: null },
+    roles: { type: [String], enum: ['admin', 'moderator'], default: [] },
+    isMember: { type: Boolean, default: false },
+    status: { type: String, enum: ['active', 'pending_parental_consent'], default: 'active' },
+    parentEmail: { type: String, default: null },
+    preferences: { type: preferencesSchema, default: () => ({}) },
+    restricted: { type: Boolean, default: false },
+    passwordChangedAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+
+userSchema.index({ email: 1 }, { unique: true });
+
+export type UserFields = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
+export type UserDocument = HydratedDocument<UserFields>;
+export const User = model<UserFields>('User', userSchema);

@@ -1,0 +1,39 @@
+// Domain events: services publish them after a write is durable; realtime fan-out and caches consume them.
+import { EventEmitter } from 'node:events';
+
+export type DomainEvent =
+  | { type: 'post.created'; postId: string; groupId: string; parentId: string | null }
+  | { type: 'post.updated'; postId: string; groupId: string; parentId: string | null }
+  | { type: 'post.deleted'; postId: string; groupId: string; parentId: string | null }
+  | { type: 'like.changed'; postId: string; groupId: string; likeCount: number }
+  | { type: 'membership.changed'; groupId: string; userId: string }
+  | { type: 'group.changed'; groupId: string }
+  | { type: 'session.revoked'; userId: string; tokenHash: string | null }
+  | { type: 'user.changed'; userId: string }
+  | { type: 'user.erased'; userId: string };
+
+export type DomainEventType = DomainEvent['type'];
+export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+
+export class DomainEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  publish(event: DomainEvent): void {
+    this.emitter.emit(event.type, event);
+    this.emitter.emit('*', event);
+  }
+
+  on<T extends DomainEventType>(type: T, handler: (event: EventOf<T>) => void): () => void {
+    this.emitter.on(type, handler);
+    return () => this.emitter.off(type, handler);
+  }
+
+  onAny(handler: (event: DomainEvent) => void): () => void {
+    this.emitter.on('*', handler);
+    return () => this.emitter.off('*', handler);
+  }
+}

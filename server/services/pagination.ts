@@ -1,0 +1,45 @@
+// Cursor pagination, newest first. Ordering by _id (time-ordered ObjectIds) keeps pages stable under
+// concurrent inserts: a new item sorts before any cursor already handed out, so pages never repeat or skip.
+import { Types } from 'mongoose';
+import { z } from 'zod';
+import type { Page } from '../../shared/api';
+import { parseBody } from '../http/validation';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 50;
+
+export interface PageRequest {
+  limit: number;
+  /** Items strictly older (newest-first lists) or newer (oldest-first lists) than this id. */
+  after: Types.ObjectId | null;
+}
+
+const pageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  cursor: z
+    .string()
+    .regex(/^[0-9a-f]{24}$/i, 'is not a cursor this API handed out')
+    .optional(),
+});
+
+export function parsePageRequest(query: unknown): PageRequest {
+  const { limit, cursor } = parseBody(pageQuerySchema, query);
+  return { limit, after: cursor ? new Types.ObjectId(cursor) : null };
+}
+
+/** Filter piece to add to a query sorted by `{_id: direction}`. */
+export function cursorFilter(page: PageRequest, direction: -1 | 1 = -1): Record<string, unknown> {
+  if (!page.after) return {};
+  return { _id: direction === -1 ? { $lt: page.after } : { $gt: page.after } };
+}
+
+/** Fetch `limit + 1` rows, then call this: the extra row only tells whether there is a next page. */
+export async function toPage<Row extends { _id: Types.ObjectId }, Item>(
+  rows: Row[],
+  page: PageRequest,
+  present: (rows: Row[]) => Item[] | Promise<Item[]>,
+): Promise<Page<Item>> {
+  const more = rows.length > page.limit;
+  const kept = more ? rows.slice(0, page.limit) : rows;
+  return { items: await present(kept), nextCursor: more ? String(kept[kept.length - 1]!._id) : null };
+}

@@ -1,0 +1,58 @@
+// Opaque bearer tokens: 256 random bits, stored only as SHA-256, sliding 30-day expiry.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Types } from 'mongoose';
+import { Token } from '../models/token';
+import { User, type UserFields } from '../models/user';
+import type { DomainEvents } from './events';
+
+export const TOKEN_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+/** Writing last-use on every request would cost a durable write per read; a minute's precision is plenty. */
+const TOUCH_INTERVAL_MS = 60 * 1000;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export async function issueToken(userId: Types.ObjectId, now = new Date()): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await Token.create({
+    tokenHash: hashToken(token),
+    userId,
+    createdAt: now,
+    lastUsedAt: now,
+    expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS),
+  });
+  return token;
+}
+
+export interface Authenticated {
+  user: UserFields;
+  tokenHash: string;
+}
+
+/** Resolves a presented token to its active user, extending its expiry; null when unknown, expired or revoked. */
+export async function authenticateToken(token: string, now = new Date()): Promise<Authenticated | null> {
+  if (token.length < 20 || token.length > 200) return null;
+  const tokenHash = hashToken(token);
+  const record = await Token.findOne({ tokenHash }).lean();
+  if (!record || record.expiresAt.getTime() <= now.getTime()) return null;
+  const user = await User.findById(record.userId).lean<UserFields>();
+  if (!user || user.status !== 'active') return null;
+  if (now.getTime() - record.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+    await Token.updateOne(
+      { _id: record._id },
+      { $set: { lastUsedAt: now, expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS) } },
+    );
+  }
+  return { user, tokenHash };
+}
+
+export async function revokeToken(tokenHash: string, events: DomainEvents): Promise<void> {
+  const record = await Token.findOneAndDelete({ tokenHash }).lean();
+  if (record) events.publish({ type: 'session.revoked', userId: String(record.userId), tokenHash });
+}
+
+export async function revokeAllTokens(userId: Types.ObjectId, events: DomainEvents): Promise<void> {
+  await Token.deleteMany({ userId });
+  events.publish({ type: 'session.revoked', userId: String(userId), tokenHash: null });
+}

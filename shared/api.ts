@@ -1,0 +1,110 @@
+// The HTTP contract's shapes (../shared/API.md), used by the server's presenters and the client alike.
+
+export type Id = string;
+/** ISO-8601 timestamp. */
+export type IsoTime = string;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; field?: string };
+}
+
+export type ErrorCode =
+  | 'invalid_input'
+  | 'invalid_json'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'internal';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Health {
+  ok: true;
+  db: 'embedded' | 'mongodb';
+}
+
+export type Role = 'admin' | 'moderator';
+
+export interface ContactPreferences {
+  email: boolean;
+  sms: boolean;
+  whatsapp: boolean;
+  phone: boolean;
+  post: boolean;
+}
+export const CONTACT_CHANNELS = ['email', 'sms', 'whatsapp', 'phone', 'post'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+
+/** What any signed-in user may learn about another: never e-mail, legal name, birth date, membership, roles or consents. */
+export interface PublicUser {
+  id: Id;
+  displayName: string;
+  avatarUrl: string | null;
+  bio: string;
+  joinedAt: IsoTime;
+}
+
+/** The caller's own account, private fields included. */
+export interface Me extends PublicUser {
+  email: string;
+  name: string;
+  roles: Role[];
+  isMember: boolean;
+  dateOfBirth: string;
+  preferences: ContactPreferences;
+  restricted: boolean;
+}
+
+export interface AuthResult {
+  user: Me;
+  token: string;
+}
+
+export type GroupVisibility = 'public' | 'closed';
+export type JoinPolicy = 'open' | 'request' | 'invite';
+export type MembershipStatus = 'none' | 'pending' | 'invited' | 'member' | 'moderator' | 'owner';
+
+export interface Group {
+  id: Id;
+  name: string;
+  slug: string;
+  description: string;
+  visibility: GroupVisibility;
+  joinPolicy: JoinPolicy;
+  memberCount: number;
+  myStatus: MembershipStatus;
+}
+
+export interface PostImage {
+  url: string;
+  width: number;
+  height: number;
+}
+
+export interface Post {
+  id: Id;
+  groupId: Id;
+  /** null once the author erased their account. */
+  author: PublicUser | null;
+  body: string;
+  bodyText: string;
+  parentId: Id | null;
+  images: PostImage[];
+  likeCount: number;
+  likedByMe: boolean;
+  replyCount: number;
+  createdAt: IsoTime;
+  editedAt: IsoTime | null;
+}
+
+export interface LikeState {
+  likeCount: number;
+  likedByMe: boolean;
+}

@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../server/config';
+
+describe('config', () => {
+  it('has working defaults for a fresh clone', () => {
+    const config = loadConfig({}, '/srv/forum');
+    expect(config.port).to.equal(3000);
+    expect(config.host).to.equal('127.0.0.1');
+    expect(config.mongodbUri).to.equal(null);
+    expect(config.dataDir).to.equal(path.resolve('/srv/forum/data'));
+    expect(config.uploadsDir).to.equal(path.resolve('/srv/forum/uploads'));
+    expect(config.redisUrl).to.equal(null);
+    expect(config.adminEmails.size).to.equal(0);
+    expect(config.publicUrl).to.equal('http://127.0.0.1:3000');
+  });
+
+  it('reads every documented variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        MONGODB_URI: 'mongodb://db.internal:27017/forum',
+        DATA_DIR: '/var/forum',
+        UPLOADS_DIR: '/var/forum-media',
+        REDIS_URL: 'redis://cache:6379',
+        FORUM_ADMIN_EMAILS: ' Admin@Example.org, second@example.org ,',
+        PUBLIC_URL: 'https://forum.example.org/',
+        MEDIA_URL_SECRET: 'x'.repeat(40),
+        TRUST_PROXY: '1',
+        MAIL_TRANSPORT: 'none',
+        LOG_LEVEL: 'warn',
+      },
+      '/srv',
+    );
+    expect(config.port).to.equal(8080);
+    expect(config.host).to.equal('0.0.0.0');
+    expect(config.mongodbUri).to.equal('mongodb://db.internal:27017/forum');
+    expect(config.dataDir).to.equal('/var/forum');
+    expect(config.uploadsDir).to.equal('/var/forum-media');
+    expect(config.redisUrl).to.equal('redis://cache:6379');
+    expect([...config.adminEmails]).to.deep.equal(['admin@example.org', 'second@example.org']);
+    expect(config.publicUrl).to.equal('https://forum.example.org');
+    expect(config.trustProxy).to.equal(1);
+    expect(config.mailTransport).to.equal('none');
+    expect(config.logLevel).to.equal('warn');
+  });
+
+  const invalid: Array<[string, Record<string, string>, RegExp]> = [
+    ['a port that is not a number', { PORT: 'eighty' }, /PORT must be a port number/],
+    ['a port out of range', { PORT: '70000' }, /PORT must be a port number/],
+    ['a MongoDB URI of another scheme', { MONGODB_URI: 'http://localhost' }, /MONGODB_URI must use mongodb:/],
+    ['a MongoDB URI that is not a URL', { MONGODB_URI: 'not a url' }, /MONGODB_URI must be a URL/],
+    ['a Redis URL of another scheme', { REDIS_URL: 'http://x' }, /REDIS_URL must use redis:/],
+    ['an admin list with a non-address', { FORUM_ADMIN_EMAILS: 'a@b.org, nobody' }, /FORUM_ADMIN_EMAILS .*"nobody"/],
+    ['a short media secret', { MEDIA_URL_SECRET: 'short' }, /MEDIA_URL_SECRET must be at least 32/],
+    ['an unknown mail transport', { MAIL_TRANSPORT: 'pigeon' }, /MAIL_TRANSPORT must be one of log, none/],
+  ];
+  for (const [what, env, message] of invalid) {
+    it(`rejects ${what} with one clear sentence`, () => {
+      expect(() => loadConfig(env)).to.throw(ConfigError, message);
+    });
+  }
+});

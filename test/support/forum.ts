@@ -1,0 +1,56 @@
+// Starts a forum for a test suite on the shared database, with its own upload and data folders.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import supertest from 'supertest';
+import type { Config } from '../../server/config';
+import { createForum, type Forum } from '../../server/forum';
+import { createLogger } from '../../server/log';
+import { sharedDatabase } from './database';
+
+export interface TestForum extends Forum {
+  /** supertest agent bound to the app (no listening socket needed). */
+  http: ReturnType<typeof supertest>;
+  /** Base URL once `listen()` has been awaited through `startListening`. */
+  url: string;
+  startListening(): Promise<string>;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'forum-test-'));
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    mongodbUri: null,
+    dataDir: path.join(dir, 'data'),
+    uploadsDir: path.join(dir, 'uploads'),
+    clientDir: path.resolve('dist/client'),
+    redisUrl: null,
+    adminEmails: new Set(),
+    publicUrl: 'http://127.0.0.1:3000',
+    mediaUrlSecret: 'test-media-secret-test-media-secret-0123456789',
+    trustProxy: false,
+    mailTransport: 'none',
+    logLevel: 'error',
+    ...overrides,
+  };
+}
+
+export async function startTestForum(overrides: Partial<Config> = {}): Promise<TestForum> {
+  const config = testConfig(overrides);
+  const forum = await createForum(config, { database: sharedDatabase(), log: createLogger(config.logLevel) });
+  const testForum: TestForum = Object.assign(forum, {
+    http: supertest(forum.app),
+    url: '',
+    async startListening() {
+      const port = await forum.listen();
+      testForum.url = `http://127.0.0.1:${port}`;
+      return testForum.url;
+    },
+    async close() {
+      await forum.close();
+      rmSync(path.dirname(config.dataDir), { recursive: true, force: true });
+    },
+  });
+  return testForum;
+}
