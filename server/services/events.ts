@@ -5,6 +5,8 @@ export type DomainEvent =
   | { type: 'post.created'; postId: string; groupId: string; parentId: string | null }
   | { type: 'post.updated'; postId: string; groupId: string; parentId: string | null }
   | { type: 'post.deleted'; postId: string; groupId: string; parentId: string | null }
+  | { type: 'post.hidden'; postId: string; groupId: string; parentId: string | null }
+  | { type: 'post.restored'; postId: string; groupId: string; parentId: string | null }
   | { type: 'like.changed'; postId: string; groupId: string; likeCount: number }
   | { type: 'membership.changed'; groupId: string; userId: string }
   | { type: 'group.changed'; groupId: string }
