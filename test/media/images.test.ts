@@ -53,7 +53,7 @@ describe('image pipeline', () => {
   });
 
   it('refuses a pixel bomb before decoding it (413)', async () => {
-    const bomb = await sharp({ create: { width: 10_000, height: 10_000, channels: 1, background: '#000' } })
+    const bomb = await sharp({ create: { width: 10_000, height: 10_000, channels: 3, background: '#000' } })
       .png({ compressionLevel: 9 })
       .toBuffer();
     expect(bomb.length).to.be.below(MAX_UPLOAD_BYTES);
