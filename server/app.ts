@@ -1,6 +1,8 @@
 // Builds the Express app without listening, so tests can mount it with supertest.
 import express, { type Express } from 'express';
 import type { AppContext } from './context';
+import { accountsRouter } from './http/accounts';
+import { adminRouter } from './http/admin';
 import { createAuth } from './http/auth';
 import { clientRouter } from './http/client';
 import { apiNotFound, createErrorHandler } from './http/error-handler';
@@ -8,6 +10,7 @@ import { healthRouter } from './http/health';
 import { mediaRouter } from './http/media';
 import { meRouter } from './http/me';
 import { securityHeaders } from './http/security-headers';
+import { usersRouter } from './http/users';
 
 /** JSON bodies are small by design; images arrive as multipart and have their own limits. */
 const JSON_BODY_LIMIT = '256kb';
@@ -23,7 +26,10 @@ export function createApp(ctx: AppContext): Express {
   const api = express.Router();
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
   api.use(healthRouter(ctx));
+  api.use(accountsRouter(ctx, auth));
   api.use(meRouter(ctx, auth));
+  api.use(usersRouter(ctx, auth));
+  api.use(adminRouter(ctx, auth));
   api.use(apiNotFound);
 
   app.use('/api', api);
