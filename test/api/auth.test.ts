@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Consent } from '../../server/models/consent';
+import { LoginAttempt } from '../../server/models/login-attempt';
 import { ParentalConsent } from '../../server/models/parental-consent';
 import { Token } from '../../server/models/token';
 import { User } from '../../server/models/user';
@@ -388,7 +389,6 @@ describe('accounts: brute-force limits', () => {
     const { user, password } = await buildUser();
     for (let i = 0; i < limits.perAccount; i += 1) await attempt(user.email, 'wrong password!').expect(401);
     await attempt(user.email, password).expect(429);
-    const { LoginAttempt } = await import('../../server/models/login-attempt');
     await LoginAttempt.updateMany({}, { $set: { expiresAt: new Date(Date.now() - 1) } });
     await attempt(user.email, password).expect(200);
   });
