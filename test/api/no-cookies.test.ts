@@ -181,4 +181,15 @@ describe('no cookies, anywhere', () => {
     res = await forum.http.get('/api/health');
     expectNoCookie(res, 'health');
   });
+
+  it('sets no cookie on the Socket.IO handshake of a listening server', async () => {
+    const url = await forum.startListening();
+    const { token } = await buildUser();
+    for (const query of ['EIO=4&transport=polling', `EIO=4&transport=polling&token=${token}`]) {
+      const res = await fetch(`${url}/socket.io/?${query}`);
+      await res.arrayBuffer();
+      expect(res.headers.get('set-cookie'), query).to.equal(null);
+      expect(res.status).to.be.below(500);
+    }
+  });
 });
