@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { Post } from '../../server/models/post';
 import {
+  authorizeGroup,
   authorizePost,
   can,
   canSubscribe,
@@ -107,6 +108,14 @@ describe('policy scopes', () => {
       expect(reads[0]).to.deep.include({ action: 'read', reason: 'report #12' });
       expect(String(reads[0]!.groupId)).to.equal(idOf(closed));
       expect(String(reads[0]!.postId)).to.equal(idOf(post));
+    });
+
+    it('is called for a closed group feed read, not for looking at the group’s name and settings', async () => {
+      reads.length = 0;
+      await authorizeGroup(siteModerator.viewer, 'view', closed);
+      expect(reads).to.deep.equal([]);
+      await authorizeGroup(siteModerator.viewer, 'read', closed, { reason: 'report #13' });
+      expect(reads.map((read) => [read.action, read.reason, read.postId])).to.deep.equal([['read', 'report #13', null]]);
     });
 
     it('is not called for members or for public groups', async () => {
