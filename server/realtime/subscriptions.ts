@@ -52,7 +52,7 @@ export function handleSubscriptions(socket: ForumSocket, access: FeedAccess, log
     if (following >= MAX_GROUP_FEEDS) {
       return fail('too_many_feeds', `A connection may follow at most ${MAX_GROUP_FEEDS} groups; unsubscribe from one first.`);
     }
-    if (!(await access.mayFollowGroup(viewer, groupId))) return NOT_FOUND;
+    if (!(await access.authorizeFollow(viewer, groupId))) return NOT_FOUND;
     if (!socket.connected) return GONE;
     socket.join(room);
     if (!(await access.mayFollowGroup(viewer, groupId))) {
