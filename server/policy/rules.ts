@@ -35,10 +35,10 @@ export type PostAction = 'read' | 'viewImages' | 'reply' | 'like' | 'edit' | 'de
 export interface PostRef {
   _id: Types.ObjectId;
   groupId: Types.ObjectId;
-  authorId: Types.ObjectId | null;
-  parentId: Types.ObjectId | null;
-  hiddenAt: Date | null;
-  deletedAt: Date | null;
+  authorId?: Types.ObjectId | null;
+  parentId?: Types.ObjectId | null;
+  hiddenAt?: Date | null;
+  deletedAt?: Date | null;
 }
 
 export type Decision = 'allow' | 'forbidden' | 'not_found';
@@ -95,11 +95,11 @@ export function decidePost(access: GroupAccess, post: PostRef, action: PostActio
   if (post.deletedAt) return 'not_found';
   const viewer = access.viewer;
   if (!viewer) return 'forbidden';
-  const isAuthor = post.authorId !== null && post.authorId.equals(viewer._id);
+  const isAuthor = post.authorId != null && post.authorId.equals(viewer._id);
   switch (action) {
     case 'reply':
       // One level of threading; hidden posts take no new replies, whoever can see them.
-      if (post.parentId !== null || post.hiddenAt) return 'forbidden';
+      if (post.parentId != null || post.hiddenAt) return 'forbidden';
       return isActiveMember(access) ? 'allow' : 'forbidden';
     case 'like':
       // Anyone signed in may like what they read in a public group; in closed groups only members.
