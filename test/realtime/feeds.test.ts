@@ -1,6 +1,7 @@
 // Who receives what: the public, group and home feeds deliver exactly what the REST feeds show.
 import { expect } from 'chai';
 import type { Group } from '../../shared/api';
+import { setModeratorReadAuditor, type ModeratorRead } from '../../server/policy';
 import { resetDatabase } from '../support/database';
 import { buildUser, type BuiltUser } from '../support/factories';
 import { ForumApi } from '../support/forum-api';
@@ -94,6 +95,23 @@ describe('realtime feeds', () => {
       const missing = await subscribe(socket, 'group:0123456789abcdef01234567');
       expect(closed).to.deep.equal({ ok: false, error: { code: 'not_found', message: 'No such group.' } });
       expect(missing).to.deep.equal(closed);
+    });
+
+    it('let a site moderator follow a closed group they are not in, recording the read for the audit', async () => {
+      const moderator = await buildUser({ roles: ['moderator'] });
+      const reads: ModeratorRead[] = [];
+      const previous = setModeratorReadAuditor(async (read) => void reads.push(read));
+      try {
+        const { socket, recorder } = await pool.open(forum.url, { token: moderator.token });
+        expect(await subscribe(socket, `group:${closedGroup.id}`)).to.deep.equal({ ok: true });
+        expect(reads.map((r) => [r.viewer.id, String(r.groupId), r.action])).to.deep.equal([
+          [moderator.user._id.toString(), closedGroup.id, 'subscribe'],
+        ]);
+        const post = await api.post(owner, closedGroup.id);
+        await recorder.next('post:new', (p) => p.id === post.id);
+      } finally {
+        setModeratorReadAuditor(previous);
+      }
     });
 
     it('deliver one copy per event to a socket following the same post through several feeds', async () => {
