@@ -1,7 +1,9 @@
 // Who receives what: the public, group and home feeds deliver exactly what the REST feeds show.
 import { expect } from 'chai';
+import { Types } from 'mongoose';
 import type { Group } from '../../shared/api';
 import { setModeratorReadAuditor, type ModeratorRead } from '../../server/policy';
+import { MAX_GROUP_FEEDS } from '../../server/realtime/subscriptions';
 import { resetDatabase } from '../support/database';
 import { buildUser, type BuiltUser } from '../support/factories';
 import { ForumApi } from '../support/forum-api';
@@ -193,6 +195,17 @@ describe('realtime feeds', () => {
         expect(!unsubscribed.ok && unsubscribed.error.code).to.equal(code);
       });
     }
+
+    it(`refuse more than ${MAX_GROUP_FEEDS} group feeds on one connection, even requested all at once`, async () => {
+      const { socket } = await pool.open(forum.url, { token: outsider.token });
+      const acks = await Promise.all(
+        Array.from({ length: MAX_GROUP_FEEDS + 5 }, () => subscribe(socket, `group:${new Types.ObjectId()}`)),
+      );
+      const codes = acks.map((ack) => (ack.ok ? 'ok' : ack.error.code));
+      expect(codes.filter((code) => code === 'too_many_feeds')).to.have.length(5);
+      expect(codes.filter((code) => code === 'not_found')).to.have.length(MAX_GROUP_FEEDS);
+      expect(await subscribe(socket, `group:${publicGroup.id}`)).to.deep.equal({ ok: true });
+    });
 
     it('ignore a subscribe without an ack, grant nothing, and keep serving the socket', async () => {
       const { socket, recorder } = await pool.open(forum.url, { token: member.token });
