@@ -2,7 +2,7 @@ import type { Collection } from '../catalog/collection';
 import type { BTreeIndex } from '../indexes/btree-index';
 import { isPlainObject, type Document } from '../documents';
 import { CommandError, ErrorCode } from '../errors';
-import { boundsFor, conditionsByPath, excludesNull, queryImpliesPartialFilter, type FieldBounds } from './bounds';
+import { boundsAreExact, boundsFor, conditionsByPath, excludesNull, queryImpliesPartialFilter, type FieldBounds } from './bounds';
 
 export type SortSpec = [string, 1 | -1][];
 
@@ -31,6 +31,8 @@ export interface Plan {
   sort: SortSpec;
   /** How many leading fields of `sort` the access path already delivers in order. */
   sortProvided: number;
+  /** What fetched documents must still be matched against: the filter minus what the bounds guarantee. */
+  residual: Document;
 }
 
 export function parseSort(raw: unknown): SortSpec {
@@ -62,17 +64,30 @@ export function planQuery(coll: Collection, filter: Document, sort: SortSpec, hi
   const conds = conditionsByPath(filter);
   if (hint !== undefined && hint !== null && hint !== '') {
     const hinted = hintedIndex(coll, hint);
-    if (hinted === 'natural') return { access: { kind: 'collscan', direction: naturalDirection(hint) }, sort, sortProvided: 0 };
+    if (hinted === 'natural') return { access: { kind: 'collscan', direction: naturalDirection(hint) }, sort, sortProvided: 0, residual: filter };
     const c = considerIndex(hinted, conds, sort, true);
-    if (c) return c.plan;
+    if (c) return withResidual(c.plan, filter, conds);
   }
   let best: Candidate | undefined;
   for (const index of coll.indexes) {
     const c = considerIndex(index, conds, sort, false);
     if (c && (!best || c.score > best.score)) best = c;
   }
-  if (best) return best.plan;
-  return { access: { kind: 'collscan', direction: 1 }, sort, sortProvided: 0 };
+  if (best) return withResidual(best.plan, filter, conds);
+  return { access: { kind: 'collscan', direction: 1 }, sort, sortProvided: 0, residual: filter };
+}
+
+/** Drops the fields an index scan already matches exactly, as MongoDB does with exact bounds. */
+function withResidual(plan: Plan, filter: Document, conds: Map<string, unknown[]>): Plan {
+  const access = plan.access;
+  if (access.kind !== 'ixscan' || '$and' in filter) return plan;
+  const residual: Document = {};
+  for (const [k, v] of Object.entries(filter)) {
+    const i = access.index.fields.indexOf(k);
+    if (i >= 0 && boundsAreExact(conds.get(k), access.bounds[i], access.index.multikey)) continue;
+    residual[k] = v;
+  }
+  return { ...plan, residual };
 }
 
 function naturalDirection(hint: unknown): 1 | -1 {
@@ -152,6 +167,7 @@ function considerIndex(index: BTreeIndex, conds: Map<string, unknown[]>, sort: S
       access: { kind: 'ixscan', index, bounds, pointPrefix, direction, merge, mergeKey: merge ? mergeKey : [] },
       sort: effectiveSort,
       sortProvided,
+      residual: {},
     },
   };
 }
