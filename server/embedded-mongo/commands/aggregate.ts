@@ -97,7 +97,6 @@ export const aggregateCommands: Record<string, CommandHandler> = {
       throw new CommandError(ErrorCode.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
     }
     const { ns, spec, rest, collName } = prepareAggregate(ctx);
-    engine.counters.command++;
     const coll = collName ? engine.catalog.get(db, collName) : undefined;
     const source: Iterator<Document> = coll ? runQuery(coll, spec).docs : [][Symbol.iterator]();
     const variables = isPlainObject(body.let) ? body.let : undefined;
