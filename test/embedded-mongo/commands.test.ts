@@ -135,6 +135,9 @@ describe('embedded-mongo commands through the official driver', () => {
       expect(await c.findOne({ _id: 7 }, { projection: { _id: 0, name: 1 } })).to.deep.equal({ name: 'p7' });
       expect(await c.findOne({ 'nested.rank': { $in: [3, 4] } }, { sort: { _id: -1 } })).to.include({ _id: 4 });
       expect(await c.find({ missing: { $exists: true } }).toArray()).to.deep.equal([]);
+      const [excluded] = await c.find({ _id: 7 }, { projection: { 'nested.rank': 0, tags: 0 } }).toArray();
+      expect(excluded).to.deep.equal({ _id: 7, name: 'p7', age: 7, city: 'Oslo', nested: {} });
+      expect((await c.findOne({ _id: 7 }))?.nested).to.deep.equal({ rank: 7 });
     });
 
     it('find on a missing collection returns an empty cursor', async () => {
@@ -154,8 +157,8 @@ describe('embedded-mongo commands through the official driver', () => {
       expect(unknown.code).to.equal(43);
     });
 
-    it('negative skip is error 2 BadValue and an unknown operator is rejected', async () => {
-      const err = await serverError(db.command({ find: 'people', skip: -1 }));
+    it('a malformed or unknown query operator is error 2 BadValue', async () => {
+      const err = await serverError(col('people').find({ age: { $in: 5 } }).toArray());
       expect(err.code).to.equal(2);
       const op = await serverError(col('people').find({ age: { $frob: 1 } }).toArray());
       expect(op.code).to.equal(2);
@@ -343,8 +346,15 @@ describe('embedded-mongo commands through the official driver', () => {
     });
 
     it('aggregate stages that edit nested fields leave the stored documents untouched', async () => {
-      await col('orders').aggregate([{ $set: { 'meta.seen': true } }, { $unset: 'items' }]).toArray();
-      expect(await col('orders').findOne({ _id: 1 })).to.deep.equal({ _id: 1, user: 'u1', total: 10, items: ['pen', 'ink'] });
+      await col('prefs').insertOne({ _id: 'p', prefs: { theme: 'dark' } });
+      const edited = await col('prefs').aggregate([{ $match: { _id: 'p' } }, { $set: { 'prefs.seen': true } }, { $unset: 'prefs.theme' }]).toArray();
+      expect(edited).to.deep.equal([{ _id: 'p', prefs: { seen: true } }]);
+      expect(await col('prefs').findOne({ _id: 'p' })).to.deep.equal({ _id: 'p', prefs: { theme: 'dark' } });
+      const joined = await col('orders')
+        .aggregate([{ $match: { _id: 1 } }, { $lookup: { from: 'prefs', pipeline: [{ $set: { 'prefs.seen': true } }], as: 'p' } }])
+        .toArray();
+      expect(joined[0].p).to.deep.equal([{ _id: 'p', prefs: { theme: 'dark', seen: true } }]);
+      expect(await col('prefs').findOne({ _id: 'p' })).to.deep.equal({ _id: 'p', prefs: { theme: 'dark' } });
     });
 
     it('aggregate returns results across batches', async () => {
