@@ -112,6 +112,22 @@ describe('embedded-mongo query planner', () => {
     expect(ex.executionStats.totalKeysExamined).to.be.at.most(20 + 30);
   });
 
+  it('skips an index field pinned to one value when matching the sort (group, then newest)', async function () {
+    const groups = someGroups().slice(0, 3);
+    const filter = { groupId: { $in: groups }, parentId: null };
+    const got = await full.find(filter).sort({ groupId: 1, createdAt: -1 }).limit(15).toArray();
+    expect(got).to.have.length(15);
+    for (let i = 1; i < got.length; i++) {
+      const c = got[i - 1].groupId.toHexString().localeCompare(got[i].groupId.toHexString());
+      expect(c < 0 || (c === 0 && got[i - 1].createdAt >= got[i].createdAt)).to.equal(true);
+    }
+    if (!isEmbedded) this.skip();
+    const ex = await explain(full.find(filter).sort({ groupId: 1, createdAt: -1 }).limit(15));
+    expect(stages(ex.queryPlanner.winningPlan)).to.not.include('SORT');
+    expect(stages(ex.queryPlanner.winningPlan)).to.not.include('SORT_MERGE');
+    expect(ex.executionStats.totalDocsExamined).to.equal(15);
+  });
+
   it('answers the same query from {groupId, createdAt}, examining returned documents plus rejected replies', async () => {
     const groups = someGroups();
     const filter = { groupId: { $in: groups }, parentId: null };

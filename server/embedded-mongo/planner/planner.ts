@@ -140,14 +140,23 @@ function considerIndex(index: BTreeIndex, conds: Map<string, unknown[]>, sort: S
     const j = index.fields.indexOf(effectiveSort[0][0]);
     if (j >= 0 && j <= pointPrefix) {
       let dirSign = 0;
-      while (sortProvided < effectiveSort.length && j + sortProvided < index.fields.length) {
+      let pos = j;
+      while (sortProvided < effectiveSort.length && pos < index.fields.length) {
         const [field, sdir] = effectiveSort[sortProvided];
-        if (index.fields[j + sortProvided] !== field) break;
-        const d = sdir * index.dirs[j + sortProvided];
+        if (index.fields[pos] !== field) {
+          // A field pinned to one value in the middle of the index does not disturb the order.
+          if (pos < pointPrefix && isSingle(pos)) {
+            pos++;
+            continue;
+          }
+          break;
+        }
+        const d = sdir * index.dirs[pos];
         if (dirSign === 0) dirSign = d;
         else if (d !== dirSign) break;
-        mergeKey.push({ pos: j + sortProvided, dir: sdir });
+        mergeKey.push({ pos, dir: sdir });
         sortProvided++;
+        pos++;
       }
       if (sortProvided > 0) {
         direction = dirSign < 0 ? -1 : 1;
