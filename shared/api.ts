@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'parental_consent_pending'
   | 'internal';
 
 export interface Page<T> {
@@ -30,7 +31,8 @@ export interface Health {
   db: 'embedded' | 'mongodb';
 }
 
-export type Role = 'admin' | 'moderator';
+export const ROLES = ['admin', 'moderator'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface ContactPreferences {
   email: boolean;
@@ -67,6 +69,20 @@ export interface AuthResult {
   token: string;
 }
 
+/** `202` answer to a registration under 18: no token until a parent confirms through the e-mailed link. */
+export interface PendingRegistration {
+  status: 'pending_parental_consent';
+}
+
+/** Answer to `POST /api/auth/parental-consent`: the account can now sign in. */
+export interface ParentalConsentConfirmed {
+  status: 'confirmed';
+}
+
+export interface AvatarResult {
+  avatarUrl: string;
+}
+
 export type GroupVisibility = 'public' | 'closed';
 export type JoinPolicy = 'open' | 'request' | 'invite';
 export type MembershipStatus = 'none' | 'pending' | 'invited' | 'member' | 'moderator' | 'owner';
@@ -82,10 +98,18 @@ export interface Group {
   myStatus: MembershipStatus;
 }
 
+/** A row of a group's member-management list (owner and group moderators only). */
+export interface GroupMember extends PublicUser {
+  status: Exclude<MembershipStatus, 'none'>;
+}
+
 export interface PostImage {
+  /** Signed URL of the large (≤ 1280 px) image; width and height are its size. */
   url: string;
   width: number;
   height: number;
+  /** Signed URL of the small (≤ 320 px) version, for thumbnails. */
+  thumbnailUrl: string;
 }
 
 export interface Post {

@@ -25,7 +25,7 @@ export async function connectDatabase(config: Config, log: Logger, options: Conn
   if (uri === null) {
     engine = await startEmbeddedMongo({
       dbpath: options.inMemory ? undefined : path.join(config.dataDir, 'db'),
-      logger: { info: (m) => log.info(`embedded-mongo: ${m}`), warn: (m) => log.warn(`embedded-mongo: ${m}`) },
+      logger: { info: (m) => log.info(m), warn: (m) => log.warn(m) },
     });
     uri = `${engine.uri}/${options.databaseName ?? 'forum'}`;
   }

@@ -39,6 +39,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export async function startTestForum(overrides: Partial<Config> = {}): Promise<TestForum> {
   const config = testConfig(overrides);
   const forum = await createForum(config, { database: sharedDatabase(), log: createLogger(config.logLevel) });
+  const closeForum = forum.close.bind(forum);
   const testForum: TestForum = Object.assign(forum, {
     http: supertest(forum.app),
     url: '',
@@ -48,7 +49,7 @@ export async function startTestForum(overrides: Partial<Config> = {}): Promise<T
       return testForum.url;
     },
     async close() {
-      await forum.close();
+      await closeForum();
       rmSync(path.dirname(config.dataDir), { recursive: true, force: true });
     },
   });

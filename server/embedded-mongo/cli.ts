@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import { startEmbeddedMongo } from './index';
+
+const USAGE = 'usage: npm run db -- [--port <n>] [--dbpath <dir>] [--host <address>]';
+
+function fail(message: string): never {
+  process.stderr.write(`embedded-mongo: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parse(): { port: number; dbpath?: string; host: string } {
+  let values: { port?: string; dbpath?: string; host?: string };
+  try {
+    ({ values } = parseArgs({
+      args: process.argv.slice(2),
+      options: { port: { type: 'string' }, dbpath: { type: 'string' }, host: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const port = values.port === undefined ? 27017 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer between 0 and 65535, got '${values.port}'`);
+  if (values.dbpath === '') fail('--dbpath must not be empty');
+  if (values.host === '') fail('--host must not be empty');
+  return { port, dbpath: values.dbpath, host: values.host ?? '127.0.0.1' };
+}
+
+async function main(): Promise<void> {
+  const opts = parse();
+  const server = await startEmbeddedMongo({
+    ...opts,
+    logger: { info: (m) => process.stderr.write(`${m}\n`), warn: (m) => process.stderr.write(`${m}\n`) },
+  });
+  process.stdout.write(`embedded-mongo listening on ${server.uri}\n`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`embedded-mongo: ${signal} received, shutting down\n`);
+    server.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        process.stderr.write(`embedded-mongo: shutdown failed: ${err.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`embedded-mongo: failed to start: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,94 @@
+import { Query } from 'mingo';
+import { isPlainObject, type Document } from '../documents';
+import { asCommandError, CommandError, ErrorCode } from '../errors';
+import type { WriteOp } from '../storage/ops';
+import { collectionArg, docArg, nonNegativeIntArg, type CommandHandler } from './context';
+import { listIndexSpec } from './indexes';
+
+/** Fields of a `create` command that describe the collection rather than the request. */
+const GENERIC_FIELDS = new Set(['create', '$db', 'lsid', 'writeConcern', '$clusterTime', '$readPreference', 'comment', 'apiVersion', 'apiStrict', 'apiDeprecationErrors']);
+
+function matcher(filter: Document | undefined): (doc: Document) => boolean {
+  if (!filter || Object.keys(filter).length === 0) return () => true;
+  try {
+    const q = new Query(filter, {});
+    return (doc) => q.test(doc);
+  } catch (err) {
+    throw asCommandError(err);
+  }
+}
+
+export const adminCommands: Record<string, CommandHandler> = {
+  create: async (ctx) => {
+    const { body, engine, db } = ctx;
+    const name = collectionArg(body, 'create');
+    if (engine.catalog.get(db, name)) {
+      throw new CommandError(ErrorCode.NamespaceExists, `Collection ${db}.${name} already exists.`);
+    }
+    const options: Document = {};
+    for (const [k, v] of Object.entries(body)) if (!GENERIC_FIELDS.has(k)) options[k] = v;
+    const ops: WriteOp[] = [];
+    engine.collectionForWrite(db, name, ops, options);
+    await engine.commit(ops);
+    return { ok: 1 };
+  },
+
+  drop: async (ctx) => {
+    const { body, engine, db } = ctx;
+    const name = collectionArg(body, 'drop');
+    const coll = engine.catalog.drop(db, name);
+    // Since MongoDB 7.0 dropping a missing collection succeeds; the driver expects either.
+    if (!coll) return { ok: 1 };
+    await engine.commit([{ op: 'dropCollection', db, coll: name }]);
+    return { nIndexesWas: coll.indexes.length, ns: coll.ns, ok: 1 };
+  },
+
+  dropDatabase: async (ctx) => {
+    const { engine, db } = ctx;
+    if (engine.catalog.dropDatabase(db)) await engine.commit([{ op: 'dropDatabase', db }]);
+    return { ok: 1 };
+  },
+
+  listCollections: (ctx) => {
+    const { body, engine, db } = ctx;
+    const test = matcher(docArg(body, 'filter'));
+    const nameOnly = body.nameOnly === true;
+    const infos: Document[] = [];
+    for (const coll of engine.catalog.collections(db)) {
+      const info: Document = nameOnly
+        ? { name: coll.name, type: 'collection' }
+        : {
+            name: coll.name,
+            type: 'collection',
+            options: coll.info.options,
+            info: { readOnly: false, uuid: coll.info.uuid },
+            idIndex: listIndexSpec(coll.idIndex.spec),
+          };
+      if (test(info)) infos.push(info);
+    }
+    const cursorOpts = isPlainObject(body.cursor) ? body.cursor : {};
+    return engine.cursors.open(`${db}.$cmd.listCollections`, infos[Symbol.iterator](), {
+      batchSize: nonNegativeIntArg(cursorOpts, 'batchSize'),
+    }) as unknown as Document;
+  },
+
+  listDatabases: (ctx) => {
+    const { body, engine } = ctx;
+    const test = matcher(docArg(body, 'filter'));
+    const nameOnly = body.nameOnly === true;
+    const databases: Document[] = [];
+    let totalSize = 0;
+    for (const name of engine.catalog.databaseNames()) {
+      let docs = 0;
+      for (const c of engine.catalog.collections(name)) docs += c.docs.size;
+      // Sizes are estimates: documents are held as objects, not as BSON pages.
+      const sizeOnDisk = docs * 256 + 4096;
+      const info: Document = nameOnly ? { name } : { name, sizeOnDisk, empty: docs === 0 };
+      if (!test(info)) continue;
+      totalSize += sizeOnDisk;
+      databases.push(info);
+    }
+    return nameOnly ? { databases, ok: 1 } : { databases, totalSize, totalSizeMb: Math.round(totalSize / 2 ** 20), ok: 1 };
+  },
+};
+

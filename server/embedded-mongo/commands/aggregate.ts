@@ -1,0 +1,107 @@
+import { Aggregator } from 'mingo';
+import type { Engine } from '../engine';
+import { cloneDoc, isPlainObject, type Document } from '../documents';
+import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
+import { parseSort, type SortSpec } from '../planner/planner';
+import { collectionArg, nonNegativeIntArg, type CommandContext, type CommandHandler } from './context';
+import { clonedEach, explainQuery, iterable, runQuery, type QuerySpec } from './query';
+
+/** Stages that build new documents without writing into the ones they receive. */
+const READ_ONLY_STAGES = new Set(['$match', '$sort', '$limit', '$skip', '$count', '$group', '$sortByCount', '$lookup', '$unwind', '$sample', '$bucket', '$bucketAuto']);
+const UNSUPPORTED_STAGES = new Set(['$out', '$merge', '$changeStream', '$currentOp', '$listSessions', '$indexStats', '$collStats', '$search', '$geoNear']);
+
+function stageName(stage: Document): string {
+  const keys = Object.keys(stage);
+  if (keys.length !== 1) throw new CommandError(40323, 'A pipeline stage specification object must contain exactly one field.');
+  return keys[0];
+}
+
+/** Leading $match/$sort/$skip/$limit stages the query planner can answer with an index. */
+function splitPushdown(pipeline: Document[]): { spec: QuerySpec; rest: Document[] } {
+  let i = 0;
+  let filter: Document = {};
+  let sort: SortSpec = [];
+  let skip: number | undefined;
+  let limit: number | undefined;
+  if (pipeline[0] && isPlainObject(pipeline[0].$match)) {
+    filter = pipeline[0].$match;
+    i = 1;
+  }
+  if (pipeline[i] && isPlainObject(pipeline[i].$sort)) {
+    sort = parseSort(pipeline[i].$sort);
+    i++;
+  }
+  for (; i < pipeline.length; i++) {
+    const stage = pipeline[i];
+    if ('$skip' in stage && limit === undefined) skip = (skip ?? 0) + Number(stage.$skip);
+    else if ('$limit' in stage) limit = limit === undefined ? Number(stage.$limit) : Math.min(limit, Number(stage.$limit));
+    else break;
+  }
+  return { spec: { filter, sort, skip, limit }, rest: pipeline.slice(i) };
+}
+
+/**
+ * Runs the remaining stages in mingo. Stored documents are shared, not copied, so documents
+ * are deep-copied right before the first stage that may write into what it receives.
+ */
+function runStages(engine: Engine, db: string, source: Iterator<Document>, stages: Document[], variables: Document | undefined): Iterator<Document> {
+  if (stages.length === 0) return source;
+  const subPipelines = stages.some((s) => ('$lookup' in s && isPlainObject(s.$lookup) && 'pipeline' in s.$lookup) || '$unionWith' in s || '$graphLookup' in s);
+  const options = {
+    collectionResolver: (name: string): Document[] => {
+      const docs = [...(engine.catalog.get(db, name)?.docs.values() ?? [])];
+      return subPipelines ? docs.map(cloneDoc) : docs;
+    },
+    ...(variables ? { variables } : {}),
+  };
+  const barrier = stages.findIndex((s) => !READ_ONLY_STAGES.has(stageName(s)));
+  try {
+    let out: Iterator<Document> = source;
+    const readOnly = barrier < 0 ? stages : stages.slice(0, barrier);
+    if (readOnly.length > 0) out = new Aggregator(readOnly, options).stream(iterable(out)) as unknown as Iterator<Document>;
+    if (barrier >= 0) out = new Aggregator(stages.slice(barrier), options).stream(clonedEach(out)) as unknown as Iterator<Document>;
+    return out;
+  } catch (err) {
+    throw asCommandError(err);
+  }
+}
+
+export function prepareAggregate(ctx: CommandContext): { ns: string; spec: QuerySpec; rest: Document[]; pipeline: Document[]; collName?: string } {
+  const { body, db } = ctx;
+  const pipeline = body.pipeline;
+  if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject)) throw new CommandError(ErrorCode.TypeMismatch, "'pipeline' option must be specified as an array");
+  for (const stage of pipeline as Document[]) {
+    const name = stageName(stage);
+    if (UNSUPPORTED_STAGES.has(name)) throw badValue(`${name} is not supported by the embedded engine`);
+  }
+  const collName = typeof body.aggregate === 'string' ? collectionArg(body, 'aggregate') : undefined;
+  if (collName === undefined && body.aggregate !== 1) throw badValue("aggregate must name a collection or be 1");
+  const { spec, rest } = splitPushdown(pipeline as Document[]);
+  return { ns: `${db}.${collName ?? '$cmd.aggregate'}`, spec, rest, pipeline: pipeline as Document[], collName };
+}
+
+export function explainAggregate(ctx: CommandContext, verbosity: string, command: Document): Document {
+  const { ns, spec, rest, collName } = prepareAggregate(ctx);
+  const coll = collName ? ctx.engine.catalog.get(ctx.db, collName) : undefined;
+  if (!coll) return { explainVersion: '1', stages: [{ $cursor: { queryPlanner: { namespace: ns, winningPlan: { stage: 'EOF' } } } }, ...rest], ok: 1 };
+  const cursorStage = explainQuery(ns, runQuery(coll, spec), spec, verbosity, command);
+  const { ok: _ok, command: _cmd, serverInfo, ...inner } = cursorStage;
+  return { explainVersion: '1', stages: [{ $cursor: inner }, ...rest], serverInfo, command, ok: 1 };
+}
+
+export const aggregateCommands: Record<string, CommandHandler> = {
+  aggregate: (ctx) => {
+    const { body, engine, db } = ctx;
+    if (body.explain === true) return explainAggregate(ctx, 'queryPlanner', body);
+    if (!isPlainObject(body.cursor)) {
+      throw new CommandError(ErrorCode.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
+    }
+    const { ns, spec, rest, collName } = prepareAggregate(ctx);
+    engine.counters.command++;
+    const coll = collName ? engine.catalog.get(db, collName) : undefined;
+    const source: Iterator<Document> = coll ? runQuery(coll, spec).docs : [][Symbol.iterator]();
+    const variables = isPlainObject(body.let) ? body.let : undefined;
+    const out = runStages(engine, db, source, rest, variables);
+    return engine.cursors.open(ns, out, { batchSize: nonNegativeIntArg(body.cursor, 'batchSize') }) as unknown as Document;
+  },
+};

@@ -1,0 +1,98 @@
+import { Long } from 'bson';
+import { compareBson } from '../bson-order';
+import { collectPathValues, type Document } from '../documents';
+import { badValue, typeMismatch } from '../errors';
+import { parseSort } from '../planner/planner';
+import { arrayArg, collectionArg, docArg, intArg, nonNegativeIntArg, type CommandHandler, type CommandContext } from './context';
+import { project, runQuery } from './query';
+
+function emptyCursor(ns: string): Document {
+  return { cursor: { firstBatch: [], id: Long.ZERO, ns }, ok: 1 };
+}
+
+function cursorIdArg(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Long) return v.toNumber();
+  throw typeMismatch("BSON field 'getMore.getMore' is the wrong type, expected type 'long'");
+}
+
+export function findSpec(ctx: CommandContext): { name: string; filter: Document; skip?: number; limit?: number; singleBatch: boolean } {
+  const { body } = ctx;
+  const name = collectionArg(body, 'find');
+  const filter = docArg(body, 'filter') ?? {};
+  let limit = intArg(body, 'limit');
+  let singleBatch = body.singleBatch === true;
+  if (limit !== undefined && limit < 0) {
+    limit = -limit;
+    singleBatch = true;
+  }
+  return { name, filter, skip: nonNegativeIntArg(body, 'skip'), limit: limit || undefined, singleBatch };
+}
+
+export const readCommands: Record<string, CommandHandler> = {
+  find: (ctx) => {
+    const { body, engine, db } = ctx;
+    const { name, filter, skip, limit, singleBatch } = findSpec(ctx);
+    const sort = parseSort(body.sort);
+    const projection = docArg(body, 'projection');
+    const batchSize = nonNegativeIntArg(body, 'batchSize');
+    const ns = `${db}.${name}`;
+    engine.counters.query++;
+    const coll = engine.catalog.get(db, name);
+    if (!coll) return emptyCursor(ns);
+    const { docs } = runQuery(coll, { filter, sort, skip, limit, hint: body.hint });
+    return engine.cursors.open(ns, project(docs, projection, filter), { batchSize, limit, singleBatch }) as unknown as Document;
+  },
+
+  getMore: (ctx) => {
+    const { body, engine, db } = ctx;
+    const id = cursorIdArg(body.getMore);
+    const coll = body.collection;
+    if (typeof coll !== 'string') throw typeMismatch("BSON field 'getMore.collection' is missing or not a string");
+    engine.counters.getmore++;
+    return engine.cursors.getMore(id, `${db}.${coll}`, nonNegativeIntArg(body, 'batchSize')) as unknown as Document;
+  },
+
+  killCursors: (ctx) => {
+    const ids = arrayArg(ctx.body, 'cursors').map(cursorIdArg);
+    const killed: Long[] = [];
+    const notFound: Long[] = [];
+    for (const id of ids) (ctx.engine.cursors.kill(id) ? killed : notFound).push(Long.fromNumber(id));
+    return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+  },
+
+  count: (ctx) => {
+    const { body, engine, db } = ctx;
+    const name = collectionArg(body, 'count');
+    const filter = docArg(body, 'query') ?? {};
+    const skip = nonNegativeIntArg(body, 'skip');
+    const rawLimit = intArg(body, 'limit');
+    const limit = rawLimit ? Math.abs(rawLimit) : undefined;
+    engine.counters.command++;
+    const coll = engine.catalog.get(db, name);
+    if (!coll) return { n: 0, ok: 1 };
+    if (Object.keys(filter).length === 0 && !skip && !limit) return { n: coll.docs.size, ok: 1 };
+    let n = 0;
+    for (const _ of runQuery(coll, { filter, sort: [], skip, limit, hint: body.hint }).docs) n++;
+    return { n, ok: 1 };
+  },
+
+  distinct: (ctx) => {
+    const { body, engine, db } = ctx;
+    const name = collectionArg(body, 'distinct');
+    const key = body.key;
+    if (typeof key !== 'string' || key.length === 0) throw badValue('distinct key must be a non-empty string');
+    const filter = docArg(body, 'query') ?? {};
+    const coll = engine.catalog.get(db, name);
+    if (!coll) return { values: [], ok: 1 };
+    const parts = key.split('.');
+    const values: unknown[] = [];
+    for (const doc of runQuery(coll, { filter, sort: [] }).docs) {
+      for (const v of collectPathValues(doc, parts, { sawArray: false })) if (v !== undefined) values.push(v);
+    }
+    values.sort(compareBson);
+    return { values: values.filter((v, i) => i === 0 || compareBson(values[i - 1], v) !== 0), ok: 1 };
+  },
+};
+

@@ -1,0 +1,58 @@
+import type { Document } from '../documents';
+import { CommandError, ErrorCode } from '../errors';
+import { adminCommands } from './admin';
+import { aggregateCommands } from './aggregate';
+import type { CommandContext, CommandHandler } from './context';
+import { explainCommands } from './explain';
+import { handshakeCommands } from './handshake';
+import { indexCommands } from './indexes';
+import { readCommands } from './read';
+import { writeCommands } from './write';
+
+const transactionError = (): never => {
+  throw new CommandError(ErrorCode.IllegalOperation, 'Transaction numbers are only allowed on a replica set member or mongos');
+};
+
+const handlers = new Map<string, CommandHandler>(
+  Object.entries({
+    ...handshakeCommands,
+    ...adminCommands,
+    ...readCommands,
+    ...writeCommands,
+    ...indexCommands,
+    ...aggregateCommands,
+    ...explainCommands,
+    commitTransaction: transactionError,
+    abortTransaction: transactionError,
+  }),
+);
+
+/** Commands older clients spell differently. */
+const aliases: Record<string, string> = { buildinfo: 'buildInfo', findandmodify: 'findAndModify' };
+
+/** Finds the handler for a command body; the command is the body's first field. */
+export function lookupCommand(body: Document): { name: string; handler: CommandHandler } {
+  const first = Object.keys(body)[0];
+  if (first === undefined) throw new CommandError(ErrorCode.CommandNotFound, 'no such command: empty command document');
+  const name = aliases[first] ?? first;
+  const handler = handlers.get(name);
+  if (!handler) throw new CommandError(ErrorCode.CommandNotFound, `no such command: '${first}'`);
+  return { name, handler };
+}
+
+/**
+ * Runs one command and always answers: MongoDB errors become `ok: 0` replies, anything
+ * unexpected becomes InternalError and is logged, never a crash.
+ */
+export async function runCommand(ctx: CommandContext): Promise<Document> {
+  try {
+    const { body } = ctx;
+    const { handler } = lookupCommand(body);
+    if (body.txnNumber !== undefined || body.startTransaction !== undefined || body.autocommit !== undefined) transactionError();
+    return await handler(ctx);
+  } catch (err) {
+    if (err instanceof CommandError) return err.toReply();
+    ctx.engine.logger.warn(`embedded-mongo: command ${Object.keys(ctx.body)[0]} failed: ${(err as Error)?.stack ?? String(err)}`);
+    return new CommandError(ErrorCode.InternalError, (err as Error)?.message ?? String(err)).toReply();
+  }
+}

@@ -1,0 +1,126 @@
+import { ObjectId } from 'bson';
+import { Aggregator, update as mingoUpdate } from 'mingo';
+import { compareBson, TypeClass, typeClassOf } from '../bson-order';
+import { cloneDoc, isOperatorObject, isPlainObject, setPath, withIdFirst, type Document } from '../documents';
+import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
+import { conditionsByPath } from '../planner/bounds';
+
+const UPDATE_OPERATORS = new Set([
+  '$set', '$unset', '$inc', '$mul', '$rename', '$min', '$max', '$currentDate',
+  '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$bit', '$setOnInsert',
+]);
+
+export type UpdateSpec = Document | Document[];
+
+export function validateUpdate(u: unknown): UpdateSpec {
+  if (Array.isArray(u)) {
+    if (!u.every(isPlainObject)) throw new CommandError(ErrorCode.FailedToParse, 'each pipeline update stage must be an object');
+    return u as Document[];
+  }
+  if (!isPlainObject(u)) throw new CommandError(ErrorCode.FailedToParse, 'update must be an object or a pipeline');
+  const keys = Object.keys(u);
+  const ops = keys.filter((k) => k.startsWith('$'));
+  if (ops.length > 0 && ops.length !== keys.length) {
+    throw new CommandError(ErrorCode.FailedToParse, 'update document mixes update operators and plain fields');
+  }
+  for (const op of ops) {
+    if (!UPDATE_OPERATORS.has(op)) {
+      throw new CommandError(
+        ErrorCode.FailedToParse,
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
+    }
+    if (!isPlainObject(u[op])) throw new CommandError(ErrorCode.FailedToParse, `Modifiers operate on fields but we found type ${typeof u[op]} instead`);
+  }
+  return u;
+}
+
+export function isReplacement(u: UpdateSpec): boolean {
+  return !Array.isArray(u) && !isOperatorObject(u);
+}
+
+export function validateId(id: unknown): void {
+  if (Array.isArray(id)) throw badValue("can't use an array for _id");
+  const t = typeClassOf(id);
+  if (t === TypeClass.RegExp) throw badValue("can't use a regex for _id");
+  if (isPlainObject(id)) for (const k of Object.keys(id)) if (k.startsWith('$')) throw badValue(`_id fields may not contain '$'-prefixed fields: ${k}`);
+}
+
+function runPipeline(doc: Document, stages: Document[]): Document {
+  try {
+    const out = new Aggregator(stages, {}).run([doc]);
+    return (out[0] as Document | undefined) ?? {};
+  } catch (err) {
+    throw asCommandError(err);
+  }
+}
+
+/**
+ * The new version of `old` under `u` (operators via mingo, a replacement, or a pipeline), and
+ * whether anything changed. `old` is not touched; the result is a fresh document.
+ */
+export function applyUpdate(
+  old: Document,
+  u: UpdateSpec,
+  query: Document | undefined,
+  arrayFilters: Document[] | undefined,
+  inserting: boolean,
+): { doc: Document; changed: boolean } {
+  let doc: Document;
+  let changed: boolean;
+  if (Array.isArray(u)) {
+    doc = runPipeline(cloneDoc(old), u);
+    changed = compareBson(doc, old) !== 0;
+  } else if (isReplacement(u)) {
+    doc = { _id: old._id };
+    for (const [k, v] of Object.entries(u)) if (k !== '_id') doc[k] = v;
+    if ('_id' in u && compareBson(u._id, old._id) !== 0 && old._id !== undefined) throw immutableId();
+    if (old._id === undefined && '_id' in u) doc._id = u._id;
+    changed = compareBson(doc, old) !== 0;
+  } else {
+    doc = cloneDoc(old);
+    const { $setOnInsert, ...modifier } = u as Document;
+    let paths: string[] = [];
+    try {
+      if (Object.keys(modifier).length > 0) {
+        paths = mingoUpdate(doc, modifier, arrayFilters, inserting ? undefined : query);
+      }
+      if (inserting && isPlainObject($setOnInsert)) {
+        paths = paths.concat(mingoUpdate(doc, { $set: $setOnInsert }, undefined, undefined));
+      }
+    } catch (err) {
+      throw asCommandError(err);
+    }
+    changed = paths.length > 0;
+  }
+  if (old._id !== undefined && compareBson(doc._id, old._id) !== 0) throw immutableId();
+  return { doc: withIdFirst(doc), changed };
+}
+
+function immutableId(): CommandError {
+  return new CommandError(ErrorCode.ImmutableField, "Performing an update on the path '_id' would modify the immutable field '_id'");
+}
+
+/** The document an upsert inserts: the query's equality fields, then the update applied to them. */
+export function buildUpsert(query: Document, u: UpdateSpec, arrayFilters: Document[] | undefined): Document {
+  const seed: Document = {};
+  if (!isReplacement(u)) {
+    for (const [path, conds] of conditionsByPath(query)) {
+      for (const c of conds) {
+        if (isOperatorObject(c)) {
+          if ('$eq' in c && !isOperatorObject(c.$eq)) setPath(seed, path, cloneDoc(c.$eq));
+        } else if (!(c instanceof RegExp)) {
+          setPath(seed, path, cloneDoc(c));
+        }
+      }
+    }
+  } else {
+    const idConds = conditionsByPath(query).get('_id') ?? [];
+    for (const c of idConds) if (!isOperatorObject(c)) seed._id = c;
+  }
+  const { doc } = applyUpdate(seed, u, undefined, arrayFilters, true);
+  const { _id, ...rest } = doc;
+  const id = _id !== undefined ? _id : seed._id !== undefined ? seed._id : new ObjectId();
+  validateId(id);
+  return { _id: id, ...rest };
+}

@@ -1,0 +1,89 @@
+import type { Document } from './documents';
+
+/** MongoDB's numeric error codes with their code names, as the driver and mongoose expect them. */
+export const ErrorCode = {
+  InternalError: 1,
+  BadValue: 2,
+  FailedToParse: 9,
+  TypeMismatch: 14,
+  IllegalOperation: 20,
+  NamespaceNotFound: 26,
+  IndexNotFound: 27,
+  CursorNotFound: 43,
+  NamespaceExists: 48,
+  CommandNotFound: 59,
+  ImmutableField: 66,
+  CannotCreateIndex: 67,
+  InvalidOptions: 72,
+  InvalidNamespace: 73,
+  IndexOptionsConflict: 85,
+  IndexKeySpecsConflict: 86,
+  NoSuchTransaction: 251,
+  CannotIndexParallelArrays: 171,
+  UnsupportedOpQueryCommand: 352,
+  Location10334: 10334,
+  DuplicateKey: 11000,
+} as const;
+
+const codeNames: Record<number, string> = {
+  1: 'InternalError',
+  2: 'BadValue',
+  9: 'FailedToParse',
+  14: 'TypeMismatch',
+  20: 'IllegalOperation',
+  26: 'NamespaceNotFound',
+  27: 'IndexNotFound',
+  43: 'CursorNotFound',
+  48: 'NamespaceExists',
+  59: 'CommandNotFound',
+  66: 'ImmutableField',
+  67: 'CannotCreateIndex',
+  72: 'InvalidOptions',
+  73: 'InvalidNamespace',
+  85: 'IndexOptionsConflict',
+  86: 'IndexKeySpecsConflict',
+  171: 'CannotIndexParallelArrays',
+  251: 'NoSuchTransaction',
+  352: 'UnsupportedOpQueryCommand',
+  10334: 'BSONObjectTooLarge',
+  11000: 'DuplicateKey',
+};
+
+/** An error a command answers with `ok: 0`; anything else thrown by a handler is an internal error. */
+export class CommandError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly extra: Document = {},
+  ) {
+    super(message);
+  }
+
+  get codeName(): string {
+    return codeNames[this.code] ?? 'UnknownError';
+  }
+
+  toReply(): Document {
+    return { ok: 0, errmsg: this.message, code: this.code, codeName: this.codeName, ...this.extra };
+  }
+
+  /** The shape of one entry in a write command's `writeErrors`. */
+  toWriteError(index: number): Document {
+    return { index, code: this.code, codeName: this.codeName, errmsg: this.message, ...this.extra };
+  }
+}
+
+export function badValue(message: string): CommandError {
+  return new CommandError(ErrorCode.BadValue, message);
+}
+
+export function typeMismatch(message: string): CommandError {
+  return new CommandError(ErrorCode.TypeMismatch, message);
+}
+
+/** Wraps what mingo throws (unknown operators, bad arguments) as MongoDB's BadValue. */
+export function asCommandError(err: unknown): CommandError {
+  if (err instanceof CommandError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return badValue(message);
+}

@@ -1,0 +1,215 @@
+import BTree from 'sorted-btree';
+import { Query } from 'mingo';
+import { compareBson } from '../bson-order';
+import { collectPathValues, isPlainObject, type Document } from '../documents';
+import { CommandError, ErrorCode } from '../errors';
+
+/** An index as listIndexes reports it and as the journal stores it. */
+export interface IndexSpec {
+  v: number;
+  key: Document;
+  name: string;
+  unique?: boolean;
+  sparse?: boolean;
+  partialFilterExpression?: Document;
+  expireAfterSeconds?: number;
+}
+
+/** B+tree key: the indexed values, then the record id so equal values stay distinct entries. */
+export interface IndexKey {
+  readonly v: readonly unknown[];
+  readonly rid: number;
+}
+
+export type KeyValues = unknown[];
+
+const SPEC_OPTIONS = new Set(['v', 'key', 'name', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'background', 'ns']);
+
+/** Validates a createIndexes entry and normalises it to what listIndexes returns. */
+export function normaliseIndexSpec(raw: unknown): IndexSpec {
+  if (!isPlainObject(raw)) throw new CommandError(ErrorCode.TypeMismatch, 'index specification must be an object');
+  const key = raw.key;
+  if (!isPlainObject(key) || Object.keys(key).length === 0) {
+    throw new CommandError(ErrorCode.CannotCreateIndex, 'index key pattern must be a non-empty object');
+  }
+  for (const [field, dir] of Object.entries(key)) {
+    if (typeof dir !== 'number' || dir === 0 || !Number.isFinite(dir)) {
+      throw new CommandError(
+        ErrorCode.CannotCreateIndex,
+        `Index type ${JSON.stringify(dir)} on field '${field}' is not supported by the embedded engine; only ascending/descending keys are`,
+      );
+    }
+  }
+  for (const k of Object.keys(raw)) {
+    if (!SPEC_OPTIONS.has(k) && k !== 'collation' && k !== 'language_override' && k !== 'default_language') {
+      throw new CommandError(ErrorCode.InvalidOptions, `The field '${k}' is not valid for an index specification`);
+    }
+  }
+  const name = typeof raw.name === 'string' && raw.name ? raw.name : defaultIndexName(key);
+  const spec: IndexSpec = { v: 2, key: normaliseKey(key), name };
+  if (raw.unique === true) spec.unique = true;
+  if (raw.sparse === true) spec.sparse = true;
+  if (raw.partialFilterExpression !== undefined) {
+    if (!isPlainObject(raw.partialFilterExpression)) {
+      throw new CommandError(ErrorCode.TypeMismatch, 'partialFilterExpression must be an object');
+    }
+    spec.partialFilterExpression = raw.partialFilterExpression;
+  }
+  if (raw.expireAfterSeconds !== undefined) {
+    const ttl = Number(raw.expireAfterSeconds);
+    if (!Number.isFinite(ttl) || ttl < 0) throw new CommandError(ErrorCode.InvalidOptions, 'expireAfterSeconds must be a non-negative number');
+    if (Object.keys(key).length !== 1) throw new CommandError(ErrorCode.CannotCreateIndex, 'TTL indexes are single-field indexes, compound indexes do not support TTL');
+    spec.expireAfterSeconds = ttl;
+  }
+  if (name === '_id_') spec.unique = undefined;
+  return spec;
+}
+
+function normaliseKey(key: Document): Document {
+  const out: Document = {};
+  for (const [field, dir] of Object.entries(key)) out[field] = (dir as number) < 0 ? -1 : 1;
+  return out;
+}
+
+export function defaultIndexName(key: Document): string {
+  return Object.entries(key)
+    .map(([f, d]) => `${f}_${d}`)
+    .join('_');
+}
+
+/** Two specs describe the same index if key and options agree (the name aside). */
+export function sameIndexOptions(a: IndexSpec, b: IndexSpec): boolean {
+  return (
+    compareBson(a.key, b.key) === 0 &&
+    !!a.unique === !!b.unique &&
+    !!a.sparse === !!b.sparse &&
+    a.expireAfterSeconds === b.expireAfterSeconds &&
+    compareBson(a.partialFilterExpression ?? null, b.partialFilterExpression ?? null) === 0
+  );
+}
+
+export class BTreeIndex {
+  readonly fields: string[];
+  readonly dirs: number[];
+  private readonly paths: string[][];
+  readonly tree: BTree<IndexKey, number>;
+  readonly partial: Query | undefined;
+  readonly unique: boolean;
+  /** Set once any document produced several keys; such an index cannot provide a sort. */
+  multikey = false;
+  /** Bumped on every change so scans that pause between batches know to re-seek. */
+  version = 0;
+
+  constructor(readonly spec: IndexSpec) {
+    this.fields = Object.keys(spec.key);
+    this.dirs = this.fields.map((f) => ((spec.key[f] as number) < 0 ? -1 : 1));
+    this.paths = this.fields.map((f) => f.split('.'));
+    this.unique = spec.unique === true || spec.name === '_id_';
+    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, {}) : undefined;
+    const dirs = this.dirs;
+    const n = dirs.length;
+    this.tree = new BTree<IndexKey, number>(
+      undefined,
+      (a, b) => {
+        for (let i = 0; i < n; i++) {
+          const c = compareBson(a.v[i], b.v[i]);
+          if (c !== 0) return dirs[i] < 0 ? -c : c;
+        }
+        return a.rid < b.rid ? -1 : a.rid > b.rid ? 1 : 0;
+      },
+      64,
+    );
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** Compares two value tuples in this index's order (directions applied). */
+  compareValues(a: readonly unknown[], b: readonly unknown[], from = 0, to = this.dirs.length): number {
+    for (let i = from; i < to; i++) {
+      const c = compareBson(a[i], b[i]);
+      if (c !== 0) return this.dirs[i] < 0 ? -c : c;
+    }
+    return 0;
+  }
+
+  /**
+   * The key tuples a document contributes, or null when a sparse or partial index leaves it out.
+   * Throws when two indexed fields are both arrays, as MongoDB does.
+   */
+  keysFor(doc: Document): KeyValues[] | null {
+    if (this.partial && !this.partial.test(doc)) return null;
+    const perField: unknown[][] = [];
+    let arrays = 0;
+    let allMissing = true;
+    for (const parts of this.paths) {
+      const state = { sawArray: false };
+      const values = collectPathValues(doc, parts, state);
+      if (state.sawArray || values.length > 1) arrays++;
+      for (let i = 0; i < values.length; i++) {
+        if (values[i] === undefined) values[i] = null;
+        else allMissing = false;
+      }
+      perField.push(values);
+    }
+    if (this.spec.sparse && allMissing) return null;
+    if (arrays > 0) {
+      if (arrays > 1) {
+        throw new CommandError(ErrorCode.CannotIndexParallelArrays, `cannot index parallel arrays in index ${this.name}`);
+      }
+      this.multikey = true;
+    }
+    if (perField.length === 1) return perField[0].map((v) => [v]);
+    let combos: KeyValues[] = [[]];
+    for (const values of perField) {
+      const next: KeyValues[] = [];
+      for (const prefix of combos) for (const v of values) next.push([...prefix, v]);
+      combos = next;
+    }
+    return combos;
+  }
+
+  /** The first key tuple that another record already holds, if this index is unique. */
+  findConflict(keys: KeyValues[] | null, rid: number): KeyValues | null {
+    if (!this.unique || keys === null) return null;
+    for (const v of keys) {
+      let pair = this.tree.getPairOrNextHigher({ v, rid: -Infinity });
+      while (pair && this.compareValues(pair[0].v, v) === 0) {
+        if (pair[1] !== rid) return v;
+        pair = this.tree.nextHigherPair(pair[0]);
+      }
+    }
+    return null;
+  }
+
+  add(keys: KeyValues[] | null, rid: number): void {
+    if (keys === null) return;
+    for (const v of keys) this.tree.set({ v, rid }, rid);
+    this.version++;
+  }
+
+  remove(keys: KeyValues[] | null, rid: number): void {
+    if (keys === null) return;
+    for (const v of keys) this.tree.delete({ v, rid });
+    this.version++;
+  }
+
+  /** `{ field: value }` for a duplicate-key error's keyPattern/keyValue. */
+  describeKey(values: KeyValues): { keyPattern: Document; keyValue: Document } {
+    const keyValue: Document = {};
+    this.fields.forEach((f, i) => (keyValue[f] = values[i]));
+    return { keyPattern: { ...this.spec.key }, keyValue };
+  }
+}
+
+export function sameKeys(a: KeyValues[] | null, b: KeyValues[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    for (let j = 0; j < x.length; j++) if (compareBson(x[j], y[j]) !== 0) return false;
+  }
+  return true;
+}

@@ -1,0 +1,329 @@
+import { Query } from 'mingo';
+import type { Collection } from '../catalog/collection';
+import type { BTreeIndex, IndexKey } from '../indexes/btree-index';
+import { compareBson, MAX_BOUND, MIN_BOUND } from '../bson-order';
+import { sortValue, type Document } from '../documents';
+import { asCommandError } from '../errors';
+import { valueInBounds, describeBounds, type FieldBounds } from './bounds';
+import type { IndexAccess, Plan, SortSpec } from './planner';
+
+export interface ExecStats {
+  keysExamined: number;
+  docsExamined: number;
+  nReturned: number;
+}
+
+export function newStats(): ExecStats {
+  return { keysExamined: 0, docsExamined: 0, nReturned: 0 };
+}
+
+export function compileFilter(filter: Document): Query | null {
+  if (Object.keys(filter).length === 0) return null;
+  try {
+    return new Query(filter, {});
+  } catch (err) {
+    throw asCommandError(err);
+  }
+}
+
+export interface RunOptions {
+  skip?: number;
+  limit?: number;
+}
+
+/**
+ * Runs a plan lazily: documents are produced as the caller pulls, so a cursor that stops
+ * after 20 results examined about 20 documents. Stored documents are yielded by reference.
+ */
+/** A matching document with its record id (writes need the id; cursors only the document). */
+export type Hit = [rid: number, doc: Document];
+
+export function* runPlan(coll: Collection, plan: Plan, filter: Query | null, stats: ExecStats, opts: RunOptions = {}): Generator<Hit> {
+  let source = accessPath(coll, plan, filter, stats);
+  if (plan.sort.length > plan.sortProvided) {
+    const bound = opts.limit ? (opts.skip ?? 0) + opts.limit : 0;
+    source = plan.sortProvided > 0 ? sortWithinTies(source, plan.sort, plan.sortProvided) : blockingSort(source, plan.sort, bound);
+  }
+  let skip = opts.skip ?? 0;
+  let remaining = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+  for (const hit of source) {
+    if (skip > 0) {
+      skip--;
+      continue;
+    }
+    if (remaining <= 0) return;
+    stats.nReturned++;
+    remaining--;
+    yield hit;
+    if (remaining <= 0) return;
+  }
+}
+
+function* accessPath(coll: Collection, plan: Plan, filter: Query | null, stats: ExecStats): Generator<Hit> {
+  const test = (doc: Document): boolean => {
+    try {
+      return filter === null || filter.test(doc);
+    } catch (err) {
+      throw asCommandError(err);
+    }
+  };
+  if (plan.access.kind === 'collscan') {
+    const entries = plan.access.direction > 0 ? coll.docs.entries() : [...coll.docs.entries()].reverse();
+    for (const hit of entries) {
+      stats.docsExamined++;
+      if (test(hit[1])) yield hit;
+    }
+    return;
+  }
+  const access = plan.access;
+  const seen = access.index.multikey ? new Set<number>() : null;
+  for (const rid of indexScan(access, stats)) {
+    if (seen) {
+      if (seen.has(rid)) continue;
+      seen.add(rid);
+    }
+    const doc = coll.docs.get(rid);
+    if (!doc) continue;
+    stats.docsExamined++;
+    if (test(doc)) yield [rid, doc];
+  }
+}
+
+/** Record ids in scan order, over every combination of the point-bounded prefix. */
+function* indexScan(access: IndexAccess, stats: ExecStats): Generator<number> {
+  const { index, bounds, pointPrefix, direction } = access;
+  const ranges = scanRanges(index, bounds, pointPrefix);
+  if (direction < 0) ranges.reverse();
+  const inBounds = (key: IndexKey): boolean => {
+    for (let i = pointPrefix; i < bounds.length; i++) if (!valueInBounds(key.v[i], bounds[i])) return false;
+    return true;
+  };
+  if (!access.merge || ranges.length === 1) {
+    for (const [low, high] of ranges) {
+      for (const [key, rid] of scanRange(index, low, high, direction)) {
+        stats.keysExamined++;
+        if (inBounds(key)) yield rid;
+      }
+    }
+    return;
+  }
+  const streams = ranges.map(([low, high]) => scanRange(index, low, high, direction));
+  const heads: ([IndexKey, number] | undefined)[] = streams.map(() => undefined);
+  const advance = (i: number): void => {
+    for (;;) {
+      const next = streams[i].next();
+      if (next.done) {
+        heads[i] = undefined;
+        return;
+      }
+      stats.keysExamined++;
+      if (inBounds(next.value[0])) {
+        heads[i] = next.value;
+        return;
+      }
+    }
+  };
+  const mergeKey = access.mergeKey;
+  const before = (a: IndexKey, b: IndexKey): boolean => {
+    for (const { pos, dir } of mergeKey) {
+      const c = compareBson(a.v[pos], b.v[pos]);
+      if (c !== 0) return dir > 0 ? c < 0 : c > 0;
+    }
+    return false;
+  };
+  streams.forEach((_, i) => advance(i));
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i];
+      if (h && (best < 0 || before(h[0], heads[best]![0]))) best = i;
+    }
+    if (best < 0) return;
+    const rid = heads[best]![1];
+    advance(best);
+    yield rid;
+  }
+}
+
+type Range = [IndexKey, IndexKey];
+
+function scanRanges(index: BTreeIndex, bounds: FieldBounds[], pointPrefix: number): Range[] {
+  let combos: unknown[][] = [[]];
+  for (let i = 0; i < pointPrefix; i++) {
+    const b = bounds[i];
+    if (b.kind !== 'points') break;
+    const points = index.dirs[i] < 0 ? [...b.points].reverse() : b.points;
+    const next: unknown[][] = [];
+    for (const prefix of combos) for (const p of points) next.push([...prefix, p]);
+    combos = next;
+  }
+  const n = index.fields.length;
+  return combos.map((prefix) => {
+    const low = [...prefix];
+    const high = [...prefix];
+    for (let i = prefix.length; i < n; i++) {
+      let lo: unknown = MIN_BOUND;
+      let hi: unknown = MAX_BOUND;
+      const b = bounds[i];
+      if (i === prefix.length && b.kind === 'range') {
+        lo = b.interval.lo;
+        hi = b.interval.hi;
+      }
+      if (index.dirs[i] < 0) [lo, hi] = [hi, lo];
+      low.push(lo);
+      high.push(hi);
+    }
+    return [
+      { v: low, rid: -Infinity },
+      { v: high, rid: Infinity },
+    ];
+  });
+}
+
+/**
+ * Walks [low, high] of the B+tree. The tree may change while a cursor waits for getMore, so
+ * whenever the index version moved the walk re-seeks just past the last key it produced.
+ */
+function* scanRange(index: BTreeIndex, low: IndexKey, high: IndexKey, direction: number): Generator<[IndexKey, number]> {
+  const tree = index.tree;
+  const cmp = tree._compare;
+  if (cmp(low, high) > 0) return;
+  let last: IndexKey | undefined;
+  for (;;) {
+    const version = index.version;
+    const it = direction > 0 ? tree.entries(last ?? low) : tree.entriesReversed(last ?? high, undefined, last !== undefined);
+    let reseek = false;
+    for (const [key, rid] of it) {
+      if (direction > 0) {
+        if (last && cmp(key, last) <= 0) continue;
+        if (cmp(key, high) > 0) return;
+      } else if (cmp(key, low) < 0) {
+        return;
+      }
+      last = key;
+      yield [key, rid];
+      if (index.version !== version) {
+        reseek = true;
+        break;
+      }
+    }
+    if (!reseek) return;
+  }
+}
+
+export function docComparator(sort: SortSpec): (a: Document, b: Document) => number {
+  const parts = sort.map(([f, d]) => ({ parts: f.split('.'), dir: d }));
+  return (a, b) => {
+    for (const { parts: p, dir } of parts) {
+      const c = compareBson(sortValue(a, p, dir), sortValue(b, p, dir));
+      if (c !== 0) return dir > 0 ? c : -c;
+    }
+    return 0;
+  };
+}
+
+/** In-memory SORT; with a limit it keeps only the best `bound` documents. */
+function* blockingSort(source: Iterable<Hit>, sort: SortSpec, bound: number): Generator<Hit> {
+  const parts = sort.map(([f, d]) => ({ parts: f.split('.'), dir: d }));
+  type Keyed = { keys: unknown[]; hit: Hit };
+  const cmp = (a: Keyed, b: Keyed): number => {
+    for (let i = 0; i < parts.length; i++) {
+      const c = compareBson(a.keys[i], b.keys[i]);
+      if (c !== 0) return parts[i].dir > 0 ? c : -c;
+    }
+    return 0;
+  };
+  const keyed: Keyed[] = [];
+  for (const hit of source) {
+    const item = { keys: parts.map((p) => sortValue(hit[1], p.parts, p.dir)), hit };
+    if (bound > 0 && bound <= 1000) {
+      if (keyed.length === bound && cmp(item, keyed[bound - 1]) >= 0) continue;
+      let lo = 0;
+      let hi = keyed.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cmp(keyed[mid], item) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      keyed.splice(lo, 0, item);
+      if (keyed.length > bound) keyed.pop();
+    } else {
+      keyed.push(item);
+    }
+  }
+  if (!(bound > 0 && bound <= 1000)) keyed.sort(cmp);
+  for (const k of keyed) yield k.hit;
+}
+
+/** The access path already orders by the first `provided` sort fields; order each run of ties. */
+function* sortWithinTies(source: Iterable<Hit>, sort: SortSpec, provided: number): Generator<Hit> {
+  const prefix = sort.slice(0, provided).map(([f, d]) => ({ parts: f.split('.'), dir: d }));
+  const byDoc = docComparator(sort);
+  const full = (a: Hit, b: Hit): number => byDoc(a[1], b[1]);
+  let group: Hit[] = [];
+  let groupKey: unknown[] | undefined;
+  for (const hit of source) {
+    const key = prefix.map((p) => sortValue(hit[1], p.parts, p.dir));
+    if (groupKey && key.some((v, i) => compareBson(v, groupKey![i]) !== 0)) {
+      group.sort(full);
+      yield* group;
+      group = [];
+    }
+    groupKey = key;
+    group.push(hit);
+  }
+  group.sort(full);
+  yield* group;
+}
+
+/** The `queryPlanner.winningPlan` tree MongoDB's explain shows for this plan. */
+export function describePlan(plan: Plan, filter: Document, opts: RunOptions): Document {
+  let stage: Document;
+  if (plan.access.kind === 'collscan') {
+    stage = { stage: 'COLLSCAN', filter, direction: plan.access.direction > 0 ? 'forward' : 'backward' };
+  } else {
+    const a = plan.access;
+    const ixscan = (bounds: FieldBounds[]): Document => ({
+      stage: 'IXSCAN',
+      keyPattern: a.index.spec.key,
+      indexName: a.index.name,
+      isMultiKey: a.index.multikey,
+      isUnique: a.index.unique,
+      isSparse: !!a.index.spec.sparse,
+      isPartial: !!a.index.spec.partialFilterExpression,
+      direction: a.direction > 0 ? 'forward' : 'backward',
+      indexBounds: Object.fromEntries(a.index.fields.map((f, i) => [f, describeBounds(bounds[i], a.index.dirs[i] * a.direction)])),
+    });
+    let input: Document;
+    if (a.merge) {
+      const firstPoints = a.bounds.slice(0, a.pointPrefix);
+      const combos: FieldBounds[][] = [[]];
+      for (const b of firstPoints) {
+        const points = b.kind === 'points' ? b.points : [];
+        const next: FieldBounds[][] = [];
+        for (const c of combos) for (const p of points) next.push([...c, { kind: 'points', points: [p] }]);
+        combos.splice(0, combos.length, ...next);
+      }
+      input = {
+        stage: 'SORT_MERGE',
+        sortPattern: Object.fromEntries(plan.sort.slice(0, plan.sortProvided)),
+        inputStages: combos.map((c) => ixscan([...c, ...a.bounds.slice(a.pointPrefix)])),
+      };
+    } else {
+      input = ixscan(a.bounds);
+    }
+    stage = { stage: 'FETCH', ...(Object.keys(filter).length ? { filter } : {}), inputStage: input };
+  }
+  if (plan.sort.length > plan.sortProvided) {
+    stage = {
+      stage: 'SORT',
+      sortPattern: Object.fromEntries(plan.sort),
+      ...(plan.sortProvided > 0 ? { prefixFromIndex: plan.sortProvided } : {}),
+      ...(opts.limit ? { limitAmount: opts.limit + (opts.skip ?? 0) } : {}),
+      inputStage: stage,
+    };
+  }
+  if (opts.skip) stage = { stage: 'SKIP', skipAmount: opts.skip, inputStage: stage };
+  if (opts.limit) stage = { stage: 'LIMIT', limitAmount: opts.limit, inputStage: stage };
+  return stage;
+}
