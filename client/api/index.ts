@@ -1,5 +1,5 @@
 // Typed calls for every route of the contract (../shared/API.md) the browser uses.
-import type { AuthResult, ContactPreferences, Group, GroupVisibility, Health, JoinPolicy, LikeState, Me, MembershipStatus, Page, Post, PublicUser } from '../../shared/api';
+import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PublicUser } from '../../shared/api';
 import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus } from '../../shared/moderation';
 import type { RestrictionState } from '../../shared/privacy';
 import { download, query, request, upload } from './http';
@@ -20,12 +20,10 @@ export interface RegisterRequest {
   parentEmail?: string;
 }
 
-export type RegisterResult = AuthResult | { status: 'pending_parental_consent' };
+export type RegisterResult = AuthResult | PendingRegistration;
 
-export interface GroupMember {
-  user: PublicUser;
-  status: MembershipStatus;
-}
+/** The member lists an owner or group moderator can read. */
+export type MemberListStatus = 'member' | 'pending' | 'invited';
 
 export interface NewGroup {
   name: string;
@@ -42,15 +40,16 @@ export const api = {
   register: (body: RegisterRequest) => request<RegisterResult>('POST', '/api/auth/register', body),
   login: (email: string, password: string) => request<AuthResult>('POST', '/api/auth/login', { email, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
-  confirmParentalConsent: (token: string) => request<unknown>('POST', '/api/auth/parental-consent', { token }),
+  confirmParentalConsent: (token: string) => request<ParentalConsentConfirmed>('POST', '/api/auth/parental-consent', { token }),
 
   me: () => request<Me>('GET', '/api/me'),
   updateMe: (changes: { displayName?: string; bio?: string }) => request<Me>('PATCH', '/api/me', changes),
-  changePassword: (currentPassword: string, newPassword: string) => request<void>('PUT', '/api/me/password', { currentPassword, newPassword }),
+  /** Answers with a fresh token: the old ones stop working. */
+  changePassword: (currentPassword: string, newPassword: string) => request<AuthResult>('PUT', '/api/me/password', { currentPassword, newPassword }),
   uploadAvatar: (image: Blob, onProgress?: (fraction: number) => void) => {
     const form = new FormData();
     form.append('image', image, 'avatar.png');
-    return upload<{ avatarUrl: string }>('PUT', '/api/me/avatar', form, onProgress);
+    return upload<AvatarResult>('PUT', '/api/me/avatar', form, onProgress);
   },
 
   user: (userId: string) => request<PublicUser>('GET', `/api/users/${id(userId)}`),
@@ -66,7 +65,7 @@ export const api = {
   approveMember: (groupId: string, userId: string) => request<unknown>('POST', `/api/groups/${id(groupId)}/members/${id(userId)}/approve`),
   inviteMember: (groupId: string, userId: string) => request<unknown>('POST', `/api/groups/${id(groupId)}/invites`, { userId }),
   setMemberRole: (groupId: string, userId: string, role: 'member' | 'moderator') => request<unknown>('PUT', `/api/groups/${id(groupId)}/members/${id(userId)}/role`, { role }),
-  groupMembers: (groupId: string, status: MembershipStatus | null, page: PageRequest = {}) => request<Page<GroupMember>>('GET', `/api/groups/${id(groupId)}/members${query({ status, ...page })}`),
+  groupMembers: (groupId: string, status: MemberListStatus, page: PageRequest = {}) => request<Page<GroupMember>>('GET', `/api/groups/${id(groupId)}/members${query({ status, ...page })}`),
   groupPosts: (groupId: string, page: PageRequest = {}) => request<Page<Post>>('GET', `/api/groups/${id(groupId)}/posts${query({ ...page })}`),
 
   createPost: (groupId: string, body: string, images: File[], parentId: string | null, onProgress?: (fraction: number) => void) => {

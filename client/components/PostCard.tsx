@@ -40,7 +40,7 @@ export function PostCard({ post, linkAuthor, groupLabel, children, highlighted }
           {post.images.map((image, index) => (
             <a href={image.url} target="_blank" rel="noopener" key={image.url} class="post-image-link">
               <img
-                src={image.url}
+                src={post.images.length > 1 ? image.thumbnailUrl : image.url}
                 width={image.width}
                 height={image.height}
                 loading="lazy"

@@ -66,7 +66,8 @@ function PasswordForm() {
     setError(null);
     setSaved(false);
     try {
-      await api.changePassword(current, next);
+      const result = await api.changePassword(current, next);
+      session.signIn(result.token, result.user);
       setCurrent('');
       setNext('');
       setSaved(true);

@@ -1,7 +1,7 @@
 // One group: who may join and how, its live posts, and member management for its owners and moderators.
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Group, JoinPolicy, MembershipStatus } from '../../../shared/api';
-import { api, ApiError, type GroupMember } from '../../api';
+import type { Group, GroupMember, JoinPolicy, MembershipStatus } from '../../../shared/api';
+import { api, ApiError, type MemberListStatus } from '../../api';
 import { Avatar } from '../../components/Avatar';
 import { Field, fieldError, useTitle } from '../../components/Form';
 import { Empty, PostList } from '../../components/PostList';
@@ -81,27 +81,27 @@ function MemberRow({ group, member, onChanged }: { group: Group; member: GroupMe
       setBusy(false);
     }
   };
-  const name = member.user.displayName;
+  const name = member.displayName;
   return (
     <li class="member-row">
-      <Avatar user={member.user} />
-      <a href={`/users/${member.user.id}`} class="member-name">
+      <Avatar user={member} />
+      <a href={`/users/${member.id}`} class="member-name">
         {name}
       </a>
       <span class="badge badge-status">{member.status}</span>
       <span class="member-actions">
         {member.status === 'pending' && (
-          <button type="button" class="button button-small button-primary" disabled={busy} onClick={() => void act(() => api.approveMember(group.id, member.user.id))}>
+          <button type="button" class="button button-small button-primary" disabled={busy} onClick={() => void act(() => api.approveMember(group.id, member.id))}>
             Approve
           </button>
         )}
         {group.myStatus === 'owner' && member.status === 'member' && (
-          <button type="button" class="button button-small" disabled={busy} onClick={() => void act(() => api.setMemberRole(group.id, member.user.id, 'moderator'))}>
+          <button type="button" class="button button-small" disabled={busy} onClick={() => void act(() => api.setMemberRole(group.id, member.id, 'moderator'))}>
             Make moderator
           </button>
         )}
         {group.myStatus === 'owner' && member.status === 'moderator' && (
-          <button type="button" class="button button-small" disabled={busy} onClick={() => void act(() => api.setMemberRole(group.id, member.user.id, 'member'))}>
+          <button type="button" class="button button-small" disabled={busy} onClick={() => void act(() => api.setMemberRole(group.id, member.id, 'member'))}>
             Remove moderator role
           </button>
         )}
@@ -111,7 +111,7 @@ function MemberRow({ group, member, onChanged }: { group: Group; member: GroupMe
             class="button button-small button-danger"
             disabled={busy}
             aria-label={`${member.status === 'pending' ? 'Decline' : 'Remove'} ${name}`}
-            onClick={() => confirm(`Remove ${name} from ${group.name}?`) && void act(() => api.removeMember(group.id, member.user.id))}
+            onClick={() => confirm(`Remove ${name} from ${group.name}?`) && void act(() => api.removeMember(group.id, member.id))}
           >
             {member.status === 'pending' ? 'Decline' : 'Remove'}
           </button>
@@ -122,14 +122,14 @@ function MemberRow({ group, member, onChanged }: { group: Group; member: GroupMe
   );
 }
 
-const MEMBER_TABS: { status: MembershipStatus | null; label: string }[] = [
-  { status: null, label: 'Members' },
+const MEMBER_TABS: { status: MemberListStatus; label: string }[] = [
+  { status: 'member', label: 'Members' },
   { status: 'pending', label: 'Requests' },
   { status: 'invited', label: 'Invited' },
 ];
 
 function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged: () => void }) {
-  const [tab, setTab] = useState<MembershipStatus | null>(null);
+  const [tab, setTab] = useState<MemberListStatus>('member');
   const [members, setMembers] = useState<GroupMember[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
@@ -186,7 +186,7 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
       ) : (
         <ul class="member-list">
           {members.map((member) => (
-            <MemberRow key={member.user.id} group={group} member={member} onChanged={changed} />
+            <MemberRow key={member.id} group={group} member={member} onChanged={changed} />
           ))}
         </ul>
       )}

@@ -4,11 +4,10 @@ import { api } from '../../api';
 import { Field, fieldError, useTitle } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { FormError } from '../../components/States';
-import { ageOn } from '../../format';
+import { ACCOUNT_LIMITS, ageOn, MINOR_AGE } from '../../../shared/accounts';
 import { navigate } from '../../router';
 import { session } from '../../session';
 
-const ADULT_AGE = 18;
 const FIELDS = ['name', 'email', 'password', 'dateOfBirth', 'parentEmail', 'acceptTerms'];
 
 export function SignUp() {
@@ -23,8 +22,7 @@ export function SignUp() {
   const [error, setError] = useState<unknown>(null);
   const [awaitingParent, setAwaitingParent] = useState<string | null>(null);
 
-  const age = ageOn(dateOfBirth);
-  const minor = age !== null && age < ADULT_AGE;
+  const minor = /^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth) && ageOn(dateOfBirth, new Date()) < MINOR_AGE;
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -61,7 +59,7 @@ export function SignUp() {
           </span>
           <h1>Almost there</h1>
           <p>
-            Because you are under {ADULT_AGE}, a parent or guardian needs to agree before your account opens. We have sent
+            Because you are under {MINOR_AGE}, a parent or guardian needs to agree before your account opens. We have sent
             them a message at <strong>{awaitingParent}</strong> with a confirmation link.
           </p>
           <p>Once they confirm, you can sign in with the e-mail address and password you chose.</p>
@@ -88,7 +86,7 @@ export function SignUp() {
             <input id="signup-email" type="email" autoComplete="email" required value={email} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setEmail(event.currentTarget.value)} />
           )}
         </Field>
-        <Field id="signup-password" label="Password" hint="A long passphrase is easiest to remember and hardest to guess." error={fieldError(error, 'password')}>
+        <Field id="signup-password" label="Password" hint={`At least ${ACCOUNT_LIMITS.passwordMin} characters. A long passphrase is easiest to remember and hardest to guess.`} error={fieldError(error, 'password')}>
           {(describedBy, invalid) => (
             <input id="signup-password" type="password" autoComplete="new-password" required value={password} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setPassword(event.currentTarget.value)} />
           )}
@@ -101,7 +99,7 @@ export function SignUp() {
         {minor && (
           <div class="minor-box">
             <p>
-              <strong>You are under {ADULT_AGE}.</strong> A parent or guardian must agree before your account opens. We will
+              <strong>You are under {MINOR_AGE}.</strong> A parent or guardian must agree before your account opens. We will
               send them one message with a confirmation link, and nothing else.
             </p>
             <Field id="signup-parent" label="Parent or guardian's e-mail address" error={fieldError(error, 'parentEmail')}>
