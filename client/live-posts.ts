@@ -1,7 +1,7 @@
 // A post list that loads page by page and stays live: new posts wait behind a pill instead of moving the page.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Page, Post } from '../shared/api';
-import type { FeedName } from '../shared/events';
+import type { FeedName, LivePost } from '../shared/events';
 import { follow, onLive } from './live';
 
 export interface LivePostsOptions {
@@ -31,12 +31,12 @@ export interface LivePosts {
   remove(id: string): void;
 }
 
-function replaceIn(list: Post[], post: Post): Post[] {
+/** A broadcast copy cannot say whether this viewer liked the post; keep what we know. */
+function replaceIn(list: Post[], post: LivePost): Post[] {
   let changed = false;
   const next = list.map((item) => {
     if (item.id !== post.id) return item;
     changed = true;
-    // A broadcast copy cannot know whether this viewer liked the post; keep what we know.
     return { ...post, likedByMe: item.likedByMe };
   });
   return changed ? next : list;
@@ -85,7 +85,8 @@ export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePosts
   useEffect(() => {
     if (!feed) return;
     const unfollow = follow(feed);
-    const offNew = onLive('post:new', (post) => {
+    const offNew = onLive('post:new', (live) => {
+      const post: Post = { ...live, likedByMe: false };
       if (known.current.has(post.id) || !acceptRef.current(post)) return;
       known.current.add(post.id);
       setFresh((previous) => new Set(previous).add(post.id));
