@@ -4,7 +4,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { Group, Post } from '../../shared/api';
 import { startTestForum, type TestForum } from '../support/forum';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -88,21 +87,3 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.setViewportSize(original);
 }
 
-/** Writes through the real HTTP API, as the given user. */
-export function apiAs(forum: TestForum, token: string) {
-  const auth = { Authorization: `Bearer ${token}` };
-  return {
-    async createGroup(name: string, visibility: 'public' | 'closed', joinPolicy: 'open' | 'request' | 'invite' = 'open'): Promise<Group> {
-      const response = await forum.http.post('/api/groups').set(auth).send({ name, description: `About ${name}`, visibility, joinPolicy }).expect(201);
-      return response.body as Group;
-    },
-    async post(groupId: string, body: string): Promise<Post> {
-      const response = await forum.http.post(`/api/groups/${groupId}/posts`).set(auth).send({ body }).expect(201);
-      return response.body as Post;
-    },
-    async join(groupId: string): Promise<Group> {
-      const response = await forum.http.post(`/api/groups/${groupId}/join`).set(auth).expect(200);
-      return response.body as Group;
-    },
-  };
-}

@@ -2,7 +2,8 @@
 // be told plainly that everything else needs an account, and register, including the minors' path.
 import { expect } from 'chai';
 import { buildUser } from '../support/factories';
-import { apiAs, openPage, screenshot, startBrowserForum, type BrowserForum, type WatchedPage } from './support';
+import { ForumApi } from '../support/forum-api';
+import { openPage, screenshot, startBrowserForum, type BrowserForum, type WatchedPage } from './support';
 
 describe('browser: visitor', function () {
   this.timeout(90_000);
@@ -14,11 +15,11 @@ describe('browser: visitor', function () {
   before(async () => {
     env = await startBrowserForum();
     const owner = await buildUser({ name: 'Olga Owner' });
-    const api = apiAs(env.forum, owner.token);
-    const open = await api.createGroup('Open Square', 'public');
-    const closed = await api.createGroup('Back Room', 'closed');
-    await api.post(open.id, `<p>${publicText}</p>`);
-    await api.post(closed.id, `<p>${closedText}</p>`);
+    const api = new ForumApi(env.forum.http);
+    const open = await api.createGroup(owner, 'public');
+    const closed = await api.createGroup(owner, 'closed');
+    await api.post(owner, open.id, `<p>${publicText}</p>`);
+    await api.post(owner, closed.id, `<p>${closedText}</p>`);
     visitor = await openPage(env.browser);
   });
 

@@ -178,7 +178,7 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
           </span>
         )}
         <details class="menu" ref={menu}>
-          <summary class="action" aria-label={`More actions for post by ${name}`}>
+          <summary class="action" role="button" aria-label={`More actions for post by ${name}`}>
             <Icon name="more" />
           </summary>
           <div class="menu-items">
