@@ -38,7 +38,7 @@ export function PostList({ posts, renderPost, empty, label, endText = "You're al
           </button>
         </div>
       )}
-      {posts.items.length === 0 ? (
+      {posts.items.length === 0 && posts.pending.length === 0 ? (
         empty
       ) : (
         <div class="post-items">{posts.items.map((post) => <div key={post.id}>{renderPost(post, posts.fresh.has(post.id))}</div>)}</div>

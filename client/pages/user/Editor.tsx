@@ -1,10 +1,12 @@
 // A small rich-text editor: an editable area with a toolbar; keyboard shortcuts (Ctrl+B, Ctrl+I) work natively.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { Icon } from '../../components/Icon';
 import { editorIsEmpty } from './rich-text';
 
 interface Tool {
   label: string;
-  text: string;
+  text: ComponentChildren;
   run: () => void;
 }
 
@@ -18,7 +20,7 @@ const TOOLS: Tool[] = [
   { label: 'Italic', text: 'I', run: () => exec('italic') },
   {
     label: 'Link',
-    text: '🔗',
+    text: <Icon name="link" />,
     run: () => {
       const url = prompt('Link address (https://…)');
       if (url && /^(https?:\/\/|mailto:)/i.test(url.trim())) exec('createLink', url.trim());
