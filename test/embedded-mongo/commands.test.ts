@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Long, MongoBulkWriteError, MongoClient, MongoServerError, ObjectId, type Collection, type Db } from 'mongodb';
-import { startTarget, uniqueDbName, type Target } from './target';
+import { isEmbedded, startTarget, uniqueDbName, type Target } from './target';
 
 async function serverError(p: Promise<unknown>): Promise<MongoServerError> {
   const err = await p.then(
@@ -138,6 +138,16 @@ describe('embedded-mongo commands through the official driver', () => {
       const [excluded] = await c.find({ _id: 7 }, { projection: { 'nested.rank': 0, tags: 0 } }).toArray();
       expect(excluded).to.deep.equal({ _id: 7, name: 'p7', age: 7, city: 'Oslo', nested: {} });
       expect((await c.findOne({ _id: 7 }))?.nested).to.deep.equal({ rank: 7 });
+    });
+
+    it('refuses server-side JavaScript ($where, $function) instead of running it in-process', async function () {
+      if (!isEmbedded) this.skip();
+      const where = await serverError(col('people').find({ $where: 'this.age > 1' }).toArray());
+      expect(where.code).to.equal(2);
+      const fn = await serverError(
+        col('people').aggregate([{ $project: { x: { $function: { body: 'function() { return 1 }', args: [], lang: 'js' } } } }]).toArray(),
+      );
+      expect(fn.code).to.equal(2);
     });
 
     it('find on a missing collection returns an empty cursor', async () => {

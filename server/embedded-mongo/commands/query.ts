@@ -4,6 +4,7 @@ import { cloneDoc, isPlainObject, withIdFirst, type Document } from '../document
 import { asCommandError } from '../errors';
 import { compileFilter, describePlan, newStats, runPlan, type ExecStats, type Hit } from '../planner/executor';
 import { planQuery, type Plan, type SortSpec } from '../planner/planner';
+import { MINGO_OPTIONS } from '../mingo-options';
 
 export interface QuerySpec {
   filter: Document;
@@ -46,7 +47,7 @@ export function project(source: Iterator<Document>, projection: Document | undef
   if (!projection || Object.keys(projection).length === 0) return source;
   let projected: Iterator<Document>;
   try {
-    const q = new Query(needsFilterForProjection(projection) ? filter : {}, {});
+    const q = new Query(needsFilterForProjection(projection) ? filter : {}, MINGO_OPTIONS);
     // mingo's exclusion of a nested path deletes it from the input object itself.
     const input = Object.keys(projection).some((k) => k.includes('.')) ? clonedEach(source) : source;
     projected = q.find<Document>(iterable(input), projection)[Symbol.iterator]() as unknown as Iterator<Document>;
