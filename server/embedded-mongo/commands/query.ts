@@ -1,6 +1,6 @@
 import { Query } from 'mingo';
 import type { Collection } from '../catalog/collection';
-import { cloneDoc, isPlainObject, withIdFirst, type Document } from '../documents';
+import { cloneDoc, withIdFirst, type Document } from '../documents';
 import { asCommandError } from '../errors';
 import { compileFilter, describePlan, newStats, runPlan, type ExecStats, type Hit } from '../planner/executor';
 import { planQuery, type Plan, type SortSpec } from '../planner/planner';
@@ -109,10 +109,6 @@ export function explainQuery(
   out.serverInfo = { host: 'embedded', port: 0, version: '7.0.0', gitVersion: 'embedded-mongo' };
   out.ok = 1;
   return out;
-}
-
-export function isDocument(v: unknown): v is Document {
-  return isPlainObject(v);
 }
 
 /** mingo accepts iterables; a bare iterator is wrapped so it is consumed lazily, not copied. */
