@@ -105,6 +105,16 @@ describe('embedded-mongo commands through the official driver', () => {
       expect(raw.writeErrors[0].keyValue).to.deep.equal({ _id: 3 });
     });
 
+    it('processes unacknowledged (w:0, moreToCome) writes without replying', async () => {
+      const c = col('w0');
+      await c.insertOne({ a: 1 }, { writeConcern: { w: 0 } });
+      await c.insertOne({ a: 2 }, { writeConcern: { w: 0 } });
+      // Nothing acknowledges a w:0 write, so wait until both are visible.
+      const deadline = Date.now() + 2000;
+      while ((await c.countDocuments()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(await c.countDocuments()).to.equal(2);
+    });
+
     it("refuses an array _id with error 2 BadValue", async () => {
       const err = (await col('badid').insertOne({ _id: [1, 2] }).catch((e: unknown) => e)) as MongoServerError;
       expect(err.code).to.equal(2);
