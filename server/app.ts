@@ -4,10 +4,15 @@ import type { AppContext } from './context';
 import { createAuth } from './http/auth';
 import { clientRouter } from './http/client';
 import { apiNotFound, createErrorHandler } from './http/error-handler';
+import { feedsRouter } from './http/feeds';
+import { groupsRouter } from './http/groups';
 import { healthRouter } from './http/health';
 import { mediaRouter } from './http/media';
 import { meRouter } from './http/me';
+import { postsRouter } from './http/posts';
 import { securityHeaders } from './http/security-headers';
+import { userContentRouter } from './http/user-content';
+import { keepReplyCountsOnModeration } from './services/posts';
 
 /** JSON bodies are small by design; images arrive as multipart and have their own limits. */
 const JSON_BODY_LIMIT = '256kb';
@@ -19,11 +24,16 @@ export function createApp(ctx: AppContext): Express {
   app.set('etag', false);
   app.use(securityHeaders);
 
+  keepReplyCountsOnModeration(ctx);
   const auth = createAuth();
   const api = express.Router();
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
   api.use(healthRouter(ctx));
   api.use(meRouter(ctx, auth));
+  api.use(feedsRouter(ctx, auth));
+  api.use(groupsRouter(ctx, auth));
+  api.use(postsRouter(ctx, auth));
+  api.use(userContentRouter(ctx, auth));
   api.use(apiNotFound);
 
   app.use('/api', api);
