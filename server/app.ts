@@ -1,6 +1,8 @@
 // Builds the Express app without listening, so tests can mount it with supertest.
 import express, { type Express } from 'express';
 import type { AppContext } from './context';
+import { accountsRouter } from './http/accounts';
+import { adminRouter } from './http/admin';
 import { createAuth } from './http/auth';
 import { clientRouter } from './http/client';
 import { apiNotFound, createErrorHandler } from './http/error-handler';
@@ -12,6 +14,7 @@ import { meRouter } from './http/me';
 import { postsRouter } from './http/posts';
 import { securityHeaders } from './http/security-headers';
 import { userContentRouter } from './http/user-content';
+import { usersRouter } from './http/users';
 import { keepReplyCountsOnModeration } from './services/posts';
 
 /** JSON bodies are small by design; images arrive as multipart and have their own limits. */
@@ -29,7 +32,10 @@ export function createApp(ctx: AppContext): Express {
   const api = express.Router();
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
   api.use(healthRouter(ctx));
+  api.use(accountsRouter(ctx, auth));
   api.use(meRouter(ctx, auth));
+  api.use(usersRouter(ctx, auth));
+  api.use(adminRouter(ctx, auth));
   api.use(feedsRouter(ctx, auth));
   api.use(groupsRouter(ctx, auth));
   api.use(postsRouter(ctx, auth));

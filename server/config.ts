@@ -1,5 +1,6 @@
 // The only module that reads the environment. Everything else receives a Config.
 import path from 'node:path';
+import type { LoginLimits } from './services/login-throttle';
 
 export interface Config {
   port: number;
@@ -20,6 +21,8 @@ export interface Config {
   /** Where outgoing messages go after the outbox records them. */
   mailTransport: 'log' | 'none';
   logLevel: 'silent' | 'error' | 'warn' | 'info';
+  /** Not from the environment: tests tighten or relax sign-in limits; unset means DEFAULT_LOGIN_LIMITS. */
+  loginLimits?: LoginLimits;
 }
 
 export class ConfigError extends Error {}

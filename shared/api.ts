@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'parental_consent_pending'
   | 'internal';
 
 export interface Page<T> {
@@ -30,7 +31,8 @@ export interface Health {
   db: 'embedded' | 'mongodb';
 }
 
-export type Role = 'admin' | 'moderator';
+export const ROLES = ['admin', 'moderator'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface ContactPreferences {
   email: boolean;
@@ -65,6 +67,20 @@ export interface Me extends PublicUser {
 export interface AuthResult {
   user: Me;
   token: string;
+}
+
+/** `202` answer to a registration under 18: no token until a parent confirms through the e-mailed link. */
+export interface PendingRegistration {
+  status: 'pending_parental_consent';
+}
+
+/** Answer to `POST /api/auth/parental-consent`: the account can now sign in. */
+export interface ParentalConsentConfirmed {
+  status: 'confirmed';
+}
+
+export interface AvatarResult {
+  avatarUrl: string;
 }
 
 export type GroupVisibility = 'public' | 'closed';

@@ -2,7 +2,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Passport } from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
+import { Strategy as LocalStrategy } from 'passport-local';
+import type { AppContext } from '../context';
 import { Unauthorized } from '../errors';
+import type { UserFields } from '../models/user';
+import { verifyCredentials } from '../services/accounts';
 import { viewerFromUser, type Viewer } from '../policy/viewer';
 import { authenticateToken, type Authenticated } from '../services/tokens';
 
@@ -63,4 +67,35 @@ export function createAuth(): Auth {
 export function signedIn(req: Request): Viewer {
   if (!req.viewer) throw new Unauthorized();
   return req.viewer;
+}
+
+/**
+ * passport-local checking `{email, password}` for the login route; the verified user is left in
+ * `res.locals.verifiedUser`. Throttling and the equal-time answer for unknown e-mails live in the
+ * accounts service.
+ */
+export function createPasswordCheck(ctx: AppContext): RequestHandler {
+  const passport = new Passport();
+  passport.use(
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password', session: false, passReqToCallback: true }, (req, email, password, done) => {
+      verifyCredentials(ctx, email, password, clientAddress(req)).then(
+        (user) => done(null, user),
+        (error: unknown) => done(error),
+      );
+    }),
+  );
+  return (req, res, next) => {
+    passport.authenticate('local', { session: false }, (error: unknown, user: UserFields | false) => {
+      if (error) return next(error);
+      // Only reached when a field is missing, which the route's schema has already refused.
+      if (!user) return next(new Unauthorized('The e-mail address or password is wrong.'));
+      res.locals.verifiedUser = user;
+      next();
+    })(req, res, next);
+  };
+}
+
+/** The client's address as Express sees it (behind `trust proxy`, the forwarded one). */
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }

@@ -1,14 +1,66 @@
-import { Router } from 'express';
+// The caller's own account: read, edit the profile, change the password, replace the avatar.
+import { Router, type Request, type Response } from 'express';
+import multer, { MulterError } from 'multer';
+import type { AuthResult, AvatarResult } from '../../shared/api';
 import type { AppContext } from '../context';
-import type { Auth } from './auth';
-import { presentMe } from '../presenters/user';
-import { Unauthorized } from '../errors';
+import { Invalid, PayloadTooLarge, Unauthorized } from '../errors';
+import { MAX_UPLOAD_BYTES } from '../media/images';
+import { avatarUrl, presentMe } from '../presenters/user';
+import { changePassword } from '../services/accounts';
+import { replaceAvatar, updateProfile } from '../services/profiles';
+import { passwordChangeSchema, profileSchema } from './account-schemas';
+import { clientAddress, type Auth } from './auth';
+import { parseBody } from './validation';
 
-export function meRouter(_ctx: AppContext, auth: Auth): Router {
+const TOO_LARGE = `The image is larger than ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.`;
+
+/** One image in memory; one byte over the cap still reaches encodeImage, whose 413 is the one we send. */
+const avatarUpload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 0, parts: 1 },
+}).single('image');
+
+function receiveAvatar(req: Request, res: Response): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    avatarUpload(req, res, (error: unknown) => {
+      if (error instanceof MulterError && error.code === 'LIMIT_FILE_SIZE') return reject(new PayloadTooLarge(TOO_LARGE));
+      if (error instanceof MulterError && error.code === 'LIMIT_UNEXPECTED_FILE') {
+        return reject(new Invalid('image', `image: send the picture in the multipart field "image", not "${error.field}"`));
+      }
+      if (error) return reject(error);
+      if (!req.file) return reject(new Invalid('image', 'image: attach a picture as multipart/form-data field "image"'));
+      resolve(req.file.buffer);
+    });
+  });
+}
+
+export function meRouter(ctx: AppContext, auth: Auth): Router {
   const router = Router();
+
   router.get('/me', auth.requireUser, (req, res) => {
     if (!req.auth) throw new Unauthorized();
     res.json(presentMe(req.auth.user));
   });
+
+  router.patch('/me', auth.requireUser, async (req, res) => {
+    if (!req.auth) throw new Unauthorized();
+    const changes = parseBody(profileSchema, req.body);
+    res.json(presentMe(await updateProfile(ctx, req.auth.user._id, changes)));
+  });
+
+  router.put('/me/password', auth.requireUser, async (req, res) => {
+    if (!req.auth) throw new Unauthorized();
+    const { currentPassword, newPassword } = parseBody(passwordChangeSchema, req.body);
+    const result = await changePassword(ctx, req.auth.user, currentPassword, newPassword, clientAddress(req));
+    res.json({ user: presentMe(result.user), token: result.token } satisfies AuthResult);
+  });
+
+  router.put('/me/avatar', auth.requireUser, async (req, res) => {
+    if (!req.auth) throw new Unauthorized();
+    const upload = await receiveAvatar(req, res);
+    const user = await replaceAvatar(ctx, req.auth.user._id, upload);
+    res.json({ avatarUrl: avatarUrl(user.avatarKey)! } satisfies AvatarResult);
+  });
+
   return router;
 }

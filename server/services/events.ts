@@ -1,5 +1,17 @@
 // Domain events: services publish them after a write is durable; realtime fan-out and caches consume them.
 import { EventEmitter } from 'node:events';
+import type { Role } from '../../shared/api';
+
+/**
+ * What changed about a user. Profile changes are public (display name, bio, avatar); role and
+ * membership changes are private and carry who made them, for the moderation audit log.
+ */
+export type UserChange =
+  | { kind: 'profile' }
+  | { kind: 'password' }
+  | { kind: 'roles'; actorId: string; before: Role[]; after: Role[] }
+  | { kind: 'membership'; actorId: string; before: boolean; after: boolean }
+  | { kind: 'activated' };
 
 export type DomainEvent =
   | { type: 'post.created'; postId: string; groupId: string; parentId: string | null }
@@ -11,7 +23,7 @@ export type DomainEvent =
   | { type: 'membership.changed'; groupId: string; userId: string }
   | { type: 'group.changed'; groupId: string }
   | { type: 'session.revoked'; userId: string; tokenHash: string | null }
-  | { type: 'user.changed'; userId: string }
+  | { type: 'user.changed'; userId: string; change?: UserChange }
   | { type: 'user.erased'; userId: string };
 
 export type DomainEventType = DomainEvent['type'];

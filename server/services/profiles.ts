@@ -1,0 +1,58 @@
+// A user's public face: display name, bio and avatar.
+import type { Types } from 'mongoose';
+import type { AppContext } from '../context';
+import { Unauthorized } from '../errors';
+import { encodeImage } from '../media/images';
+import { User, type UserFields } from '../models/user';
+import { AVATAR_VARIANTS } from '../presenters/user';
+
+export interface ProfileChanges {
+  displayName?: string;
+  bio?: string;
+}
+
+export async function updateProfile(ctx: AppContext, userId: Types.ObjectId, changes: ProfileChanges): Promise<UserFields> {
+  const set: ProfileChanges = {};
+  if (changes.displayName !== undefined) set.displayName = changes.displayName;
+  if (changes.bio !== undefined) set.bio = changes.bio;
+  const updated = await User.findOneAndUpdate({ _id: userId, status: 'active' }, { $set: set }, { new: true }).lean<UserFields>();
+  if (!updated) throw new Unauthorized();
+  if (Object.keys(set).length > 0) {
+    ctx.events.publish({ type: 'user.changed', userId: String(userId), change: { kind: 'profile' } });
+  }
+  return updated;
+}
+
+const AVATAR_VARIANT_NAMES = AVATAR_VARIANTS.map((variant) => variant.name);
+
+/**
+ * Decodes, cleans and stores a new avatar under a new random name, points the user at it, then
+ * deletes the previous files. The swap is one atomic update, so two uploads racing each delete
+ * exactly the files they replaced.
+ */
+export async function replaceAvatar(ctx: AppContext, userId: Types.ObjectId, upload: Buffer): Promise<UserFields> {
+  const images = await encodeImage(upload, AVATAR_VARIANTS);
+  const key = await ctx.media.save('avatars', images);
+  const before = await User.findOneAndUpdate(
+    { _id: userId, status: 'active' },
+    { $set: { avatarKey: key } },
+    { new: false },
+  ).lean<UserFields>();
+  if (!before) {
+    await ctx.media.remove('avatars', key, AVATAR_VARIANT_NAMES);
+    throw new Unauthorized();
+  }
+  if (before.avatarKey) await ctx.media.remove('avatars', before.avatarKey, AVATAR_VARIANT_NAMES);
+  ctx.events.publish({ type: 'user.changed', userId: String(userId), change: { kind: 'profile' } });
+  return { ...before, avatarKey: key };
+}
+
+/** Only the fields a PublicUser is made of, so the private ones are never even loaded. */
+export const PUBLIC_USER_PROJECTION = { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 } as const;
+
+export type PublicUserFields = Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>;
+
+/** A profile any signed-in user may view; accounts that are not active (awaiting consent, erased) do not exist. */
+export async function findPublicProfile(id: Types.ObjectId): Promise<PublicUserFields | null> {
+  return User.findOne({ _id: id, status: 'active' }, PUBLIC_USER_PROJECTION).lean<PublicUserFields>();
+}

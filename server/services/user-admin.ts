@@ -1,0 +1,43 @@
+// Admin-only changes to another account: site roles and organisation membership.
+import type { Types } from 'mongoose';
+import type { Role } from '../../shared/api';
+import type { AppContext } from '../context';
+import { Forbidden, NotFound } from '../errors';
+import { User, type UserFields } from '../models/user';
+import { isAdmin, type Viewer } from '../policy/viewer';
+
+/** Checked first by the routes too, so a non-admin learns nothing from validation or lookups. */
+export function requireAdmin(actor: Viewer): void {
+  if (!isAdmin(actor)) throw new Forbidden('Only administrators can change roles and membership.');
+}
+
+const ROLE_ORDER: readonly Role[] = ['admin', 'moderator'];
+
+export async function setRoles(ctx: AppContext, actor: Viewer, userId: Types.ObjectId, roles: readonly Role[]): Promise<UserFields> {
+  requireAdmin(actor);
+  // Keeps at least the acting admin: an admin cannot lock the forum out of administration by accident.
+  if (actor._id.equals(userId) && !roles.includes('admin')) {
+    throw new Forbidden('You cannot remove your own admin role; ask another administrator.');
+  }
+  const after = ROLE_ORDER.filter((role) => roles.includes(role));
+  const before = await User.findOneAndUpdate({ _id: userId }, { $set: { roles: after } }, { new: false }).lean<UserFields>();
+  if (!before) throw new NotFound('user');
+  ctx.events.publish({
+    type: 'user.changed',
+    userId: String(userId),
+    change: { kind: 'roles', actorId: actor.id, before: (before.roles ?? []) as Role[], after },
+  });
+  return { ...before, roles: after };
+}
+
+export async function setMembership(ctx: AppContext, actor: Viewer, userId: Types.ObjectId, isMember: boolean): Promise<UserFields> {
+  requireAdmin(actor);
+  const before = await User.findOneAndUpdate({ _id: userId }, { $set: { isMember } }, { new: false }).lean<UserFields>();
+  if (!before) throw new NotFound('user');
+  ctx.events.publish({
+    type: 'user.changed',
+    userId: String(userId),
+    change: { kind: 'membership', actorId: actor.id, before: before.isMember === true, after: isMember },
+  });
+  return { ...before, isMember };
+}
