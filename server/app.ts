@@ -13,8 +13,8 @@ import { mediaRouter } from './http/media';
 import { meRouter } from './http/me';
 import { postsRouter } from './http/posts';
 import { securityHeaders } from './http/security-headers';
-import { userContentRouter } from './http/user-content';
 import { usersRouter } from './http/users';
+import { userContentRouter } from './http/user-content';
 import { keepReplyCountsOnModeration } from './services/posts';
 
 /** JSON bodies are small by design; images arrive as multipart and have their own limits. */
