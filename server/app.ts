@@ -14,8 +14,8 @@ import { meRouter } from './http/me';
 import { moderationRouter } from './http/moderation';
 import { postsRouter } from './http/posts';
 import { securityHeaders } from './http/security-headers';
-import { usersRouter } from './http/users';
 import { userContentRouter } from './http/user-content';
+import { usersRouter } from './http/users';
 import { installModeration } from './services/moderation';
 import { keepReplyCountsOnModeration } from './services/posts';
 

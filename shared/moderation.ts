@@ -67,6 +67,8 @@ export interface PreservedImage {
 
 export interface PreservedItem {
   id: Id;
+  /** What was preserved; posts (with their revisions, likes and images) are the unit of preservation. */
+  kind: 'post';
   postId: Id;
   groupId: Id;
   authorId: Id | null;
@@ -75,7 +77,7 @@ export interface PreservedItem {
   preservedAt: IsoTime;
   sha256: string;
   /** The snapshot itself (parsed from the preserved text). */
-  content: PreservedPost;
+  data: PreservedPost;
   images: PreservedImage[];
 }
 
@@ -96,9 +98,21 @@ export interface PreservedPost {
   images: { width: number; height: number }[];
 }
 
+export interface HoldScope {
+  type: HoldScopeType;
+  id: Id;
+}
+
+export interface CreateHoldRequest {
+  scope: HoldScope;
+  reason: string;
+  /** The case, warrant or ticket this hold answers to. */
+  reference: string;
+}
+
 export interface Hold {
   id: Id;
-  scope: { type: HoldScopeType; id: Id };
+  scope: HoldScope;
   reason: string;
   reference: string;
   status: 'active' | 'released';
@@ -111,6 +125,16 @@ export interface Hold {
 
 export interface HoldWithItems extends Hold {
   items: PreservedItem[];
+}
+
+export interface CreateDisclosureRequest {
+  holdId: Id;
+  legalBasis: string;
+  reference: string;
+  recipient: string;
+  /** Defaults to true; false requires `withholdReason`. */
+  notifyUser?: boolean;
+  withholdReason?: string;
 }
 
 export interface Disclosure {
@@ -126,6 +150,9 @@ export interface Disclosure {
   itemCount: number;
   downloadUrl: string;
 }
+
+/** What `POST /api/mod/disclosures` answers (the whole disclosure; `id` and `downloadUrl` are the contract's). */
+export type DisclosureCreated = Disclosure;
 
 export interface PackageManifestItem {
   id: string;

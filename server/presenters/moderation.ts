@@ -89,7 +89,8 @@ export function presentPreservedItem(item: PreservedItemFields): PreservedItemSh
     cause: item.cause,
     preservedAt: item.preservedAt.toISOString(),
     sha256: item.sha256,
-    content: JSON.parse(item.document) as PreservedPost,
+    kind: 'post',
+    data: JSON.parse(item.document) as PreservedPost,
     images: item.images.map((image) => ({ variant: image.variant, sha256: image.sha256, width: image.width, height: image.height })),
   };
 }

@@ -87,11 +87,11 @@ describe('legal holds', () => {
       const [item] = versionsOf(hold, post) as [PreservedItemShape];
       expect(item.cause).to.equal('hold');
       expect(item).to.include({ groupId: idOf(cast.closedGroup), authorId: idOf(cast.author.user) });
-      expect(item.content.body).to.equal('<p>second words</p>');
-      expect(item.content.revisions.map((revision) => revision.body)).to.deep.equal(['<p>first words</p>']);
-      expect(item.content.likes.map((like) => like.userId)).to.deep.equal([idOf(cast.member.user)]);
-      expect(item.content.createdAt).to.equal(post.createdAt.toISOString());
-      expect(item.content.editedAt).to.be.a('string');
+      expect(item.data.body).to.equal('<p>second words</p>');
+      expect(item.data.revisions.map((revision) => revision.body)).to.deep.equal(['<p>first words</p>']);
+      expect(item.data.likes.map((like) => like.userId)).to.deep.equal([idOf(cast.member.user)]);
+      expect(item.data.createdAt).to.equal(post.createdAt.toISOString());
+      expect(item.data.editedAt).to.be.a('string');
       expect(item.images.map((image) => image.variant).sort()).to.deep.equal(['1280', '320']);
 
       const stored = await PreservedItem.findById(item.id).lean();
@@ -132,8 +132,8 @@ describe('legal holds', () => {
       await forum.http.patch(`/api/posts/${idOf(post)}`).set(cast.author.auth).send({ body: '<p>edit two</p>' }).expect(200);
       const versions = versionsOf(await readHold(holdId), post);
       expect(versions.map((version) => version.cause)).to.deep.equal(['hold', 'edit', 'edit']);
-      expect(versions.map((version) => version.content.body)).to.deep.equal(['<p>original</p>', '<p>original</p>', '<p>edit one</p>']);
-      expect(versions[2]!.content.revisions.map((revision) => revision.body)).to.deep.equal(['<p>original</p>']);
+      expect(versions.map((version) => version.data.body)).to.deep.equal(['<p>original</p>', '<p>original</p>', '<p>edit one</p>']);
+      expect(versions[2]!.data.revisions.map((revision) => revision.body)).to.deep.equal(['<p>original</p>']);
       // Each version carries the hash of its own content: the state before the first edit is the state the hold
       // copied, so those two match; the image file was copied once and is shared.
       expect(versions[1]!.sha256).to.equal(versions[0]!.sha256);
@@ -152,9 +152,9 @@ describe('legal holds', () => {
       const versions = versionsOf(await readHold(holdId), post);
       expect(versions.map((version) => version.cause)).to.deep.equal(['hold', 'edit', 'delete']);
       const last = versions[2]!;
-      expect(last.content.body).to.equal('<p>edited</p>');
-      expect(last.content.revisions.map((revision) => revision.body)).to.deep.equal(['<p>original</p>']);
-      expect(last.content.likes).to.have.length(1);
+      expect(last.data.body).to.equal('<p>edited</p>');
+      expect(last.data.revisions.map((revision) => revision.body)).to.deep.equal(['<p>original</p>']);
+      expect(last.data.likes).to.have.length(1);
       const stored = await PreservedItem.findById(last.id).lean();
       for (const image of stored!.images) expect(existsSync(forum.ctx.media.filePath('preserved', image.key, image.variant))).to.equal(true);
     });
@@ -168,9 +168,9 @@ describe('legal holds', () => {
 
       const versions = versionsOf(await readHold(holdId), post);
       expect(versions.map((version) => version.cause)).to.deep.equal(['hold', 'edit', 'erasure']);
-      expect(versions[0]!.content.body).to.equal('<p>original</p>');
-      expect(versions[2]!.content.body).to.equal('<p>edited</p>');
-      expect(versions[2]!.content.revisions.map((revision) => revision.body)).to.deep.equal(['<p>original</p>']);
+      expect(versions[0]!.data.body).to.equal('<p>original</p>');
+      expect(versions[2]!.data.body).to.equal('<p>edited</p>');
+      expect(versions[2]!.data.revisions.map((revision) => revision.body)).to.deep.equal(['<p>original</p>']);
       expect(versions[2]!.authorId).to.equal(idOf(cast.author.user));
     });
 
@@ -182,13 +182,13 @@ describe('legal holds', () => {
       await Like.deleteMany({ userId: cast.stranger.user._id });
       const versions = versionsOf(await readHold(groupHold), liked);
       expect(versions.map((version) => version.cause)).to.deep.equal(['hold', 'erasure']);
-      expect(versions[1]!.content.likes.map((like) => like.userId)).to.deep.equal([idOf(cast.stranger.user)]);
+      expect(versions[1]!.data.likes.map((like) => like.userId)).to.deep.equal([idOf(cast.stranger.user)]);
     });
 
     it('hiding is preserved before it happens', async () => {
       await forum.http.post(`/api/mod/posts/${idOf(post)}/hide`).set(cast.siteModerator.auth).send({ reason: 'spam' }).expect(200);
       const versions = versionsOf(await readHold(holdId), post);
-      expect(versions.map((version) => [version.cause, version.content.hidden])).to.deep.equal([
+      expect(versions.map((version) => [version.cause, version.data.hidden])).to.deep.equal([
         ['hold', null],
         ['hide', null],
       ]);
