@@ -11,6 +11,7 @@ import { PostRevision } from '../models/post-revision';
 import { authorizeGroup, authorizePost, LISTABLE_POST, loadGroupRef, type AuthorizeOptions, type PostAction } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentPost, presentPosts } from '../presenters/post';
+import { preserveBeforeChange } from './holds';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 import { MAX_BODY_LENGTH, sanitizeBody } from './post-body';
 
@@ -127,6 +128,7 @@ export async function editPost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
   const post = await loadPostFor(viewer, postId, 'edit');
   const { body, bodyText } = sanitizeBody(input.body);
   if (!bodyText && !post.images.length) throw new Invalid('body', 'body: the post is empty once unsafe markup is removed.');
+  await preserveBeforeChange(ctx, { postIds: [postId] }, 'edit');
   const editedAt = new Date();
   // Only the body we read is replaced, so two concurrent edits each keep the body they replaced.
   const updated = await Post.findOneAndUpdate(
@@ -164,6 +166,7 @@ async function purge(ctx: AppContext, posts: Pick<PostFields, '_id' | 'images'>[
  */
 export async function deletePost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId, options: AuthorizeOptions = {}): Promise<void> {
   const post = await loadPostFor(viewer, postId, 'delete', options);
+  await preserveBeforeChange(ctx, { postIds: [postId] }, 'delete');
   if (post.parentId) {
     const removed = await Post.deleteOne({ _id: postId });
     if (removed.deletedCount !== 1) throw new NotFound('post');
