@@ -4,7 +4,8 @@ import { idOf } from '../support/content';
 import { resetDatabase } from '../support/database';
 import { startTestForum, type TestForum } from '../support/forum';
 import { buildModerationCast, postIn, type ModerationCast } from '../support/moderation';
-import { follow, SocketPool } from '../support/sockets';
+import { AuditEntry } from '../../server/models/audit-entry';
+import { follow, SocketPool, subscribe } from '../support/sockets';
 
 describe('realtime: moderation hides and restores live', () => {
   let forum: TestForum;
@@ -55,5 +56,25 @@ describe('realtime: moderation hides and restores live', () => {
     await forum.http.post(`/api/mod/posts/${idOf(post)}/hide`).set(cast.groupModerator.auth).send({ reason: 'off topic' }).expect(200);
     await member.recorder.next('post:delete', (p) => p.id === idOf(post));
     expect(member.recorder.find('post:delete', (p) => p.id === idOf(post)).length).to.be.at.least(1);
+  });
+
+  it('a site moderator follows a closed group they are not in only with a reason, and the follow is audited', async () => {
+    const { socket, recorder } = await pool.open(forum.url, { token: cast.siteModerator.token });
+    const feed = `group:${idOf(cast.closedGroup)}`;
+    const refused = await subscribe(socket, feed);
+    expect(refused.ok).to.equal(false);
+    expect(!refused.ok && refused.error.code).to.equal('forbidden');
+    expect(!refused.ok && refused.error.message).to.match(/reason is required/);
+    expect(await subscribe(socket, feed, { reason: '   ' })).to.deep.include({ ok: false });
+
+    expect(await subscribe(socket, feed, { reason: 'report #12: threats' })).to.deep.equal({ ok: true });
+    const audited = await AuditEntry.find({ actor: String(cast.siteModerator.user._id), reason: 'report #12: threats' }).lean();
+    expect(audited).to.have.length(1);
+    const res = await forum.http
+      .post(`/api/groups/${idOf(cast.closedGroup)}/posts`)
+      .set(cast.author.auth)
+      .send({ body: '<p>under review</p>' })
+      .expect(201);
+    await recorder.next('post:new', (p) => p.id === res.body.id);
   });
 });
