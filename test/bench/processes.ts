@@ -103,7 +103,7 @@ export function startChild(command: string, args: string[], options: { env?: Nod
 
 /** Node running a TypeScript entry through tsx, as `npm run db` and the tests do. */
 export function tsNode(entry: string, extra: string[] = [], nodeFlags: string[] = []): [string, string[]] {
-  return [process.execPath, [...nodeFlags, '--import', 'tsx', path.join(ROOT, entry), ...extra]];
+  return [process.execPath, ['--import', 'tsx', ...nodeFlags, path.join(ROOT, entry), ...extra]];
 }
 
 /** The standalone engine on a free port over `dbpath`; resolves once it listens. */
