@@ -94,6 +94,16 @@ function assertMatchesSchema(model: AnyModel, raw: Document): void {
   }
 }
 
+/** Fails the seed unless every index a schema declares exists, so a bench never runs on an unindexed copy. */
+async function assertIndexes(db: Db, models: AnyModel[]): Promise<void> {
+  for (const model of models) {
+    const have = new Set((await collectionOf(db, model).listIndexes().toArray()).map((index) => JSON.stringify(index.key)));
+    for (const [key] of model.schema.indexes()) {
+      if (!have.has(JSON.stringify(key))) throw new Error(`index ${JSON.stringify(key)} of ${model.modelName} is missing after createIndexes`);
+    }
+  }
+}
+
 /** Inserts a stream of documents in unordered batches, a few in flight, and counts them. */
 async function insertAll(collection: Collection, docs: Iterable<Document>): Promise<number> {
   const pending = new Set<Promise<unknown>>();
@@ -372,7 +382,10 @@ export async function seedDataset(db: Db, size: DatasetSize, log: (line: string)
 
   log(`generated in ${((Date.now() - started) / 1000).toFixed(1)} s; writing`);
   await db.dropDatabase();
-  for (const model of [User, Group, Membership, Post, Like, Token]) await model.init();
+  // Not init(): mongoose already ran it on connect (before the drop) and would not run it again.
+  const models: AnyModel[] = [User, Group, Membership, Post, Like, Token];
+  for (const model of models) await model.createIndexes();
+  await assertIndexes(db, models);
   const counts: Record<string, number> = {};
   counts.users = await timed(User, (function* () {
     for (let i = 0; i < size.users; i++) yield userDoc(i);

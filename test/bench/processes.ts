@@ -35,6 +35,13 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/** Every child still running, so a failing bench or seed can stop what it started. */
+const running = new Set<Child>();
+
+export async function stopAllChildren(): Promise<void> {
+  await Promise.all([...running].map((child) => child.stop()));
+}
+
 export function startChild(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; core?: number | null; ipc?: boolean } = {}): Child {
   const [cmd, argv] = pinned(options.core ?? null, command, args);
   const child = spawn(cmd, argv, {
@@ -52,7 +59,7 @@ export function startChild(command: string, args: string[], options: { env?: Nod
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
+  const handle: Child = {
     process: child,
     pid: child.pid!,
     output: () => text,
@@ -97,8 +104,12 @@ export function startChild(command: string, args: string[], options: { env?: Nod
         await exited;
         clearTimeout(killer);
       }
+      running.delete(handle);
     },
   };
+  running.add(handle);
+  void exited.then(() => running.delete(handle));
+  return handle;
 }
 
 /** Node running a TypeScript entry through tsx, as `npm run db` and the tests do. */

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import type { Manifest } from './dataset';
 import { SCALES, type ScaleName } from './dataset';
 import { fetchChecked, measureDelivery, measureHttp, requireItems, socketPool, type Delivery, type HttpFigure } from './load';
-import { hasTaskset, pinSelf, ROOT, startChild, tsNode, type Child } from './processes';
+import { hasTaskset, pinSelf, ROOT, startChild, stopAllChildren, tsNode, type Child } from './processes';
 import { datasetDir, seed } from './seed';
 import type { ProbeRequest, ProbeStats } from './support/probe';
 
@@ -473,8 +473,9 @@ async function main(): Promise<void> {
 
 main().then(
   () => process.exit(0),
-  (error: unknown) => {
+  async (error: unknown) => {
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    await stopAllChildren();
     process.exit(1);
   },
 );

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 import { SCALES, seedDataset, type DatasetSize, type Manifest, type ScaleName } from './dataset';
-import { DATA_ROOT, startEngine } from './processes';
+import { DATA_ROOT, startEngine, stopAllChildren } from './processes';
 
 export interface SeedOptions {
   name: string;
@@ -92,6 +92,6 @@ async function main(): Promise<void> {
 if (require.main === module) {
   main().catch((error: unknown) => {
     process.stderr.write(`seed failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
+    void stopAllChildren().then(() => process.exit(1));
   });
 }

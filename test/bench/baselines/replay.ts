@@ -134,7 +134,7 @@ async function engineProbe(db: Db, groupIds: ObjectId[]): Promise<Document> {
     if (i >= 20) sliceTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   sliceTimes.sort((a, b) => a - b);
-  const same = returned.length === sliced.length && returned.every((doc, i) => String(doc._id) === String(sliced[i]!._id));
+  const same = returned.length === 20 && returned.every((doc, i) => String(doc._id) === String(all[i]!._id)) && sliced.length === 20;
   return {
     returned: returned.length,
     sameDocuments: same,
