@@ -323,14 +323,17 @@ async function main(): Promise<void> {
   };
   let livePayload = '';
   const forumRss = new Map<number, number>();
+  pool.close();
+  const livePool = socketPool(forum.url, tokens, writeFeed);
   for (const n of LIVE_SIZES) {
+    const pool = livePool;
     await pool.grow(n);
     forumRss.set(n, await settledRss(forum));
     live.push(await measureDelivery(pool, LIVE_MESSAGES, postLive));
     log(`  live delivery, forum, ${n} sockets: ${JSON.stringify(live[live.length - 1])}`);
   }
   livePayload = (await fetchChecked(`${forum.url}/api/feed`, { headers: auth })).text;
-  pool.close();
+  livePool.close();
 
   // 7. Avatar upload while the event loop is watched.
   const jpeg = await twelveMegapixelJpeg(path.join(dir, 'photo-12mp.jpg'));

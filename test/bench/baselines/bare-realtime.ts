@@ -15,9 +15,10 @@ const server = http.createServer((req, res) => {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
-      io?.to(room).emit('post:new', JSON.parse(body));
+      // Acknowledge first, then fan out: the forum's order (the event leaves after the write is answered).
       res.writeHead(201, { 'content-type': 'application/json; charset=utf-8' });
       res.end(body);
+      io?.to(room).emit('post:new', JSON.parse(body));
     });
     return;
   }
