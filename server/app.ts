@@ -6,11 +6,16 @@ import { adminRouter } from './http/admin';
 import { createAuth } from './http/auth';
 import { clientRouter } from './http/client';
 import { apiNotFound, createErrorHandler } from './http/error-handler';
+import { feedsRouter } from './http/feeds';
+import { groupsRouter } from './http/groups';
 import { healthRouter } from './http/health';
 import { mediaRouter } from './http/media';
 import { meRouter } from './http/me';
+import { postsRouter } from './http/posts';
 import { securityHeaders } from './http/security-headers';
+import { userContentRouter } from './http/user-content';
 import { usersRouter } from './http/users';
+import { keepReplyCountsOnModeration } from './services/posts';
 
 /** JSON bodies are small by design; images arrive as multipart and have their own limits. */
 const JSON_BODY_LIMIT = '256kb';
@@ -22,6 +27,7 @@ export function createApp(ctx: AppContext): Express {
   app.set('etag', false);
   app.use(securityHeaders);
 
+  keepReplyCountsOnModeration(ctx);
   const auth = createAuth();
   const api = express.Router();
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
@@ -30,6 +36,10 @@ export function createApp(ctx: AppContext): Express {
   api.use(meRouter(ctx, auth));
   api.use(usersRouter(ctx, auth));
   api.use(adminRouter(ctx, auth));
+  api.use(feedsRouter(ctx, auth));
+  api.use(groupsRouter(ctx, auth));
+  api.use(postsRouter(ctx, auth));
+  api.use(userContentRouter(ctx, auth));
   api.use(apiNotFound);
 
   app.use('/api', api);

@@ -98,10 +98,18 @@ export interface Group {
   myStatus: MembershipStatus;
 }
 
+/** A row of a group's member-management list (owner and group moderators only). */
+export interface GroupMember extends PublicUser {
+  status: Exclude<MembershipStatus, 'none'>;
+}
+
 export interface PostImage {
+  /** Signed URL of the large (≤ 1280 px) image; width and height are its size. */
   url: string;
   width: number;
   height: number;
+  /** Signed URL of the small (≤ 320 px) version, for thumbnails. */
+  thumbnailUrl: string;
 }
 
 export interface Post {

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { AppContext } from '../context';
 import { NotFound } from '../errors';
 import { MediaStore } from '../media/store';
+import { postImageServable } from '../policy/images';
 
 const FILE_PATTERN = /^([a-f0-9]{32})-([a-z0-9]{1,16})\.webp$/;
 
@@ -35,6 +36,7 @@ export function mediaRouter(ctx: AppContext): Router {
     if (!ctx.signer.verify(`/media/posts/${req.params.file}`, req.query.expires, req.query.signature)) {
       throw new NotFound('image');
     }
+    if (!(await postImageServable(match[1]!, Number(req.query.expires)))) throw new NotFound('image');
     await sendWebp(res, ctx.media.filePath('posts', match[1]!, match[2]!), 'private, max-age=300');
   });
 

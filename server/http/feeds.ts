@@ -1,0 +1,23 @@
+// The home feeds: the anonymous homepage (cached string) and the signed-in home feed.
+import { Router } from 'express';
+import type { AppContext } from '../context';
+import { homeFeed } from '../services/feeds';
+import { parsePageRequest } from '../services/pagination';
+import { PublicFeedCache } from '../services/public-feed-cache';
+import { signedIn, type Auth } from './auth';
+
+export function feedsRouter(ctx: AppContext, auth: Auth): Router {
+  const router = Router();
+  const publicFeed = new PublicFeedCache(ctx);
+
+  // No auth at all: a token (even a stale one) must not change or slow down the homepage.
+  router.get('/feed/public', async (_req, res) => {
+    res.type('application/json').send(await publicFeed.get());
+  });
+
+  router.get('/feed', auth.requireUser, async (req, res) => {
+    res.json(await homeFeed(ctx, signedIn(req), parsePageRequest(req.query)));
+  });
+
+  return router;
+}

@@ -1,0 +1,55 @@
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+
+const postImageSchema = new Schema(
+  {
+    /** MediaStore key (kind `posts`); the files are `<key>-1280.webp` and `<key>-320.webp`. */
+    key: { type: String, required: true },
+    /** Size of the large variant, which is the one a Post's image URL points at. */
+    width: { type: Number, required: true },
+    height: { type: Number, required: true },
+  },
+  { _id: false },
+);
+
+const postSchema = new Schema(
+  {
+    groupId: { type: Schema.Types.ObjectId, required: true },
+    /** null for a deleted-post placeholder and after the author erased their account. */
+    authorId: { type: Schema.Types.ObjectId, default: null },
+    /** Replies point at a top-level post; one level of threading. */
+    parentId: { type: Schema.Types.ObjectId, default: null },
+    /** Sanitised HTML (server/services/post-body.ts); never stored unsanitised. */
+    body: { type: String, default: '' },
+    bodyText: { type: String, default: '' },
+    images: { type: [postImageSchema], default: [] },
+    likeCount: { type: Number, default: 0 },
+    /** Replies that are neither hidden nor deleted; see recountReplies(). */
+    replyCount: { type: Number, default: 0 },
+    editedAt: { type: Date, default: null },
+    /** Set on a top-level post deleted while others' replies hang under it: the placeholder keeps the thread. */
+    deletedAt: { type: Date, default: null },
+    /** Moderation (issue 6): a hidden post is visible only to site moderators and the group's owner/moderators. */
+    hiddenAt: { type: Date, default: null },
+    hiddenBy: { type: Schema.Types.ObjectId, default: null },
+    hiddenReason: { type: String, default: null },
+  },
+  { timestamps: true },
+);
+
+// Group feeds and the home/public feeds: {groupId: {$in}, parentId: null} sorted by _id descending.
+postSchema.index({ groupId: 1, parentId: 1, _id: -1 });
+// A user's profile list of posts.
+postSchema.index({ authorId: 1, _id: -1 });
+// Replies of a post, oldest first.
+postSchema.index({ parentId: 1, _id: 1 });
+// The media route finds the post of an image file.
+postSchema.index({ 'images.key': 1 });
+
+export type PostImageFields = { key: string; width: number; height: number };
+export type PostFields = Omit<InferSchemaType<typeof postSchema>, 'images'> & {
+  _id: Types.ObjectId;
+  images: PostImageFields[];
+  createdAt: Date;
+  updatedAt: Date;
+};
+export const Post = model<PostFields>('Post', postSchema);

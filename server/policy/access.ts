@@ -1,0 +1,81 @@
+// Facts the rules need about one viewer and one group, loaded with small indexed queries.
+import { Types } from 'mongoose';
+import type { GroupVisibility } from '../../shared/api';
+import { Group } from '../models/group';
+import { Membership, type GroupRole, type MembershipState } from '../models/membership';
+import { isSiteModerator, type Viewer } from './viewer';
+
+/** The least a rule needs to know about a group. */
+export interface GroupRef {
+  _id: Types.ObjectId;
+  visibility: GroupVisibility | string;
+}
+
+/** What one viewer is to one group. */
+export interface GroupAccess {
+  readonly viewer: Viewer | null;
+  readonly groupId: Types.ObjectId;
+  readonly visibility: GroupVisibility;
+  /** `none` for anonymous visitors and for users with no membership record. */
+  readonly status: MembershipState | 'none';
+  /** The group role while status is `member`, else null. */
+  readonly role: GroupRole | null;
+  readonly siteModerator: boolean;
+}
+
+export async function loadGroupRef(groupId: Types.ObjectId): Promise<GroupRef | null> {
+  return Group.findById(groupId, { visibility: 1 }).lean<GroupRef>();
+}
+
+/** Builds the access facts from an already loaded membership (or none); no query. */
+export function accessFrom(
+  viewer: Viewer | null,
+  group: GroupRef,
+  membership: { status: MembershipState; role: GroupRole } | null,
+): GroupAccess {
+  const status = membership?.status ?? 'none';
+  return {
+    viewer,
+    groupId: group._id,
+    visibility: group.visibility === 'public' ? 'public' : 'closed',
+    status,
+    role: status === 'member' ? (membership?.role ?? 'member') : null,
+    siteModerator: isSiteModerator(viewer),
+  };
+}
+
+export async function accessTo(viewer: Viewer | null, group: GroupRef): Promise<GroupAccess> {
+  const membership = viewer
+    ? await Membership.findOne({ groupId: group._id, userId: viewer._id }, { status: 1, role: 1 }).lean<{
+        status: MembershipState;
+        role: GroupRole;
+      }>()
+    : null;
+  return accessFrom(viewer, group, membership);
+}
+
+export function isActiveMember(access: GroupAccess): boolean {
+  return access.status === 'member';
+}
+
+/** Owner or group moderator: approves, invites, removes and moderates the group's posts. */
+export function managesGroup(access: GroupAccess): boolean {
+  return access.role === 'owner' || access.role === 'moderator';
+}
+
+export function ownsGroup(access: GroupAccess): boolean {
+  return access.role === 'owner';
+}
+
+/**
+ * A site moderator reading a closed group they are not a member of. Allowed, but it passes through
+ * recordModeratorRead() (server/policy/moderator-reads.ts) so it can be audited.
+ */
+export function readsByModeratorOverride(access: GroupAccess): boolean {
+  return access.visibility === 'closed' && !isActiveMember(access) && access.siteModerator;
+}
+
+/** May read the group's posts: public groups for everyone, closed groups for members (and site moderators). */
+export function readsGroup(access: GroupAccess): boolean {
+  return access.visibility === 'public' || isActiveMember(access) || access.siteModerator;
+}

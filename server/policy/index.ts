@@ -1,0 +1,38 @@
+// The one policy module: per-object rules (can/authorize*), query scopes for lists, and the moderator-read hook.
+export * from './viewer';
+export {
+  accessFrom,
+  accessTo,
+  isActiveMember,
+  loadGroupRef,
+  managesGroup,
+  ownsGroup,
+  readsByModeratorOverride,
+  readsGroup,
+  type GroupAccess,
+  type GroupRef,
+} from './access';
+export {
+  authorizeGroup,
+  authorizePost,
+  can,
+  decideGroup,
+  decidePost,
+  forbiddenMessage,
+  type AuthorizeOptions,
+  type Decision,
+  type GroupAction,
+  type PostAction,
+  type PostRef,
+} from './rules';
+export {
+  canSubscribe,
+  LISTABLE_POST,
+  memberGroupIds,
+  moderatedGroupIds,
+  publicGroupIds,
+  readableGroupIds,
+  visiblePostsFilter,
+} from './scopes';
+export { recordModeratorRead, setModeratorReadAuditor, type ModeratorRead, type ModeratorReadAuditor } from './moderator-reads';
+export { postImageServable } from './images';

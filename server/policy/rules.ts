@@ -1,0 +1,184 @@
+// The rules: who may see or do what with one group or one post. Lists use the scopes in ./scopes.ts,
+// which state the same rules as database filters.
+import type { Types } from 'mongoose';
+import { Forbidden, NotFound } from '../errors';
+import {
+  accessTo,
+  isActiveMember,
+  loadGroupRef,
+  managesGroup,
+  ownsGroup,
+  readsByModeratorOverride,
+  readsGroup,
+  type GroupAccess,
+  type GroupRef,
+} from './access';
+import { recordModeratorRead } from './moderator-reads';
+import type { Viewer } from './viewer';
+
+export type GroupAction =
+  /** The group's name, description and settings (closed groups are listed by name). */
+  | 'view'
+  /** Its posts, replies, feed and live updates. */
+  | 'read'
+  | 'subscribe'
+  | 'post'
+  | 'join'
+  /** Approve requests, invite, remove members, list members, moderate the group's posts. */
+  | 'manage'
+  /** Change settings and member roles. */
+  | 'update';
+
+export type PostAction = 'read' | 'viewImages' | 'reply' | 'like' | 'edit' | 'delete';
+
+/** The fields of a post the rules look at. */
+export interface PostRef {
+  _id: Types.ObjectId;
+  groupId: Types.ObjectId;
+  authorId?: Types.ObjectId | null;
+  parentId?: Types.ObjectId | null;
+  hiddenAt?: Date | null;
+  deletedAt?: Date | null;
+}
+
+export type Decision = 'allow' | 'forbidden' | 'not_found';
+
+const FORBIDDEN_MESSAGES: Record<GroupAction | PostAction, string> = {
+  view: 'You may not see this group.',
+  read: 'You may not read this.',
+  subscribe: 'You may not follow this group.',
+  post: 'Join this group to post in it.',
+  join: 'You are already a member of this group.',
+  manage: 'Only the group owner and group moderators may do this.',
+  update: 'Only the group owner may do this.',
+  viewImages: 'You may not see these images.',
+  reply: 'Only members of this group may reply.',
+  like: 'Only members of this group may like its posts.',
+  edit: 'Only the author may edit a post.',
+  delete: 'Only the author, the group owner or a moderator may delete a post.',
+};
+
+export function forbiddenMessage(action: GroupAction | PostAction): string {
+  return FORBIDDEN_MESSAGES[action];
+}
+
+/** Group rules on already loaded access facts (no query). Invisible and forbidden are told apart. */
+export function decideGroup(access: GroupAccess, action: GroupAction): Decision {
+  const signedIn = access.viewer !== null;
+  if (action === 'view') return signedIn ? 'allow' : 'not_found';
+  if (!readsGroup(access) && action !== 'join') return 'not_found';
+  switch (action) {
+    case 'read':
+    case 'subscribe':
+      return 'allow';
+    case 'post':
+      return isActiveMember(access) ? 'allow' : 'forbidden';
+    case 'join':
+      if (!signedIn) return 'not_found';
+      return isActiveMember(access) ? 'forbidden' : 'allow';
+    case 'manage':
+      return managesGroup(access) ? 'allow' : 'forbidden';
+    case 'update':
+      return ownsGroup(access) ? 'allow' : 'forbidden';
+  }
+}
+
+/**
+ * Post rules on already loaded access facts for the post's group (no query).
+ * Hidden posts exist only for site moderators and the group's owner/moderators. A deleted-post
+ * placeholder can still be read (its replies hang under it) but nothing else can be done with it.
+ */
+export function decidePost(access: GroupAccess, post: PostRef, action: PostAction): Decision {
+  if (!readsGroup(access)) return 'not_found';
+  if (post.hiddenAt && !(access.siteModerator || managesGroup(access))) return 'not_found';
+  if (action === 'read' || action === 'viewImages') return 'allow';
+  if (post.deletedAt) return 'not_found';
+  const viewer = access.viewer;
+  if (!viewer) return 'forbidden';
+  const isAuthor = post.authorId != null && post.authorId.equals(viewer._id);
+  switch (action) {
+    case 'reply':
+      // One level of threading; hidden posts take no new replies, whoever can see them.
+      if (post.parentId != null || post.hiddenAt) return 'forbidden';
+      return isActiveMember(access) ? 'allow' : 'forbidden';
+    case 'like':
+      // Anyone signed in may like what they read in a public group; in closed groups only members.
+      if (post.hiddenAt) return 'forbidden';
+      return access.visibility === 'public' || isActiveMember(access) ? 'allow' : 'forbidden';
+    case 'edit':
+      return isAuthor ? 'allow' : 'forbidden';
+    case 'delete':
+      return isAuthor || managesGroup(access) || access.siteModerator ? 'allow' : 'forbidden';
+  }
+}
+
+function isGroupRef(resource: GroupRef | PostRef): resource is GroupRef {
+  return 'visibility' in resource;
+}
+
+async function accessForPost(viewer: Viewer | null, post: PostRef): Promise<GroupAccess | null> {
+  const group = await loadGroupRef(post.groupId);
+  return group ? accessTo(viewer, group) : null;
+}
+
+/** Single-object question: may `viewer` (null = anonymous) do `action` with this group or post? */
+export async function can(viewer: Viewer | null, action: GroupAction, group: GroupRef): Promise<boolean>;
+export async function can(viewer: Viewer | null, action: PostAction, post: PostRef): Promise<boolean>;
+export async function can(
+  viewer: Viewer | null,
+  action: GroupAction | PostAction,
+  resource: GroupRef | PostRef,
+): Promise<boolean> {
+  if (isGroupRef(resource)) return decideGroup(await accessTo(viewer, resource), action as GroupAction) === 'allow';
+  const access = await accessForPost(viewer, resource);
+  return access !== null && decidePost(access, resource, action as PostAction) === 'allow';
+}
+
+export interface AuthorizeOptions {
+  /** A site moderator's stated reason for reading a closed group they are not in. */
+  reason?: string | null;
+}
+
+async function settle(
+  access: GroupAccess,
+  decision: Decision,
+  action: GroupAction | PostAction,
+  what: string,
+  postId: Types.ObjectId | null,
+  options: AuthorizeOptions,
+): Promise<GroupAccess> {
+  if (decision === 'not_found') throw new NotFound(what);
+  if (decision === 'forbidden') throw new Forbidden(forbiddenMessage(action));
+  if (readsByModeratorOverride(access)) {
+    await recordModeratorRead({
+      viewer: access.viewer!,
+      groupId: access.groupId,
+      postId,
+      action,
+      reason: options.reason ?? null,
+    });
+  }
+  return access;
+}
+
+/** Like can(), but throws NotFound (invisible) or Forbidden (visible, not allowed); returns the access facts. */
+export async function authorizeGroup(
+  viewer: Viewer | null,
+  action: GroupAction,
+  group: GroupRef,
+  options: AuthorizeOptions = {},
+): Promise<GroupAccess> {
+  const access = await accessTo(viewer, group);
+  return settle(access, decideGroup(access, action), action, 'group', null, options);
+}
+
+export async function authorizePost(
+  viewer: Viewer | null,
+  action: PostAction,
+  post: PostRef,
+  options: AuthorizeOptions = {},
+): Promise<GroupAccess> {
+  const access = await accessForPost(viewer, post);
+  if (!access) throw new NotFound('post');
+  return settle(access, decidePost(access, post, action), action, 'post', post._id, options);
+}

@@ -1,0 +1,61 @@
+// Query scopes: the rules of ./rules.ts as database filters, so lists are filtered in the query itself.
+import { Types } from 'mongoose';
+import type { FeedName } from '../../shared/events';
+import { Group } from '../models/group';
+import { Membership } from '../models/membership';
+import { loadGroupRef } from './access';
+import { can } from './rules';
+import type { Viewer } from './viewer';
+
+type IdRow = { _id: Types.ObjectId };
+
+export async function publicGroupIds(): Promise<Types.ObjectId[]> {
+  const rows = await Group.find({ visibility: 'public' }, { _id: 1 }).lean<IdRow[]>();
+  return rows.map((row) => row._id);
+}
+
+/** Groups in which the viewer is an active member (any role). */
+export async function memberGroupIds(viewer: Viewer | null): Promise<Types.ObjectId[]> {
+  if (!viewer) return [];
+  const rows = await Membership.find({ userId: viewer._id, status: 'member' }, { groupId: 1 }).lean<{ groupId: Types.ObjectId }[]>();
+  return rows.map((row) => row.groupId);
+}
+
+/** Groups the viewer owns or moderates. */
+export async function moderatedGroupIds(viewer: Viewer | null): Promise<Types.ObjectId[]> {
+  if (!viewer) return [];
+  const rows = await Membership.find(
+    { userId: viewer._id, status: 'member', role: { $in: ['owner', 'moderator'] } },
+    { groupId: 1 },
+  ).lean<{ groupId: Types.ObjectId }[]>();
+  return rows.map((row) => row.groupId);
+}
+
+/**
+ * Groups whose posts may appear in the viewer's lists (home feed, profile lists): public groups plus the
+ * viewer's own. Site moderators get no more here: their reads of other closed groups go through the
+ * single-group doors, where a reason can be given and audited.
+ */
+export async function readableGroupIds(viewer: Viewer | null): Promise<Types.ObjectId[]> {
+  const [publicIds, memberIds] = await Promise.all([publicGroupIds(), memberGroupIds(viewer)]);
+  const seen = new Set(publicIds.map(String));
+  return [...publicIds, ...memberIds.filter((id) => !seen.has(String(id)))];
+}
+
+/** The post states no list ever shows: hidden posts (moderators find them by id) and deleted placeholders. */
+export const LISTABLE_POST = { hiddenAt: null, deletedAt: null } as const;
+
+/** Filter for posts (top-level or replies) the viewer may see in a list spanning groups. */
+export async function visiblePostsFilter(viewer: Viewer | null): Promise<Record<string, unknown>> {
+  return { groupId: { $in: await readableGroupIds(viewer) }, ...LISTABLE_POST };
+}
+
+/** Whether a socket of this viewer may follow a feed (`public`, `home` or `group:<id>`). */
+export async function canSubscribe(viewer: Viewer | null, feed: FeedName | string): Promise<boolean> {
+  if (feed === 'public') return true;
+  if (feed === 'home') return viewer !== null;
+  const match = /^group:(.*)$/.exec(feed);
+  if (!match || !/^[0-9a-f]{24}$/i.test(match[1]!)) return false;
+  const group = await loadGroupRef(new Types.ObjectId(match[1]));
+  return group !== null && (await can(viewer, 'subscribe', group));
+}

@@ -1,0 +1,90 @@
+import type { Types } from 'mongoose';
+import type { Post } from '../../shared/api';
+import { signPostImage } from '../media/post-images';
+import type { UrlSigner } from '../media/signed-urls';
+import { Group } from '../models/group';
+import { Like } from '../models/like';
+import type { PostFields } from '../models/post';
+import { User, type UserFields } from '../models/user';
+import type { Viewer } from '../policy/viewer';
+import { presentPublicUser } from './user';
+
+type AuthorRow = Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>;
+
+/** The fields the presenter reads; feeds project exactly these. */
+export const POST_PRESENTER_FIELDS = {
+  groupId: 1,
+  authorId: 1,
+  parentId: 1,
+  body: 1,
+  bodyText: 1,
+  images: 1,
+  likeCount: 1,
+  replyCount: 1,
+  hiddenAt: 1,
+  createdAt: 1,
+  editedAt: 1,
+} as const;
+
+export type PresentablePost = Pick<
+  PostFields,
+  '_id' | 'groupId' | 'authorId' | 'parentId' | 'body' | 'bodyText' | 'images' | 'likeCount' | 'replyCount' | 'hiddenAt' | 'createdAt' | 'editedAt'
+>;
+
+function ids(values: (Types.ObjectId | null | undefined)[]): Types.ObjectId[] {
+  const unique = new Map<string, Types.ObjectId>();
+  for (const value of values) if (value) unique.set(String(value), value);
+  return [...unique.values()];
+}
+
+/**
+ * Posts as one viewer sees them (viewer null: anonymous, and broadcast payloads where likedByMe is false).
+ * The caller has already decided the viewer may see every row. At most three queries whatever the count:
+ * authors, the viewer's likes, and group visibility for posts with images (to pick the URL window).
+ */
+export async function presentPosts(rows: PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<Post[]> {
+  if (!rows.length) return [];
+  const postIds = rows.map((row) => row._id);
+  const withImages = rows.filter((row) => row.images?.length);
+  const [authors, likes, groups] = await Promise.all([
+    User.find({ _id: { $in: ids(rows.map((row) => row.authorId)) } }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<AuthorRow[]>(),
+    viewer
+      ? Like.find({ userId: viewer._id, postId: { $in: postIds } }, { postId: 1 }).lean<{ postId: Types.ObjectId }[]>()
+      : Promise.resolve([]),
+    withImages.length
+      ? Group.find({ _id: { $in: ids(withImages.map((row) => row.groupId)) } }, { visibility: 1 }).lean<{ _id: Types.ObjectId; visibility: string }[]>()
+      : Promise.resolve([]),
+  ]);
+  const authorById = new Map(authors.map((author) => [String(author._id), author]));
+  const liked = new Set(likes.map((like) => String(like.postId)));
+  const publicGroups = new Set(groups.filter((group) => group.visibility === 'public').map((group) => String(group._id)));
+  const now = Math.floor(Date.now() / 1000);
+
+  return rows.map((row) => {
+    const author = row.authorId ? authorById.get(String(row.authorId)) : undefined;
+    const longLived = publicGroups.has(String(row.groupId)) && !row.hiddenAt;
+    return {
+      id: String(row._id),
+      groupId: String(row.groupId),
+      author: author ? presentPublicUser(author) : null,
+      body: row.body ?? '',
+      bodyText: row.bodyText ?? '',
+      parentId: row.parentId ? String(row.parentId) : null,
+      images: (row.images ?? []).map((image) => ({
+        url: signPostImage(signer, image.key, '1280', longLived, now),
+        width: image.width,
+        height: image.height,
+        thumbnailUrl: signPostImage(signer, image.key, '320', longLived, now),
+      })),
+      likeCount: row.likeCount ?? 0,
+      likedByMe: liked.has(String(row._id)),
+      replyCount: row.replyCount ?? 0,
+      createdAt: row.createdAt.toISOString(),
+      editedAt: row.editedAt ? row.editedAt.toISOString() : null,
+    };
+  });
+}
+
+export async function presentPost(row: PresentablePost, viewer: Viewer | null, signer: UrlSigner): Promise<Post> {
+  return (await presentPosts([row], viewer, signer))[0]!;
+}

@@ -1,0 +1,106 @@
+// Lists of posts: home, group, public (cached), and a user's posts and likes. Every list is scoped in the
+// query by the policy, then presented with one batched author and one batched likedByMe lookup.
+import type { Types } from 'mongoose';
+import type { Page, Post as PostShape } from '../../shared/api';
+import type { AppContext } from '../context';
+import { NotFound } from '../errors';
+import { Like } from '../models/like';
+import { Post } from '../models/post';
+import { User } from '../models/user';
+import { authorizeGroup, LISTABLE_POST, loadGroupRef, publicGroupIds, readableGroupIds, type AuthorizeOptions } from '../policy';
+import type { Viewer } from '../policy/viewer';
+import { POST_PRESENTER_FIELDS, presentPosts, type PresentablePost } from '../presenters/post';
+import { cursorFilter, toPage, type PageRequest } from './pagination';
+
+export const PUBLIC_FEED_SIZE = 50;
+
+/** Top-level listable posts of these groups, newest first: the {groupId, parentId, _id} index answers it. */
+async function topLevelPosts(groupIds: Types.ObjectId[], page: PageRequest, count = page.limit + 1): Promise<PresentablePost[]> {
+  if (!groupIds.length) return [];
+  return Post.find({ groupId: { $in: groupIds }, parentId: null, ...LISTABLE_POST, ...cursorFilter(page) }, POST_PRESENTER_FIELDS)
+    .sort({ _id: -1 })
+    .limit(count)
+    .lean<PresentablePost[]>();
+}
+
+/** Signed-in home feed: public groups and the viewer's own groups. */
+export async function homeFeed(ctx: AppContext, viewer: Viewer, page: PageRequest): Promise<Page<PostShape>> {
+  const rows = await topLevelPosts(await readableGroupIds(viewer), page);
+  return toPage(rows, page, (kept) => presentPosts(kept, viewer, ctx.signer));
+}
+
+export async function groupFeed(
+  ctx: AppContext,
+  viewer: Viewer,
+  groupId: Types.ObjectId,
+  page: PageRequest,
+  options: AuthorizeOptions = {},
+): Promise<Page<PostShape>> {
+  const group = await loadGroupRef(groupId);
+  if (!group) throw new NotFound('group');
+  await authorizeGroup(viewer, 'read', group, options);
+  const rows = await topLevelPosts([groupId], page);
+  return toPage(rows, page, (kept) => presentPosts(kept, viewer, ctx.signer));
+}
+
+/** The anonymous homepage: the newest top-level posts of public groups, the same for everyone. */
+export async function publicFeed(ctx: AppContext): Promise<PostShape[]> {
+  const rows = await topLevelPosts(await publicGroupIds(), { limit: PUBLIC_FEED_SIZE, after: null }, PUBLIC_FEED_SIZE);
+  return presentPosts(rows, null, ctx.signer);
+}
+
+async function requireUser(userId: Types.ObjectId): Promise<void> {
+  if (!(await User.exists({ _id: userId }))) throw new NotFound('user');
+}
+
+/** Posts and replies a user wrote, as far as the viewer may see them. */
+export async function userPosts(ctx: AppContext, viewer: Viewer, userId: Types.ObjectId, page: PageRequest): Promise<Page<PostShape>> {
+  await requireUser(userId);
+  const rows = await Post.find(
+    { authorId: userId, groupId: { $in: await readableGroupIds(viewer) }, ...LISTABLE_POST, ...cursorFilter(page) },
+    POST_PRESENTER_FIELDS,
+  )
+    .sort({ _id: -1 })
+    .limit(page.limit + 1)
+    .lean<PresentablePost[]>();
+  return toPage(rows, page, (kept) => presentPosts(kept, viewer, ctx.signer));
+}
+
+/**
+ * Posts a user liked, newest like first, as far as the viewer may see them. The cursor is the like's id.
+ * Likes are scoped to readable groups in the query; posts hidden since are dropped when loading them, and
+ * further likes are read until the page is full, so a page is never short while more exist.
+ */
+export async function userLikes(ctx: AppContext, viewer: Viewer, userId: Types.ObjectId, page: PageRequest): Promise<Page<PostShape>> {
+  await requireUser(userId);
+  const readable = await readableGroupIds(viewer);
+  const kept: { likeId: Types.ObjectId; post: PresentablePost }[] = [];
+  let after = page.after;
+  let more = true;
+  while (kept.length <= page.limit && more) {
+    const batch = page.limit + 1 - kept.length;
+    const likes = await Like.find({ userId, groupId: { $in: readable }, ...cursorFilter({ limit: batch, after }) }, { postId: 1 })
+      .sort({ _id: -1 })
+      .limit(batch)
+      .lean<{ _id: Types.ObjectId; postId: Types.ObjectId }[]>();
+    more = likes.length === batch;
+    if (!likes.length) break;
+    after = likes[likes.length - 1]!._id;
+    const posts = await Post.find({ _id: { $in: likes.map((like) => like.postId) }, ...LISTABLE_POST }, POST_PRESENTER_FIELDS).lean<PresentablePost[]>();
+    const byId = new Map(posts.map((post) => [String(post._id), post]));
+    for (const like of likes) {
+      const post = byId.get(String(like.postId));
+      if (post) kept.push({ likeId: like._id, post });
+    }
+  }
+  const hasMore = kept.length > page.limit;
+  const shown = kept.slice(0, page.limit);
+  return {
+    items: await presentPosts(
+      shown.map((entry) => entry.post),
+      viewer,
+      ctx.signer,
+    ),
+    nextCursor: hasMore ? String(shown[shown.length - 1]!.likeId) : null,
+  };
+}

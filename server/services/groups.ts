@@ -1,0 +1,288 @@
+// Groups and memberships: create, list, change settings, join, approve, invite, remove, roles.
+import { Types } from 'mongoose';
+import type { Group as GroupShape, GroupMember, GroupVisibility, JoinPolicy, Page } from '../../shared/api';
+import type { AppContext } from '../context';
+import { Forbidden, NotFound, Conflict } from '../errors';
+import { Group, type GroupFields } from '../models/group';
+import { Membership, type GroupRole, type MembershipFields, type MembershipState } from '../models/membership';
+import { User, type UserFields } from '../models/user';
+import { authorizeGroup, type GroupAccess } from '../policy';
+import type { Viewer } from '../policy/viewer';
+import { presentGroup, presentGroupMember, presentGroups } from '../presenters/group';
+import { cursorFilter, toPage, type PageRequest } from './pagination';
+
+export interface NewGroup {
+  name: string;
+  description: string;
+  visibility: GroupVisibility;
+  joinPolicy?: JoinPolicy;
+}
+
+export interface GroupChanges {
+  name?: string;
+  description?: string;
+  visibility?: GroupVisibility;
+  joinPolicy?: JoinPolicy;
+}
+
+const MAX_SLUG_LENGTH = 60;
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, MAX_SLUG_LENGTH)
+    .replace(/-+$/, '');
+  return slug || 'group';
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number })?.code === 11000;
+}
+
+/** A slug not taken yet; the unique index settles races, so creation retries with the next candidate. */
+async function freeSlug(base: string, attempt: number): Promise<string> {
+  const taken = new Set(
+    (await Group.find({ slug: { $regex: `^${base}(-\\d+)?$` } }, { slug: 1 }).lean<{ slug: string }[]>()).map((row) => row.slug),
+  );
+  if (!taken.has(base) && attempt === 0) return base;
+  for (let n = 2 + attempt; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+export async function loadGroup(groupId: Types.ObjectId): Promise<GroupFields> {
+  const group = await Group.findById(groupId).lean<GroupFields>();
+  if (!group) throw new NotFound('group');
+  return group;
+}
+
+async function membershipFacts(viewer: Viewer | null, groupId: Types.ObjectId) {
+  if (!viewer) return null;
+  return Membership.findOne({ groupId, userId: viewer._id }, { status: 1, role: 1 }).lean<{ status: MembershipState; role: GroupRole }>();
+}
+
+async function presentFor(viewer: Viewer, groupId: Types.ObjectId): Promise<GroupShape> {
+  const [group, membership] = await Promise.all([loadGroup(groupId), membershipFacts(viewer, groupId)]);
+  return presentGroup(group, viewer, membership);
+}
+
+export async function createGroup(ctx: AppContext, viewer: Viewer, input: NewGroup): Promise<GroupShape> {
+  const base = slugify(input.name);
+  const joinPolicy = input.joinPolicy ?? (input.visibility === 'public' ? 'open' : 'request');
+  for (let attempt = 0; ; attempt++) {
+    const slug = await freeSlug(base, attempt);
+    try {
+      const group = await Group.create({
+        name: input.name,
+        slug,
+        description: input.description,
+        visibility: input.visibility,
+        joinPolicy,
+        ownerId: viewer._id,
+        memberCount: 1,
+      });
+      await Membership.create({ groupId: group._id, userId: viewer._id, status: 'member', role: 'owner' });
+      ctx.events.publish({ type: 'group.changed', groupId: String(group._id) });
+      return presentGroup(group.toObject() as GroupFields, viewer, { status: 'member', role: 'owner' });
+    } catch (error) {
+      if (!isDuplicateKey(error) || attempt >= 5) throw error;
+    }
+  }
+}
+
+export async function listGroups(viewer: Viewer, page: PageRequest): Promise<Page<GroupShape>> {
+  const rows = await Group.find(cursorFilter(page)).sort({ _id: -1 }).limit(page.limit + 1).lean<GroupFields[]>();
+  return toPage(rows, page, (kept) => presentGroups(kept, viewer));
+}
+
+export async function getGroup(viewer: Viewer, groupId: Types.ObjectId): Promise<GroupShape> {
+  const group = await loadGroup(groupId);
+  await authorizeGroup(viewer, 'view', group);
+  return presentGroup(group, viewer, await membershipFacts(viewer, groupId));
+}
+
+/** Owner only. Visibility is read on every request, so closing a group cuts outsiders off at once. */
+export async function updateGroup(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId, changes: GroupChanges): Promise<GroupShape> {
+  const group = await loadGroup(groupId);
+  await authorizeGroup(viewer, 'update', group);
+  await Group.updateOne({ _id: groupId }, { $set: changes });
+  ctx.events.publish({ type: 'group.changed', groupId: String(groupId) });
+  return presentFor(viewer, groupId);
+}
+
+/** Moves a membership from one of `from` to `to` in one atomic step; false if it was not in `from`. */
+async function transition(
+  groupId: Types.ObjectId,
+  userId: Types.ObjectId,
+  from: readonly (MembershipState | 'none')[],
+  to: MembershipState,
+  extra: Partial<Pick<MembershipFields, 'role' | 'invitedBy'>> = {},
+): Promise<boolean> {
+  const existing = from.filter((state): state is MembershipState => state !== 'none');
+  const set = { status: to, ...(to === 'member' ? { role: 'member' } : {}), ...extra };
+  if (existing.length) {
+    const updated = await Membership.updateOne({ groupId, userId, status: { $in: existing } }, { $set: set });
+    if (updated.modifiedCount === 1) return true;
+  }
+  if (!from.includes('none')) return false;
+  try {
+    await Membership.create({ groupId, userId, ...set });
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+async function changeMemberCount(ctx: AppContext, groupId: Types.ObjectId, userId: Types.ObjectId, delta: 1 | -1): Promise<void> {
+  await Group.updateOne({ _id: groupId }, { $inc: { memberCount: delta } });
+  ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: String(userId) });
+}
+
+/** Open groups admit at once, request groups queue, invite-only groups admit only the invited. */
+export async function joinGroup(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId): Promise<GroupShape> {
+  const group = await loadGroup(groupId);
+  const access = await authorizeGroup(viewer, 'view', group);
+  if (access.status === 'member') return presentFor(viewer, groupId);
+  if (access.status === 'invited') {
+    if (await transition(groupId, viewer._id, ['invited'], 'member')) await changeMemberCount(ctx, groupId, viewer._id, 1);
+    return presentFor(viewer, groupId);
+  }
+  if (access.status === 'removed') throw new Forbidden('You were removed from this group; only an invitation lets you back in.');
+  switch (group.joinPolicy) {
+    case 'open':
+      if (await transition(groupId, viewer._id, ['none', 'pending'], 'member')) await changeMemberCount(ctx, groupId, viewer._id, 1);
+      break;
+    case 'request':
+      if (await transition(groupId, viewer._id, ['none'], 'pending')) {
+        ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: viewer.id });
+      }
+      break;
+    default:
+      throw new Forbidden('This group is invitation-only.');
+  }
+  return presentFor(viewer, groupId);
+}
+
+async function loadUser(userId: Types.ObjectId) {
+  const user = await User.findById(userId, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<
+    Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>
+  >();
+  if (!user) throw new NotFound('user');
+  return user;
+}
+
+async function presentMember(groupId: Types.ObjectId, userId: Types.ObjectId): Promise<GroupMember> {
+  const [user, membership] = await Promise.all([
+    loadUser(userId),
+    Membership.findOne({ groupId, userId }, { status: 1, role: 1 }).lean<{ status: MembershipState; role: GroupRole }>(),
+  ]);
+  if (!membership) throw new NotFound('membership');
+  return presentGroupMember(user, membership);
+}
+
+async function manage(viewer: Viewer, groupId: Types.ObjectId): Promise<GroupAccess> {
+  return authorizeGroup(viewer, 'manage', await loadGroup(groupId));
+}
+
+export async function approveMember(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId, userId: Types.ObjectId): Promise<GroupMember> {
+  await manage(viewer, groupId);
+  if (await transition(groupId, userId, ['pending'], 'member')) {
+    await changeMemberCount(ctx, groupId, userId, 1);
+  } else {
+    const current = await Membership.findOne({ groupId, userId }, { status: 1 }).lean<{ status: MembershipState }>();
+    if (current?.status !== 'member') throw new NotFound('join request');
+  }
+  return presentMember(groupId, userId);
+}
+
+/** Invites a user; a pending request is approved by it, and a removal is lifted. */
+export async function inviteMember(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId, userId: Types.ObjectId): Promise<GroupMember> {
+  await manage(viewer, groupId);
+  await loadUser(userId);
+  if (await transition(groupId, userId, ['pending'], 'member')) {
+    await changeMemberCount(ctx, groupId, userId, 1);
+  } else if (await transition(groupId, userId, ['none', 'removed'], 'invited', { invitedBy: viewer._id })) {
+    ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: String(userId) });
+  } else {
+    const current = await Membership.findOne({ groupId, userId }, { status: 1 }).lean<{ status: MembershipState }>();
+    if (current?.status === 'member') throw new Conflict('This user is already a member of the group.', 'userId');
+  }
+  return presentMember(groupId, userId);
+}
+
+/**
+ * Leaving (self) or removal by the owner/a group moderator. Group moderators may remove members only; the
+ * owner may remove anyone but cannot leave (the group would have no owner). Access ends with this write.
+ */
+export async function removeMember(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId, userId: Types.ObjectId): Promise<void> {
+  const group = await loadGroup(groupId);
+  const self = userId.equals(viewer._id);
+  const access = await authorizeGroup(viewer, self ? 'view' : 'manage', group);
+  const target = await Membership.findOne({ groupId, userId }, { status: 1, role: 1 }).lean<{ status: MembershipState; role: GroupRole }>();
+  if (!target || target.status === 'removed') throw new NotFound('membership');
+  if (target.status === 'member' && target.role === 'owner') {
+    throw new Forbidden(self ? 'The owner cannot leave their own group.' : 'The owner cannot be removed.');
+  }
+  if (!self && target.status === 'member' && target.role === 'moderator' && access.role !== 'owner') {
+    throw new Forbidden('Only the owner may remove a group moderator.');
+  }
+  const wasMember = target.status === 'member';
+  // Only a removed member is remembered (so an open group cannot simply be re-joined); a declined
+  // request or withdrawn invitation leaves no trace.
+  const removed = self || !wasMember
+    ? (await Membership.deleteOne({ groupId, userId, status: target.status })).deletedCount === 1
+    : (await Membership.updateOne({ groupId, userId, status: target.status }, { $set: { status: 'removed', role: 'member' } }))
+        .modifiedCount === 1;
+  if (!removed) return;
+  if (wasMember) await changeMemberCount(ctx, groupId, userId, -1);
+  else ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: String(userId) });
+}
+
+export async function setMemberRole(
+  ctx: AppContext,
+  viewer: Viewer,
+  groupId: Types.ObjectId,
+  userId: Types.ObjectId,
+  role: 'moderator' | 'member',
+): Promise<GroupMember> {
+  await authorizeGroup(viewer, 'update', await loadGroup(groupId));
+  const updated = await Membership.updateOne(
+    { groupId, userId, status: 'member', role: { $in: ['moderator', 'member'] } },
+    { $set: { role } },
+  );
+  if (updated.matchedCount === 0) {
+    const target = await Membership.findOne({ groupId, userId }, { status: 1, role: 1 }).lean<{ status: MembershipState; role: GroupRole }>();
+    if (target?.status === 'member' && target.role === 'owner') throw new Forbidden('The owner’s role cannot be changed.');
+    throw new NotFound('member');
+  }
+  if (updated.modifiedCount === 1) ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: String(userId) });
+  return presentMember(groupId, userId);
+}
+
+export type MemberListStatus = 'member' | 'pending' | 'invited';
+
+export async function listMembers(
+  viewer: Viewer,
+  groupId: Types.ObjectId,
+  status: MemberListStatus,
+  page: PageRequest,
+): Promise<Page<GroupMember>> {
+  await manage(viewer, groupId);
+  const rows = await Membership.find({ groupId, status, ...cursorFilter(page) }, { userId: 1, status: 1, role: 1 })
+    .sort({ _id: -1 })
+    .limit(page.limit + 1)
+    .lean<{ _id: Types.ObjectId; userId: Types.ObjectId; status: MembershipState; role: GroupRole }[]>();
+  return toPage(rows, page, async (kept) => {
+    const users = await User.find({ _id: { $in: kept.map((row) => row.userId) } }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<
+      Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>[]
+    >();
+    const byId = new Map(users.map((user) => [String(user._id), user]));
+    return kept.flatMap((row) => {
+      const user = byId.get(String(row.userId));
+      return user ? [presentGroupMember(user, row)] : [];
+    });
+  });
+}

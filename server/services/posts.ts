@@ -1,0 +1,204 @@
+// Posts and replies: write (sanitised, with images), read one, list replies, edit with revisions, delete.
+import { Types } from 'mongoose';
+import type { Page, Post as PostShape } from '../../shared/api';
+import type { AppContext } from '../context';
+import { HttpError, Invalid, NotFound } from '../errors';
+import { encodeImage } from '../media/images';
+import { MAX_IMAGES_PER_POST, POST_IMAGE_VARIANT_NAMES, POST_IMAGE_VARIANTS } from '../media/post-images';
+import { Like } from '../models/like';
+import { Post, type PostFields, type PostImageFields } from '../models/post';
+import { PostRevision } from '../models/post-revision';
+import { authorizeGroup, authorizePost, LISTABLE_POST, loadGroupRef, type AuthorizeOptions, type PostAction } from '../policy';
+import type { Viewer } from '../policy/viewer';
+import { presentPost, presentPosts } from '../presenters/post';
+import { cursorFilter, toPage, type PageRequest } from './pagination';
+import { MAX_BODY_LENGTH, sanitizeBody } from './post-body';
+
+export interface NewPost {
+  body: string;
+  parentId?: Types.ObjectId | null;
+  /** Raw uploaded files; each goes through the sharp pipeline. */
+  images?: readonly Buffer[];
+}
+
+function checkBodyLength(body: string): void {
+  if (body.length > MAX_BODY_LENGTH) {
+    throw new HttpError(413, 'payload_too_large', `body: at most ${MAX_BODY_LENGTH} characters are accepted.`, 'body');
+  }
+}
+
+/** Loads a post and checks `action` for the viewer: 404 when invisible, 403 when visible but not allowed. */
+export async function loadPostFor(
+  viewer: Viewer | null,
+  postId: Types.ObjectId,
+  action: PostAction,
+  options: AuthorizeOptions = {},
+): Promise<PostFields> {
+  const post = await Post.findById(postId).lean<PostFields>();
+  if (!post) throw new NotFound('post');
+  await authorizePost(viewer, action, post, options);
+  return post;
+}
+
+async function storeImages(ctx: AppContext, files: readonly Buffer[]): Promise<PostImageFields[]> {
+  if (files.length > MAX_IMAGES_PER_POST) throw new Invalid('images', `At most ${MAX_IMAGES_PER_POST} images per post.`);
+  // Encode every file before storing any, so a bad third image leaves nothing behind.
+  const encoded = await Promise.all(files.map((file) => encodeImage(file, POST_IMAGE_VARIANTS)));
+  return Promise.all(
+    encoded.map(async (variants) => {
+      const large = variants.find((variant) => variant.variant === '1280')!;
+      return { key: await ctx.media.save('posts', variants), width: large.width, height: large.height };
+    }),
+  );
+}
+
+async function removeImages(ctx: AppContext, images: readonly PostImageFields[]): Promise<void> {
+  await Promise.all(images.map((image) => ctx.media.remove('posts', image.key, POST_IMAGE_VARIANT_NAMES)));
+}
+
+function publish(ctx: AppContext, type: 'post.created' | 'post.updated' | 'post.deleted', post: Pick<PostFields, '_id' | 'groupId' | 'parentId'>): void {
+  ctx.events.publish({
+    type,
+    postId: String(post._id),
+    groupId: String(post.groupId),
+    parentId: post.parentId ? String(post.parentId) : null,
+  });
+}
+
+/** Members post in their group; a reply goes under a top-level post of the same group. */
+export async function createPost(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId, input: NewPost): Promise<PostShape> {
+  checkBodyLength(input.body);
+  const group = await loadGroupRef(groupId);
+  if (!group) throw new NotFound('group');
+  let parent: PostFields | null = null;
+  if (input.parentId) {
+    parent = await loadPostFor(viewer, input.parentId, 'reply');
+    if (!parent.groupId.equals(groupId)) throw new NotFound('post');
+  } else {
+    await authorizeGroup(viewer, 'post', group);
+  }
+  const { body, bodyText } = sanitizeBody(input.body);
+  const files = input.images ?? [];
+  if (!bodyText && !files.length) throw new Invalid('body', 'body: the post is empty once unsafe markup is removed.');
+  const images = await storeImages(ctx, files);
+  let created: PostFields;
+  try {
+    created = (await Post.create({ groupId, authorId: viewer._id, parentId: parent?._id ?? null, body, bodyText, images })).toObject() as PostFields;
+  } catch (error) {
+    await removeImages(ctx, images);
+    throw error;
+  }
+  if (parent) {
+    // Counted only if the parent still takes replies; a reply that lost the race with a delete goes away.
+    const counted = await Post.updateOne({ _id: parent._id, deletedAt: null }, { $inc: { replyCount: 1 } });
+    if (counted.matchedCount === 0) {
+      await Post.deleteOne({ _id: created._id });
+      await removeImages(ctx, images);
+      throw new NotFound('post');
+    }
+  }
+  publish(ctx, 'post.created', created);
+  return presentPost(created, viewer, ctx.signer);
+}
+
+export async function getPost(ctx: AppContext, viewer: Viewer | null, postId: Types.ObjectId, options: AuthorizeOptions = {}): Promise<PostShape> {
+  return presentPost(await loadPostFor(viewer, postId, 'read', options), viewer, ctx.signer);
+}
+
+/** Replies oldest first; hidden replies are left out of lists for everyone. */
+export async function listReplies(
+  ctx: AppContext,
+  viewer: Viewer,
+  postId: Types.ObjectId,
+  page: PageRequest,
+  options: AuthorizeOptions = {},
+): Promise<Page<PostShape>> {
+  await loadPostFor(viewer, postId, 'read', options);
+  const rows = await Post.find({ parentId: postId, ...LISTABLE_POST, ...cursorFilter(page, 1) })
+    .sort({ _id: 1 })
+    .limit(page.limit + 1)
+    .lean<PostFields[]>();
+  return toPage(rows, page, (kept) => presentPosts(kept, viewer, ctx.signer));
+}
+
+/** The author edits; the replaced body is kept as a revision (who, when, what). */
+export async function editPost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId, input: { body: string }): Promise<PostShape> {
+  checkBodyLength(input.body);
+  const post = await loadPostFor(viewer, postId, 'edit');
+  const { body, bodyText } = sanitizeBody(input.body);
+  if (!bodyText && !post.images.length) throw new Invalid('body', 'body: the post is empty once unsafe markup is removed.');
+  const editedAt = new Date();
+  // Only the body we read is replaced, so two concurrent edits each keep the body they replaced.
+  const updated = await Post.findOneAndUpdate(
+    { _id: postId, body: post.body, deletedAt: null },
+    { $set: { body, bodyText, editedAt } },
+    { new: true },
+  ).lean<PostFields>();
+  if (!updated) throw new HttpError(409, 'conflict', 'The post changed while you were editing it; reload and try again.');
+  await PostRevision.create({ postId, editorId: viewer._id, body: post.body, bodyText: post.bodyText, replacedAt: editedAt });
+  publish(ctx, 'post.updated', updated);
+  return presentPost(updated, viewer, ctx.signer);
+}
+
+/** Counts a post's listable replies again; moderation calls this after hiding or restoring a reply. */
+export async function recountReplies(parentId: Types.ObjectId): Promise<number> {
+  const replyCount = await Post.countDocuments({ parentId, ...LISTABLE_POST });
+  await Post.updateOne({ _id: parentId }, { $set: { replyCount } });
+  return replyCount;
+}
+
+async function purge(ctx: AppContext, posts: Pick<PostFields, '_id' | 'images'>[]): Promise<void> {
+  const ids = posts.map((post) => post._id);
+  await Promise.all([
+    Post.deleteMany({ _id: { $in: ids } }),
+    Like.deleteMany({ postId: { $in: ids } }),
+    PostRevision.deleteMany({ postId: { $in: ids } }),
+  ]);
+  await removeImages(ctx, posts.flatMap((post) => post.images ?? []));
+}
+
+/**
+ * Author, group owner/moderator or site moderator. A reply, or a top-level post nobody else replied to,
+ * is removed with its likes, revisions and images. A top-level post with others' replies becomes a
+ * placeholder (no body, no author, no images) so the thread stays readable; feeds never list it.
+ */
+export async function deletePost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId, options: AuthorizeOptions = {}): Promise<void> {
+  const post = await loadPostFor(viewer, postId, 'delete', options);
+  if (post.parentId) {
+    const removed = await Post.deleteOne({ _id: postId });
+    if (removed.deletedCount !== 1) throw new NotFound('post');
+    await purge(ctx, [post]);
+    if (!post.hiddenAt) await Post.updateOne({ _id: post.parentId, replyCount: { $gt: 0 } }, { $inc: { replyCount: -1 } });
+    publish(ctx, 'post.deleted', post);
+    return;
+  }
+  // Mark first: from here on no reply can be counted under this post (see createPost).
+  const marked = await Post.updateOne(
+    { _id: postId, deletedAt: null },
+    { $set: { deletedAt: new Date(), body: '', bodyText: '', authorId: null, images: [], likeCount: 0 } },
+  );
+  if (marked.modifiedCount !== 1) throw new NotFound('post');
+  const othersReplied = await Post.exists({ parentId: postId, authorId: { $ne: post.authorId } });
+  if (othersReplied) {
+    await Promise.all([Like.deleteMany({ postId }), PostRevision.deleteMany({ postId })]);
+    await removeImages(ctx, post.images ?? []);
+  } else {
+    const ownReplies = await Post.find({ parentId: postId }, { images: 1 }).lean<Pick<PostFields, '_id' | 'images'>[]>();
+    await purge(ctx, [post, ...ownReplies]);
+  }
+  publish(ctx, 'post.deleted', post);
+}
+
+/** Keeps replyCount exact when moderation hides or restores a reply (it publishes post.hidden/post.restored). */
+export function keepReplyCountsOnModeration(ctx: AppContext): () => void {
+  const recount = (event: { parentId: string | null }) => {
+    if (!event.parentId) return;
+    recountReplies(new Types.ObjectId(event.parentId)).catch((error: unknown) => ctx.log.error('recounting replies failed', error));
+  };
+  const offHidden = ctx.events.on('post.hidden', recount);
+  const offRestored = ctx.events.on('post.restored', recount);
+  return () => {
+    offHidden();
+    offRestored();
+  };
+}

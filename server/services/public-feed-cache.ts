@@ -1,0 +1,69 @@
+// The anonymous homepage is the hottest path and identical for everyone, so its JSON is built once and
+// sent as a string. Domain events in this process drop it at once; TTL_MS bounds how stale it can be
+// when the change happened in another process (which this process's events never see).
+import type { AppContext } from '../context';
+import type { DomainEventType } from './events';
+import { publicFeed } from './feeds';
+
+export const PUBLIC_FEED_TTL_MS = 2_000;
+
+/** Events that can change what the homepage shows (posts, counts, group visibility, author names). */
+const INVALIDATING: ReadonlySet<DomainEventType> = new Set([
+  'post.created',
+  'post.updated',
+  'post.deleted',
+  'post.hidden',
+  'post.restored',
+  'like.changed',
+  'group.changed',
+  'user.changed',
+  'user.erased',
+]);
+
+export class PublicFeedCache {
+  private json: string | null = null;
+  private builtAt = 0;
+  private building: Promise<string> | null = null;
+  /** Bumped on every invalidation, so a build that started before a change is not kept. */
+  private generation = 0;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly ctx: AppContext) {
+    this.unsubscribe = ctx.events.onAny((event) => {
+      if (INVALIDATING.has(event.type)) this.invalidate();
+    });
+  }
+
+  invalidate(): void {
+    this.generation++;
+    this.json = null;
+    this.building = null;
+  }
+
+  /** `{items, nextCursor: null}` as a JSON string. */
+  async get(now = Date.now()): Promise<string> {
+    if (this.json !== null && now - this.builtAt < PUBLIC_FEED_TTL_MS) return this.json;
+    // Concurrent misses share one build instead of stampeding the database.
+    this.building ??= this.build();
+    return this.building;
+  }
+
+  private async build(): Promise<string> {
+    const generation = this.generation;
+    const startedAt = Date.now();
+    try {
+      const json = JSON.stringify({ items: await publicFeed(this.ctx), nextCursor: null });
+      if (generation === this.generation) {
+        this.json = json;
+        this.builtAt = startedAt;
+      }
+      return json;
+    } finally {
+      if (generation === this.generation) this.building = null;
+    }
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+}
