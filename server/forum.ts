@@ -9,12 +9,14 @@ import { connectDatabase, type Database } from './db';
 import { createLogger, type Logger } from './log';
 import { loadMediaSecret, UrlSigner } from './media/signed-urls';
 import { MediaStore } from './media/store';
+import { attachRealtime, type Realtime } from './realtime';
 import { DomainEvents } from './services/events';
 
 export interface Forum {
   readonly ctx: AppContext;
   readonly app: Express;
   readonly server: http.Server;
+  readonly realtime: Realtime;
   /** Listens on config.host:config.port (0 = any free port) and resolves with the bound port. */
   listen(): Promise<number>;
   /** Stops accepting, lets in-flight requests finish, closes sockets, then the database if we opened it. */
@@ -41,12 +43,14 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
   };
   const app = createApp(ctx);
   const server = http.createServer(app);
-  const closers: Array<() => Promise<void>> = [];
+  const realtime = await attachRealtime(ctx, server);
+  const closers: Array<() => Promise<void>> = [() => realtime.close()];
 
   return {
     ctx,
     app,
     server,
+    realtime,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

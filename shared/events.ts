@@ -1,6 +1,13 @@
 // Socket.IO event contract (../shared/API.md, "Realtime"), used as generics by the server and the client.
 import type { Post } from './api';
 
+/**
+ * A post as live events carry it: the REST `Post` without `likedByMe`. One payload is built per event and
+ * sent to every receiver, so it cannot say whether each of them liked the post; clients keep the
+ * `likedByMe` they already know (false for a post they first see live).
+ */
+export type LivePost = Omit<Post, 'likedByMe'>;
+
 export type FeedName = 'public' | 'home' | `group:${string}`;
 
 export interface SubscribeRequest {
@@ -12,8 +19,8 @@ export type Ack<T = undefined> =
   | { ok: false; error: { code: string; message: string } };
 
 export interface ServerToClientEvents {
-  'post:new': (post: Post) => void;
-  'post:update': (post: Post) => void;
+  'post:new': (post: LivePost) => void;
+  'post:update': (post: LivePost) => void;
   'post:delete': (payload: { id: string; groupId: string }) => void;
   'like:update': (payload: { postId: string; likeCount: number }) => void;
 }

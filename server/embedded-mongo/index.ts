@@ -2,7 +2,9 @@ import net from 'node:net';
 import { Catalog } from './catalog/catalog';
 import { Connection } from './connection';
 import { Engine, type Logger } from './engine';
+import { DurableStorage } from './storage/durable';
 import { MemoryStorage, type Storage } from './storage/ops';
+import { startTtlMonitor } from './ttl';
 
 export interface EmbeddedMongoOptions {
   /** Directory for journal + snapshots; omitted => purely in-memory. */
@@ -37,7 +39,7 @@ const defaultLogger: Logger = {
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const logger = options.logger ?? defaultLogger;
   const catalog = new Catalog();
-  const storage: Storage = new MemoryStorage();
+  const storage: Storage = options.dbpath ? await DurableStorage.open(options.dbpath, catalog, { logger }) : new MemoryStorage();
   const engine = new Engine(catalog, { storage, logger, cursorTimeoutMs: options.cursorTimeoutMs ?? 10 * 60_000 });
 
   const connections = new Set<Connection>();
@@ -56,10 +58,15 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     });
   });
   server.on('error', (err) => logger.warn(`embedded-mongo: server error: ${err.message}`));
+  const stopTtl = startTtlMonitor(engine, options.ttlMonitorIntervalMs ?? 60_000);
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
+    const onError = (err: Error): void => {
+      stopTtl();
+      engine.cursors.closeAll();
+      storage.close().then(() => reject(err), () => reject(err));
+    };
     server.once('error', onError);
     server.listen(options.port ?? 0, host, () => {
       server.off('error', onError);
@@ -77,6 +84,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     uri: `mongodb://${uriHost}:${address.port}`,
     stop() {
       stopping ??= (async () => {
+        stopTtl();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const socket of sockets) socket.destroy();
         await closed;

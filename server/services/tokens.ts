@@ -56,3 +56,10 @@ export async function revokeAllTokens(userId: Types.ObjectId, events: DomainEven
   await Token.deleteMany({ userId });
   events.publish({ type: 'session.revoked', userId: String(userId), tokenHash: null });
 }
+
+/** When a token stops working (it slides forward while used); null once it is revoked or expired. */
+export async function tokenExpiry(tokenHash: string, now = new Date()): Promise<Date | null> {
+  const record = await Token.findOne({ tokenHash }, { expiresAt: 1 }).lean();
+  if (!record || record.expiresAt.getTime() <= now.getTime()) return null;
+  return record.expiresAt;
+}

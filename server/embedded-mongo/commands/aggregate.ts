@@ -4,7 +4,7 @@ import { cloneDoc, isPlainObject, type Document } from '../documents';
 import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
 import { parseSort, type SortSpec } from '../planner/planner';
 import { collectionArg, nonNegativeIntArg, type CommandContext, type CommandHandler } from './context';
-import { explainQuery, iterable, runQuery, type QuerySpec } from './query';
+import { clonedEach, explainQuery, iterable, runQuery, type QuerySpec } from './query';
 
 /** Stages that build new documents without writing into the ones they receive. */
 const READ_ONLY_STAGES = new Set(['$match', '$sort', '$limit', '$skip', '$count', '$group', '$sortByCount', '$lookup', '$unwind', '$sample', '$bucket', '$bucketAuto']);
@@ -40,10 +40,6 @@ function splitPushdown(pipeline: Document[]): { spec: QuerySpec; rest: Document[
   return { spec: { filter, sort, skip, limit }, rest: pipeline.slice(i) };
 }
 
-function* cloned(source: Iterator<Document>): Generator<Document> {
-  for (let r = source.next(); !r.done; r = source.next()) yield cloneDoc(r.value);
-}
-
 /**
  * Runs the remaining stages in mingo. Stored documents are shared, not copied, so documents
  * are deep-copied right before the first stage that may write into what it receives.
@@ -63,7 +59,7 @@ function runStages(engine: Engine, db: string, source: Iterator<Document>, stage
     let out: Iterator<Document> = source;
     const readOnly = barrier < 0 ? stages : stages.slice(0, barrier);
     if (readOnly.length > 0) out = new Aggregator(readOnly, options).stream(iterable(out)) as unknown as Iterator<Document>;
-    if (barrier >= 0) out = new Aggregator(stages.slice(barrier), options).stream(cloned(out)) as unknown as Iterator<Document>;
+    if (barrier >= 0) out = new Aggregator(stages.slice(barrier), options).stream(clonedEach(out)) as unknown as Iterator<Document>;
     return out;
   } catch (err) {
     throw asCommandError(err);

@@ -1,6 +1,6 @@
 import { Query } from 'mingo';
 import type { Collection } from '../catalog/collection';
-import { isPlainObject, withIdFirst, type Document } from '../documents';
+import { cloneDoc, isPlainObject, withIdFirst, type Document } from '../documents';
 import { asCommandError } from '../errors';
 import { compileFilter, describePlan, newStats, runPlan, type ExecStats, type Hit } from '../planner/executor';
 import { planQuery, type Plan, type SortSpec } from '../planner/planner';
@@ -47,7 +47,9 @@ export function project(source: Iterator<Document>, projection: Document | undef
   let projected: Iterator<Document>;
   try {
     const q = new Query(needsFilterForProjection(projection) ? filter : {}, {});
-    projected = q.find<Document>(iterable(source), projection)[Symbol.iterator]() as unknown as Iterator<Document>;
+    // mingo's exclusion of a nested path deletes it from the input object itself.
+    const input = Object.keys(projection).some((k) => k.includes('.')) ? clonedEach(source) : source;
+    projected = q.find<Document>(iterable(input), projection)[Symbol.iterator]() as unknown as Iterator<Document>;
   } catch (err) {
     throw asCommandError(err);
   }
@@ -115,4 +117,8 @@ export function isDocument(v: unknown): v is Document {
 /** mingo accepts iterables; a bare iterator is wrapped so it is consumed lazily, not copied. */
 export function iterable<T>(source: Iterator<T>): Iterable<T> {
   return { [Symbol.iterator]: () => source };
+}
+
+export function* clonedEach(source: Iterator<Document>): Generator<Document> {
+  for (let r = source.next(); !r.done; r = source.next()) yield cloneDoc(r.value);
 }

@@ -1,4 +1,4 @@
-import type { UUID } from 'bson';
+import { Binary, UUID } from 'bson';
 import type { Catalog } from '../catalog/catalog';
 import type { IndexSpec } from '../indexes/btree-index';
 import type { Document } from '../documents';
@@ -20,7 +20,7 @@ export type WriteOp =
 export function applyOp(catalog: Catalog, op: WriteOp): void {
   switch (op.op) {
     case 'createCollection':
-      if (!catalog.get(op.db, op.coll)) catalog.create(op.db, op.coll, op.options, op.uuid);
+      if (!catalog.get(op.db, op.coll)) catalog.create(op.db, op.coll, op.options, toUuid(op.uuid));
       return;
     case 'dropCollection':
       catalog.drop(op.db, op.coll);
@@ -50,6 +50,13 @@ export function applyOp(catalog: Catalog, op: WriteOp): void {
       return;
     }
   }
+}
+
+/** BSON hands a stored UUID back as Binary subtype 4. */
+export function toUuid(v: unknown): UUID | undefined {
+  if (v instanceof UUID) return v;
+  if (v instanceof Binary && v.sub_type === Binary.SUBTYPE_UUID) return v.toUUID();
+  return undefined;
 }
 
 /** Where acknowledged writes go before the reply; in-memory mode has nothing to wait for. */

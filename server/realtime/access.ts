@@ -1,0 +1,127 @@
+// The questions realtime asks about visibility. Every answer comes from server/policy/ (and the
+// presenters); nothing here restates a rule, it only names what the socket layer needs to know.
+import { Types } from 'mongoose';
+import type { LivePost } from '../../shared/events';
+import { Forbidden, NotFound } from '../errors';
+import type { UrlSigner } from '../media/signed-urls';
+import { Membership, type MembershipFields } from '../models/membership';
+import { Post } from '../models/post';
+import { User, type UserFields } from '../models/user';
+import {
+  accessFrom,
+  authorizeGroup,
+  can,
+  canSubscribe,
+  decideGroup,
+  LISTABLE_POST,
+  loadGroupRef,
+  memberGroupIds,
+  viewerFromUser,
+  type Viewer,
+} from '../policy';
+import { POST_PRESENTER_FIELDS, presentPost, type PresentablePost } from '../presenters/post';
+
+/** Who may see a post or group in feeds: anyone (even anonymous), or the group's members. */
+export type Audience = 'public' | 'members';
+
+export interface LivePostView {
+  post: LivePost;
+  audience: Audience;
+}
+
+export interface LikeView {
+  groupId: string;
+  likeCount: number;
+  audience: Audience;
+}
+
+export interface FeedAccess {
+  /** The viewer behind a user id now (roles as stored), or null if the account is gone or inactive. */
+  viewerOf(userId: string): Promise<Viewer | null>;
+  /** A new follow of a group's feed: like mayFollowGroup, and a site moderator's override is audited. */
+  authorizeFollow(viewer: Viewer, groupId: string): Promise<boolean>;
+  /** Whether the viewer may (still) follow this group's feed; false also for a group that does not exist. */
+  mayFollowGroup(viewer: Viewer, groupId: string): Promise<boolean>;
+  /** Of these viewers, the ids of those who may follow this group's feed (one batch, not one read each). */
+  followersAllowed(groupId: string, viewers: Viewer[]): Promise<Set<string>>;
+  /** The groups whose posts reach this viewer's home feed beyond those of public groups. */
+  homeGroupIds(viewer: Viewer): Promise<string[]>;
+  /** Whose feeds show this group's posts, or null when the group is gone. */
+  groupAudience(groupId: string): Promise<Audience | null>;
+  /** The post as every feed shows it, presented once for all receivers; null when no feed shows it. */
+  livePost(postId: string): Promise<LivePostView | null>;
+  /** The like count of a post feeds show; null when none does. */
+  likeView(postId: string): Promise<LikeView | null>;
+}
+
+/** FeedAccess answered by server/policy/ and the post presenter. */
+export function createFeedAccess(signer: UrlSigner): FeedAccess {
+  async function groupAudience(groupId: string): Promise<Audience | null> {
+    const group = await loadGroupRef(new Types.ObjectId(groupId));
+    if (!group) return null;
+    // What an anonymous visitor may read goes to everyone's feeds; anything else only to members'.
+    return (await can(null, 'read', group)) ? 'public' : 'members';
+  }
+
+  /** Feeds show listable top-level posts only. */
+  function feedPost<T>(postId: string, fields: Record<string, 1>) {
+    return Post.findOne({ _id: new Types.ObjectId(postId), parentId: null, ...LISTABLE_POST }, fields).lean<T>();
+  }
+
+  return {
+    async viewerOf(userId) {
+      const user = await User.findById(userId, { roles: 1, status: 1 }).lean<Pick<UserFields, '_id' | 'roles' | 'status'>>();
+      return user && user.status === 'active' ? viewerFromUser(user) : null;
+    },
+
+    async authorizeFollow(viewer, groupId) {
+      const group = await loadGroupRef(new Types.ObjectId(groupId));
+      if (!group) return false;
+      try {
+        // authorizeGroup records a site moderator's override read of a closed group for the audit.
+        await authorizeGroup(viewer, 'subscribe', group);
+        return true;
+      } catch (error) {
+        if (error instanceof NotFound || error instanceof Forbidden) return false;
+        throw error;
+      }
+    },
+
+    mayFollowGroup: (viewer, groupId) => canSubscribe(viewer, `group:${groupId}`),
+
+    async followersAllowed(groupId, viewers) {
+      const group = await loadGroupRef(new Types.ObjectId(groupId));
+      if (!group || viewers.length === 0) return new Set();
+      const memberships = await Membership.find(
+        { groupId: group._id, userId: { $in: viewers.map((viewer) => viewer._id) } },
+        { userId: 1, status: 1, role: 1 },
+      ).lean<Pick<MembershipFields, 'userId' | 'status' | 'role'>[]>();
+      const byUser = new Map(memberships.map((membership) => [String(membership.userId), membership]));
+      const allowed = viewers.filter(
+        (viewer) => decideGroup(accessFrom(viewer, group, byUser.get(viewer.id) ?? null), 'subscribe') === 'allow',
+      );
+      return new Set(allowed.map((viewer) => viewer.id));
+    },
+
+    // Public groups reach every home feed through HOME_PUBLIC_ROOM; these are the viewer's own groups.
+    homeGroupIds: async (viewer) => (await memberGroupIds(viewer)).map(String),
+
+    groupAudience,
+
+    async livePost(postId) {
+      const row = await feedPost<PresentablePost>(postId, POST_PRESENTER_FIELDS);
+      if (!row) return null;
+      const audience = await groupAudience(String(row.groupId));
+      if (!audience) return null;
+      const { likedByMe: _perViewer, ...post } = await presentPost(row, null, signer);
+      return { post, audience };
+    },
+
+    async likeView(postId) {
+      const row = await feedPost<{ groupId: Types.ObjectId; likeCount: number }>(postId, { groupId: 1, likeCount: 1 });
+      if (!row) return null;
+      const audience = await groupAudience(String(row.groupId));
+      return audience ? { groupId: String(row.groupId), likeCount: row.likeCount ?? 0, audience } : null;
+    },
+  };
+}

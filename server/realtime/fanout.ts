@@ -1,0 +1,146 @@
+// The one dispatcher from domain events to sockets. Posts are presented once per event and emitted once
+// to the union of the rooms whose audience may see them (Socket.IO delivers at most once per socket);
+// access changes re-ask policy and move sockets out of rooms before any later event is emitted.
+import type { Role } from '../../shared/api';
+import type { DomainEvent, DomainEvents, EventOf } from '../services/events';
+import type { Audience, FeedAccess } from './access';
+import type { Effect, OrderedEffects } from './ordered';
+import { LikeCoalescer } from './like-coalescer';
+import type { RoomOps } from './room-ops';
+import { viewerFromIdentity } from './session';
+import { groupRoom, HOME_PUBLIC_ROOM, homeGroupRoom, homeOfRoom, PUBLIC_ROOM, tokenRoom, userRoom } from './rooms';
+import type { ForumServer } from './types';
+
+/** A viral post updates its like count at most this often per room. */
+export const LIKE_WINDOW_MS = 100;
+
+/** The rooms of every feed that shows a group's top-level posts to this audience. */
+function audienceRooms(audience: Audience, groupId: string): string[] {
+  return audience === 'public'
+    ? [PUBLIC_ROOM, HOME_PUBLIC_ROOM, groupRoom(groupId)]
+    : [groupRoom(groupId), homeGroupRoom(groupId)];
+}
+
+type PostEvent = EventOf<'post.created' | 'post.updated' | 'post.deleted' | 'post.hidden' | 'post.restored'>;
+
+export interface Fanout {
+  close(): void;
+}
+
+export function startFanout(
+  io: ForumServer,
+  rooms: RoomOps,
+  access: FeedAccess,
+  events: DomainEvents,
+  effects: OrderedEffects,
+): Fanout {
+  /** Feeds list top-level posts only; a reply shows there as its parent's new reply count. */
+  async function showPost(postId: string, as: 'post:new' | 'post:update'): Promise<Effect> {
+    const view = await access.livePost(postId);
+    if (!view) return null;
+    return () => void io.to(audienceRooms(view.audience, view.post.groupId)).emit(as, view.post);
+  }
+
+  async function removePost(event: PostEvent): Promise<Effect> {
+    const audience = await access.groupAudience(event.groupId);
+    if (!audience) return null;
+    const payload = { id: event.postId, groupId: event.groupId };
+    return () => void io.to(audienceRooms(audience, event.groupId)).emit('post:delete', payload);
+  }
+
+  function onPost(event: PostEvent): Promise<Effect> {
+    if (event.parentId !== null) {
+      // Edits of a reply change nothing a feed shows.
+      return event.type === 'post.updated' ? Promise.resolve(null) : showPost(event.parentId, 'post:update');
+    }
+    switch (event.type) {
+      case 'post.created':
+      case 'post.restored':
+        return showPost(event.postId, 'post:new');
+      case 'post.updated':
+        return showPost(event.postId, 'post:update');
+      case 'post.deleted':
+      case 'post.hidden':
+        return removePost(event);
+    }
+  }
+
+  const likes = new LikeCoalescer(LIKE_WINDOW_MS, (postId, done) => {
+    void effects
+      .submit(`like:update ${postId}`, async () => {
+        const view = await access.likeView(postId);
+        if (!view) return null;
+        const payload = { postId, likeCount: view.likeCount };
+        return () => void io.to(audienceRooms(view.audience, view.groupId)).emit('like:update', payload);
+      })
+      .finally(done);
+  });
+
+  async function onMembership({ groupId, userId }: EventOf<'membership.changed'>): Promise<Effect> {
+    const sockets = [userRoom(userId)];
+    const viewer = await access.viewerOf(userId);
+    if (!viewer) return () => rooms.leave(sockets, [groupRoom(groupId), homeGroupRoom(groupId)]);
+    const [mayFollow, homeGroups] = await Promise.all([
+      access.mayFollowGroup(viewer, groupId),
+      access.homeGroupIds(viewer),
+    ]);
+    return () => {
+      if (!mayFollow) rooms.leave(sockets, [groupRoom(groupId)]);
+      if (homeGroups.includes(groupId)) rooms.join([homeOfRoom(userId)], [homeGroupRoom(groupId)]);
+      else rooms.leave(sockets, [homeGroupRoom(groupId)]);
+    };
+  }
+
+  async function onGroup({ groupId }: EventOf<'group.changed'>): Promise<Effect> {
+    const room = groupRoom(groupId);
+    if (!(await access.groupAudience(groupId))) {
+      return () => rooms.leave([room, homeGroupRoom(groupId)], [room, homeGroupRoom(groupId)]);
+    }
+    // A group that turned closed keeps only the followers policy still allows; decided once per user.
+    const followers = new Map<string, Role[]>();
+    for (const socket of await io.in(room).fetchSockets()) {
+      if (socket.data.userId !== null) followers.set(socket.data.userId, socket.data.roles);
+    }
+    const viewers = [...followers].map(([id, roles]) => viewerFromIdentity(id, roles));
+    const allowed = await access.followersAllowed(groupId, viewers);
+    const refused = viewers.filter((viewer) => !allowed.has(viewer.id)).map((viewer) => userRoom(viewer.id));
+    return () => rooms.leave(refused, [room]);
+  }
+
+  function prepare(event: DomainEvent): Promise<Effect> {
+    switch (event.type) {
+      case 'post.created':
+      case 'post.updated':
+      case 'post.deleted':
+      case 'post.hidden':
+      case 'post.restored':
+        return onPost(event);
+      case 'membership.changed':
+        return onMembership(event);
+      case 'group.changed':
+        return onGroup(event);
+      case 'session.revoked': {
+        const target = event.tokenHash ? tokenRoom(event.tokenHash) : userRoom(event.userId);
+        return Promise.resolve(() => rooms.disconnect([target]));
+      }
+      case 'user.erased':
+        return Promise.resolve(() => rooms.disconnect([userRoom(event.userId)]));
+      case 'like.changed':
+      case 'user.changed':
+        // Likes go through the coalescer; profile edits do not rewrite posts already delivered.
+        return Promise.resolve(null);
+    }
+  }
+
+  const stop = events.onAny((event) => {
+    if (event.type === 'like.changed') likes.changed(event.postId);
+    else void effects.submit(event.type, () => prepare(event));
+  });
+
+  return {
+    close() {
+      stop();
+      likes.close();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// Socket.IO on the forum's HTTP server: handshake auth, policy-checked subscriptions, and the fan-out
+// of domain events. With REDIS_URL the Redis adapter carries events and room changes between processes.
+import type http from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
+import { Server } from 'socket.io';
+import type { AppContext } from '../context';
+import { createFeedAccess, type FeedAccess } from './access';
+import { startFanout } from './fanout';
+import { OrderedEffects } from './ordered';
+import { RoomOps } from './room-ops';
+import { authenticateHandshake, watchSession } from './session';
+import { handleSubscriptions } from './subscriptions';
+import type { ForumServer } from './types';
+
+export interface Realtime {
+  readonly io: ForumServer;
+  /** Resolves once every domain event published so far has reached the sockets (for shutdown and tests). */
+  idle(): Promise<void>;
+  /** Disconnects every socket, stops the fan-out and quits the Redis clients. */
+  close(): Promise<void>;
+}
+
+/** Clients only send small subscribe requests. */
+const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
+
+async function connectRedisAdapter(ctx: AppContext, io: ForumServer, url: string): Promise<() => Promise<void>> {
+  const pub = createClient({ url });
+  const sub = pub.duplicate();
+  // Never log the URL: it may carry a password.
+  pub.on('error', (error: unknown) => ctx.log.error('realtime: redis publisher error', error));
+  sub.on('error', (error: unknown) => ctx.log.error('realtime: redis subscriber error', error));
+  await Promise.all([pub.connect(), sub.connect()]);
+  io.adapter(createAdapter(pub, sub));
+  return async () => {
+    await Promise.allSettled([pub.close(), sub.close()]);
+  };
+}
+
+export async function attachRealtime(
+  ctx: AppContext,
+  httpServer: http.Server,
+  access: FeedAccess = createFeedAccess(ctx.signer),
+): Promise<Realtime> {
+  const io: ForumServer = new Server(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    cookie: false,
+    maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
+  });
+  const closeRedis = ctx.config.redisUrl ? await connectRedisAdapter(ctx, io, ctx.config.redisUrl) : null;
+  const effects = new OrderedEffects(ctx.log);
+  const fanout = startFanout(io, new RoomOps(io, closeRedis !== null), access, ctx.events, effects);
+
+  io.use(authenticateHandshake(ctx.log));
+  io.on('connection', (socket) => {
+    watchSession(socket, ctx.log);
+    handleSubscriptions(socket, access, ctx.log);
+  });
+
+  return {
+    io,
+    idle: () => effects.idle(),
+    async close() {
+      fanout.close();
+      await effects.idle();
+      await io.close();
+      await closeRedis?.();
+    },
+  };
+}

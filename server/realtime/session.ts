@@ -1,0 +1,86 @@
+// Handshake authentication (`auth: {token}`, never a cookie) and the life of a signed-in socket's session.
+//
+// Decision: a socket whose token is revoked or expires, or whose account is erased, is disconnected
+// rather than downgraded to anonymous. The client sees `disconnect` with reason "io server disconnect";
+// reconnecting with that token fails with connect_error "unauthorized", so it knows to sign in again.
+import { Types } from 'mongoose';
+import type { ExtendedError } from 'socket.io';
+import type { Role } from '../../shared/api';
+import type { Logger } from '../log';
+import { viewerFromUser, type Viewer } from '../policy/viewer';
+import { authenticateToken, tokenExpiry } from '../services/tokens';
+import { tokenRoom, userRoom } from './rooms';
+import type { ForumSocket, SocketData } from './types';
+
+/** setTimeout cannot wait longer than about 24.8 days; tokens live 30. Check again at least daily. */
+const MAX_TIMER_MS = 24 * 60 * 60 * 1000;
+
+function unauthorized(message: string): ExtendedError {
+  const error: ExtendedError = new Error('unauthorized');
+  error.data = { code: 'unauthorized', message };
+  return error;
+}
+
+/** io.use middleware: no token means anonymous; a token that is not valid refuses the connection. */
+export function authenticateHandshake(log: Logger) {
+  return (socket: ForumSocket, next: (error?: ExtendedError) => void): void => {
+    const auth: unknown = socket.handshake.auth;
+    const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+    if (token === undefined || token === null || token === '') {
+      socket.data = { userId: null, roles: [], tokenHash: null };
+      return next();
+    }
+    if (typeof token !== 'string') return next(unauthorized('auth.token must be a string.'));
+    authenticateToken(token).then(
+      (result) => {
+        if (!result) return next(unauthorized('The token is invalid, expired or revoked; sign in again.'));
+        const viewer = viewerFromUser(result.user);
+        socket.data = { userId: viewer.id, roles: [...viewer.roles], tokenHash: result.tokenHash };
+        next();
+      },
+      (error: unknown) => {
+        log.error('realtime: handshake authentication failed', error);
+        next(unauthorized('Authentication is unavailable right now; try again.'));
+      },
+    );
+  };
+}
+
+export function viewerFromIdentity(userId: string, roles: readonly Role[]): Viewer {
+  return { id: userId, _id: new Types.ObjectId(userId), roles };
+}
+
+export function viewerOfSocket(data: SocketData): Viewer | null {
+  return data.userId === null ? null : viewerFromIdentity(data.userId, data.roles);
+}
+
+/**
+ * Puts a signed-in socket where revocation finds it, then confirms its token is still live: a revocation
+ * that landed between the handshake and the join found no socket to disconnect, so it is caught here.
+ * Afterwards a timer disconnects the socket when its token expires.
+ */
+export function watchSession(socket: ForumSocket, log: Logger): void {
+  const { userId, tokenHash } = socket.data;
+  if (userId === null || tokenHash === null) return;
+  socket.join([userRoom(userId), tokenRoom(tokenHash)]);
+
+  let timer: NodeJS.Timeout | null = null;
+  const check = () => {
+    timer = null;
+    tokenExpiry(tokenHash).then(
+      (expiresAt) => {
+        if (!socket.connected) return;
+        if (!expiresAt) return void socket.disconnect(true);
+        timer = setTimeout(check, Math.min(expiresAt.getTime() - Date.now(), MAX_TIMER_MS));
+      },
+      (error: unknown) => {
+        log.error('realtime: token expiry check failed', error);
+        if (socket.connected) timer = setTimeout(check, 60_000);
+      },
+    );
+  };
+  socket.on('disconnect', () => {
+    if (timer) clearTimeout(timer);
+  });
+  check();
+}

@@ -1,0 +1,102 @@
+// `subscribe` / `unsubscribe`: parse, ask policy (through FeedAccess), join or leave rooms, answer by ack.
+//
+// Each grant is decided, applied, then decided again: a revocation that commits while the first decision
+// is in flight either finds the socket already in the room (and removes it) or is seen by the second
+// decision. That holds when the revocation runs on another process too.
+import type { Ack } from '../../shared/events';
+import type { Logger } from '../log';
+import type { Viewer } from '../policy/viewer';
+import type { FeedAccess } from './access';
+import { parseFeedRequest, type Feed } from './feeds';
+import { groupRoom, HOME_PUBLIC_ROOM, homeGroupRoom, homeOfRoom, isHomeRoom, PUBLIC_ROOM } from './rooms';
+import { viewerOfSocket } from './session';
+import type { ForumSocket } from './types';
+
+/** Following a group costs a room on every process; a client has no use for more than this at once. */
+export const MAX_GROUP_FEEDS = 100;
+
+type Failure = Extract<Ack, { ok: false }>;
+
+function fail(code: string, message: string): Failure {
+  return { ok: false, error: { code, message } };
+}
+
+const NOT_FOUND = fail('not_found', 'No such group.');
+const SIGN_IN = fail('unauthorized', 'Sign in to follow this feed: visitors may only follow "public".');
+const GONE = fail('disconnected', 'The socket disconnected.');
+
+/** Socket.IO passes whatever the client sent; only a trailing function is an ack. */
+function splitArgs(args: unknown[]): { request: unknown; ack: ((result: Ack) => void) | null } {
+  const last = args[args.length - 1];
+  if (typeof last !== 'function') return { request: args[0], ack: null };
+  return { request: args.length > 1 ? args[0] : undefined, ack: last as (result: Ack) => void };
+}
+
+export function handleSubscriptions(socket: ForumSocket, access: FeedAccess, log: Logger): void {
+  const viewer = viewerOfSocket(socket.data);
+
+  async function subscribe(feed: Feed): Promise<Ack> {
+    if (feed.kind === 'public') {
+      socket.join(PUBLIC_ROOM);
+      return { ok: true };
+    }
+    if (!viewer) return SIGN_IN;
+    if (feed.kind === 'home') return subscribeHome(viewer);
+    return subscribeGroup(viewer, feed.groupId);
+  }
+
+  async function subscribeGroup(viewer: Viewer, groupId: string): Promise<Ack> {
+    const room = groupRoom(groupId);
+    if (socket.rooms.has(room)) return { ok: true };
+    const following = [...socket.rooms].filter((r) => r.startsWith('group:')).length;
+    if (following >= MAX_GROUP_FEEDS) {
+      return fail('too_many_feeds', `A connection may follow at most ${MAX_GROUP_FEEDS} groups; unsubscribe from one first.`);
+    }
+    if (!(await access.authorizeFollow(viewer, groupId))) return NOT_FOUND;
+    if (!socket.connected) return GONE;
+    socket.join(room);
+    if (!(await access.mayFollowGroup(viewer, groupId))) {
+      socket.leave(room);
+      return NOT_FOUND;
+    }
+    return { ok: true };
+  }
+
+  async function subscribeHome(viewer: Viewer): Promise<Ack> {
+    // The marker room first: from here on a new membership adds its group's home room to this socket.
+    socket.join([homeOfRoom(viewer.id), HOME_PUBLIC_ROOM]);
+    const granted = await access.homeGroupIds(viewer);
+    if (!socket.connected) return GONE;
+    socket.join(granted.map(homeGroupRoom));
+    const confirmed = new Set(await access.homeGroupIds(viewer));
+    for (const groupId of granted) if (!confirmed.has(groupId)) socket.leave(homeGroupRoom(groupId));
+    if (socket.connected) socket.join([...confirmed].map(homeGroupRoom));
+    return { ok: true };
+  }
+
+  function unsubscribe(feed: Feed): void {
+    if (feed.kind === 'public') socket.leave(PUBLIC_ROOM);
+    else if (feed.kind === 'group') socket.leave(groupRoom(feed.groupId));
+    else for (const room of [...socket.rooms]) if (isHomeRoom(room)) socket.leave(room);
+  }
+
+  socket.on('subscribe', (...args: unknown[]) => {
+    const { request, ack } = splitArgs(args);
+    // Without an ack the client could never learn the outcome, so nothing is granted.
+    if (!ack) return;
+    const feed = parseFeedRequest(request);
+    if ('code' in feed) return ack(fail(feed.code, feed.message));
+    subscribe(feed).then(ack, (error: unknown) => {
+      log.error('realtime: subscribe failed', error);
+      ack(fail('internal', 'The subscription could not be decided; try again.'));
+    });
+  });
+
+  socket.on('unsubscribe', (...args: unknown[]) => {
+    const { request, ack } = splitArgs(args);
+    const feed = parseFeedRequest(request);
+    if ('code' in feed) return ack?.(fail(feed.code, feed.message));
+    unsubscribe(feed);
+    ack?.({ ok: true });
+  });
+}
