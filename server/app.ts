@@ -12,6 +12,7 @@ import { healthRouter } from './http/health';
 import { mediaRouter } from './http/media';
 import { meRouter } from './http/me';
 import { postsRouter } from './http/posts';
+import { privacyRouter } from './http/privacy';
 import { securityHeaders } from './http/security-headers';
 import { userContentRouter } from './http/user-content';
 import { usersRouter } from './http/users';
@@ -34,6 +35,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(healthRouter(ctx));
   api.use(accountsRouter(ctx, auth));
   api.use(meRouter(ctx, auth));
+  api.use(privacyRouter(ctx, auth));
   api.use(feedsRouter(ctx, auth));
   api.use(groupsRouter(ctx, auth));
   api.use(postsRouter(ctx, auth));

@@ -23,7 +23,7 @@ export async function updateProfile(ctx: AppContext, userId: Types.ObjectId, cha
   return updated;
 }
 
-const AVATAR_VARIANT_NAMES = AVATAR_VARIANTS.map((variant) => variant.name);
+export const AVATAR_VARIANT_NAMES = AVATAR_VARIANTS.map((variant) => variant.name);
 
 /**
  * Decodes, cleans and stores a new avatar under a new random name, points the user at it, then
