@@ -5,14 +5,14 @@ import type { Types } from 'mongoose';
 import { Consent } from '../../../server/models/consent';
 import { Outbox } from '../../../server/models/outbox';
 import { UnsubscribeToken } from '../../../server/models/unsubscribe-token';
-import { sendMarketing } from '../../../server/services/marketing';
+import { sendMarketing, type MarketingMessage } from '../../../server/services/marketing';
 import { addressHash, suppressAddressHash } from '../../../server/services/suppression';
 import { resetDatabase } from '../../support/database';
 import { buildUser, type BuiltUser } from '../../support/factories';
 import { startTestForum, type TestForum } from '../../support/forum';
 
 const OPTED_IN = { email: true, sms: false, whatsapp: false, phone: false, post: false };
-const CAMPAIGN = { subject: 'Spring meeting', text: 'Join us in April.', channel: 'email' as const };
+const CAMPAIGN: MarketingMessage = { subject: 'Spring meeting', text: 'Join us in April.', channel: 'email' };
 
 async function marketingTo(user: BuiltUser) {
   return Outbox.find({ kind: 'marketing', userId: user.user._id }).sort({ _id: 1 }).lean();
