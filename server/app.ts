@@ -36,12 +36,12 @@ export function createApp(ctx: AppContext): Express {
   api.use(accountsRouter(ctx, auth));
   api.use(meRouter(ctx, auth));
   api.use(privacyRouter(ctx, auth));
+  api.use(usersRouter(ctx, auth));
+  api.use(adminRouter(ctx, auth));
   api.use(feedsRouter(ctx, auth));
   api.use(groupsRouter(ctx, auth));
   api.use(postsRouter(ctx, auth));
-  api.use(usersRouter(ctx, auth));
   api.use(userContentRouter(ctx, auth));
-  api.use(adminRouter(ctx, auth));
   api.use(apiNotFound);
 
   app.use('/api', api);

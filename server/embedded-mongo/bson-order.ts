@@ -51,12 +51,12 @@ export function typeClassOf(v: unknown): number {
     default:
       return TypeClass.Object;
   }
-  if (v instanceof TypeBound) return v.typeClass;
-  if (Array.isArray(v)) return TypeClass.Array;
-  if (v instanceof Date) return TypeClass.Date;
-  if (v instanceof RegExp) return TypeClass.RegExp;
   switch ((v as BsonTagged)._bsontype) {
     case undefined:
+      if (Array.isArray(v)) return TypeClass.Array;
+      if (v instanceof Date) return TypeClass.Date;
+      if (v instanceof TypeBound) return v.typeClass;
+      if (v instanceof RegExp) return TypeClass.RegExp;
       return TypeClass.Object;
     case 'ObjectId':
       return TypeClass.ObjectId;
@@ -126,6 +126,31 @@ function stringOf(v: unknown): string {
 
 /** Total order over BSON values following MongoDB's comparison rules (no collation). */
 export function compareBson(a: unknown, b: unknown): number {
+  // Fast paths for the types index keys hold most of the time.
+  const ta = typeof a;
+  if (ta === typeof b) {
+    if (ta === 'number') return compareNumbers(a as number, b as number);
+    if (ta === 'string') return compareStrings(a as string, b as string);
+    if (ta === 'object' && a !== null && b !== null) {
+      const ba = (a as BsonTagged)._bsontype;
+      if (ba === 'ObjectId' && (b as BsonTagged)._bsontype === 'ObjectId') {
+        return compareObjectIds((a as { buffer: Uint8Array }).buffer, (b as { buffer: Uint8Array }).buffer);
+      }
+      if (ba === undefined && a instanceof Date && b instanceof Date) return compareNumbers(a.getTime(), b.getTime());
+    }
+  }
+  return compareGeneral(a, b);
+}
+
+function compareObjectIds(x: Uint8Array, y: Uint8Array): number {
+  for (let i = 0; i < 12; i++) {
+    const d = x[i] - y[i];
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+function compareGeneral(a: unknown, b: unknown): number {
   const ca = typeClassOf(a);
   const cb = typeClassOf(b);
   if (ca !== cb) return ca < cb ? -1 : 1;
@@ -167,7 +192,7 @@ export function compareBson(a: unknown, b: unknown): number {
       return compareBytes(x.buffer.subarray(0, x.position), y.buffer.subarray(0, y.position));
     }
     case TypeClass.ObjectId:
-      return compareBytes((a as ObjectId).id, (b as ObjectId).id);
+      return compareObjectIds((a as ObjectId).id, (b as ObjectId).id);
     case TypeClass.Boolean:
       return a === b ? 0 : a ? 1 : -1;
     case TypeClass.Date:

@@ -4,7 +4,7 @@ import { startEmbeddedMongo } from './index';
 const USAGE = 'usage: npm run db -- [--port <n>] [--dbpath <dir>] [--host <address>]';
 
 function fail(message: string): never {
-  process.stderr.write(`embedded-mongo: ${message}\n${USAGE}\n`);
+  process.stderr.write(`embedded-mongo: ${message} (${USAGE})\n`);
   process.exit(2);
 }
 

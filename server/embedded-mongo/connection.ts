@@ -58,7 +58,9 @@ export class Connection {
       if (length > MAX_MESSAGE_BYTES) return this.close(`message length ${length} exceeds maxMessageSizeBytes ${MAX_MESSAGE_BYTES}`);
       if (this.buffered < length) return;
       const message = this.take(length);
-      this.queue = this.queue.then(() => this.handle(message));
+      this.queue = this.queue
+        .then(() => this.handle(message))
+        .catch((err: Error) => this.close(`internal error while handling a message: ${err?.message ?? String(err)}`));
     }
   }
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../context';
 
-const HASHED_ASSET = /\.[0-9a-f]{8,}\.(js|css|woff2?|svg|png|webp)$/;
+const HASHED_ASSET = /\.[0-9a-f]{8,}\.(js|css|woff2?|svg|png|webp)(\.map)?$/;
 
 export function clientRouter(ctx: AppContext): Router {
   const router = Router();

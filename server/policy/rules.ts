@@ -149,7 +149,9 @@ async function settle(
 ): Promise<GroupAccess> {
   if (decision === 'not_found') throw new NotFound(what);
   if (decision === 'forbidden') throw new Forbidden(forbiddenMessage(action));
-  if (readsByModeratorOverride(access)) {
+  // Group settings and membership are not content; only reads of posts pass the hook.
+  const readsContent = postId !== null || action === 'read' || action === 'subscribe';
+  if (readsContent && readsByModeratorOverride(access)) {
     await recordModeratorRead({
       viewer: access.viewer!,
       groupId: access.groupId,

@@ -125,9 +125,14 @@ export function startFanout(
       }
       case 'user.erased':
         return Promise.resolve(() => rooms.disconnect([userRoom(event.userId)]));
-      case 'like.changed':
       case 'user.changed':
-        // Likes go through the coalescer; profile edits do not rewrite posts already delivered.
+        // A socket keeps the roles it connected with (other processes cannot rewrite its data), so a
+        // change of roles ends its sessions' sockets; they reconnect with what the user may do now.
+        // Profile edits do not rewrite posts already delivered.
+        if (event.change?.kind !== 'roles') return Promise.resolve(null);
+        return Promise.resolve(() => rooms.disconnect([userRoom(event.userId)]));
+      case 'like.changed':
+        // Likes go through the coalescer.
         return Promise.resolve(null);
     }
   }

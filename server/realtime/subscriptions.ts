@@ -45,13 +45,25 @@ export function handleSubscriptions(socket: ForumSocket, access: FeedAccess, log
     return subscribeGroup(viewer, feed.groupId);
   }
 
+  /** Group subscriptions still being decided, so a burst of requests cannot overshoot the cap. */
+  let deciding = 0;
+
   async function subscribeGroup(viewer: Viewer, groupId: string): Promise<Ack> {
     const room = groupRoom(groupId);
     if (socket.rooms.has(room)) return { ok: true };
     const following = [...socket.rooms].filter((r) => r.startsWith('group:')).length;
-    if (following >= MAX_GROUP_FEEDS) {
+    if (following + deciding >= MAX_GROUP_FEEDS) {
       return fail('too_many_feeds', `A connection may follow at most ${MAX_GROUP_FEEDS} groups; unsubscribe from one first.`);
     }
+    deciding++;
+    try {
+      return await decideGroup(viewer, groupId, room);
+    } finally {
+      deciding--;
+    }
+  }
+
+  async function decideGroup(viewer: Viewer, groupId: string, room: string): Promise<Ack> {
     if (!(await access.authorizeFollow(viewer, groupId))) return NOT_FOUND;
     if (!socket.connected) return GONE;
     socket.join(room);

@@ -1,6 +1,5 @@
 // Registration, sign-in, parental consent and password changes.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Types } from 'mongoose';
 import { ACCOUNT_LIMITS, ageOn, MINOR_AGE } from '../../shared/accounts';
 import type { Role } from '../../shared/api';
 import type { AppContext } from '../context';
@@ -188,8 +187,4 @@ export async function changePassword(
   await revokeAllTokens(user._id, ctx.events);
   ctx.events.publish({ type: 'user.changed', userId: String(user._id), change: { kind: 'password' } });
   return { user: updated, token: await issueToken(user._id, now) };
-}
-
-export async function findActiveUser(id: Types.ObjectId): Promise<UserFields | null> {
-  return User.findOne({ _id: id, status: 'active' }).lean<UserFields>();
 }

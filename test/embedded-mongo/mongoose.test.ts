@@ -99,6 +99,76 @@ describe('embedded-mongo with mongoose', () => {
     expect(doc?.updatedAt).to.be.instanceOf(Date);
   });
 
+  it('populates references, streams a cursor, checks existence and aggregates', async () => {
+    const Authors = conn.model('Author', new Schema({ name: String }));
+    const Notes = conn.model('Note', new Schema({ title: String, author: { type: Schema.Types.ObjectId, ref: 'Author' }, n: Number }));
+    const [ana, bo] = await Authors.create([{ name: 'Ana' }, { name: 'Bo' }]);
+    await Notes.insertMany(Array.from({ length: 250 }, (_, n) => ({ title: `t${n}`, author: n % 2 ? ana._id : bo._id, n })));
+
+    const populated = await Notes.find({ n: { $lt: 4 } }).sort({ n: 1 }).populate<{ author: { name: string } }>('author').lean();
+    expect(populated.map((p) => p.author.name)).to.deep.equal(['Bo', 'Ana', 'Bo', 'Ana']);
+
+    let streamed = 0;
+    for await (const note of Notes.find({}).sort({ n: -1 }).batchSize(40).cursor()) {
+      expect(note.n).to.equal(249 - streamed);
+      streamed++;
+    }
+    expect(streamed).to.equal(250);
+
+    expect(await Notes.exists({ title: 't7' })).to.have.property('_id');
+    expect(await Notes.exists({ title: 'missing' })).to.equal(null);
+    expect((await Notes.distinct('author')).map(String).sort()).to.deep.equal([String(ana._id), String(bo._id)].sort());
+
+    const perAuthor = await Notes.aggregate<{ name: string; count: number }>([
+      { $group: { _id: '$author', count: { $sum: 1 } } },
+      { $lookup: { from: 'authors', localField: '_id', foreignField: '_id', as: 'a' } },
+      { $unwind: '$a' },
+      { $project: { _id: 0, name: '$a.name', count: 1 } },
+      { $sort: { name: 1 } },
+    ]);
+    expect(perAuthor).to.deep.equal([
+      { count: 125, name: 'Ana' },
+      { count: 125, name: 'Bo' },
+    ]);
+  });
+
+  it('syncs indexes when the schema changes', async () => {
+    const first = new Schema({ a: Number, b: Number });
+    first.index({ a: 1 });
+    const V1 = conn.model('Synced', first, 'synced');
+    await V1.syncIndexes();
+    expect((await V1.collection.indexes()).map((i) => i.name)).to.deep.equal(['_id_', 'a_1']);
+    conn.deleteModel('Synced');
+    const second = new Schema({ a: Number, b: Number });
+    second.index({ b: -1 }, { unique: true });
+    const V2 = conn.model('Synced', second, 'synced');
+    await V2.syncIndexes();
+    expect((await V2.collection.indexes()).map((i) => i.name)).to.deep.equal(['_id_', 'b_-1']);
+  });
+
+  it('reports which documents of an unordered insertMany were duplicates', async () => {
+    const Tags = conn.model('Tag', new Schema({ slug: { type: String, unique: true } }));
+    await Tags.init();
+    await Tags.create({ slug: 'taken' });
+    const err = await Tags.insertMany([{ slug: 'one' }, { slug: 'taken' }, { slug: 'two' }], { ordered: false }).catch((e: unknown) => e);
+    const e = err as { code?: number; writeErrors?: { index: number }[]; insertedDocs?: unknown[] };
+    expect(e.code).to.equal(11000);
+    expect(e.writeErrors?.map((w) => w.index)).to.deep.equal([1]);
+    expect(await Tags.countDocuments()).to.equal(3);
+  });
+
+  it('makes mongoose transactions fail instead of pretending to run them', async () => {
+    const Users = conn.model<User>('User');
+    const err = await conn
+      .transaction(async (session) => {
+        await Users.create([{ email: 'tx@example.org', name: 'Tx' }], { session });
+      })
+      .catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(Error);
+    expect((err as { code?: number }).code).to.equal(20);
+    expect(await Users.countDocuments({ email: 'tx@example.org' })).to.equal(0);
+  });
+
   it('sorts, skips, limits and projects through mongoose queries', async () => {
     const Items = conn.model('Item', new Schema({ n: Number, label: String }));
     await Items.insertMany(Array.from({ length: 30 }, (_, n) => ({ n, label: `item ${n}` })));

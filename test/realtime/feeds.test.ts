@@ -1,6 +1,9 @@
 // Who receives what: the public, group and home feeds deliver exactly what the REST feeds show.
 import { expect } from 'chai';
+import { Types } from 'mongoose';
 import type { Group } from '../../shared/api';
+import { setModeratorReadAuditor, type ModeratorRead } from '../../server/policy';
+import { MAX_GROUP_FEEDS } from '../../server/realtime/subscriptions';
 import { resetDatabase } from '../support/database';
 import { buildUser, type BuiltUser } from '../support/factories';
 import { ForumApi } from '../support/forum-api';
@@ -96,6 +99,23 @@ describe('realtime feeds', () => {
       expect(missing).to.deep.equal(closed);
     });
 
+    it('let a site moderator follow a closed group they are not in, recording the read for the audit', async () => {
+      const moderator = await buildUser({ roles: ['moderator'] });
+      const reads: ModeratorRead[] = [];
+      const previous = setModeratorReadAuditor(async (read) => void reads.push(read));
+      try {
+        const { socket, recorder } = await pool.open(forum.url, { token: moderator.token });
+        expect(await subscribe(socket, `group:${closedGroup.id}`)).to.deep.equal({ ok: true });
+        expect(reads.map((r) => [r.viewer.id, String(r.groupId), r.action])).to.deep.equal([
+          [moderator.user._id.toString(), closedGroup.id, 'subscribe'],
+        ]);
+        const post = await api.post(owner, closedGroup.id);
+        await recorder.next('post:new', (p) => p.id === post.id);
+      } finally {
+        setModeratorReadAuditor(previous);
+      }
+    });
+
     it('deliver one copy per event to a socket following the same post through several feeds', async () => {
       const { socket, recorder } = await pool.open(forum.url, { token: member.token });
       await subscribe(socket, 'home');
@@ -175,6 +195,17 @@ describe('realtime feeds', () => {
         expect(!unsubscribed.ok && unsubscribed.error.code).to.equal(code);
       });
     }
+
+    it(`refuse more than ${MAX_GROUP_FEEDS} group feeds on one connection, even requested all at once`, async () => {
+      const { socket } = await pool.open(forum.url, { token: outsider.token });
+      const acks = await Promise.all(
+        Array.from({ length: MAX_GROUP_FEEDS + 5 }, () => subscribe(socket, `group:${new Types.ObjectId()}`)),
+      );
+      const codes = acks.map((ack) => (ack.ok ? 'ok' : ack.error.code));
+      expect(codes.filter((code) => code === 'too_many_feeds')).to.have.length(5);
+      expect(codes.filter((code) => code === 'not_found')).to.have.length(MAX_GROUP_FEEDS);
+      expect(await subscribe(socket, `group:${publicGroup.id}`)).to.deep.equal({ ok: true });
+    });
 
     it('ignore a subscribe without an ack, grant nothing, and keep serving the socket', async () => {
       const { socket, recorder } = await pool.open(forum.url, { token: member.token });

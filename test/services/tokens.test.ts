@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import { Token } from '../../server/models/token';
 import { DomainEvents, type DomainEvent } from '../../server/services/events';
-import { authenticateToken, hashToken, issueToken, revokeAllTokens, revokeToken, TOKEN_LIFETIME_MS } from '../../server/services/tokens';
+import {
+  authenticateToken,
+  hashToken,
+  issueToken,
+  revokeAllTokens,
+  revokeToken,
+  TOKEN_LIFETIME_MS,
+  tokenExpiry,
+} from '../../server/services/tokens';
 import { resetDatabase } from '../support/database';
 import { buildUser } from '../support/factories';
 
@@ -57,5 +65,16 @@ describe('bearer tokens', () => {
     expect(await authenticateToken('')).to.equal(null);
     expect(await authenticateToken('x'.repeat(10_000))).to.equal(null);
     expect(await authenticateToken('not-a-token-we-ever-issued-at-all')).to.equal(null);
+  });
+
+  it('tell a live socket when they stop working, and that a revoked or expired one already has', async () => {
+    const { user } = await buildUser();
+    const now = new Date();
+    const token = await issueToken(user._id, now);
+    const tokenHash = hashToken(token);
+    expect((await tokenExpiry(tokenHash, now))?.getTime()).to.equal(now.getTime() + TOKEN_LIFETIME_MS);
+    expect(await tokenExpiry(tokenHash, new Date(now.getTime() + TOKEN_LIFETIME_MS))).to.equal(null);
+    await revokeToken(tokenHash, new DomainEvents());
+    expect(await tokenExpiry(tokenHash, now)).to.equal(null);
   });
 });

@@ -1,7 +1,15 @@
 // The REST calls realtime tests make, through a supertest agent or a base URL, failing loudly on errors.
 import supertest from 'supertest';
 import type { Group, Post } from '../../shared/api';
-import type { BuiltUser } from './factories';
+import { uniqueEmail, type BuiltUser } from './factories';
+
+/** Whoever makes a call: only their Authorization header is needed. */
+type Caller = Pick<BuiltUser, 'auth'>;
+
+export interface RegisteredUser extends Caller {
+  id: string;
+  token: string;
+}
 
 type Agent = ReturnType<typeof supertest>;
 
@@ -12,53 +20,72 @@ export class ForumApi {
     return new ForumApi(supertest(baseUrl));
   }
 
-  async createGroup(owner: BuiltUser, visibility: 'public' | 'closed', joinPolicy: 'open' | 'request' | 'invite' = 'open'): Promise<Group> {
+  /** Signs up an adult through POST /api/auth/register. */
+  async register(): Promise<RegisteredUser> {
+    const res = await this.http.post('/api/auth/register').send({
+      email: uniqueEmail('live'),
+      password: 'correct horse battery staple',
+      name: 'Live Tester',
+      dateOfBirth: '1990-04-01',
+      acceptTerms: true,
+    });
+    if (res.status !== 201) throw new Error(`register: ${res.status} ${res.text}`);
+    const token = res.body.token as string;
+    return { id: res.body.user.id as string, token, auth: { Authorization: `Bearer ${token}` } };
+  }
+
+  async logout(user: Caller): Promise<void> {
+    const res = await this.http.post('/api/auth/logout').set(user.auth);
+    if (res.status !== 204) throw new Error(`logout: ${res.status} ${res.text}`);
+  }
+
+  async createGroup(owner: Caller, visibility: 'public' | 'closed', joinPolicy: 'open' | 'request' | 'invite' = 'open'): Promise<Group> {
     const name = `Group ${Math.random().toString(36).slice(2, 10)}`;
     const res = await this.http.post('/api/groups').set(owner.auth).send({ name, description: '', visibility, joinPolicy });
     if (res.status !== 201) throw new Error(`create group: ${res.status} ${res.text}`);
     return res.body as Group;
   }
 
-  async join(user: BuiltUser, groupId: string): Promise<void> {
+  async join(user: Caller, groupId: string): Promise<void> {
     const res = await this.http.post(`/api/groups/${groupId}/join`).set(user.auth);
     if (res.status !== 200 || res.body.myStatus !== 'member') throw new Error(`join: ${res.status} ${res.text}`);
   }
 
-  async removeMember(by: BuiltUser, groupId: string, userId: string): Promise<void> {
+  async removeMember(by: Caller, groupId: string, userId: string): Promise<void> {
     const res = await this.http.delete(`/api/groups/${groupId}/members/${userId}`).set(by.auth);
     if (res.status !== 204) throw new Error(`remove member: ${res.status} ${res.text}`);
   }
 
-  async updateGroup(owner: BuiltUser, groupId: string, changes: Record<string, unknown>): Promise<Group> {
+  async updateGroup(owner: Caller, groupId: string, changes: Record<string, unknown>): Promise<Group> {
     const res = await this.http.patch(`/api/groups/${groupId}`).set(owner.auth).send(changes);
     if (res.status !== 200) throw new Error(`update group: ${res.status} ${res.text}`);
     return res.body as Group;
   }
 
-  async post(author: BuiltUser, groupId: string, body = `<p>post ${Math.random().toString(36).slice(2)}</p>`, parentId?: string): Promise<Post> {
+  async post(author: Caller, groupId: string, body = `<p>post ${Math.random().toString(36).slice(2)}</p>`, parentId?: string): Promise<Post> {
     const res = await this.http.post(`/api/groups/${groupId}/posts`).set(author.auth).send(parentId ? { body, parentId } : { body });
     if (res.status !== 201) throw new Error(`post: ${res.status} ${res.text}`);
     return res.body as Post;
   }
 
-  async getPost(viewer: BuiltUser, postId: string): Promise<Post> {
+  async getPost(viewer: Caller, postId: string): Promise<Post> {
     const res = await this.http.get(`/api/posts/${postId}`).set(viewer.auth);
     if (res.status !== 200) throw new Error(`get post: ${res.status} ${res.text}`);
     return res.body as Post;
   }
 
-  async edit(author: BuiltUser, postId: string, body: string): Promise<Post> {
+  async edit(author: Caller, postId: string, body: string): Promise<Post> {
     const res = await this.http.patch(`/api/posts/${postId}`).set(author.auth).send({ body });
     if (res.status !== 200) throw new Error(`edit: ${res.status} ${res.text}`);
     return res.body as Post;
   }
 
-  async delete(by: BuiltUser, postId: string): Promise<void> {
+  async delete(by: Caller, postId: string): Promise<void> {
     const res = await this.http.delete(`/api/posts/${postId}`).set(by.auth);
     if (res.status !== 204) throw new Error(`delete: ${res.status} ${res.text}`);
   }
 
-  async like(user: BuiltUser, postId: string): Promise<number> {
+  async like(user: Caller, postId: string): Promise<number> {
     const res = await this.http.put(`/api/posts/${postId}/like`).set(user.auth);
     if (res.status !== 200) throw new Error(`like: ${res.status} ${res.text}`);
     return res.body.likeCount as number;

@@ -40,17 +40,30 @@ function splitPushdown(pipeline: Document[]): { spec: QuerySpec; rest: Document[
   return { spec: { filter, sort, skip, limit }, rest: pipeline.slice(i) };
 }
 
+function isReadOnlyPipeline(stages: unknown): boolean {
+  return Array.isArray(stages) && stages.every((s) => isPlainObject(s) && READ_ONLY_STAGES.has(stageName(s)) && !writesForeignDocuments(s));
+}
+
+/** Whether a stage runs a sub-pipeline over another collection that may write into its documents. */
+function writesForeignDocuments(stage: Document): boolean {
+  const lookup = stage.$lookup;
+  if (isPlainObject(lookup) && lookup.pipeline !== undefined) return !isReadOnlyPipeline(lookup.pipeline);
+  const union = stage.$unionWith;
+  if (union !== undefined) return isPlainObject(union) && union.pipeline !== undefined && !isReadOnlyPipeline(union.pipeline);
+  return '$graphLookup' in stage;
+}
+
 /**
  * Runs the remaining stages in mingo. Stored documents are shared, not copied, so documents
  * are deep-copied right before the first stage that may write into what it receives.
  */
 function runStages(engine: Engine, db: string, source: Iterator<Document>, stages: Document[], variables: Document | undefined): Iterator<Document> {
   if (stages.length === 0) return source;
-  const subPipelines = stages.some((s) => ('$lookup' in s && isPlainObject(s.$lookup) && 'pipeline' in s.$lookup) || '$unionWith' in s || '$graphLookup' in s);
+  const foreignWritten = stages.some(writesForeignDocuments);
   const options = {
     collectionResolver: (name: string): Document[] => {
       const docs = [...(engine.catalog.get(db, name)?.docs.values() ?? [])];
-      return subPipelines ? docs.map(cloneDoc) : docs;
+      return foreignWritten ? docs.map(cloneDoc) : docs;
     },
     ...(variables ? { variables } : {}),
   };
@@ -97,7 +110,6 @@ export const aggregateCommands: Record<string, CommandHandler> = {
       throw new CommandError(ErrorCode.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
     }
     const { ns, spec, rest, collName } = prepareAggregate(ctx);
-    engine.counters.command++;
     const coll = collName ? engine.catalog.get(db, collName) : undefined;
     const source: Iterator<Document> = coll ? runQuery(coll, spec).docs : [][Symbol.iterator]();
     const variables = isPlainObject(body.let) ? body.let : undefined;

@@ -32,7 +32,7 @@ function* documentsOf(hits: Generator<Hit>): Generator<Document> {
 export function runQuery(coll: Collection, spec: QuerySpec): PreparedQuery {
   const plan = planQuery(coll, spec.filter, spec.sort, spec.hint);
   const stats = newStats();
-  const filter = compileFilter(spec.filter);
+  const filter = compileFilter(plan.residual);
   const hits = runPlan(coll, plan, filter, stats, { skip: spec.skip, limit: spec.limit });
   return { plan, stats, hits, docs: documentsOf(hits) };
 }

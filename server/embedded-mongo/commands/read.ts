@@ -69,7 +69,6 @@ export const readCommands: Record<string, CommandHandler> = {
     const skip = nonNegativeIntArg(body, 'skip');
     const rawLimit = intArg(body, 'limit');
     const limit = rawLimit ? Math.abs(rawLimit) : undefined;
-    engine.counters.command++;
     const coll = engine.catalog.get(db, name);
     if (!coll) return { n: 0, ok: 1 };
     if (Object.keys(filter).length === 0 && !skip && !limit) return { n: coll.docs.size, ok: 1 };

@@ -79,7 +79,7 @@ export function applyUpdate(
     changed = compareBson(doc, old) !== 0;
   } else {
     doc = cloneDoc(old);
-    const { $setOnInsert, ...modifier } = u as Document;
+    const { $setOnInsert, ...modifier } = withoutIdAssignments(u as Document, doc);
     let paths: string[] = [];
     try {
       if (Object.keys(modifier).length > 0) {
@@ -95,6 +95,30 @@ export function applyUpdate(
   }
   if (old._id !== undefined && compareBson(doc._id, old._id) !== 0) throw immutableId();
   return { doc: withIdFirst(doc), changed };
+}
+
+/**
+ * mingo refuses any operator on `_id`; MongoDB accepts `$set` of the value it already has
+ * and lets an upsert choose the `_id` of the document it inserts.
+ */
+function withoutIdAssignments(u: Document, doc: Document): Document {
+  let out = u;
+  for (const [op, fields] of Object.entries(u)) {
+    if (!isPlainObject(fields)) continue;
+    const touched = Object.keys(fields).filter((f) => f === '_id' || f.startsWith('_id.'));
+    if (touched.length === 0) continue;
+    for (const f of touched) {
+      const assigns = (op === '$set' || op === '$setOnInsert') && f === '_id';
+      if (!assigns) throw immutableId();
+      if (doc._id === undefined) doc._id = cloneDoc(fields._id);
+      else if (compareBson(doc._id, fields._id) !== 0) throw immutableId();
+    }
+    const rest: Document = { ...fields };
+    for (const f of touched) delete rest[f];
+    out = { ...out, [op]: rest };
+    if (Object.keys(rest).length === 0) delete out[op];
+  }
+  return out;
 }
 
 function immutableId(): CommandError {

@@ -160,11 +160,14 @@ export class BTreeIndex {
       }
       this.multikey = true;
     }
+    // Keys live as long as the index: build them with map/concat, which size arrays exactly,
+    // where spreading would leave a growth reserve behind in every key.
+    if (arrays === 0) return [perField.map((values) => values[0])];
     if (perField.length === 1) return perField[0].map((v) => [v]);
     let combos: KeyValues[] = [[]];
     for (const values of perField) {
       const next: KeyValues[] = [];
-      for (const prefix of combos) for (const v of values) next.push([...prefix, v]);
+      for (const prefix of combos) for (const v of values) next.push(prefix.concat([v]));
       combos = next;
     }
     return combos;

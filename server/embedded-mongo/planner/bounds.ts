@@ -118,6 +118,59 @@ function tighten(cur: Interval | undefined, next: Interval): Interval {
   return out;
 }
 
+function isExactScalar(v: unknown): boolean {
+  switch (typeof v) {
+    case 'number':
+      return !Number.isNaN(v);
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'object':
+      return v instanceof Date || (v !== null && (v as { _bsontype?: string })._bsontype === 'ObjectId');
+    default:
+      return false;
+  }
+}
+
+/**
+ * True when the bounds say everything the conditions say, so documents found through them
+ * need no further matching on this field. Only plain scalar equality, $in and single ranges
+ * qualify: null also matches missing fields, and arrays or documents compare by structure.
+ */
+export function boundsAreExact(conditions: unknown[] | undefined, bounds: FieldBounds, multikey: boolean): boolean {
+  if (!conditions || bounds.kind === 'all') return false;
+  let points = false;
+  let lower = false;
+  let upper = false;
+  for (const cond of conditions) {
+    if (!isOperatorObject(cond)) {
+      if (!isExactScalar(cond)) return false;
+      points = true;
+      continue;
+    }
+    for (const [op, arg] of Object.entries(cond)) {
+      if (op === '$eq') {
+        if (!isExactScalar(arg)) return false;
+        points = true;
+      } else if (op === '$in') {
+        if (!Array.isArray(arg) || !arg.every(isExactScalar)) return false;
+        points = true;
+      } else if (op === '$gt' || op === '$gte') {
+        if (!isExactScalar(arg)) return false;
+        lower = true;
+      } else if (op === '$lt' || op === '$lte') {
+        if (!isExactScalar(arg)) return false;
+        upper = true;
+      } else {
+        return false;
+      }
+    }
+  }
+  if (points) return !lower && !upper && bounds.kind === 'points';
+  if (multikey && lower && upper) return false;
+  return bounds.kind === 'range';
+}
+
 export function valueInBounds(v: unknown, b: FieldBounds): boolean {
   if (b.kind === 'all') return true;
   if (b.kind === 'points') {

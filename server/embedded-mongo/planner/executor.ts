@@ -312,7 +312,7 @@ export function describePlan(plan: Plan, filter: Document, opts: RunOptions): Do
     } else {
       input = ixscan(a.bounds);
     }
-    stage = { stage: 'FETCH', ...(Object.keys(filter).length ? { filter } : {}), inputStage: input };
+    stage = { stage: 'FETCH', ...(Object.keys(plan.residual).length ? { filter: plan.residual } : {}), inputStage: input };
   }
   if (plan.sort.length > plan.sortProvided) {
     stage = {

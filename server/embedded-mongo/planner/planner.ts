@@ -2,7 +2,7 @@ import type { Collection } from '../catalog/collection';
 import type { BTreeIndex } from '../indexes/btree-index';
 import { isPlainObject, type Document } from '../documents';
 import { CommandError, ErrorCode } from '../errors';
-import { boundsFor, conditionsByPath, excludesNull, queryImpliesPartialFilter, type FieldBounds } from './bounds';
+import { boundsAreExact, boundsFor, conditionsByPath, excludesNull, queryImpliesPartialFilter, type FieldBounds } from './bounds';
 
 export type SortSpec = [string, 1 | -1][];
 
@@ -31,6 +31,8 @@ export interface Plan {
   sort: SortSpec;
   /** How many leading fields of `sort` the access path already delivers in order. */
   sortProvided: number;
+  /** What fetched documents must still be matched against: the filter minus what the bounds guarantee. */
+  residual: Document;
 }
 
 export function parseSort(raw: unknown): SortSpec {
@@ -62,17 +64,30 @@ export function planQuery(coll: Collection, filter: Document, sort: SortSpec, hi
   const conds = conditionsByPath(filter);
   if (hint !== undefined && hint !== null && hint !== '') {
     const hinted = hintedIndex(coll, hint);
-    if (hinted === 'natural') return { access: { kind: 'collscan', direction: naturalDirection(hint) }, sort, sortProvided: 0 };
+    if (hinted === 'natural') return { access: { kind: 'collscan', direction: naturalDirection(hint) }, sort, sortProvided: 0, residual: filter };
     const c = considerIndex(hinted, conds, sort, true);
-    if (c) return c.plan;
+    if (c) return withResidual(c.plan, filter, conds);
   }
   let best: Candidate | undefined;
   for (const index of coll.indexes) {
     const c = considerIndex(index, conds, sort, false);
     if (c && (!best || c.score > best.score)) best = c;
   }
-  if (best) return best.plan;
-  return { access: { kind: 'collscan', direction: 1 }, sort, sortProvided: 0 };
+  if (best) return withResidual(best.plan, filter, conds);
+  return { access: { kind: 'collscan', direction: 1 }, sort, sortProvided: 0, residual: filter };
+}
+
+/** Drops the fields an index scan already matches exactly, as MongoDB does with exact bounds. */
+function withResidual(plan: Plan, filter: Document, conds: Map<string, unknown[]>): Plan {
+  const access = plan.access;
+  if (access.kind !== 'ixscan' || '$and' in filter) return plan;
+  const residual: Document = {};
+  for (const [k, v] of Object.entries(filter)) {
+    const i = access.index.fields.indexOf(k);
+    if (i >= 0 && boundsAreExact(conds.get(k), access.bounds[i], access.index.multikey)) continue;
+    residual[k] = v;
+  }
+  return { ...plan, residual };
 }
 
 function naturalDirection(hint: unknown): 1 | -1 {
@@ -125,14 +140,23 @@ function considerIndex(index: BTreeIndex, conds: Map<string, unknown[]>, sort: S
     const j = index.fields.indexOf(effectiveSort[0][0]);
     if (j >= 0 && j <= pointPrefix) {
       let dirSign = 0;
-      while (sortProvided < effectiveSort.length && j + sortProvided < index.fields.length) {
+      let pos = j;
+      while (sortProvided < effectiveSort.length && pos < index.fields.length) {
         const [field, sdir] = effectiveSort[sortProvided];
-        if (index.fields[j + sortProvided] !== field) break;
-        const d = sdir * index.dirs[j + sortProvided];
+        if (index.fields[pos] !== field) {
+          // A field pinned to one value in the middle of the index does not disturb the order.
+          if (pos < pointPrefix && isSingle(pos)) {
+            pos++;
+            continue;
+          }
+          break;
+        }
+        const d = sdir * index.dirs[pos];
         if (dirSign === 0) dirSign = d;
         else if (d !== dirSign) break;
-        mergeKey.push({ pos: j + sortProvided, dir: sdir });
+        mergeKey.push({ pos, dir: sdir });
         sortProvided++;
+        pos++;
       }
       if (sortProvided > 0) {
         direction = dirSign < 0 ? -1 : 1;
@@ -152,6 +176,7 @@ function considerIndex(index: BTreeIndex, conds: Map<string, unknown[]>, sort: S
       access: { kind: 'ixscan', index, bounds, pointPrefix, direction, merge, mergeKey: merge ? mergeKey : [] },
       sort: effectiveSort,
       sortProvided,
+      residual: {},
     },
   };
 }

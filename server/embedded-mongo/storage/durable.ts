@@ -49,6 +49,8 @@ export class DurableStorage implements Storage {
   private journal!: Journal;
   private gen = 0;
   private compaction: Promise<void> | null = null;
+  /** Completed compactions since start-up, for tests and diagnostics. */
+  compactions = 0;
   private readonly compactAfterBytes: number;
 
   private constructor(
@@ -164,6 +166,7 @@ export class DurableStorage implements Storage {
         await writeSnapshot(this.dir, gen, images);
         await old.close();
         await this.removeJournalsBefore(gen);
+        this.compactions++;
       } catch (err) {
         this.logger.warn(`embedded-mongo: compaction failed, the journals stay in place: ${(err as Error).message}`);
         await old.close().catch(() => undefined);

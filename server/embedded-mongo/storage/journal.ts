@@ -16,6 +16,8 @@ export class Journal {
   private pending: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private failure: Error | null = null;
+  /** How many fdatasyncs have run; group commit keeps this well below the number of appends. */
+  syncCount = 0;
 
   private readonly opened: Promise<FileHandle>;
 
@@ -62,6 +64,7 @@ export class Journal {
         }
         await writeAll(fh, batch.flatMap((p) => p.buffers));
         await fh.datasync();
+        this.syncCount++;
         for (const p of batch) p.resolve();
       } catch (err) {
         // After a failed write or fsync nothing later can be acknowledged safely.

@@ -1,0 +1,108 @@
+// Typed calls for every route of the contract (../shared/API.md) the browser uses.
+import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PublicUser } from '../../shared/api';
+import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus } from '../../shared/moderation';
+import type { RestrictionState } from '../../shared/privacy';
+import { download, query, request, upload } from './http';
+
+export { ApiError } from './http';
+
+export interface PageRequest {
+  cursor?: string | null;
+  limit?: number;
+}
+
+export interface RegisterRequest {
+  email: string;
+  password: string;
+  name: string;
+  dateOfBirth: string;
+  acceptTerms: true;
+  parentEmail?: string;
+}
+
+export type RegisterResult = AuthResult | PendingRegistration;
+
+/** The member lists an owner or group moderator can read. */
+export type MemberListStatus = 'member' | 'pending' | 'invited';
+
+export interface NewGroup {
+  name: string;
+  description: string;
+  visibility: GroupVisibility;
+  joinPolicy: JoinPolicy;
+}
+
+const id = encodeURIComponent;
+
+export const api = {
+  health: () => request<Health>('GET', '/api/health'),
+
+  register: (body: RegisterRequest) => request<RegisterResult>('POST', '/api/auth/register', body),
+  login: (email: string, password: string) => request<AuthResult>('POST', '/api/auth/login', { email, password }),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  confirmParentalConsent: (token: string) => request<ParentalConsentConfirmed>('POST', '/api/auth/parental-consent', { token }),
+
+  me: () => request<Me>('GET', '/api/me'),
+  updateMe: (changes: { displayName?: string; bio?: string }) => request<Me>('PATCH', '/api/me', changes),
+  /** Answers with a fresh token: the old ones stop working. */
+  changePassword: (currentPassword: string, newPassword: string) => request<AuthResult>('PUT', '/api/me/password', { currentPassword, newPassword }),
+  uploadAvatar: (image: Blob, onProgress?: (fraction: number) => void) => {
+    const form = new FormData();
+    form.append('image', image, 'avatar.png');
+    return upload<AvatarResult>('PUT', '/api/me/avatar', form, onProgress);
+  },
+
+  user: (userId: string) => request<PublicUser>('GET', `/api/users/${id(userId)}`),
+  userPosts: (userId: string, page: PageRequest = {}) => request<Page<Post>>('GET', `/api/users/${id(userId)}/posts${query({ ...page })}`),
+  userLikes: (userId: string, page: PageRequest = {}) => request<Page<Post>>('GET', `/api/users/${id(userId)}/likes${query({ ...page })}`),
+
+  groups: (page: PageRequest = {}) => request<Page<Group>>('GET', `/api/groups${query({ ...page })}`),
+  group: (groupId: string) => request<Group>('GET', `/api/groups/${id(groupId)}`),
+  createGroup: (group: NewGroup) => request<Group>('POST', '/api/groups', group),
+  updateGroup: (groupId: string, changes: Partial<Pick<Group, 'name' | 'description' | 'joinPolicy'>>) => request<Group>('PATCH', `/api/groups/${id(groupId)}`, changes),
+  joinGroup: (groupId: string) => request<Group>('POST', `/api/groups/${id(groupId)}/join`),
+  removeMember: (groupId: string, userId: string) => request<void>('DELETE', `/api/groups/${id(groupId)}/members/${id(userId)}`),
+  approveMember: (groupId: string, userId: string) => request<unknown>('POST', `/api/groups/${id(groupId)}/members/${id(userId)}/approve`),
+  inviteMember: (groupId: string, userId: string) => request<unknown>('POST', `/api/groups/${id(groupId)}/invites`, { userId }),
+  setMemberRole: (groupId: string, userId: string, role: 'member' | 'moderator') => request<unknown>('PUT', `/api/groups/${id(groupId)}/members/${id(userId)}/role`, { role }),
+  groupMembers: (groupId: string, status: MemberListStatus, page: PageRequest = {}) => request<Page<GroupMember>>('GET', `/api/groups/${id(groupId)}/members${query({ status, ...page })}`),
+  groupPosts: (groupId: string, page: PageRequest = {}) => request<Page<Post>>('GET', `/api/groups/${id(groupId)}/posts${query({ ...page })}`),
+
+  createPost: (groupId: string, body: string, images: File[], parentId: string | null, onProgress?: (fraction: number) => void) => {
+    if (images.length === 0) return request<Post>('POST', `/api/groups/${id(groupId)}/posts`, parentId ? { body, parentId } : { body });
+    const form = new FormData();
+    form.append('body', body);
+    if (parentId) form.append('parentId', parentId);
+    for (const image of images) form.append('images', image, image.name);
+    return upload<Post>('POST', `/api/groups/${id(groupId)}/posts`, form, onProgress);
+  },
+  post: (postId: string) => request<Post>('GET', `/api/posts/${id(postId)}`),
+  replies: (postId: string, page: PageRequest = {}) => request<Page<Post>>('GET', `/api/posts/${id(postId)}/replies${query({ ...page })}`),
+  editPost: (postId: string, body: string) => request<Post>('PATCH', `/api/posts/${id(postId)}`, { body }),
+  deletePost: (postId: string) => request<void>('DELETE', `/api/posts/${id(postId)}`),
+  like: (postId: string) => request<LikeState>('PUT', `/api/posts/${id(postId)}/like`),
+  unlike: (postId: string) => request<LikeState>('DELETE', `/api/posts/${id(postId)}/like`),
+  report: (postId: string, reason: string) => request<unknown>('POST', `/api/posts/${id(postId)}/reports`, { reason }),
+
+  feed: (page: PageRequest = {}) => request<Page<Post>>('GET', `/api/feed${query({ ...page })}`),
+  publicFeed: () => request<Page<Post>>('GET', '/api/feed/public'),
+
+  reports: (status: ReportStatus | null, page: PageRequest = {}) => request<Page<Report>>('GET', `/api/mod/reports${query({ status, ...page })}`),
+  hidePost: (postId: string, reason: string) => request<unknown>('POST', `/api/mod/posts/${id(postId)}/hide`, { reason }),
+  restorePost: (postId: string) => request<unknown>('POST', `/api/mod/posts/${id(postId)}/restore`),
+  holds: (page: PageRequest = {}) => request<Page<Hold>>('GET', `/api/mod/holds${query({ ...page })}`),
+  createHold: (hold: CreateHoldRequest) => request<Hold>('POST', '/api/mod/holds', hold),
+  hold: (holdId: string) => request<HoldWithItems>('GET', `/api/mod/holds/${id(holdId)}`),
+  releaseHold: (holdId: string, reason: string) => request<unknown>('DELETE', `/api/mod/holds/${id(holdId)}`, { reason }),
+  createDisclosure: (disclosure: CreateDisclosureRequest) => request<DisclosureCreated>('POST', '/api/mod/disclosures', disclosure),
+  /** `downloadUrl` as the server returned it when the disclosure was created. */
+  downloadDisclosure: (disclosure: DisclosureCreated) => download(disclosure.downloadUrl || `/api/mod/disclosures/${id(disclosure.id)}/package`, `disclosure-${disclosure.id}.json`),
+  audit: (page: PageRequest = {}) => request<Page<AuditEntry>>('GET', `/api/mod/audit${query({ ...page })}`),
+  verifyAudit: () => request<AuditVerification>('GET', '/api/mod/audit/verify'),
+
+  downloadExport: () => download('/api/me/export', `my-forum-data-${new Date().toISOString().slice(0, 10)}.json`),
+  preferences: () => request<ContactPreferences>('GET', '/api/me/preferences'),
+  setPreferences: (preferences: ContactPreferences) => request<ContactPreferences>('PUT', '/api/me/preferences', preferences),
+  setRestricted: (restricted: boolean) => request<RestrictionState | undefined>('PUT', '/api/me/restriction', { restricted }),
+  deleteAccount: (password: string) => request<void>('DELETE', '/api/me', { password }),
+};

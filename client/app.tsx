@@ -1,0 +1,245 @@
+// The shell: header and navigation, access rules per route, and the lazily loaded signed-in pages.
+import type { VNode } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { api, ApiError } from './api';
+import { useTitle } from './components/Form';
+import { Icon } from './components/Icon';
+import { Loading } from './components/States';
+import { Lazy } from './lazy';
+import { useLiveStatus } from './live';
+import { ParentalConsent } from './pages/visitor/ParentalConsent';
+import { SignIn } from './pages/visitor/SignIn';
+import { SignUp } from './pages/visitor/SignUp';
+import { VisitorHome } from './pages/visitor/Home';
+import { matchPath, navigate, useLocation } from './router';
+import { isModerator, session, useSession } from './session';
+
+const userPages = () => import(/* webpackChunkName: "user" */ './pages/user');
+const modPages = () => import(/* webpackChunkName: "moderation" */ './pages/mod');
+const privacyPages = () => import(/* webpackChunkName: "privacy" */ './pages/privacy');
+
+type Access = 'anyone' | 'visitor' | 'user' | 'moderator';
+type Params = Record<string, string>;
+
+interface Route {
+  pattern: string;
+  access: Access;
+  view: (params: Params) => VNode;
+}
+
+const ROUTES: Route[] = [
+  { pattern: '/', access: 'visitor', view: () => <VisitorHome /> },
+  { pattern: '/signin', access: 'visitor', view: () => <SignIn /> },
+  { pattern: '/signup', access: 'visitor', view: () => <SignUp /> },
+  { pattern: '/parental-consent', access: 'anyone', view: () => <ParentalConsent /> },
+  { pattern: '/home', access: 'user', view: () => <Lazy load={userPages} pick={(m) => m.HomeFeed} props={{}} /> },
+  { pattern: '/groups', access: 'user', view: () => <Lazy load={userPages} pick={(m) => m.GroupDirectory} props={{}} /> },
+  { pattern: '/groups/:id', access: 'user', view: (p) => <Lazy load={userPages} pick={(m) => m.GroupPage} props={{ id: p.id! }} /> },
+  { pattern: '/posts/:id', access: 'user', view: (p) => <Lazy load={userPages} pick={(m) => m.PostPage} props={{ id: p.id! }} /> },
+  { pattern: '/users/:id', access: 'user', view: (p) => <Lazy load={userPages} pick={(m) => m.ProfilePage} props={{ id: p.id! }} /> },
+  { pattern: '/me', access: 'user', view: () => <Lazy load={userPages} pick={(m) => m.EditProfile} props={{}} /> },
+  { pattern: '/privacy', access: 'user', view: () => <Lazy load={privacyPages} pick={(m) => m.PrivacyCentre} props={{}} /> },
+  { pattern: '/mod', access: 'user', view: () => <Lazy load={modPages} pick={(m) => m.ReportQueue} props={{}} /> },
+  { pattern: '/mod/reports', access: 'user', view: () => <Lazy load={modPages} pick={(m) => m.ReportQueue} props={{}} /> },
+  { pattern: '/mod/holds', access: 'moderator', view: () => <Lazy load={modPages} pick={(m) => m.Holds} props={{}} /> },
+  { pattern: '/mod/holds/:id', access: 'moderator', view: (p) => <Lazy load={modPages} pick={(m) => m.HoldPage} props={{ id: p.id! }} /> },
+  { pattern: '/mod/audit', access: 'moderator', view: () => <Lazy load={modPages} pick={(m) => m.AuditLog} props={{}} /> },
+];
+
+function SignInRequired({ path }: { path: string }) {
+  useTitle('Sign in required');
+  return (
+    <div class="page page-narrow">
+      <div class="card form gate">
+        <span class="state-icon">
+          <Icon name="lock" />
+        </span>
+        <h1>This page is for members with an account</h1>
+        <p>
+          Visitors can only read the recent public posts on the homepage. Groups, replies, profiles and everything else need
+          an account: sign in or create one to continue.
+        </p>
+        <div class="hero-actions">
+          <a class="button button-primary" href={`/signin?next=${encodeURIComponent(path)}`}>
+            Sign in
+          </a>
+          <a class="button" href="/signup">
+            Create an account
+          </a>
+          <a class="button button-quiet" href="/">
+            Back to public posts
+          </a>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function ModeratorsOnly() {
+  useTitle('Moderators only');
+  return (
+    <div class="page page-narrow">
+      <div class="card form gate">
+        <span class="state-icon">
+          <Icon name="shield" />
+        </span>
+        <h1>Moderators only</h1>
+        <p>This part of the forum is for site moderators.</p>
+        <a class="button" href="/home">
+          Back to your feed
+        </a>
+      </div>
+    </div>
+  );
+}
+
+function NotFoundPage() {
+  useTitle('Not found');
+  return (
+    <div class="page page-narrow">
+      <div class="card form gate">
+        <h1>Page not found</h1>
+        <p>There is nothing at this address, or it is not visible to you.</p>
+        <a class="button" href="/">
+          Go to the homepage
+        </a>
+      </div>
+    </div>
+  );
+}
+
+function Header() {
+  const state = useSession();
+  const live = useLiveStatus();
+  const { path } = useLocation();
+  const current = (prefix: string) => (path === prefix || path.startsWith(`${prefix}/`) ? 'page' : undefined);
+
+  const signOut = async () => {
+    await api.logout().catch(() => undefined);
+    session.signOut();
+    navigate('/');
+  };
+
+  return (
+    <header class="site-header">
+      <div class="site-header-inner">
+        <a class="brand" href={state.status === 'user' ? '/home' : '/'}>
+          <span class="brand-mark" aria-hidden="true">
+            M
+          </span>
+          <span class="brand-name">Member forum</span>
+        </a>
+        <span class={`live-dot live-${live}`} role="status" title={live === 'live' ? 'Live updates on' : 'Live updates paused'}>
+          <span class="visually-hidden">{live === 'live' ? 'Live updates on' : live === 'connecting' ? 'Connecting to live updates' : 'Live updates paused, reconnecting'}</span>
+        </span>
+        {state.status === 'user' ? (
+          <nav class="site-nav" aria-label="Main">
+            <a href="/home" aria-current={current('/home')}>
+              <Icon name="home" /> <span>Feed</span>
+            </a>
+            <a href="/groups" aria-current={current('/groups')}>
+              <Icon name="users" /> <span>Groups</span>
+            </a>
+            <a href={`/users/${state.me.id}`} aria-current={current(`/users/${state.me.id}`) ?? current('/me')}>
+              <Icon name="user" /> <span>Profile</span>
+            </a>
+            <a href="/privacy" aria-current={current('/privacy')}>
+              <Icon name="key" /> <span>Privacy</span>
+            </a>
+            {isModerator(state.me) && (
+              <a href="/mod/reports" aria-current={current('/mod')}>
+                <Icon name="shield" /> <span>Moderation</span>
+              </a>
+            )}
+            <button type="button" class="nav-button" onClick={signOut}>
+              Sign out
+            </button>
+          </nav>
+        ) : state.status === 'visitor' ? (
+          <nav class="site-nav site-nav-visitor" aria-label="Main">
+            <a href="/signin" aria-current={current('/signin')}>
+              Sign in
+            </a>
+            <a href="/signup" class="button button-primary button-small" aria-current={current('/signup')}>
+              Sign up
+            </a>
+          </nav>
+        ) : null}
+      </div>
+    </header>
+  );
+}
+
+function resolve(path: string): { route: Route; params: Params } | null {
+  for (const route of ROUTES) {
+    const params = matchPath(route.pattern, path);
+    if (params) return { route, params };
+  }
+  return null;
+}
+
+function Outlet() {
+  const state = useSession();
+  const { path } = useLocation();
+  const match = resolve(path);
+  const signedIn = state.status === 'user';
+
+  useEffect(() => {
+    // Signed-in people have their own feed; signed-out people are sent home from visitor-only pages.
+    if (signedIn && match?.route.access === 'visitor') navigate('/home', { replace: true });
+  }, [signedIn, match?.route.access]);
+
+  if (state.status === 'loading') return <Loading label="Signing you in…" />;
+  if (!match) return <NotFoundPage />;
+  const { route, params } = match;
+  if (route.access === 'visitor' && signedIn) return <Loading />;
+  if ((route.access === 'user' || route.access === 'moderator') && !signedIn) return <SignInRequired path={path} />;
+  if (route.access === 'moderator' && state.status === 'user' && !isModerator(state.me)) return <ModeratorsOnly />;
+  return route.view(params);
+}
+
+export function App() {
+  const { path } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A refused token ends the session (see api/http.ts); any other failure is the network, so try again.
+    const loadMe = () => {
+      if (!session.token()) return;
+      api.me().then(
+        (me) => session.update(me),
+        (error: unknown) => {
+          if (!(error instanceof ApiError && error.status === 401)) timer = setTimeout(loadMe, 3000);
+        },
+      );
+    };
+    loadMe();
+    return () => clearTimeout(timer);
+  }, []);
+
+  // Moving focus to the new page tells keyboard and screen-reader users that the page changed.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    main.current?.focus({ preventScroll: true });
+  }, [path]);
+
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <main id="main" ref={main} tabIndex={-1}>
+        <Outlet />
+      </main>
+      <footer class="site-footer">
+        <p>No cookies. No trackers. Your data is yours: export it, correct it, restrict it or erase it at any time.</p>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,166 @@
+// A post list that loads page by page and stays live: new posts wait behind a pill instead of moving the page.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { Page, Post } from '../shared/api';
+import type { FeedName, LivePost } from '../shared/events';
+import { follow, onLive } from './live';
+
+export interface LivePostsOptions {
+  feed: FeedName | null;
+  load: (cursor: string | null) => Promise<Page<Post>>;
+  /** Whether a live `post:new` belongs in this list. */
+  accept: (post: Post) => boolean;
+  /** Replies read oldest first, so new ones append at the bottom where they do not move anything. */
+  order?: 'newest' | 'oldest';
+}
+
+export interface LivePosts {
+  status: 'loading' | 'ready' | 'error';
+  error: unknown;
+  items: Post[];
+  pending: Post[];
+  hasMore: boolean;
+  loadingMore: boolean;
+  /** Ids that arrived live, so the view can mark them. */
+  fresh: Set<string>;
+  retry(): void;
+  loadMore(): void;
+  showPending(): void;
+  /** The viewer's own new post goes straight in. */
+  add(post: Post): void;
+  replace(post: Post): void;
+  remove(id: string): void;
+}
+
+/** A broadcast copy cannot say whether this viewer liked the post; keep what we know. */
+function replaceIn(list: Post[], post: LivePost): Post[] {
+  let changed = false;
+  const next = list.map((item) => {
+    if (item.id !== post.id) return item;
+    changed = true;
+    return { ...post, likedByMe: item.likedByMe };
+  });
+  return changed ? next : list;
+}
+
+export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePostsOptions): LivePosts {
+  const [status, setStatus] = useState<LivePosts['status']>('loading');
+  const [error, setError] = useState<unknown>(null);
+  const [items, setItems] = useState<Post[]>([]);
+  const [pending, setPending] = useState<Post[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [fresh, setFresh] = useState<Set<string>>(new Set());
+  const [attempt, setAttempt] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const acceptRef = useRef(accept);
+  acceptRef.current = accept;
+  const known = useRef(new Set<string>());
+
+  useEffect(() => {
+    let cancelled = false;
+    setStatus('loading');
+    setItems([]);
+    setPending([]);
+    known.current = new Set();
+    loadRef.current(null).then(
+      (page) => {
+        if (cancelled) return;
+        for (const post of page.items) known.current.add(post.id);
+        setItems(page.items);
+        setCursor(page.nextCursor);
+        setStatus('ready');
+      },
+      (loadError: unknown) => {
+        if (cancelled) return;
+        setError(loadError);
+        setStatus('error');
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [feed, attempt]);
+
+  useEffect(() => {
+    if (!feed) return;
+    const unfollow = follow(feed);
+    const offNew = onLive('post:new', (live) => {
+      const post: Post = { ...live, likedByMe: false };
+      if (known.current.has(post.id) || !acceptRef.current(post)) return;
+      known.current.add(post.id);
+      setFresh((previous) => new Set(previous).add(post.id));
+      if (order === 'oldest') setItems((list) => [...list, post]);
+      else setPending((list) => [post, ...list]);
+    });
+    const offUpdate = onLive('post:update', (post) => {
+      setItems((list) => replaceIn(list, post));
+      setPending((list) => replaceIn(list, post));
+    });
+    const offDelete = onLive('post:delete', ({ id }) => {
+      setItems((list) => list.filter((post) => post.id !== id));
+      setPending((list) => list.filter((post) => post.id !== id));
+    });
+    const offLike = onLive('like:update', ({ postId, likeCount }) => {
+      const apply = (list: Post[]) => (list.some((post) => post.id === postId) ? list.map((post) => (post.id === postId ? { ...post, likeCount } : post)) : list);
+      setItems(apply);
+      setPending(apply);
+    });
+    return () => {
+      offNew();
+      offUpdate();
+      offDelete();
+      offLike();
+      unfollow();
+    };
+  }, [feed, order]);
+
+  const loadMore = useCallback(() => {
+    if (!cursor || loadingMore) return;
+    setLoadingMore(true);
+    loadRef.current(cursor).then(
+      (page) => {
+        const unseen = page.items.filter((post) => !known.current.has(post.id));
+        for (const post of unseen) known.current.add(post.id);
+        setItems((list) => [...list, ...unseen]);
+        setCursor(page.nextCursor);
+        setLoadingMore(false);
+      },
+      (loadError: unknown) => {
+        setError(loadError);
+        setLoadingMore(false);
+      },
+    );
+  }, [cursor, loadingMore]);
+
+  return {
+    status,
+    error,
+    items,
+    pending,
+    hasMore: cursor !== null,
+    loadingMore,
+    fresh,
+    retry: () => setAttempt((value) => value + 1),
+    loadMore,
+    showPending: () => {
+      setItems((list) => [...pending, ...list]);
+      setPending([]);
+    },
+    add(post) {
+      if (known.current.has(post.id)) {
+        setItems((list) => replaceIn(list, post));
+        return;
+      }
+      known.current.add(post.id);
+      setItems((list) => (order === 'oldest' ? [...list, post] : [post, ...list]));
+    },
+    replace(post) {
+      setItems((list) => list.map((item) => (item.id === post.id ? post : item)));
+    },
+    remove(id) {
+      setItems((list) => list.filter((post) => post.id !== id));
+      setPending((list) => list.filter((post) => post.id !== id));
+    },
+  };
+}

@@ -1,0 +1,141 @@
+// Legal holds: preserve everything a scope covers (a post, a person, a group) for as long as the hold lasts.
+import { useEffect, useState } from 'preact/hooks';
+import type { Hold, HoldScopeType } from '../../../shared/moderation';
+import { api, ApiError } from '../../api';
+import { Field, fieldError, useTitle } from '../../components/Form';
+import { Empty, ErrorNotice, FormError, Loading } from '../../components/States';
+import { Time } from '../../components/Time';
+import { navigate } from '../../router';
+import { ModNav } from './ModNav';
+
+const SCOPES: { value: HoldScopeType; label: string }[] = [
+  { value: 'post', label: 'A post (with its replies, revisions, likes and images)' },
+  { value: 'user', label: "A person (their profile and everything they wrote or liked)" },
+  { value: 'group', label: 'A group (every post in it)' },
+];
+
+/** Accepts a pasted page address (…/posts/<id>) as well as a bare id. */
+function idFromInput(value: string): string {
+  return value.trim().replace(/^.*\/(posts|users|groups)\//, '').replace(/[/?#].*$/, '');
+}
+
+export function scopeLabel(hold: Pick<Hold, 'scope'>): string {
+  return `${hold.scope.type} ${hold.scope.id}`;
+}
+
+function NewHoldForm() {
+  const [type, setType] = useState<HoldScopeType>('post');
+  const [target, setTarget] = useState('');
+  const [reason, setReason] = useState('');
+  const [reference, setReference] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const hold = await api.createHold({ scope: { type, id: idFromInput(target) }, reason: reason.trim(), reference: reference.trim() });
+      navigate(`/mod/holds/${hold.id}`);
+    } catch (createError) {
+      setError(createError);
+      setBusy(false);
+    }
+  };
+
+  const scopeError = fieldError(error, 'scope.id') ?? fieldError(error, 'scope') ?? fieldError(error, 'scope.type');
+  return (
+    <form class="card form form-wide" onSubmit={submit} aria-labelledby="new-hold-title">
+      <h2 id="new-hold-title">Place a hold</h2>
+      <p class="form-intro">
+        A hold preserves every matching item now and while it lasts. Later edits, deletions and account erasure do not destroy the
+        preserved copy. Creating it is written to the audit log.
+      </p>
+      <FormError error={scopeError || fieldError(error, 'reason') || fieldError(error, 'reference') ? null : error} />
+      <fieldset class="choices">
+        <legend>What to preserve</legend>
+        {SCOPES.map((scope) => (
+          <label key={scope.value}>
+            <input type="radio" name="hold-scope" checked={type === scope.value} onChange={() => setType(scope.value)} /> {scope.label}
+          </label>
+        ))}
+      </fieldset>
+      <Field id="hold-target" label={`The ${type}'s id or page address`} error={scopeError}>
+        {(describedBy, invalid) => <input id="hold-target" required value={target} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setTarget(event.currentTarget.value)} />}
+      </Field>
+      <Field id="hold-reason" label="Reason" error={fieldError(error, 'reason')}>
+        {(describedBy, invalid) => <textarea id="hold-reason" rows={2} required value={reason} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setReason(event.currentTarget.value)} />}
+      </Field>
+      <Field id="hold-reference" label="Reference" hint="The case, order or ticket number this hold answers to." error={fieldError(error, 'reference')}>
+        {(describedBy, invalid) => <input id="hold-reference" required value={reference} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setReference(event.currentTarget.value)} />}
+      </Field>
+      <button type="submit" class="button button-primary" disabled={busy || !target.trim() || !reason.trim() || !reference.trim()}>
+        {busy ? 'Placing hold…' : 'Place hold'}
+      </button>
+    </form>
+  );
+}
+
+function HoldList() {
+  const [holds, setHolds] = useState<Hold[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    setError(null);
+    api.holds().then(
+      (page) => setHolds(page.items),
+      (loadError: unknown) => setError(loadError),
+    );
+  }, [attempt]);
+
+  if (error instanceof ApiError && error.status === 404) return null;
+  if (error) return <ErrorNotice error={error} onRetry={() => setAttempt((value) => value + 1)} />;
+  if (!holds) return <Loading label="Loading holds…" />;
+  if (holds.length === 0) {
+    return (
+      <Empty icon="shield" title="No holds">
+        <p>Holds you place appear here.</p>
+      </Empty>
+    );
+  }
+  return (
+    <ul class="card hold-list" aria-label="Holds">
+      {holds.map((hold) => (
+        <li key={hold.id}>
+          <a href={`/mod/holds/${hold.id}`}>{hold.reference}</a>
+          <span class="muted">{scopeLabel(hold)}</span>
+          <span class={`badge ${hold.releasedAt ? 'badge-status' : 'badge-closed'}`}>{hold.releasedAt ? 'Released' : 'Active'}</span>
+          <Time iso={hold.createdAt} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function Holds() {
+  useTitle('Legal holds');
+  const [openId, setOpenId] = useState('');
+  return (
+    <div class="page">
+      <h1 class="page-title">Moderation</h1>
+      <ModNav />
+      <NewHoldForm />
+      <h2 class="section-title">Holds</h2>
+      <form
+        class="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (openId.trim()) navigate(`/mod/holds/${idFromInput(openId.replace(/^.*\/mod\/holds\//, ''))}`);
+        }}
+      >
+        <label for="open-hold">Open a hold by id</label>
+        <input id="open-hold" value={openId} onInput={(event) => setOpenId(event.currentTarget.value)} />
+        <button type="submit" class="button">
+          Open
+        </button>
+      </form>
+      <HoldList />
+    </div>
+  );
+}

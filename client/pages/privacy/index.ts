@@ -1,0 +1,2 @@
+// The privacy centre, loaded as its own chunk.
+export { PrivacyCentre } from './PrivacyCentre';

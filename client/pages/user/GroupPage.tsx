@@ -1,0 +1,360 @@
+// One group: who may join and how, its live posts, and member management for its owners and moderators.
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Group, GroupMember, JoinPolicy, MembershipStatus } from '../../../shared/api';
+import { api, ApiError, type MemberListStatus } from '../../api';
+import { Avatar } from '../../components/Avatar';
+import { Field, fieldError, useTitle } from '../../components/Form';
+import { Empty, PostList } from '../../components/PostList';
+import { ErrorNotice, FormError, Loading } from '../../components/States';
+import { plural } from '../../format';
+import { useLivePosts } from '../../live-posts';
+import { useMe } from '../../session';
+import { Composer } from './Composer';
+import { GroupBadges } from './GroupDirectory';
+import { PostItem } from './PostItem';
+import { forgetGroup, rememberGroup } from './groups-cache';
+
+const MEMBER_STATUSES = new Set<MembershipStatus>(['member', 'moderator', 'owner']);
+const MANAGER_STATUSES = new Set<MembershipStatus>(['moderator', 'owner']);
+
+function JoinControls({ group, onChange }: { group: Group; onChange: (group: Group) => void }) {
+  const me = useMe();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const act = async (action: () => Promise<Group>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      onChange(await action());
+    } catch (actionError) {
+      setError(actionError);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const leave = () =>
+    act(async () => {
+      await api.removeMember(group.id, me.id);
+      return api.group(group.id).catch(() => ({ ...group, myStatus: 'none' as const, memberCount: group.memberCount - 1 }));
+    });
+
+  let control;
+  if (group.myStatus === 'owner') control = <span class="join-note">You own this group.</span>;
+  else if (MEMBER_STATUSES.has(group.myStatus) || group.myStatus === 'pending') {
+    const label = group.myStatus === 'pending' ? 'Withdraw request' : 'Leave group';
+    control = (
+      <button type="button" class="button" disabled={busy} onClick={() => confirm(`${label}?`) && void leave()}>
+        {label}
+      </button>
+    );
+  } else if (group.joinPolicy === 'invite' && group.myStatus !== 'invited') {
+    control = <span class="join-note">Membership is by invitation only.</span>;
+  } else {
+    const label = group.myStatus === 'invited' ? 'Accept invitation' : group.joinPolicy === 'request' ? 'Ask to join' : 'Join group';
+    control = (
+      <button type="button" class="button button-primary" disabled={busy} onClick={() => void act(() => api.joinGroup(group.id))}>
+        {busy ? 'Joining…' : label}
+      </button>
+    );
+  }
+  return (
+    <div class="join-controls">
+      {group.myStatus === 'pending' && <span class="join-note">Your request is waiting for approval.</span>}
+      {control}
+      <FormError error={error} />
+    </div>
+  );
+}
+
+function MemberRow({ group, member, onChanged }: { group: Group; member: GroupMember; onChanged: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const act = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      onChanged();
+    } catch (actionError) {
+      setError(actionError);
+      setBusy(false);
+    }
+  };
+  const name = member.displayName;
+  return (
+    <li class="member-row">
+      <Avatar user={member} />
+      <a href={`/users/${member.id}`} class="member-name">
+        {name}
+      </a>
+      <span class="badge badge-status">{member.status}</span>
+      <span class="member-actions">
+        {member.status === 'pending' && (
+          <button type="button" class="button button-small button-primary" disabled={busy} onClick={() => void act(() => api.approveMember(group.id, member.id))}>
+            Approve
+          </button>
+        )}
+        {group.myStatus === 'owner' && member.status === 'member' && (
+          <button type="button" class="button button-small" disabled={busy} onClick={() => void act(() => api.setMemberRole(group.id, member.id, 'moderator'))}>
+            Make moderator
+          </button>
+        )}
+        {group.myStatus === 'owner' && member.status === 'moderator' && (
+          <button type="button" class="button button-small" disabled={busy} onClick={() => void act(() => api.setMemberRole(group.id, member.id, 'member'))}>
+            Remove moderator role
+          </button>
+        )}
+        {member.status !== 'owner' && (
+          <button
+            type="button"
+            class="button button-small button-danger"
+            disabled={busy}
+            aria-label={`${member.status === 'pending' ? 'Decline' : 'Remove'} ${name}`}
+            onClick={() => confirm(`Remove ${name} from ${group.name}?`) && void act(() => api.removeMember(group.id, member.id))}
+          >
+            {member.status === 'pending' ? 'Decline' : 'Remove'}
+          </button>
+        )}
+      </span>
+      <FormError error={error} />
+    </li>
+  );
+}
+
+const MEMBER_TABS: { status: MemberListStatus; label: string }[] = [
+  { status: 'member', label: 'Members' },
+  { status: 'pending', label: 'Requests' },
+  { status: 'invited', label: 'Invited' },
+];
+
+function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged: () => void }) {
+  const [tab, setTab] = useState<MemberListStatus>('member');
+  const [members, setMembers] = useState<GroupMember[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [version, setVersion] = useState(0);
+  const [inviteId, setInviteId] = useState('');
+  const [inviteError, setInviteError] = useState<unknown>(null);
+  const [inviteDone, setInviteDone] = useState(false);
+
+  useEffect(() => {
+    setMembers(null);
+    setError(null);
+    api.groupMembers(group.id, tab, { limit: 50 }).then(
+      (page) => setMembers(page.items),
+      (loadError: unknown) => setError(loadError),
+    );
+  }, [group.id, tab, version]);
+
+  const changed = () => {
+    setVersion((value) => value + 1);
+    onGroupChanged();
+  };
+
+  const invite = async (event: Event) => {
+    event.preventDefault();
+    setInviteError(null);
+    setInviteDone(false);
+    // People paste a profile address as often as an id.
+    const userId = inviteId.trim().replace(/^.*\/users\//, '');
+    try {
+      await api.inviteMember(group.id, userId);
+      setInviteId('');
+      setInviteDone(true);
+      changed();
+    } catch (error) {
+      setInviteError(error);
+    }
+  };
+
+  return (
+    <section class="card manager" aria-labelledby="manage-title">
+      <h2 id="manage-title">Manage members</h2>
+      <div class="tabs" role="tablist" aria-label="Member lists">
+        {MEMBER_TABS.map((entry) => (
+          <button key={entry.label} type="button" role="tab" aria-selected={tab === entry.status} class="tab" onClick={() => setTab(entry.status)}>
+            {entry.label}
+          </button>
+        ))}
+      </div>
+      {error ? (
+        <ErrorNotice error={error} onRetry={() => setVersion((value) => value + 1)} />
+      ) : !members ? (
+        <Loading label="Loading members…" />
+      ) : members.length === 0 ? (
+        <p class="muted">{tab === 'pending' ? 'No one is waiting for approval.' : tab === 'invited' ? 'No open invitations.' : 'No members yet.'}</p>
+      ) : (
+        <ul class="member-list">
+          {members.map((member) => (
+            <MemberRow key={member.id} group={group} member={member} onChanged={changed} />
+          ))}
+        </ul>
+      )}
+      <form class="invite-form" onSubmit={invite}>
+        <Field id="invite-user" label="Invite someone" hint="Paste their profile address or user id." error={fieldError(inviteError, 'userId')}>
+          {(describedBy, invalid) => <input id="invite-user" value={inviteId} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setInviteId(event.currentTarget.value)} />}
+        </Field>
+        <button type="submit" class="button" disabled={!inviteId.trim()}>
+          Send invitation
+        </button>
+        <FormError error={fieldError(inviteError, 'userId') ? null : inviteError} />
+        {inviteDone && (
+          <p class="notice" role="status">
+            Invitation sent.
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}
+
+function GroupSettings({ group, onSaved }: { group: Group; onSaved: (group: Group) => void }) {
+  const [name, setName] = useState(group.name);
+  const [description, setDescription] = useState(group.description);
+  const [joinPolicy, setJoinPolicy] = useState<JoinPolicy>(group.joinPolicy);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      onSaved(await api.updateGroup(group.id, { name: name.trim(), description: description.trim(), joinPolicy }));
+      setSaved(true);
+    } catch (saveError) {
+      setError(saveError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <details class="card settings">
+      <summary>Group settings</summary>
+      <form class="form" onSubmit={submit}>
+        <FormError error={fieldError(error, 'name') || fieldError(error, 'description') ? null : error} />
+        <Field id="settings-name" label="Name" error={fieldError(error, 'name')}>
+          {(describedBy, invalid) => <input id="settings-name" value={name} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setName(event.currentTarget.value)} />}
+        </Field>
+        <Field id="settings-description" label="Description" error={fieldError(error, 'description')}>
+          {(describedBy, invalid) => <textarea id="settings-description" rows={3} value={description} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setDescription(event.currentTarget.value)} />}
+        </Field>
+        <Field id="settings-policy" label="How do people join?" hint={`Visibility (${group.visibility}) is fixed when a group is created.`}>
+          {(describedBy) => (
+            <select id="settings-policy" value={joinPolicy} aria-describedby={describedBy} onChange={(event) => setJoinPolicy(event.currentTarget.value as JoinPolicy)}>
+              <option value="open">Anyone can join</option>
+              <option value="request">People ask, managers approve</option>
+              <option value="invite">By invitation only</option>
+            </select>
+          )}
+        </Field>
+        <button type="submit" class="button button-primary" disabled={busy || !name.trim()}>
+          {busy ? 'Saving…' : 'Save settings'}
+        </button>
+        {saved && (
+          <p class="notice" role="status">
+            Settings saved.
+          </p>
+        )}
+      </form>
+    </details>
+  );
+}
+
+function GroupPosts({ group }: { group: Group }) {
+  const me = useMe();
+  const load = useCallback((cursor: string | null) => api.groupPosts(group.id, { cursor }), [group.id]);
+  const accept = useCallback((post: { groupId: string; parentId: string | null }) => post.groupId === group.id && post.parentId === null, [group.id]);
+  const posts = useLivePosts({ feed: `group:${group.id}`, load, accept });
+  const canPost = MEMBER_STATUSES.has(group.myStatus);
+  return (
+    <>
+      {canPost ? (
+        <Composer groupId={group.id} placeholder={`Write to ${group.name}…`} onPosted={posts.add} />
+      ) : (
+        <p class="card callout">Join this group to post in it.</p>
+      )}
+      <PostList
+        posts={posts}
+        label={`Posts in ${group.name}`}
+        empty={
+          <Empty title="No posts yet">
+            <p>{canPost ? 'Start the conversation: your post will appear for members right away.' : 'Nobody has posted here yet.'}</p>
+          </Empty>
+        }
+        renderPost={(post, fresh) => <PostItem post={post} me={me} fresh={fresh} showGroup={false} onChange={posts.replace} onRemove={posts.remove} />}
+      />
+    </>
+  );
+}
+
+export function GroupPage({ id }: { id: string }) {
+  const [group, setGroup] = useState<Group | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [version, setVersion] = useState(0);
+  useTitle(group?.name ?? 'Group');
+
+  useEffect(() => {
+    let cancelled = false;
+    setError(null);
+    api.group(id).then(
+      (value) => {
+        if (cancelled) return;
+        rememberGroup(value);
+        setGroup(value);
+      },
+      (loadError: unknown) => !cancelled && setError(loadError),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [id, version]);
+
+  const changed = (next: Group) => {
+    forgetGroup(next.id);
+    rememberGroup(next);
+    setGroup(next);
+  };
+
+  if (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      return (
+        <div class="page page-narrow">
+          <Empty title="Group not found">
+            <p>There is no such group, or it is not visible to you.</p>
+            <a class="button" href="/groups">
+              All groups
+            </a>
+          </Empty>
+        </div>
+      );
+    }
+    return <ErrorNotice error={error} onRetry={() => setVersion((value) => value + 1)} />;
+  }
+  if (!group || group.id !== id) return <Loading label="Loading group…" />;
+
+  const readable = group.visibility === 'public' || MEMBER_STATUSES.has(group.myStatus);
+  return (
+    <div class="page">
+      <header class="card group-header">
+        <h1>{group.name}</h1>
+        <GroupBadges group={group} />
+        {group.description && <p class="group-description">{group.description}</p>}
+        <p class="group-meta">{plural(group.memberCount, 'member')}</p>
+        <JoinControls group={group} onChange={changed} />
+      </header>
+      {group.myStatus === 'owner' && <GroupSettings group={group} onSaved={changed} />}
+      {MANAGER_STATUSES.has(group.myStatus) && <MemberManager group={group} onGroupChanged={() => setVersion((value) => value + 1)} />}
+      {readable ? (
+        <GroupPosts key={`${group.id}:${group.myStatus}`} group={group} />
+      ) : (
+        <Empty icon="lock" title="This group is closed">
+          <p>Only its members can read its posts. {group.myStatus === 'pending' ? 'You will see them once your request is approved.' : ''}</p>
+        </Empty>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,210 @@
+// A post with everything the signed-in viewer may do to it: like, reply, edit, delete, report, hide.
+import { useRef, useState } from 'preact/hooks';
+import type { Me, Post } from '../../../shared/api';
+import { api } from '../../api';
+import { Icon } from '../../components/Icon';
+import { PostCard } from '../../components/PostCard';
+import { FormError } from '../../components/States';
+import { plural } from '../../format';
+import { isModerator } from '../../session';
+import { Editor } from './Editor';
+import { useGroup } from './groups-cache';
+import { editorHtml } from './rich-text';
+
+export interface PostItemProps {
+  post: Post;
+  me: Me;
+  fresh?: boolean;
+  showGroup?: boolean;
+  /** On a post's own page the reply link would point at itself. */
+  linkReplies?: boolean;
+  onChange: (post: Post) => void;
+  onRemove: (id: string) => void;
+}
+
+function GroupLabel({ id }: { id: string }) {
+  const group = useGroup(id);
+  if (!group) return null;
+  return (
+    <>
+      <a href={`/groups/${group.id}`}>
+        {group.visibility === 'closed' && <Icon name="lock" />}
+        {group.name}
+      </a>
+      {' · '}
+    </>
+  );
+}
+
+type Panel = null | 'edit' | 'report' | 'hide';
+
+export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true, onChange, onRemove }: PostItemProps) {
+  const [panel, setPanel] = useState<Panel>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [reason, setReason] = useState('');
+  const editor = useRef<HTMLDivElement | null>(null);
+  const [editEmpty, setEditEmpty] = useState(false);
+  const menu = useRef<HTMLDetailsElement>(null);
+  const mine = post.author?.id === me.id;
+  const moderator = isModerator(me);
+  const group = useGroup(post.groupId);
+  const canDelete = mine || moderator || group?.myStatus === 'owner' || group?.myStatus === 'moderator';
+
+  const toggleLike = async () => {
+    const before = post;
+    const liked = !post.likedByMe;
+    // Optimistic: the count moves at once and is corrected by the server's answer (or rolled back).
+    onChange({ ...post, likedByMe: liked, likeCount: Math.max(0, post.likeCount + (liked ? 1 : -1)) });
+    try {
+      const state = liked ? await api.like(post.id) : await api.unlike(post.id);
+      onChange({ ...before, ...state });
+    } catch (likeError) {
+      onChange(before);
+      setError(likeError);
+    }
+  };
+
+  const open = (next: Panel) => {
+    if (menu.current) menu.current.open = false;
+    setError(null);
+    setNotice(null);
+    setReason('');
+    setPanel(next);
+  };
+
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (actionError) {
+      setError(actionError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const saveEdit = () =>
+    run(async () => {
+      if (!editor.current) return;
+      onChange(await api.editPost(post.id, editorHtml(editor.current)));
+      setPanel(null);
+    });
+
+  const remove = () => {
+    if (menu.current) menu.current.open = false;
+    if (!confirm(mine ? 'Delete your post? This cannot be undone.' : 'Delete this post for everyone?')) return;
+    void run(async () => {
+      await api.deletePost(post.id);
+      onRemove(post.id);
+    });
+  };
+
+  const sendReport = () =>
+    run(async () => {
+      await api.report(post.id, reason.trim());
+      setPanel(null);
+      setNotice('Thank you. The moderators will review this post.');
+    });
+
+  const hide = () =>
+    run(async () => {
+      await api.hidePost(post.id, reason.trim());
+      setPanel(null);
+      onRemove(post.id);
+    });
+
+  const name = post.author?.displayName ?? 'a deleted account';
+  return (
+    <PostCard post={post} linkAuthor highlighted={fresh} groupLabel={showGroup ? <GroupLabel id={post.groupId} /> : undefined}>
+      {panel === 'edit' && (
+        <div class="post-panel">
+          <Editor label="Edit post" placeholder="Your post" initialHtml={post.body} editorRef={editor} onChange={setEditEmpty} onSubmit={() => void saveEdit()} disabled={busy} />
+          <div class="panel-actions">
+            <button type="button" class="button button-quiet" onClick={() => setPanel(null)} disabled={busy}>
+              Cancel
+            </button>
+            <button type="button" class="button button-primary" onClick={() => void saveEdit()} disabled={busy || editEmpty}>
+              {busy ? 'Saving…' : 'Save changes'}
+            </button>
+          </div>
+        </div>
+      )}
+      {(panel === 'report' || panel === 'hide') && (
+        <form
+          class="post-panel"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void (panel === 'report' ? sendReport() : hide());
+          }}
+        >
+          <label for={`reason-${post.id}`}>{panel === 'report' ? 'What is wrong with this post?' : 'Reason for hiding (the author is told)'}</label>
+          <textarea id={`reason-${post.id}`} rows={2} required value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
+          <div class="panel-actions">
+            <button type="button" class="button button-quiet" onClick={() => setPanel(null)} disabled={busy}>
+              Cancel
+            </button>
+            <button type="submit" class={`button ${panel === 'hide' ? 'button-danger' : 'button-primary'}`} disabled={busy || !reason.trim()}>
+              {panel === 'report' ? 'Send report' : 'Hide post'}
+            </button>
+          </div>
+        </form>
+      )}
+      <FormError error={error} />
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <footer class="post-footer">
+        <button
+          type="button"
+          class={`action like${post.likedByMe ? ' liked' : ''}`}
+          aria-pressed={post.likedByMe}
+          aria-label={`${post.likedByMe ? 'Unlike' : 'Like'} post by ${name} (${plural(post.likeCount, 'like')})`}
+          onClick={() => void toggleLike()}
+        >
+          <Icon name="heart" filled={post.likedByMe} /> <span class="like-count">{post.likeCount}</span>
+        </button>
+        {linkReplies ? (
+          <a class="action" href={`/posts/${post.id}`} aria-label={`${plural(post.replyCount, 'reply', 'replies')}: open the conversation`}>
+            <Icon name="reply" /> <span>{post.replyCount}</span>
+          </a>
+        ) : (
+          <span class="action action-static" aria-label={plural(post.replyCount, 'reply', 'replies')}>
+            <Icon name="reply" /> <span>{post.replyCount}</span>
+          </span>
+        )}
+        <details class="menu" ref={menu}>
+          <summary class="action" role="button" aria-label={`More actions for post by ${name}`}>
+            <Icon name="more" />
+          </summary>
+          <div class="menu-items">
+            {mine && (
+              <button type="button" onClick={() => open('edit')}>
+                Edit
+              </button>
+            )}
+            {!mine && (
+              <button type="button" onClick={() => open('report')}>
+                Report
+              </button>
+            )}
+            {moderator && !mine && (
+              <button type="button" onClick={() => open('hide')}>
+                Hide (moderator)
+              </button>
+            )}
+            {canDelete && (
+              <button type="button" class="danger" onClick={remove}>
+                Delete
+              </button>
+            )}
+          </div>
+        </details>
+      </footer>
+    </PostCard>
+  );
+}

@@ -1,0 +1,65 @@
+import { useState } from 'preact/hooks';
+import { api } from '../../api';
+import { Field, fieldError, useTitle } from '../../components/Form';
+import { FormError } from '../../components/States';
+import { navigate, useLocation } from '../../router';
+import { session, useSession } from '../../session';
+
+/** Only same-site paths may be a post-sign-in destination. */
+export function safeNext(value: string | null): string {
+  return value && value.startsWith('/') && !value.startsWith('//') ? value : '/home';
+}
+
+export function SignIn() {
+  useTitle('Sign in');
+  const { search } = useLocation();
+  const state = useSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api.login(email.trim(), password);
+      session.signIn(result.token, result.user);
+      navigate(safeNext(search.get('next')), { replace: true });
+    } catch (loginError) {
+      setError(loginError);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="page page-narrow">
+      <form class="card form" onSubmit={submit} noValidate>
+        <h1>Sign in</h1>
+        {state.status === 'visitor' && state.expired && (
+          <p class="notice" role="status">
+            Your session has ended. Sign in again to continue.
+          </p>
+        )}
+        <FormError error={error && !fieldError(error, 'email') && !fieldError(error, 'password') ? error : null} />
+        <Field id="signin-email" label="E-mail address" error={fieldError(error, 'email')}>
+          {(describedBy, invalid) => (
+            <input id="signin-email" type="email" autoComplete="email" required value={email} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setEmail(event.currentTarget.value)} />
+          )}
+        </Field>
+        <Field id="signin-password" label="Password" error={fieldError(error, 'password')}>
+          {(describedBy, invalid) => (
+            <input id="signin-password" type="password" autoComplete="current-password" required value={password} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setPassword(event.currentTarget.value)} />
+          )}
+        </Field>
+        <button class="button button-primary button-block" type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <p class="form-footer">
+          New here? <a href="/signup">Create an account</a>
+        </p>
+      </form>
+    </div>
+  );
+}

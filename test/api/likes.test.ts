@@ -1,0 +1,82 @@
+// Likes: idempotent, one per user per post, exact counts under concurrency.
+import { expect } from 'chai';
+import { Types } from 'mongoose';
+import { Like } from '../../server/models/like';
+import { Post } from '../../server/models/post';
+import { addMember, buildGroup, buildPost, idOf } from '../support/content';
+import { resetDatabase } from '../support/database';
+import { buildUser, type BuiltUser } from '../support/factories';
+import { startTestForum, type TestForum } from '../support/forum';
+
+describe('PUT/DELETE /api/posts/:id/like', () => {
+  let forum: TestForum;
+  let owner: BuiltUser, member: BuiltUser, stranger: BuiltUser;
+  let open: Awaited<ReturnType<typeof buildGroup>>, closed: Awaited<ReturnType<typeof buildGroup>>;
+
+  before(async () => {
+    await resetDatabase();
+    forum = await startTestForum();
+    [owner, member, stranger] = await Promise.all([buildUser(), buildUser(), buildUser()]);
+    open = await buildGroup({ owner, visibility: 'public' });
+    closed = await buildGroup({ owner, visibility: 'closed' });
+    await addMember(closed, member);
+  });
+  after(() => forum.close());
+
+  it('requires a token', async () => {
+    const post = await buildPost({ group: open, author: owner });
+    await forum.http.put(`/api/posts/${idOf(post)}/like`).expect(401);
+    await forum.http.delete(`/api/posts/${idOf(post)}/like`).expect(401);
+  });
+
+  it('a stranger cannot like a closed group’s post and learns nothing (404)', async () => {
+    const post = await buildPost({ group: closed, author: member });
+    const res = await forum.http.put(`/api/posts/${idOf(post)}/like`).set(stranger.auth).expect(404);
+    expect(res.body.error.message).not.to.match(/closed|member/i);
+    expect(await Like.countDocuments({ postId: post._id })).to.equal(0);
+  });
+
+  it('is idempotent both ways and tells likedByMe', async () => {
+    const post = await buildPost({ group: open, author: owner });
+    const url = `/api/posts/${idOf(post)}/like`;
+    expect((await forum.http.put(url).set(member.auth).expect(200)).body).to.deep.equal({ likeCount: 1, likedByMe: true });
+    expect((await forum.http.put(url).set(member.auth).expect(200)).body).to.deep.equal({ likeCount: 1, likedByMe: true });
+    const seen = await forum.http.get(`/api/posts/${idOf(post)}`).set(member.auth).expect(200);
+    expect(seen.body).to.deep.include({ likeCount: 1, likedByMe: true });
+    const other = await forum.http.get(`/api/posts/${idOf(post)}`).set(stranger.auth).expect(200);
+    expect(other.body).to.deep.include({ likeCount: 1, likedByMe: false });
+    expect((await forum.http.delete(url).set(member.auth).expect(200)).body).to.deep.equal({ likeCount: 0, likedByMe: false });
+    expect((await forum.http.delete(url).set(member.auth).expect(200)).body).to.deep.equal({ likeCount: 0, likedByMe: false });
+  });
+
+  it('publishes like.changed only when a like really changed', async () => {
+    const post = await buildPost({ group: open, author: owner });
+    const counts: number[] = [];
+    const off = forum.ctx.events.on('like.changed', (event) => counts.push(event.likeCount));
+    const url = `/api/posts/${idOf(post)}/like`;
+    await forum.http.put(url).set(member.auth).expect(200);
+    await forum.http.put(url).set(member.auth).expect(200);
+    await forum.http.delete(url).set(member.auth).expect(200);
+    await forum.http.delete(url).set(member.auth).expect(200);
+    off();
+    expect(counts).to.deep.equal([1, 0]);
+  });
+
+  it('counts exactly 50 when 50 users like at once (and 50 more repeats change nothing)', async function () {
+    this.timeout(60_000);
+    const post = await buildPost({ group: open, author: owner });
+    const users = await Promise.all(Array.from({ length: 50 }, () => buildUser()));
+    const url = `/api/posts/${idOf(post)}/like`;
+    const results = await Promise.all([...users, ...users].map((user) => forum.http.put(url).set(user.auth)));
+    expect(results.map((res) => res.status)).to.deep.equal(Array(100).fill(200));
+    expect((await Post.findById(post._id).lean())!.likeCount).to.equal(50);
+    expect(await Like.countDocuments({ postId: post._id })).to.equal(50);
+    await Promise.all(users.slice(0, 20).map((user) => forum.http.delete(url).set(user.auth).expect(200)));
+    expect((await Post.findById(post._id).lean())!.likeCount).to.equal(30);
+  });
+
+  it('answers 404 for a non-id and an unknown post', async () => {
+    await forum.http.put('/api/posts/nope/like').set(member.auth).expect(404);
+    await forum.http.put(`/api/posts/${new Types.ObjectId()}/like`).set(member.auth).expect(404);
+  });
+});

@@ -1,0 +1,52 @@
+// The privacy centre in a real browser: the export downloads as a file, and the page spells out deletion.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { buildUser } from '../support/factories';
+import { openPage, screenshot, signInWithToken, startBrowserForum, type BrowserForum, type WatchedPage } from './support';
+
+describe('browser: privacy centre', function () {
+  this.timeout(90_000);
+  let env: BrowserForum;
+  let person: WatchedPage;
+
+  before(async () => {
+    env = await startBrowserForum();
+    person = await openPage(env.browser);
+  });
+
+  after(async () => {
+    await env?.close();
+  });
+
+  afterEach(() => {
+    expect(person.problems, 'CSP violations or script errors').to.deep.equal([]);
+  });
+
+  it('downloads everything held about me as a JSON file', async () => {
+    const member = await buildUser({ name: 'Petra Private' });
+    const { page } = person;
+    await signInWithToken(page, env.url, member.token, '/privacy');
+    await page.getByRole('heading', { name: 'Privacy centre' }).waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download my data' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).to.match(/^my-forum-data-\d{4}-\d{2}-\d{2}\.json$/);
+    const exported = JSON.parse(readFileSync(await file.path(), 'utf8')) as unknown;
+    expect(JSON.stringify(exported)).to.contain(member.user.email);
+    await page.getByText('Your file has been downloaded.').waitFor();
+  });
+
+  it('spells out what deleting the account does, legal holds included, before asking for the password', async () => {
+    const { page } = person;
+    const section = page.getByRole('region', { name: 'Delete my account' });
+    expect(await section.textContent()).to.match(/Legal holds:.*preserved copy is kept/);
+    await page.getByRole('button', { name: 'I want to delete my account' }).click();
+    await page.getByLabel('Your password').waitFor();
+    expect(await page.getByRole('button', { name: 'Delete my account permanently' }).isDisabled()).to.equal(true);
+    await screenshot(page, 'privacy');
+  });
+
+  it('never stores a cookie', async () => {
+    expect(await person.context.cookies()).to.deep.equal([]);
+  });
+});

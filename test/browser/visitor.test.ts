@@ -1,0 +1,102 @@
+// What a visitor without an account can do in a real browser: read recent public posts (never closed ones),
+// be told plainly that everything else needs an account, and register, including the minors' path.
+import { expect } from 'chai';
+import { buildUser } from '../support/factories';
+import { ForumApi } from '../support/forum-api';
+import { openPage, screenshot, startBrowserForum, type BrowserForum, type WatchedPage } from './support';
+
+describe('browser: visitor', function () {
+  this.timeout(90_000);
+  let env: BrowserForum;
+  let visitor: WatchedPage;
+  const publicText = `Public hello ${Date.now()}`;
+  const closedText = `Closed secret ${Date.now()}`;
+
+  before(async () => {
+    env = await startBrowserForum();
+    const owner = await buildUser({ name: 'Olga Owner' });
+    const api = new ForumApi(env.forum.http);
+    const open = await api.createGroup(owner, 'public');
+    const closed = await api.createGroup(owner, 'closed');
+    await api.post(owner, open.id, `<p>${publicText}</p>`);
+    await api.post(owner, closed.id, `<p>${closedText}</p>`);
+    visitor = await openPage(env.browser);
+  });
+
+  after(async () => {
+    await env?.close();
+  });
+
+  afterEach(() => {
+    expect(visitor.problems, 'CSP violations or script errors').to.deep.equal([]);
+  });
+
+  it('shows the recent public posts on the homepage and never a closed group post', async () => {
+    const { page } = visitor;
+    await page.goto(env.url);
+    await page.getByText(publicText).waitFor();
+    expect(await page.content()).not.to.contain(closedText);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).to.match(/Talk with fellow members/);
+    await screenshot(page, 'home-visitor');
+  });
+
+  it('tells a visitor plainly that other pages need an account', async () => {
+    const { page } = visitor;
+    for (const path of ['/groups', '/home', '/privacy', '/mod/reports']) {
+      await page.goto(`${env.url}${path}`);
+      await page.getByRole('heading', { name: 'This page is for members with an account' }).waitFor();
+    }
+    const signIn = page.getByRole('link', { name: 'Sign in', exact: true }).last();
+    expect(await signIn.getAttribute('href')).to.equal('/signin?next=%2Fmod%2Freports');
+    await screenshot(page, 'gate');
+  });
+
+  it('asks for a parent when the person signing up is under 18, and says what happens next', async () => {
+    const { page } = visitor;
+    await page.goto(`${env.url}/signup`);
+    await page.getByLabel('Your name').fill('Tom Teen');
+    await page.getByLabel('E-mail address').fill(`teen-${Date.now()}@example.org`);
+    await page.getByLabel('Password').fill('a long enough passphrase');
+    const fifteenYearsAgo = new Date(Date.now() - 15 * 365.25 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    await page.getByLabel('Date of birth').fill(fifteenYearsAgo);
+    const parentEmail = `parent-${Date.now()}@example.org`;
+    await page.getByLabel("Parent or guardian's e-mail address").fill(parentEmail);
+    await page.getByLabel(/I accept the terms/).check();
+    await screenshot(page, 'signup-minor');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Almost there' }).waitFor();
+    await page.getByText(parentEmail).waitFor();
+    expect(await page.evaluate("localStorage.getItem('forum.token')")).to.equal(null);
+  });
+
+  it('shows the server’s message next to the field at fault', async () => {
+    const { page } = visitor;
+    await page.goto(`${env.url}/signup`);
+    await page.getByLabel('Your name').fill('Shorty');
+    await page.getByLabel('E-mail address').fill(`short-${Date.now()}@example.org`);
+    await page.getByLabel('Password').fill('short');
+    await page.getByLabel('Date of birth').fill('1990-04-01');
+    await page.getByLabel(/I accept the terms/).check();
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.locator('#signup-password-error').waitFor();
+    expect(await page.locator('#signup-password-error').textContent()).to.match(/at least 10 characters/);
+    expect(await page.getByLabel('Password').getAttribute('aria-invalid')).to.equal('true');
+  });
+
+  it('signs in with e-mail and password and lands on the home feed', async () => {
+    const { page } = visitor;
+    const member = await buildUser({ name: 'Sam Signin' });
+    await page.goto(`${env.url}/signin`);
+    await screenshot(page, 'signin');
+    await page.getByLabel('E-mail address').fill(member.user.email);
+    await page.getByLabel('Password').fill(member.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Your feed' }).waitFor();
+    expect(new URL(page.url()).pathname).to.equal('/home');
+    await page.getByText(publicText).waitFor();
+  });
+
+  it('never stores a cookie', async () => {
+    expect(await visitor.context.cookies()).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,122 @@
+// Two forum processes sharing one database and one real Redis: what is written through process A reaches
+// sockets on process B, and revocation through A takes effect on B's sockets before the next event.
+import { expect } from 'chai';
+import mongoose from 'mongoose';
+import { sharedDatabase } from '../support/database';
+import { ForumApi, type RegisteredUser } from '../support/forum-api';
+import { startForumProcess, startRedis, type ForumProcess, type RedisServer } from '../support/processes';
+import { disconnected, follow, SocketPool, subscribe } from '../support/sockets';
+
+/** The test run's database, named in the URI so the child processes use the same one. */
+function sharedDatabaseUri(): string {
+  const url = new URL(sharedDatabase().uri);
+  url.pathname = `/${mongoose.connection.db!.databaseName}`;
+  return url.toString();
+}
+
+describe('realtime across processes (Redis adapter)', function () {
+  this.timeout(120_000);
+  let redis: RedisServer | null = null;
+  let a: ForumProcess | null = null;
+  let b: ForumProcess | null = null;
+  let viaA: ForumApi;
+  const pool = new SocketPool();
+  let owner: RegisteredUser;
+
+  before(async () => {
+    redis = await startRedis();
+    const env = {
+      MONGODB_URI: sharedDatabaseUri(),
+      REDIS_URL: redis.url,
+      MEDIA_URL_SECRET: 'multi-process-test-secret-0123456789abcdef',
+    };
+    [a, b] = await Promise.all([startForumProcess(env), startForumProcess(env)]);
+    viaA = ForumApi.at(a.url);
+    owner = await viaA.register();
+  });
+  afterEach(() => pool.closeAll());
+  after(async () => {
+    pool.closeAll();
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+  });
+
+  it('runs two separate processes', () => {
+    expect(a!.process.pid).to.not.equal(b!.process.pid);
+    expect(a!.url).to.not.equal(b!.url);
+  });
+
+  it('delivers a post written through A to members and visitors connected to B, and not to outsiders', async () => {
+    const [member, outsider] = [await viaA.register(), await viaA.register()];
+    const closed = await viaA.createGroup(owner, 'closed', 'open');
+    const open = await viaA.createGroup(owner, 'public');
+    await viaA.join(member, closed.id);
+    const memberOnB = await pool.open(b!.url, { token: member.token });
+    const outsiderOnB = await pool.open(b!.url, { token: outsider.token });
+    const visitorOnB = await pool.open(b!.url);
+    await follow(memberOnB.socket, `group:${closed.id}`, 'home');
+    await follow(outsiderOnB.socket, 'home');
+    await follow(visitorOnB.socket, 'public');
+
+    const secret = await viaA.post(owner, closed.id);
+    const announcement = await viaA.post(owner, open.id);
+
+    const received = await memberOnB.recorder.next('post:new', (p) => p.id === secret.id);
+    const { likedByMe: _likedByMe, ...expected } = await viaA.getPost(member, secret.id);
+    expect(received.payload).to.deep.equal(expected);
+    for (const { recorder } of [outsiderOnB, visitorOnB]) {
+      await recorder.next('post:new', (p) => p.id === announcement.id);
+      expect(recorder.about(secret.id)).to.deep.equal([]);
+    }
+  });
+
+  it('a member removed through A stops receiving on B, and on A, from the next event on', async () => {
+    const member = await viaA.register();
+    const closed = await viaA.createGroup(owner, 'closed', 'open');
+    const open = await viaA.createGroup(owner, 'public');
+    await viaA.join(member, closed.id);
+    // On A too: with Redis, A's own sockets must leave before A emits, not when Redis echoes the request.
+    const sockets = [await pool.open(b!.url, { token: member.token }), await pool.open(a!.url, { token: member.token })];
+    for (const { socket } of sockets) await follow(socket, `group:${closed.id}`, 'home');
+    const seen = await viaA.post(owner, closed.id);
+    for (const { recorder } of sockets) await recorder.next('post:new', (p) => p.id === seen.id);
+
+    await viaA.removeMember(owner, closed.id, member.id);
+    const unseen = await viaA.post(owner, closed.id);
+    const later = await viaA.post(owner, open.id);
+
+    for (const { socket, recorder } of sockets) {
+      await recorder.next('post:new', (p) => p.id === later.id);
+      expect(recorder.about(unseen.id)).to.deep.equal([]);
+      expect(await subscribe(socket, `group:${closed.id}`)).to.deep.include({ ok: false });
+    }
+  });
+
+  it('a group closed through A drops the non-members following it on B', async () => {
+    const member = await viaA.register();
+    const outsider = await viaA.register();
+    const group = await viaA.createGroup(owner, 'public');
+    const other = await viaA.createGroup(owner, 'public');
+    await viaA.join(member, group.id);
+    const memberOnB = await pool.open(b!.url, { token: member.token });
+    const outsiderOnB = await pool.open(b!.url, { token: outsider.token });
+    await follow(memberOnB.socket, `group:${group.id}`);
+    await follow(outsiderOnB.socket, `group:${group.id}`, `group:${other.id}`);
+
+    await viaA.updateGroup(owner, group.id, { visibility: 'closed' });
+    const secret = await viaA.post(owner, group.id);
+    const later = await viaA.post(owner, other.id);
+
+    await memberOnB.recorder.next('post:new', (p) => p.id === secret.id);
+    await outsiderOnB.recorder.next('post:new', (p) => p.id === later.id);
+    expect(outsiderOnB.recorder.about(secret.id)).to.deep.equal([]);
+  });
+
+  it('logging out through A disconnects that token’s socket on B', async () => {
+    const user = await viaA.register();
+    const { socket } = await pool.open(b!.url, { token: user.token });
+    const gone = disconnected(socket);
+    await viaA.logout(user);
+    expect(await gone).to.equal('io server disconnect');
+  });
+});

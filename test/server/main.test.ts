@@ -1,0 +1,88 @@
+// The process entry as an operator meets it: configuration errors, start, graceful stop, data kept.
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+}
+
+function startMain(env: Record<string, string>): Started & { output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, url: '', exited, output: () => output };
+}
+
+async function waitForListening(started: ReturnType<typeof startMain>): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const match = /forum listening on (http:\/\/[^\s]+)/.exec(started.output());
+    if (match) return match[1]!;
+    if (started.child.exitCode !== null) throw new Error(`server exited early:\n${started.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`server did not start:\n${started.output()}`);
+}
+
+describe('server/main.ts', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'forum-main-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses an invalid setting with one clear line and no stack trace', async () => {
+    const started = startMain({ PORT: 'eighty', DATA_DIR: dir });
+    expect(await started.exited).to.equal(1);
+    const lines = started.output().trim().split('\n');
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.match(/^Configuration error: PORT must be a port number/);
+  });
+
+  it('serves, stops gracefully on SIGTERM, and keeps acknowledged data across restarts', async () => {
+    const env = { PORT: '0', DATA_DIR: path.join(dir, 'data'), UPLOADS_DIR: path.join(dir, 'uploads'), MAIL_TRANSPORT: 'none' };
+    const first = startMain(env);
+    const url = await waitForListening(first);
+    expect(await (await fetch(`${url}/api/health`)).json()).to.deep.equal({ ok: true, db: 'embedded' });
+    const registered = await fetch(`${url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        email: 'kept@example.org',
+        password: 'a long enough password',
+        name: 'Kept Person',
+        dateOfBirth: '1980-02-03',
+        acceptTerms: true,
+      }),
+    });
+    expect(registered.status).to.equal(201);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).to.equal(0);
+    expect(first.output()).to.match(/SIGTERM received, shutting down/);
+
+    const second = startMain(env);
+    const url2 = await waitForListening(second);
+    const login = await fetch(`${url2}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'kept@example.org', password: 'a long enough password' }),
+    });
+    expect(login.status).to.equal(200);
+    second.child.kill('SIGINT');
+    expect(await second.exited).to.equal(0);
+  });
+});
