@@ -11,11 +11,13 @@ import { groupsRouter } from './http/groups';
 import { healthRouter } from './http/health';
 import { mediaRouter } from './http/media';
 import { meRouter } from './http/me';
+import { moderationRouter } from './http/moderation';
 import { postsRouter } from './http/posts';
 import { privacyRouter } from './http/privacy';
 import { securityHeaders } from './http/security-headers';
 import { userContentRouter } from './http/user-content';
 import { usersRouter } from './http/users';
+import { installModeration } from './services/moderation';
 import { keepReplyCountsOnModeration } from './services/posts';
 
 /** JSON bodies are small by design; images arrive as multipart and have their own limits. */
@@ -29,6 +31,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(securityHeaders);
 
   keepReplyCountsOnModeration(ctx);
+  installModeration(ctx);
   const auth = createAuth();
   const api = express.Router();
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
@@ -42,6 +45,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(groupsRouter(ctx, auth));
   api.use(postsRouter(ctx, auth));
   api.use(userContentRouter(ctx, auth));
+  api.use(moderationRouter(ctx, auth));
   api.use(apiNotFound);
 
   app.use('/api', api);

@@ -1,6 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
-export const MEMBERSHIP_STATUSES = ['invited', 'pending', 'member', 'removed'] as const;
+export const MEMBERSHIP_STATUSES = ['invited', 'pending', 'member', 'removed', 'suspended'] as const;
 export type MembershipState = (typeof MEMBERSHIP_STATUSES)[number];
 export const GROUP_ROLES = ['owner', 'moderator', 'member'] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
@@ -11,7 +11,8 @@ const membershipSchema = new Schema(
     userId: { type: Schema.Types.ObjectId, required: true },
     /**
      * `member` is the only status that grants access. `removed` (set when an owner or group moderator removes
-     * someone) keeps the person from simply re-joining an open group; an invitation lifts it.
+     * someone) keeps the person from simply re-joining an open group; an invitation lifts it. `suspended`
+     * (moderation, server/services/moderation.ts) blocks joining and invitations until the suspension is lifted.
      */
     status: { type: String, enum: MEMBERSHIP_STATUSES, required: true },
     /** Meaningful while status is `member`. */

@@ -36,3 +36,18 @@ export {
 } from './scopes';
 export { recordModeratorRead, setModeratorReadAuditor, type ModeratorRead, type ModeratorReadAuditor } from './moderator-reads';
 export { postImageServable } from './images';
+export {
+  authorizeGroupModeration,
+  authorizeHoldRelease,
+  authorizeSiteModeration,
+  authorizeSuspension,
+  decideGroupModeration,
+  decideReport,
+  inReviewScope,
+  moderatorReadTouchesContent,
+  requireModeratorReadReason,
+  reviewScope,
+  type GroupModerationAction,
+  type ReviewScope,
+  type SiteModerationAction,
+} from './moderation';

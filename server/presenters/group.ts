@@ -19,6 +19,7 @@ export function membershipStatus(membership: MembershipFacts | null): Membership
     case 'invited':
       return membership.status;
     case 'removed':
+    case 'suspended':
       return 'none';
   }
 }

@@ -12,11 +12,15 @@ import { ErasureJob, type ErasureJobFields, type ErasureStep } from '../models/e
 import { Group } from '../models/group';
 import { Like } from '../models/like';
 import { Membership, type GroupRole } from '../models/membership';
+import { ModerationAction } from '../models/moderation-action';
 import { Outbox } from '../models/outbox';
 import { ParentalConsent } from '../models/parental-consent';
 import { Post } from '../models/post';
+import { Report } from '../models/report';
 import { UnsubscribeToken } from '../models/unsubscribe-token';
 import { User, type UserFields } from '../models/user';
+import { appendAudit } from './audit';
+import { preserveBeforeChange } from './holds';
 import { recountLikes, withdrawLike } from './likes';
 import { removePost, type RemovablePost } from './posts';
 import { AVATAR_VARIANT_NAMES } from './profiles';
@@ -127,12 +131,14 @@ class JobRun {
 
   async execute(): Promise<void> {
     const steps: [ErasureStep, () => Promise<void>][] = [
+      ['preserve', () => this.preserve()],
       ['posts', () => this.posts()],
       ['likes', () => this.likes()],
       ['memberships', () => this.memberships()],
       ['records', () => this.records()],
       ['avatar', () => this.avatar()],
       ['account', () => this.account()],
+      ['audit', () => this.audit()],
     ];
     for (const [step, run] of steps) {
       if (this.job.stepsDone.includes(step)) continue;
@@ -145,6 +151,12 @@ class JobRun {
 
   private beforeItem(progress?: Record<string, unknown>): Promise<void> {
     return this.worker.beforeItem(this.job._id, progress);
+  }
+
+  /** Active legal holds keep their copy of the person's posts and the posts they liked, taken now. */
+  private async preserve(): Promise<void> {
+    await this.beforeItem();
+    await preserveBeforeChange(this.ctx, { userId: this.userId }, 'erasure');
   }
 
   /** Top-level posts first: removing one also removes the author's own replies under it. */
@@ -202,11 +214,18 @@ class JobRun {
     }
   }
 
-  /** Ledger, sessions, pending links and every message sent to or about the person. */
+  /**
+   * Ledger, sessions, pending links, every message sent to or about the person, the reports they filed;
+   * reports and moderation records about their (now removed) posts stop naming them. What moderators did
+   * stays attributed to the moderator, and disclosures already made stay on record.
+   */
   private async records(): Promise<void> {
     await this.beforeItem();
     const user = await User.findById(this.userId, { email: 1 }).lean<Pick<UserFields, 'email'>>();
     await Promise.all([
+      Report.deleteMany({ reporterId: this.userId }),
+      Report.updateMany({ authorId: this.userId }, { $set: { authorId: null } }),
+      ModerationAction.updateMany({ subjectId: this.userId }, { $set: { subjectId: null } }),
       Consent.deleteMany({ userId: this.userId }),
       ParentalConsent.deleteMany({ userId: this.userId }),
       EmailChange.deleteMany({ userId: this.userId }),
@@ -224,6 +243,12 @@ class JobRun {
   private async account(): Promise<void> {
     await this.beforeItem();
     await User.deleteOne({ _id: this.userId, status: 'erasing' });
+  }
+
+  /** The audit chain records that an erasure was carried out, naming the job, not the person. */
+  private async audit(): Promise<void> {
+    await this.beforeItem();
+    await appendAudit(this.ctx, { actor: 'system', action: 'account.erase', target: `erasure:${String(this.job._id)}`, reason: 'requested by the account holder' });
   }
 }
 

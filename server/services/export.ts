@@ -11,9 +11,12 @@ import { Like } from '../models/like';
 import { Membership, type MembershipFields } from '../models/membership';
 import { Outbox, type OutboxFields } from '../models/outbox';
 import { Post, type PostFields } from '../models/post';
+import { Report, type ReportFields } from '../models/report';
 import { PostRevision, type PostRevisionFields } from '../models/post-revision';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { avatarUrl, presentPreferences } from '../presenters/user';
+import { disclosuresAbout } from './disclosures';
+import { moderationActionsOn } from './moderation';
 
 export const EXPORT_SCHEMA = 'forum-export/1';
 const BATCH = 200;
@@ -175,6 +178,25 @@ async function* ownMessages(userId: Types.ObjectId): AsyncGenerator<unknown[]> {
   }
 }
 
+/** Reports the caller filed: which post, why, and where the report stands (not who decided it). */
+async function* ownReports(userId: Types.ObjectId): AsyncGenerator<unknown[]> {
+  for await (const rows of batches((after) =>
+    Report.find({ reporterId: userId, ...afterFilter(after) }, { postId: 1, groupId: 1, reason: 1, status: 1, createdAt: 1, 'resolution.action': 1, 'resolution.at': 1 })
+      .sort({ _id: 1 })
+      .limit(BATCH)
+      .lean<(IdRow & Pick<ReportFields, 'postId' | 'groupId' | 'reason' | 'status' | 'resolution'> & { createdAt: Date })[]>(),
+  )) {
+    yield rows.map((report) => ({
+      postId: String(report.postId),
+      groupId: String(report.groupId),
+      reason: report.reason,
+      status: report.status,
+      filedAt: iso(report.createdAt),
+      resolution: report.resolution ? { action: report.resolution.action, at: iso(report.resolution.at) } : null,
+    }));
+  }
+}
+
 /**
  * Writes the whole export for an active account. Other people appear in it only as counts (likes,
  * replies) and never by name, address or id: their replies and likes are theirs to export.
@@ -195,5 +217,8 @@ export async function writeExport(ctx: AppContext, userId: Types.ObjectId, sink:
   await writeArray(sink, 'posts', ownPosts(ctx, userId));
   await writeArray(sink, 'likes', ownLikes(userId));
   await writeArray(sink, 'messages', ownMessages(userId));
+  await writeArray(sink, 'reportsFiled', ownReports(userId));
+  await sink(`,\n"moderationActions": ${JSON.stringify(await moderationActionsOn(userId))}`);
+  await sink(`,\n"disclosures": ${JSON.stringify(await disclosuresAbout(userId))}`);
   await sink('\n}\n');
 }

@@ -151,6 +151,7 @@ export async function joinGroup(ctx: AppContext, viewer: Viewer, groupId: Types.
     return presentFor(viewer, groupId);
   }
   if (access.status === 'removed') throw new Forbidden('You were removed from this group; only an invitation lets you back in.');
+  if (access.status === 'suspended') throw new Forbidden('You are suspended from this group.');
   switch (group.joinPolicy) {
     case 'open':
       if (await transition(groupId, viewer._id, ['none', 'pending'], 'member')) await changeMemberCount(ctx, groupId, viewer._id, 1);
@@ -209,6 +210,7 @@ export async function inviteMember(ctx: AppContext, viewer: Viewer, groupId: Typ
   } else {
     const current = await Membership.findOne({ groupId, userId }, { status: 1 }).lean<{ status: MembershipState }>();
     if (current?.status === 'member') throw new Conflict('This user is already a member of the group.', 'userId');
+    if (current?.status === 'suspended') throw new Forbidden('This user is suspended from the group; lift the suspension first.');
   }
   return presentMember(groupId, userId);
 }
@@ -222,7 +224,7 @@ export async function removeMember(ctx: AppContext, viewer: Viewer, groupId: Typ
   const self = userId.equals(viewer._id);
   const access = await authorizeGroup(viewer, self ? 'view' : 'manage', group);
   const target = await Membership.findOne({ groupId, userId }, { status: 1, role: 1 }).lean<{ status: MembershipState; role: GroupRole }>();
-  if (!target || target.status === 'removed') throw new NotFound('membership');
+  if (!target || target.status === 'removed' || target.status === 'suspended') throw new NotFound('membership');
   if (target.status === 'member' && target.role === 'owner') {
     throw new Forbidden(self ? 'The owner cannot leave their own group.' : 'The owner cannot be removed.');
   }

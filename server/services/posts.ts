@@ -11,6 +11,7 @@ import { PostRevision } from '../models/post-revision';
 import { authorizeGroup, authorizePost, LISTABLE_POST, loadGroupRef, type AuthorizeOptions, type PostAction } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentPost, presentPosts } from '../presenters/post';
+import { preserveBeforeChange } from './holds';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 import { MAX_BODY_LENGTH, sanitizeBody } from './post-body';
 
@@ -127,6 +128,7 @@ export async function editPost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
   const post = await loadPostFor(viewer, postId, 'edit');
   const { body, bodyText } = sanitizeBody(input.body);
   if (!bodyText && !post.images.length) throw new Invalid('body', 'body: the post is empty once unsafe markup is removed.');
+  await preserveBeforeChange(ctx, { postIds: [postId] }, 'edit');
   const editedAt = new Date();
   // Only the body we read is replaced, so two concurrent edits each keep the body they replaced.
   const updated = await Post.findOneAndUpdate(
@@ -167,13 +169,15 @@ export type RemovablePost = Pick<PostFields, '_id' | 'groupId' | 'authorId' | 'p
  */
 export async function deletePost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId, options: AuthorizeOptions = {}): Promise<void> {
   const post = await loadPostFor(viewer, postId, 'delete', options);
+  await preserveBeforeChange(ctx, { postIds: [postId] }, 'delete');
   if (!(await removePost(ctx, post))) throw new NotFound('post');
 }
 
 /**
- * deletePost without the permission check, for callers that decided already (account erasure).
- * Idempotent on the same snapshot of the post: a second run finishes a removal that was cut short
- * (files, likes, revisions, counts) and reports false, since it was not the call that removed it.
+ * deletePost without the permission check and without preserving for holds, for callers that decided
+ * and preserved already (account erasure). Idempotent on the same snapshot of the post: a second run
+ * finishes a removal that was cut short (files, likes, revisions, counts) and reports false, since it
+ * was not the call that removed it.
  */
 export async function removePost(ctx: AppContext, post: RemovablePost): Promise<boolean> {
   if (post.parentId) {

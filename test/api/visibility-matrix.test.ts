@@ -41,7 +41,10 @@ interface Door {
 
 function as(world: World, viewer: BuiltUser | null, method: 'get' | 'put' | 'delete' | 'patch' | 'post', url: string) {
   const request = world.forum.http[method](url);
-  return viewer ? request.set(viewer.auth) : request;
+  if (!viewer) return request;
+  request.set(viewer.auth);
+  // A site moderator reading a closed group they are not in must say why (test/api/moderation/moderator-reads.test.ts).
+  return viewer === world.users.siteModerator ? request.set('X-Moderation-Reason', 'visibility matrix review') : request;
 }
 
 async function listOutcome(world: World, viewer: BuiltUser | null, url: string, id: string): Promise<Outcome> {

@@ -13,10 +13,11 @@ export async function waitForErasure(userId: Types.ObjectId | string, timeoutMs 
   }
 }
 
-/** Every document in every collection whose JSON contains one of `needles`, as `collection: json`. */
-export async function findTraces(needles: string[], db: Db = mongoose.connection.db!): Promise<string[]> {
+/** Every document in every collection (but `except`) whose JSON contains one of `needles`, as `collection: json`. */
+export async function findTraces(needles: string[], db: Db = mongoose.connection.db!, except: string[] = []): Promise<string[]> {
   const found: string[] = [];
   for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+    if (except.includes(name)) continue;
     for (const doc of await db.collection(name).find({}).toArray()) {
       const json = JSON.stringify(doc);
       if (needles.some((needle) => json.includes(needle))) found.push(`${name}: ${json}`);

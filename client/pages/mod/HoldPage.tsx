@@ -12,9 +12,7 @@ import { ModNav } from './ModNav';
 import { scopeLabel } from './Holds';
 
 function summary(item: PreservedItem): string {
-  const data = item.data as Record<string, unknown> | null;
-  const text = data && (data.bodyText ?? data.displayName ?? data.name ?? data.body);
-  return typeof text === 'string' ? text.slice(0, 160) : '';
+  return item.data.bodyText.slice(0, 160);
 }
 
 function PreservedItems({ items }: { items: PreservedItem[] }) {

@@ -9,6 +9,7 @@ import { Time } from '../../components/Time';
 import { ModNav } from './ModNav';
 
 function ReportItem({ report }: { report: Report }) {
+  const post = report.post;
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -31,36 +32,43 @@ function ReportItem({ report }: { report: Report }) {
     <li class="report">
       <div class="report-meta">
         <span>
-          Reported by <a href={`/users/${report.reporter.id}`}>{report.reporter.displayName}</a> <Time iso={report.createdAt} />
+          Reported by {report.reporter ? <a href={`/users/${report.reporter.id}`}>{report.reporter.displayName}</a> : 'a former member'}{' '}
+          <Time iso={report.createdAt} />
         </span>
         <span class="badge badge-status">{report.status}</span>
       </div>
       <blockquote class="report-reason">{report.reason}</blockquote>
-      <PostCard post={report.post} linkAuthor />
-      <form
-        class="report-actions"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void act(() => api.hidePost(report.post.id, reason.trim()), 'hidden');
-        }}
-      >
-        <label for={`hide-reason-${report.id}`}>Reason given to the author</label>
-        <input id={`hide-reason-${report.id}`} value={reason} onInput={(event) => setReason(event.currentTarget.value)} placeholder="e.g. Personal attack (rule 2)" />
-        <div class="panel-actions">
-          <button type="button" class="button" disabled={busy} onClick={() => void act(() => api.restorePost(report.post.id), 'restored')}>
-            Restore
-          </button>
-          <button type="submit" class="button button-danger" disabled={busy || !reason.trim()}>
-            Hide post
-          </button>
-        </div>
-        <FormError error={error} />
-        {outcome && (
-          <p class="notice" role="status">
-            {outcome === 'hidden' ? 'Post hidden. The author has been told.' : 'Post restored.'}
-          </p>
-        )}
-      </form>
+      {post ? (
+        <>
+          <PostCard post={post} linkAuthor />
+          <form
+            class="report-actions"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void act(() => api.hidePost(post.id, reason.trim()), 'hidden');
+            }}
+          >
+            <label for={`hide-reason-${report.id}`}>Reason given to the author</label>
+            <input id={`hide-reason-${report.id}`} value={reason} onInput={(event) => setReason(event.currentTarget.value)} placeholder="e.g. Personal attack (rule 2)" />
+            <div class="panel-actions">
+              <button type="button" class="button" disabled={busy} onClick={() => void act(() => api.restorePost(post.id), 'restored')}>
+                Restore
+              </button>
+              <button type="submit" class="button button-danger" disabled={busy || !reason.trim()}>
+                Hide post
+              </button>
+            </div>
+            <FormError error={error} />
+            {outcome && (
+              <p class="notice" role="status">
+                {outcome === 'hidden' ? 'Post hidden. The author has been told.' : 'Post restored.'}
+              </p>
+            )}
+          </form>
+        </>
+      ) : (
+        <p class="muted">The post no longer exists.</p>
+      )}
     </li>
   );
 }

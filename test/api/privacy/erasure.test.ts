@@ -193,4 +193,50 @@ describe('account erasure: DELETE /api/me', () => {
       expect(await Outbox.countDocuments({ to: erased.user.email })).to.equal(0);
     });
   });
+
+  describe('with an active legal hold on the person', () => {
+    it('keeps the hold’s preserved copy, including what was posted after the hold began, and removes the rest', async function () {
+      this.timeout(30_000);
+      const person = await buildUser();
+      const moderator = await buildUser({ roles: ['moderator'] });
+      const group = await api.createGroup(moderator, 'public');
+      await api.join(person, group.id);
+      const before = await api.post(person, group.id, '<p>said before the hold</p>');
+      const hold = await forum.http
+        .post('/api/mod/holds')
+        .set(moderator.auth)
+        .send({ scope: { type: 'user', id: String(person.user._id) }, reason: 'litigation', reference: 'CASE-9' })
+        .expect(201);
+      const after = await api.post(person, group.id, '<p>said after the hold</p>');
+
+      await forum.http.delete('/api/me').set(person.auth).send({ password: person.password }).expect(202);
+      await waitForErasure(person.user._id);
+
+      for (const post of [before, after]) await forum.http.get(`/api/posts/${post.id}`).set(moderator.auth).expect(404);
+      const kept = await forum.http.get(`/api/mod/holds/${hold.body.id as string}`).set(moderator.auth).expect(200);
+      const items = kept.body.items as { postId: string; cause: string; data: { body: string } }[];
+      expect(items.map((item) => [item.postId, item.cause, item.data.body])).to.deep.include.members([
+        [before.id, 'hold', '<p>said before the hold</p>'],
+        [after.id, 'erasure', '<p>said after the hold</p>'],
+      ]);
+      // Only the hold (and the audit chain's record of it) may still name the person.
+      expect(await findTraces([String(person.user._id), person.user.email], undefined, ['holds', 'preserveditems', 'auditentries'])).to.deep.equal([]);
+    });
+  });
+
+  it('writes an audit entry for the erasure that names neither the person nor their address', async () => {
+    const person = await buildUser();
+    await forum.http.delete('/api/me').set(person.auth).send({ password: person.password }).expect(202);
+    await waitForErasure(person.user._id);
+    const moderator = await buildUser({ roles: ['moderator'] });
+    const audit = await forum.http.get('/api/mod/audit').set(moderator.auth).expect(200);
+    const entries = audit.body.items as { actor: string; action: string; target: string }[];
+    const erasures = entries.filter((entry) => entry.action === 'account.erase');
+    expect(erasures.length).to.be.greaterThan(0);
+    expect(JSON.stringify(entries)).to.not.contain(String(person.user._id));
+    expect(JSON.stringify(entries)).to.not.contain(person.user.email);
+    expect(erasures[0]).to.include({ actor: 'system' });
+    expect(erasures[0]!.target).to.match(/^erasure:[a-f0-9]{24}$/);
+    expect((await forum.http.get('/api/mod/audit/verify').set(moderator.auth).expect(200)).body.ok).to.equal(true);
+  });
 });

@@ -32,6 +32,9 @@ interface ExportDoc {
   }[];
   likes: { postId: string; groupId: string; likedAt: string }[];
   messages: { kind: string; to: string; subject: string }[];
+  reportsFiled: { postId: string; reason: string; status: string }[];
+  moderationActions: { action: string; postId: string | null; reason: string | null }[];
+  disclosures: { reference: string; recipient: string; legalBasis: string }[];
 }
 
 /** supertest would parse JSON itself; the test reads the raw text to search it for other people's data. */
@@ -108,8 +111,27 @@ describe('data export: GET /api/me/export', () => {
     ids.reply = reply.body.id;
     const hidden = await forum.http.post(`/api/groups/${publicGroup._id}/posts`).set(auth).send({ body: '<p>hidden words</p>' }).expect(201);
     ids.hidden = hidden.body.id;
-    await Post.updateOne({ _id: ids.hidden }, { $set: { hiddenAt: new Date(), hiddenBy: other.user._id, hiddenReason: 'off topic' } });
     await forum.http.put(`/api/posts/${ids.othersPost}/like`).set(auth).expect(200);
+    await forum.http.post(`/api/posts/${ids.othersPost}/reports`).set(auth).send({ reason: 'looks like spam to me' }).expect(201);
+
+    // Moderation of my content: a hide, a disclosure I am told about and one whose notice is withheld.
+    const moderator = await buildUser({ roles: ['moderator'] });
+    await forum.http.post(`/api/mod/posts/${ids.hidden}/hide`).set(moderator.auth).send({ reason: 'off topic' }).expect(200);
+    const hold = await forum.http
+      .post('/api/mod/holds')
+      .set(moderator.auth)
+      .send({ scope: { type: 'post', id: ids.top }, reason: 'court order', reference: 'CASE-1' })
+      .expect(201);
+    await forum.http
+      .post('/api/mod/disclosures')
+      .set(moderator.auth)
+      .send({ holdId: hold.body.id, legalBasis: 'court order 12/3', reference: 'TOLD-REF', recipient: 'District Court', notifyUser: true })
+      .expect(201);
+    await forum.http
+      .post('/api/mod/disclosures')
+      .set(moderator.auth)
+      .send({ holdId: hold.body.id, legalBasis: 'secret', reference: 'WITHHELD-REF', recipient: 'Agency', notifyUser: false, withholdReason: 'ongoing inquiry' })
+      .expect(201);
 
     // The other person replies to and likes my post: they must not appear in my export.
     await buildPost({ group: publicGroup, author: other, parent: { _id: new Types.ObjectId(ids.top) }, body: '<p>Bea replies privately-ish</p>' });
@@ -201,6 +223,14 @@ describe('data export: GET /api/me/export', () => {
       ['transactional', 'Confirm your new e-mail address'],
     ]);
     expect(doc.pendingEmailChange!.newEmail).to.equal('ada.next@example.org');
+  });
+
+  it('holds the reports I filed, what moderators did to my content, and the disclosures I was told about', () => {
+    expect(doc.reportsFiled.map((report) => [report.postId, report.reason, report.status])).to.deep.equal([[ids.othersPost, 'looks like spam to me', 'open']]);
+    expect(doc.moderationActions.map((action) => [action.action, action.postId, action.reason])).to.deep.equal([['hide', ids.hidden, 'off topic']]);
+    expect(doc.disclosures.map((disclosure) => [disclosure.reference, disclosure.recipient])).to.deep.equal([['TOLD-REF', 'District Court']]);
+    expect(raw).to.not.contain('WITHHELD-REF');
+    expect(raw).to.not.contain('ongoing inquiry');
   });
 
   it('never contains anything private of the person who replied to and liked my posts, nor their id or words', () => {

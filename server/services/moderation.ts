@@ -1,0 +1,283 @@
+// Reports and the review queue, and the actions on them: hide, restore, delete, suspend, dismiss.
+// Every action closes the related open reports, records who did it and why, and writes an audit entry.
+import type { Types } from 'mongoose';
+import type { Page } from '../../shared/api';
+import type { FiledReport, ModerationNotice, PostModeration, Report as ReportShape, ReportStatus, Suspension } from '../../shared/moderation';
+import type { AppContext } from '../context';
+import { Conflict, NotFound } from '../errors';
+import { Group } from '../models/group';
+import { Membership, type GroupRole, type MembershipState } from '../models/membership';
+import { ModerationAction, type ModerationActionKind } from '../models/moderation-action';
+import { Post, type PostFields } from '../models/post';
+import { Report, type ReportFields } from '../models/report';
+import { User } from '../models/user';
+import {
+  accessTo,
+  authorizeGroupModeration,
+  authorizeSuspension,
+  decideReport,
+  inReviewScope,
+  loadGroupRef,
+  moderatorReadTouchesContent,
+  requireModeratorReadReason,
+  reviewScope,
+  setModeratorReadAuditor,
+} from '../policy';
+import type { Viewer } from '../policy/viewer';
+import { presentModerationNotice, presentReports } from '../presenters/moderation';
+import { appendAudit } from './audit';
+import { preserveBeforeChange } from './holds';
+import { sendMessage } from './outbox';
+import { cursorFilter, toPage, type PageRequest } from './pagination';
+import { deletePost } from './posts';
+
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number })?.code === 11000;
+}
+
+async function loadPost(postId: Types.ObjectId): Promise<PostFields> {
+  const post = await Post.findById(postId).lean<PostFields>();
+  if (!post) throw new NotFound('post');
+  return post;
+}
+
+/** Any signed-in user who can see a post may report it, once while their report is open. */
+export async function fileReport(viewer: Viewer, postId: Types.ObjectId, reason: string): Promise<FiledReport> {
+  const post = await loadPost(postId);
+  const group = await loadGroupRef(post.groupId);
+  if (!group || decideReport(await accessTo(viewer, group), post) !== 'allow') throw new NotFound('post');
+  try {
+    const report = (
+      await Report.create({ postId, groupId: post.groupId, authorId: post.authorId, reporterId: viewer._id, reason })
+    ).toObject() as ReportFields;
+    return { id: String(report._id), postId: String(postId), reason, status: report.status, createdAt: report.createdAt.toISOString() };
+  } catch (error) {
+    if (isDuplicateKey(error)) throw new Conflict('You have already reported this post; a moderator will look at it.');
+    throw error;
+  }
+}
+
+/** The review queue: site moderators see every group's reports, owners and group moderators their groups'. */
+export async function listReports(ctx: AppContext, viewer: Viewer, status: ReportStatus, page: PageRequest): Promise<Page<ReportShape>> {
+  const scope = await reviewScope(viewer);
+  const rows = await Report.find({ status, ...(scope.all ? {} : { groupId: { $in: scope.groupIds } }), ...cursorFilter(page) })
+    .sort({ _id: -1 })
+    .limit(page.limit + 1)
+    .lean<ReportFields[]>();
+  return toPage(rows, page, (kept) => presentReports(kept, viewer, ctx.signer));
+}
+
+interface Resolution {
+  action: ModerationActionKind | 'post_deleted';
+  by: Types.ObjectId | null;
+  reason: string | null;
+}
+
+/** Closes the matching open reports; returns the ids it closed. */
+async function closeReports(filter: Record<string, unknown>, status: 'resolved' | 'dismissed', resolution: Resolution): Promise<Types.ObjectId[]> {
+  const open = await Report.find({ ...filter, status: 'open' }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+  if (!open.length) return [];
+  const ids = open.map((row) => row._id);
+  await Report.updateMany({ _id: { $in: ids }, status: 'open' }, { $set: { status, resolution: { ...resolution, at: new Date() } } });
+  return ids;
+}
+
+interface ActionRecord {
+  action: ModerationActionKind;
+  actor: Viewer;
+  groupId: Types.ObjectId;
+  postId?: Types.ObjectId | null;
+  subjectId?: Types.ObjectId | null;
+  reason: string | null;
+  /** Audit target, `<kind>:<id>`. */
+  target: string;
+}
+
+async function recordAction(ctx: AppContext, record: ActionRecord): Promise<void> {
+  await ModerationAction.create({
+    action: record.action,
+    actorId: record.actor._id,
+    groupId: record.groupId,
+    postId: record.postId ?? null,
+    subjectId: record.subjectId ?? null,
+    reason: record.reason,
+    at: new Date(),
+  });
+  await appendAudit(ctx, { actor: record.actor.id, action: `${record.target.split(':')[0]}.${record.action}`, target: record.target, reason: record.reason });
+}
+
+/** A transactional message to the user concerned; nothing when the account is gone. */
+async function tellUser(ctx: AppContext, userId: Types.ObjectId | null | undefined, subject: string, text: string): Promise<void> {
+  if (!userId) return;
+  const user = await User.findById(userId, { email: 1 }).lean<{ _id: Types.ObjectId; email: string }>();
+  if (!user) return;
+  await sendMessage(ctx, { kind: 'transactional', to: user.email, userId: user._id, subject, text });
+}
+
+async function groupName(groupId: Types.ObjectId): Promise<string> {
+  return (await Group.findById(groupId, { name: 1 }).lean<{ name: string }>())?.name ?? 'a group';
+}
+
+function presentModeration(post: Pick<PostFields, '_id' | 'hiddenAt' | 'hiddenReason'>): PostModeration {
+  return {
+    id: String(post._id),
+    hidden: post.hiddenAt != null,
+    hiddenAt: post.hiddenAt ? post.hiddenAt.toISOString() : null,
+    hiddenReason: post.hiddenReason ?? null,
+  };
+}
+
+function publishPost(ctx: AppContext, type: 'post.hidden' | 'post.restored', post: PostFields): void {
+  ctx.events.publish({ type, postId: String(post._id), groupId: String(post.groupId), parentId: post.parentId ? String(post.parentId) : null });
+}
+
+/** Hides a post from everyone but moderators, everywhere; the author is told why. */
+export async function hidePost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId, reason: string): Promise<PostModeration> {
+  const post = await loadPost(postId);
+  await authorizeGroupModeration(viewer, 'hide', post.groupId, post);
+  if (post.deletedAt) throw new NotFound('post');
+  if (post.hiddenAt) throw new Conflict('This post is already hidden.');
+  await preserveBeforeChange(ctx, { postIds: [postId] }, 'hide');
+  const hidden = await Post.findOneAndUpdate(
+    { _id: postId, hiddenAt: null, deletedAt: null },
+    { $set: { hiddenAt: new Date(), hiddenBy: viewer._id, hiddenReason: reason } },
+    { new: true },
+  ).lean<PostFields>();
+  if (!hidden) throw new Conflict('This post is already hidden.');
+  await closeReports({ postId }, 'resolved', { action: 'hide', by: viewer._id, reason });
+  await recordAction(ctx, { action: 'hide', actor: viewer, groupId: post.groupId, postId, subjectId: post.authorId, reason, target: `post:${String(postId)}` });
+  publishPost(ctx, 'post.hidden', hidden);
+  await tellUser(
+    ctx,
+    post.authorId,
+    'A moderator hid your post',
+    `A moderator hid your post in "${await groupName(post.groupId)}". Reason: ${reason}`,
+  );
+  return presentModeration(hidden);
+}
+
+export async function restorePost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId, reason: string | null): Promise<PostModeration> {
+  const post = await loadPost(postId);
+  await authorizeGroupModeration(viewer, 'restore', post.groupId, post);
+  if (post.deletedAt) throw new NotFound('post');
+  const restored = await Post.findOneAndUpdate(
+    { _id: postId, hiddenAt: { $ne: null }, deletedAt: null },
+    { $set: { hiddenAt: null, hiddenBy: null, hiddenReason: null } },
+    { new: true },
+  ).lean<PostFields>();
+  if (!restored) throw new Conflict('This post is not hidden.');
+  await closeReports({ postId }, 'resolved', { action: 'restore', by: viewer._id, reason });
+  await recordAction(ctx, { action: 'restore', actor: viewer, groupId: post.groupId, postId, subjectId: post.authorId, reason, target: `post:${String(postId)}` });
+  publishPost(ctx, 'post.restored', restored);
+  await tellUser(ctx, post.authorId, 'Your post is visible again', `A moderator restored your post in "${await groupName(post.groupId)}".`);
+  return presentModeration(restored);
+}
+
+/**
+ * Deletion by a moderator, with a reason. The reports are closed first (so the author-deletion listener
+ * does not claim them) and reopened if the deletion fails.
+ */
+export async function moderatorDeletePost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId, reason: string): Promise<void> {
+  const post = await loadPost(postId);
+  await authorizeGroupModeration(viewer, 'delete', post.groupId, post);
+  if (post.deletedAt) throw new NotFound('post');
+  const closed = await closeReports({ postId }, 'resolved', { action: 'delete', by: viewer._id, reason });
+  try {
+    await deletePost(ctx, viewer, postId, { reason });
+  } catch (error) {
+    if (closed.length) await Report.updateMany({ _id: { $in: closed } }, { $set: { status: 'open', resolution: null } });
+    throw error;
+  }
+  await recordAction(ctx, { action: 'delete', actor: viewer, groupId: post.groupId, postId, subjectId: post.authorId, reason, target: `post:${String(postId)}` });
+  await tellUser(ctx, post.authorId, 'A moderator deleted your post', `A moderator deleted your post in "${await groupName(post.groupId)}". Reason: ${reason}`);
+}
+
+/** Dismisses a report, and with it every other open report on the same post: one review, one decision. */
+export async function dismissReport(ctx: AppContext, viewer: Viewer, reportId: Types.ObjectId, reason: string): Promise<void> {
+  const scope = await reviewScope(viewer);
+  const report = await Report.findById(reportId).lean<ReportFields>();
+  if (!report || !inReviewScope(scope, report.groupId)) throw new NotFound('report');
+  if (report.status !== 'open') throw new Conflict('This report is already closed.');
+  await closeReports({ postId: report.postId }, 'dismissed', { action: 'dismiss', by: viewer._id, reason });
+  await recordAction(ctx, {
+    action: 'dismiss',
+    actor: viewer,
+    groupId: report.groupId,
+    postId: report.postId,
+    subjectId: report.authorId,
+    reason,
+    target: `report:${String(reportId)}`,
+  });
+}
+
+type MembershipFacts = { status: MembershipState; role: GroupRole };
+
+/**
+ * Suspends a user from a group: membership ends now and neither joining nor an invitation brings them back
+ * until the suspension is lifted. Open reports on their posts in the group are resolved.
+ */
+export async function suspendMember(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId, userId: Types.ObjectId, reason: string): Promise<Suspension> {
+  const access = await authorizeGroupModeration(viewer, 'suspend', groupId);
+  if (!(await User.exists({ _id: userId }))) throw new NotFound('user');
+  const membership = await Membership.findOne({ groupId, userId }, { status: 1, role: 1 }).lean<MembershipFacts>();
+  authorizeSuspension(access, { userId, membership });
+  if (membership?.status === 'suspended') throw new Conflict('This user is already suspended from the group.');
+  const changed = membership
+    ? (await Membership.updateOne({ groupId, userId, status: membership.status }, { $set: { status: 'suspended', role: 'member' } })).modifiedCount === 1
+    : await Membership.create({ groupId, userId, status: 'suspended', role: 'member' }).then(
+        () => true,
+        (error: unknown) => {
+          if (isDuplicateKey(error)) return false;
+          throw error;
+        },
+      );
+  if (!changed) throw new Conflict('This membership changed meanwhile; try again.');
+  if (membership?.status === 'member') await Group.updateOne({ _id: groupId }, { $inc: { memberCount: -1 } });
+  ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: String(userId) });
+  await closeReports({ groupId, authorId: userId }, 'resolved', { action: 'suspend', by: viewer._id, reason });
+  const target = `membership:${String(groupId)}/${String(userId)}`;
+  await recordAction(ctx, { action: 'suspend', actor: viewer, groupId, subjectId: userId, reason, target });
+  await tellUser(ctx, userId, 'You were suspended from a group', `A moderator suspended you from "${await groupName(groupId)}". Reason: ${reason}`);
+  return { groupId: String(groupId), userId: String(userId), suspended: true };
+}
+
+/** Lifts a suspension: the user may join (or be invited) again. */
+export async function liftSuspension(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId, userId: Types.ObjectId, reason: string | null): Promise<Suspension> {
+  await authorizeGroupModeration(viewer, 'suspend', groupId);
+  const lifted = await Membership.deleteOne({ groupId, userId, status: 'suspended' });
+  if (lifted.deletedCount !== 1) throw new NotFound('suspension');
+  ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: String(userId) });
+  const target = `membership:${String(groupId)}/${String(userId)}`;
+  await recordAction(ctx, { action: 'unsuspend', actor: viewer, groupId, subjectId: userId, reason, target });
+  return { groupId: String(groupId), userId: String(userId), suspended: false };
+}
+
+/** For the privacy export: what moderators did to this user's content or memberships (not who did it). */
+export async function moderationActionsOn(userId: Types.ObjectId): Promise<ModerationNotice[]> {
+  const rows = await ModerationAction.find({ subjectId: userId, action: { $ne: 'dismiss' } })
+    .sort({ at: -1 })
+    .lean<Parameters<typeof presentModerationNotice>[0][]>();
+  return rows.map(presentModerationNotice);
+}
+
+/**
+ * Wires moderation into a running forum: site moderators' reads of closed groups they are not in need a
+ * reason and are audited, and reports on a post its author deleted are closed.
+ */
+export function installModeration(ctx: AppContext): () => void {
+  setModeratorReadAuditor(async (read) => {
+    if (!moderatorReadTouchesContent(read)) return;
+    const reason = requireModeratorReadReason(read);
+    const target = read.postId ? `post:${String(read.postId)}` : `group:${String(read.groupId)}`;
+    await appendAudit(ctx, { actor: read.viewer.id, action: 'moderator.read', target, reason });
+  });
+  const offDeleted = ctx.events.on('post.deleted', (event) => {
+    closeReports({ postId: event.postId }, 'resolved', { action: 'post_deleted', by: null, reason: null }).catch((error: unknown) =>
+      ctx.log.error('closing reports of a deleted post failed', error),
+    );
+  });
+  return () => {
+    setModeratorReadAuditor(null);
+    offDeleted();
+  };
+}
