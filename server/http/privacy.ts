@@ -1,7 +1,8 @@
 // Privacy rights: export, erasure, contact preferences, restriction, unsubscribe, e-mail change, and the
 // one piece of profiling (suggested groups) that restriction switches off.
 import { Router, type Response } from 'express';
-import type { ContactPreferences, Group } from '../../shared/api';
+import type { ContactPreferences } from '../../shared/api';
+import type { EmailChangeRequested, ErasureAccepted, RestrictionState, SuggestedGroups, UnsubscribeResult } from '../../shared/privacy';
 import type { AppContext } from '../context';
 import { Unauthorized } from '../errors';
 import { presentMe } from '../presenters/user';
@@ -73,7 +74,7 @@ export function privacyRouter(ctx: AppContext, auth: Auth): Router {
     await verifyCurrentPassword(ctx, req.auth.user, password, clientAddress(req), 'password');
     const { done } = await requestErasure(ctx, req.auth.user);
     done.catch((error: unknown) => ctx.log.error('erasure failed; it will be resumed', error));
-    res.status(202).json({ status: 'erasing' });
+    res.status(202).json({ status: 'erasing' } satisfies ErasureAccepted);
   });
 
   router.get('/me/preferences', auth.requireUser, async (req, res) => {
@@ -87,18 +88,18 @@ export function privacyRouter(ctx: AppContext, auth: Auth): Router {
 
   router.put('/me/restriction', auth.requireUser, async (req, res) => {
     const { restricted } = parseBody(restrictionSchema, req.body);
-    res.json({ restricted: await setRestriction(ctx, signedIn(req)._id, restricted) });
+    res.json({ restricted: await setRestriction(ctx, signedIn(req)._id, restricted) } satisfies RestrictionState);
   });
 
   router.get('/me/suggested-groups', auth.requireUser, async (req, res) => {
-    res.json({ items: (await suggestedGroups(signedIn(req))) satisfies Group[] });
+    res.json({ items: await suggestedGroups(signedIn(req)) } satisfies SuggestedGroups);
   });
 
   router.put('/me/email', auth.requireUser, async (req, res) => {
     if (!req.auth) throw new Unauthorized();
     const { email, password } = parseBody(emailChangeSchema, req.body);
     await requestEmailChange(ctx, req.auth.user, email, password, clientAddress(req));
-    res.status(202).json({ status: 'confirmation_sent' });
+    res.status(202).json({ status: 'confirmation_sent' } satisfies EmailChangeRequested);
   });
 
   router.post('/me/email/confirm', auth.requireUser, async (req, res) => {
@@ -110,7 +111,7 @@ export function privacyRouter(ctx: AppContext, auth: Auth): Router {
   // No sign-in: the token in the message's link is the whole authority, for one channel of one account.
   router.post('/unsubscribe', async (req, res) => {
     const { token } = parseBody(unsubscribeSchema, req.body);
-    res.json({ ...(await unsubscribe(ctx, token)), subscribed: false });
+    res.json({ ...(await unsubscribe(ctx, token)), subscribed: false } satisfies UnsubscribeResult);
   });
 
   return router;
