@@ -12,6 +12,8 @@ export type FeedName = 'public' | 'home' | `group:${string}`;
 
 export interface SubscribeRequest {
   feed: FeedName;
+  /** A site moderator's reason for following a closed group they are not in; audited. */
+  reason?: string;
 }
 
 export type Ack<T = undefined> =

@@ -231,7 +231,3 @@ function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>):
   }
   return ak.length - bk.length;
 }
-
-export function bsonEquals(a: unknown, b: unknown): boolean {
-  return compareBson(a, b) === 0;
-}

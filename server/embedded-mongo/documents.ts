@@ -80,16 +80,6 @@ export function sortValue(doc: Document, parts: readonly string[], direction: nu
   return best;
 }
 
-/** Reads a dotted path without array expansion (used for `_id` and upsert seeds). */
-export function getPath(doc: Document, path: string): unknown {
-  let cur: unknown = doc;
-  for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Document)[part];
-  }
-  return cur;
-}
-
 export function setPath(doc: Document, path: string, value: unknown): void {
   const parts = path.split('.');
   let cur: Document = doc;

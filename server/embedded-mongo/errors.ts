@@ -18,10 +18,8 @@ export const ErrorCode = {
   InvalidNamespace: 73,
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
-  NoSuchTransaction: 251,
   CannotIndexParallelArrays: 171,
   UnsupportedOpQueryCommand: 352,
-  Location10334: 10334,
   DuplicateKey: 11000,
 } as const;
 
@@ -43,9 +41,7 @@ const codeNames: Record<number, string> = {
   85: 'IndexOptionsConflict',
   86: 'IndexKeySpecsConflict',
   171: 'CannotIndexParallelArrays',
-  251: 'NoSuchTransaction',
   352: 'UnsupportedOpQueryCommand',
-  10334: 'BSONObjectTooLarge',
   11000: 'DuplicateKey',
 };
 

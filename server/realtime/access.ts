@@ -39,7 +39,8 @@ export interface FeedAccess {
   /** The viewer behind a user id now (roles as stored), or null if the account is gone or inactive. */
   viewerOf(userId: string): Promise<Viewer | null>;
   /** A new follow of a group's feed: like mayFollowGroup, and a site moderator's override is audited. */
-  authorizeFollow(viewer: Viewer, groupId: string): Promise<boolean>;
+  /** 'allow', 'not_found', or 'forbidden' (visible, but e.g. a moderator gave no reason). */
+  authorizeFollow(viewer: Viewer, groupId: string, reason: string | null): Promise<FollowDecision>;
   /** Whether the viewer may (still) follow this group's feed; false also for a group that does not exist. */
   mayFollowGroup(viewer: Viewer, groupId: string): Promise<boolean>;
   /** Of these viewers, the ids of those who may follow this group's feed (one batch, not one read each). */
@@ -53,6 +54,8 @@ export interface FeedAccess {
   /** The like count of a post feeds show; null when none does. */
   likeView(postId: string): Promise<LikeView | null>;
 }
+
+export type FollowDecision = 'allow' | 'not_found' | { forbidden: string };
 
 /** FeedAccess answered by server/policy/ and the post presenter. */
 export function createFeedAccess(signer: UrlSigner): FeedAccess {
@@ -74,15 +77,16 @@ export function createFeedAccess(signer: UrlSigner): FeedAccess {
       return user && user.status === 'active' ? viewerFromUser(user) : null;
     },
 
-    async authorizeFollow(viewer, groupId) {
+    async authorizeFollow(viewer, groupId, reason) {
       const group = await loadGroupRef(new Types.ObjectId(groupId));
-      if (!group) return false;
+      if (!group) return 'not_found';
       try {
         // authorizeGroup records a site moderator's override read of a closed group for the audit.
-        await authorizeGroup(viewer, 'subscribe', group);
-        return true;
+        await authorizeGroup(viewer, 'subscribe', group, { reason });
+        return 'allow';
       } catch (error) {
-        if (error instanceof NotFound || error instanceof Forbidden) return false;
+        if (error instanceof NotFound) return 'not_found';
+        if (error instanceof Forbidden) return { forbidden: error.message };
         throw error;
       }
     },

@@ -42,13 +42,13 @@ export function handleSubscriptions(socket: ForumSocket, access: FeedAccess, log
     }
     if (!viewer) return SIGN_IN;
     if (feed.kind === 'home') return subscribeHome(viewer);
-    return subscribeGroup(viewer, feed.groupId);
+    return subscribeGroup(viewer, feed.groupId, feed.reason);
   }
 
   /** Group subscriptions still being decided, so a burst of requests cannot overshoot the cap. */
   let deciding = 0;
 
-  async function subscribeGroup(viewer: Viewer, groupId: string): Promise<Ack> {
+  async function subscribeGroup(viewer: Viewer, groupId: string, reason: string | null): Promise<Ack> {
     const room = groupRoom(groupId);
     if (socket.rooms.has(room)) return { ok: true };
     const following = [...socket.rooms].filter((r) => r.startsWith('group:')).length;
@@ -57,14 +57,16 @@ export function handleSubscriptions(socket: ForumSocket, access: FeedAccess, log
     }
     deciding++;
     try {
-      return await decideGroup(viewer, groupId, room);
+      return await decideGroup(viewer, groupId, room, reason);
     } finally {
       deciding--;
     }
   }
 
-  async function decideGroup(viewer: Viewer, groupId: string, room: string): Promise<Ack> {
-    if (!(await access.authorizeFollow(viewer, groupId))) return NOT_FOUND;
+  async function decideGroup(viewer: Viewer, groupId: string, room: string, reason: string | null): Promise<Ack> {
+    const decision = await access.authorizeFollow(viewer, groupId, reason);
+    if (decision === 'not_found') return NOT_FOUND;
+    if (decision !== 'allow') return fail('forbidden', decision.forbidden);
     if (!socket.connected) return GONE;
     socket.join(room);
     if (!(await access.mayFollowGroup(viewer, groupId))) {

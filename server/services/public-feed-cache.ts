@@ -1,6 +1,7 @@
 // The anonymous homepage is the hottest path and identical for everyone, so its JSON is built once and
 // sent as a string. Domain events in this process drop it at once; TTL_MS bounds how stale it can be
-// when the change happened in another process (which this process's events never see).
+// when the change happened in another process (which this process's events never see): past it, the old
+// page is served while one rebuild runs (stale-while-revalidate), so visitors never wait for it.
 import type { AppContext } from '../context';
 import type { DomainEventType } from './events';
 import { publicFeed } from './feeds';
@@ -42,7 +43,15 @@ export class PublicFeedCache {
 
   /** `{items, nextCursor: null}` as a JSON string. */
   async get(now = Date.now()): Promise<string> {
-    if (this.json !== null && now - this.builtAt < PUBLIC_FEED_TTL_MS) return this.json;
+    if (this.json !== null) {
+      // Past the TTL nothing is known to have changed here (an event would have dropped the page), so the
+      // page is still served while one rebuild runs, instead of every visitor waiting for that rebuild.
+      if (now - this.builtAt >= PUBLIC_FEED_TTL_MS && !this.building) {
+        this.building = this.build();
+        this.building.catch((error: unknown) => this.ctx.log.error('public feed: rebuild failed', error));
+      }
+      return this.json;
+    }
     // Concurrent misses share one build instead of stampeding the database.
     this.building ??= this.build();
     return this.building;

@@ -37,7 +37,7 @@ describe('browser: live updates', function () {
 
   it('signs up, joins a group and posts; a second browser sees the post arrive live', async () => {
     await signInWithToken(bob.page, env.url, bobUser.token, '/home');
-    await bob.page.getByRole('heading', { name: 'Your feed' }).waitFor();
+    await bob.page.getByRole('heading', { name: 'Your feed', exact: true }).waitFor();
     await bob.page.locator('.live-dot.live-live').waitFor();
 
     const { page } = alice;
@@ -48,7 +48,7 @@ describe('browser: live updates', function () {
     await page.getByLabel('Date of birth').fill('1985-06-15');
     await page.getByLabel(/I accept the terms/).check();
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('heading', { name: 'Your feed' }).waitFor();
+    await page.getByRole('heading', { name: 'Your feed', exact: true }).waitFor();
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Groups' }).click();
     await page.getByRole('link', { name: 'Garden Club' }).click();

@@ -91,7 +91,7 @@ describe('browser: visitor', function () {
     await page.getByLabel('E-mail address').fill(member.user.email);
     await page.getByLabel('Password').fill(member.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Your feed' }).waitFor();
+    await page.getByRole('heading', { name: 'Your feed', exact: true }).waitFor();
     expect(new URL(page.url()).pathname).to.equal('/home');
     await page.getByText(publicText).waitFor();
   });

@@ -36,7 +36,10 @@ export async function startCli(args: string[], timeoutMs = 30_000): Promise<CliP
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const lines = readline.createInterface({ input: proc.stdout! });
   const uri = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`CLI did not start within ${timeoutMs} ms: ${err}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`CLI did not start within ${timeoutMs} ms: ${err}`));
+    }, timeoutMs);
     lines.on('line', (line) => {
       const m = /^embedded-mongo listening on (mongodb:\/\/\S+)$/.exec(line);
       if (m) {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Long, MongoBulkWriteError, MongoClient, MongoServerError, ObjectId, type Collection, type Db } from 'mongodb';
-import { startTarget, uniqueDbName, type Target } from './target';
+import { isEmbedded, startTarget, uniqueDbName, type Target } from './target';
 
 async function serverError(p: Promise<unknown>): Promise<MongoServerError> {
   const err = await p.then(
@@ -105,6 +105,16 @@ describe('embedded-mongo commands through the official driver', () => {
       expect(raw.writeErrors[0].keyValue).to.deep.equal({ _id: 3 });
     });
 
+    it('processes unacknowledged (w:0, moreToCome) writes without replying', async () => {
+      const c = col('w0');
+      await c.insertOne({ a: 1 }, { writeConcern: { w: 0 } });
+      await c.insertOne({ a: 2 }, { writeConcern: { w: 0 } });
+      // Nothing acknowledges a w:0 write, so wait until both are visible.
+      const deadline = Date.now() + 2000;
+      while ((await c.countDocuments()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(await c.countDocuments()).to.equal(2);
+    });
+
     it("refuses an array _id with error 2 BadValue", async () => {
       const err = (await col('badid').insertOne({ _id: [1, 2] }).catch((e: unknown) => e)) as MongoServerError;
       expect(err.code).to.equal(2);
@@ -138,6 +148,25 @@ describe('embedded-mongo commands through the official driver', () => {
       const [excluded] = await c.find({ _id: 7 }, { projection: { 'nested.rank': 0, tags: 0 } }).toArray();
       expect(excluded).to.deep.equal({ _id: 7, name: 'p7', age: 7, city: 'Oslo', nested: {} });
       expect((await c.findOne({ _id: 7 }))?.nested).to.deep.equal({ rank: 7 });
+    });
+
+    it('refuses server-side JavaScript ($where, $function) instead of running it in-process', async function () {
+      if (!isEmbedded) this.skip();
+      const where = await serverError(col('people').find({ $where: 'this.age > 1' }).toArray());
+      expect(where.code).to.equal(2);
+      const fn = await serverError(
+        col('people').aggregate([{ $project: { x: { $function: { body: 'function() { return 1 }', args: [], lang: 'js' } } } }]).toArray(),
+      );
+      expect(fn.code).to.equal(2);
+    });
+
+    it('refuses non-simple collations rather than comparing binary behind the caller\'s back', async function () {
+      if (!isEmbedded) this.skip();
+      const onFind = await serverError(col('people').find({ name: 'P7' }, { collation: { locale: 'en', strength: 2 } }).toArray());
+      expect(onFind.code).to.equal(2);
+      const onIndex = await serverError(col('people').createIndex({ name: 1 }, { unique: true, collation: { locale: 'en', strength: 2 } }));
+      expect(onIndex.code).to.equal(2);
+      expect(await col('people').find({ name: 'p7' }, { collation: { locale: 'simple' } }).toArray()).to.have.length(1);
     });
 
     it('find on a missing collection returns an empty cursor', async () => {

@@ -8,7 +8,7 @@ import { Catalog } from '../../server/embedded-mongo/catalog/catalog';
 import { DurableStorage } from '../../server/embedded-mongo/storage/durable';
 import { Journal } from '../../server/embedded-mongo/storage/journal';
 import { isEmbedded } from './target';
-import { collectOutput, runCli, startCli } from './child';
+import { collectOutput, runCli, startCli, type CliProcess } from './child';
 
 interface Logger {
   info(msg: string): void;
@@ -198,6 +198,16 @@ describe('embedded-mongo durability', function () {
 
   describe('the standalone CLI', function () {
     this.timeout(90_000);
+    const children: CliProcess[] = [];
+    const track = (cli: CliProcess): CliProcess => {
+      children.push(cli);
+      return cli;
+    };
+
+    afterEach(() => {
+      // A failed assertion must not leave a server running behind the suite.
+      for (const cli of children.splice(0)) if (cli.proc.exitCode === null && cli.proc.signalCode === null) cli.proc.kill('SIGKILL');
+    });
 
     it('rejects bad flags with one line on stderr and exit code 2', async () => {
       for (const args of [['--bogus'], ['--port', 'abc']]) {
@@ -213,7 +223,7 @@ describe('embedded-mongo durability', function () {
 
     it('loses no acknowledged write when killed with SIGKILL mid-stream, and stops cleanly on SIGTERM', async () => {
       const dir = await freshDir();
-      const cli = await startCli(['--port', '0', '--dbpath', dir]);
+      const cli = track(await startCli(['--port', '0', '--dbpath', dir]));
       const client = await MongoClient.connect(cli.uri, { serverSelectionTimeoutMS: 5000, maxPoolSize: 16 });
       const coll = client.db('crash').collection<{ _id: string; w: number; i: number }>('writes');
       const counters = client.db('crash').collection<{ _id: string; n: number }>('counters');
@@ -253,7 +263,7 @@ describe('embedded-mongo durability', function () {
         expect(counter?.n ?? 0).to.be.at.least(incsAcked);
       });
 
-      const again = await startCli(['--port', '0', '--dbpath', dir]);
+      const again = track(await startCli(['--port', '0', '--dbpath', dir]));
       const c3 = await MongoClient.connect(again.uri, { serverSelectionTimeoutMS: 5000 });
       await c3.db('crash').collection('after').insertOne({ ok: true });
       await c3.close();

@@ -77,8 +77,8 @@ export function connect(baseUrl: string, options: ConnectOptions = {}): Promise<
   });
 }
 
-export async function subscribe(socket: ClientSocket, feed: string): Promise<Ack> {
-  return socket.timeout(WAIT_MS).emitWithAck('subscribe', { feed } as never);
+export async function subscribe(socket: ClientSocket, feed: string, extra: { reason?: string } = {}): Promise<Ack> {
+  return socket.timeout(WAIT_MS).emitWithAck('subscribe', { feed, ...extra } as never);
 }
 
 /** Subscribes and fails the test unless the server granted it. */

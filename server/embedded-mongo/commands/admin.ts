@@ -4,6 +4,7 @@ import { asCommandError, CommandError, ErrorCode } from '../errors';
 import type { WriteOp } from '../storage/ops';
 import { collectionArg, docArg, nonNegativeIntArg, type CommandHandler } from './context';
 import { listIndexSpec } from './indexes';
+import { MINGO_OPTIONS } from '../mingo-options';
 
 /** Fields of a `create` command that describe the collection rather than the request. */
 const GENERIC_FIELDS = new Set(['create', '$db', 'lsid', 'writeConcern', '$clusterTime', '$readPreference', 'comment', 'apiVersion', 'apiStrict', 'apiDeprecationErrors']);
@@ -11,7 +12,7 @@ const GENERIC_FIELDS = new Set(['create', '$db', 'lsid', 'writeConcern', '$clust
 function matcher(filter: Document | undefined): (doc: Document) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
   try {
-    const q = new Query(filter, {});
+    const q = new Query(filter, MINGO_OPTIONS);
     return (doc) => q.test(doc);
   } catch (err) {
     throw asCommandError(err);

@@ -5,6 +5,7 @@ import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
 import { parseSort, type SortSpec } from '../planner/planner';
 import { collectionArg, nonNegativeIntArg, type CommandContext, type CommandHandler } from './context';
 import { clonedEach, explainQuery, iterable, runQuery, type QuerySpec } from './query';
+import { MINGO_OPTIONS } from '../mingo-options';
 
 /** Stages that build new documents without writing into the ones they receive. */
 const READ_ONLY_STAGES = new Set(['$match', '$sort', '$limit', '$skip', '$count', '$group', '$sortByCount', '$lookup', '$unwind', '$sample', '$bucket', '$bucketAuto']);
@@ -61,6 +62,7 @@ function runStages(engine: Engine, db: string, source: Iterator<Document>, stage
   if (stages.length === 0) return source;
   const foreignWritten = stages.some(writesForeignDocuments);
   const options = {
+    ...MINGO_OPTIONS,
     collectionResolver: (name: string): Document[] => {
       const docs = [...(engine.catalog.get(db, name)?.docs.values() ?? [])];
       return foreignWritten ? docs.map(cloneDoc) : docs;

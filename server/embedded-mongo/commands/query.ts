@@ -1,9 +1,10 @@
 import { Query } from 'mingo';
 import type { Collection } from '../catalog/collection';
-import { cloneDoc, isPlainObject, withIdFirst, type Document } from '../documents';
+import { cloneDoc, withIdFirst, type Document } from '../documents';
 import { asCommandError } from '../errors';
 import { compileFilter, describePlan, newStats, runPlan, type ExecStats, type Hit } from '../planner/executor';
 import { planQuery, type Plan, type SortSpec } from '../planner/planner';
+import { MINGO_OPTIONS } from '../mingo-options';
 
 export interface QuerySpec {
   filter: Document;
@@ -46,7 +47,7 @@ export function project(source: Iterator<Document>, projection: Document | undef
   if (!projection || Object.keys(projection).length === 0) return source;
   let projected: Iterator<Document>;
   try {
-    const q = new Query(needsFilterForProjection(projection) ? filter : {}, {});
+    const q = new Query(needsFilterForProjection(projection) ? filter : {}, MINGO_OPTIONS);
     // mingo's exclusion of a nested path deletes it from the input object itself.
     const input = Object.keys(projection).some((k) => k.includes('.')) ? clonedEach(source) : source;
     projected = q.find<Document>(iterable(input), projection)[Symbol.iterator]() as unknown as Iterator<Document>;
@@ -108,10 +109,6 @@ export function explainQuery(
   out.serverInfo = { host: 'embedded', port: 0, version: '7.0.0', gitVersion: 'embedded-mongo' };
   out.ok = 1;
   return out;
-}
-
-export function isDocument(v: unknown): v is Document {
-  return isPlainObject(v);
 }
 
 /** mingo accepts iterables; a bare iterator is wrapped so it is consumed lazily, not copied. */

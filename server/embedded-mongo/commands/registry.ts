@@ -40,6 +40,24 @@ export function lookupCommand(body: Document): { name: string; handler: CommandH
   return { name, handler };
 }
 
+function isSimpleCollation(c: unknown): boolean {
+  return c === undefined || c === null || (typeof c === 'object' && (c as Document).locale === 'simple');
+}
+
+/**
+ * Collations would change what matches and what counts as a duplicate; silently comparing
+ * binary instead could let two "equal" e-mails in, so anything but the simple collation is refused.
+ */
+function rejectCollation(body: Document): void {
+  const nested = ['updates', 'deletes', 'indexes'].flatMap((k) => (Array.isArray(body[k]) ? (body[k] as Document[]) : []));
+  const inExplain = body.explain !== null && typeof body.explain === 'object' ? [body.explain as Document] : [];
+  for (const d of [body, ...nested, ...inExplain]) {
+    if (d && typeof d === 'object' && !isSimpleCollation(d.collation)) {
+      throw new CommandError(ErrorCode.BadValue, 'collations other than {locale: "simple"} are not supported by the embedded engine');
+    }
+  }
+}
+
 /**
  * Runs one command and always answers: MongoDB errors become `ok: 0` replies, anything
  * unexpected becomes InternalError and is logged, never a crash.
@@ -49,6 +67,7 @@ export async function runCommand(ctx: CommandContext): Promise<Document> {
     const { body } = ctx;
     const { handler } = lookupCommand(body);
     if (body.txnNumber !== undefined || body.startTransaction !== undefined || body.autocommit !== undefined) transactionError();
+    rejectCollation(body);
     return await handler(ctx);
   } catch (err) {
     if (err instanceof CommandError) return err.toReply();

@@ -4,6 +4,7 @@ import { compareBson, TypeClass, typeClassOf } from '../bson-order';
 import { cloneDoc, isOperatorObject, isPlainObject, setPath, withIdFirst, type Document } from '../documents';
 import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
 import { conditionsByPath } from '../planner/bounds';
+import { MINGO_OPTIONS } from '../mingo-options';
 
 const UPDATE_OPERATORS = new Set([
   '$set', '$unset', '$inc', '$mul', '$rename', '$min', '$max', '$currentDate',
@@ -48,7 +49,7 @@ export function validateId(id: unknown): void {
 
 function runPipeline(doc: Document, stages: Document[]): Document {
   try {
-    const out = new Aggregator(stages, {}).run([doc]);
+    const out = new Aggregator(stages, MINGO_OPTIONS).run([doc]);
     return (out[0] as Document | undefined) ?? {};
   } catch (err) {
     throw asCommandError(err);
@@ -83,10 +84,10 @@ export function applyUpdate(
     let paths: string[] = [];
     try {
       if (Object.keys(modifier).length > 0) {
-        paths = mingoUpdate(doc, modifier, arrayFilters, inserting ? undefined : query);
+        paths = mingoUpdate(doc, modifier, arrayFilters, inserting ? undefined : query, { queryOptions: MINGO_OPTIONS });
       }
       if (inserting && isPlainObject($setOnInsert)) {
-        paths = paths.concat(mingoUpdate(doc, { $set: $setOnInsert }, undefined, undefined));
+        paths = paths.concat(mingoUpdate(doc, { $set: $setOnInsert }, undefined, undefined, { queryOptions: MINGO_OPTIONS }));
       }
     } catch (err) {
       throw asCommandError(err);

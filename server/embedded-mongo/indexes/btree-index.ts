@@ -3,6 +3,7 @@ import { Query } from 'mingo';
 import { compareBson } from '../bson-order';
 import { collectPathValues, isPlainObject, type Document } from '../documents';
 import { CommandError, ErrorCode } from '../errors';
+import { MINGO_OPTIONS } from '../mingo-options';
 
 /** An index as listIndexes reports it and as the journal stores it. */
 export interface IndexSpec {
@@ -105,7 +106,7 @@ export class BTreeIndex {
     this.dirs = this.fields.map((f) => ((spec.key[f] as number) < 0 ? -1 : 1));
     this.paths = this.fields.map((f) => f.split('.'));
     this.unique = spec.unique === true || spec.name === '_id_';
-    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, {}) : undefined;
+    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, MINGO_OPTIONS) : undefined;
     const dirs = this.dirs;
     const n = dirs.length;
     this.tree = new BTree<IndexKey, number>(

@@ -1,6 +1,7 @@
 import { Query } from 'mingo';
 import { compareBson, typeClassOf, TypeBound, TypeClass, MIN_BOUND, MAX_BOUND } from '../bson-order';
 import { isOperatorObject, isPlainObject, setPath, type Document } from '../documents';
+import { MINGO_OPTIONS } from '../mingo-options';
 
 /** One contiguous range of index values; `lo`/`hi` may be TypeBound sentinels. */
 export interface Interval {
@@ -203,7 +204,7 @@ export function queryImpliesPartialFilter(queryConds: Map<string, unknown[]>, pa
       if (qconds.some((qc) => compareBson(qc, pc) === 0)) continue;
       const b = boundsFor(qconds, true);
       if (b.kind !== 'points') return false;
-      const test = new Query({ [field]: pc }, {});
+      const test = new Query({ [field]: pc }, MINGO_OPTIONS);
       for (const p of b.points) {
         const probe: Document = {};
         setPath(probe, field, p);

@@ -6,6 +6,7 @@ import { sortValue, type Document } from '../documents';
 import { asCommandError } from '../errors';
 import { valueInBounds, describeBounds, type FieldBounds } from './bounds';
 import type { IndexAccess, Plan, SortSpec } from './planner';
+import { MINGO_OPTIONS } from '../mingo-options';
 
 export interface ExecStats {
   keysExamined: number;
@@ -20,7 +21,7 @@ export function newStats(): ExecStats {
 export function compileFilter(filter: Document): Query | null {
   if (Object.keys(filter).length === 0) return null;
   try {
-    return new Query(filter, {});
+    return new Query(filter, MINGO_OPTIONS);
   } catch (err) {
     throw asCommandError(err);
   }
