@@ -13,6 +13,7 @@ import { mediaRouter } from './http/media';
 import { meRouter } from './http/me';
 import { moderationRouter } from './http/moderation';
 import { postsRouter } from './http/posts';
+import { privacyRouter } from './http/privacy';
 import { securityHeaders } from './http/security-headers';
 import { userContentRouter } from './http/user-content';
 import { usersRouter } from './http/users';
@@ -37,6 +38,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(healthRouter(ctx));
   api.use(accountsRouter(ctx, auth));
   api.use(meRouter(ctx, auth));
+  api.use(privacyRouter(ctx, auth));
   api.use(usersRouter(ctx, auth));
   api.use(adminRouter(ctx, auth));
   api.use(feedsRouter(ctx, auth));

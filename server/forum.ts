@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './log';
 import { loadMediaSecret, UrlSigner } from './media/signed-urls';
 import { MediaStore } from './media/store';
 import { attachRealtime, type Realtime } from './realtime';
+import { startErasureWorker } from './services/erasure';
 import { DomainEvents } from './services/events';
 
 export interface Forum {
@@ -44,7 +45,8 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
   const app = createApp(ctx);
   const server = http.createServer(app);
   const realtime = await attachRealtime(ctx, server);
-  const closers: Array<() => Promise<void>> = [() => realtime.close()];
+  const erasures = startErasureWorker(ctx);
+  const closers: Array<() => Promise<void>> = [() => erasures.close(), () => realtime.close()];
 
   return {
     ctx,

@@ -36,6 +36,8 @@ reportSchema.index({ postId: 1, reporterId: 1 }, { unique: true, partialFilterEx
 reportSchema.index({ status: 1, _id: -1 });
 // Group moderators' queue.
 reportSchema.index({ groupId: 1, status: 1, _id: -1 });
+// A reporter's own reports: their data export, and their erasure.
+reportSchema.index({ reporterId: 1 });
 // Resolving every open report of one post.
 reportSchema.index({ postId: 1, status: 1 });
 

@@ -25,7 +25,8 @@ const userSchema = new Schema(
     avatarKey: { type: String, default: null },
     roles: { type: [String], enum: ['admin', 'moderator'], default: [] },
     isMember: { type: Boolean, default: false },
-    status: { type: String, enum: ['active', 'pending_parental_consent'], default: 'active' },
+    /** `erasing`: the owner asked for erasure; from that moment the account is invisible and cannot sign in. */
+    status: { type: String, enum: ['active', 'pending_parental_consent', 'erasing'], default: 'active' },
     parentEmail: { type: String, default: null },
     preferences: { type: preferencesSchema, default: () => ({}) },
     restricted: { type: Boolean, default: false },
@@ -35,6 +36,9 @@ const userSchema = new Schema(
 );
 
 userSchema.index({ email: 1 }, { unique: true });
+
+/** The accounts other users may see or interact with; add it to every query that shows a user to someone else. */
+export const ACTIVE_ACCOUNT = { status: 'active' } as const;
 
 export type UserFields = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
 export type UserDocument = HydratedDocument<UserFields>;

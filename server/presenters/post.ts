@@ -5,7 +5,7 @@ import type { UrlSigner } from '../media/signed-urls';
 import { Group } from '../models/group';
 import { Like } from '../models/like';
 import type { PostFields } from '../models/post';
-import { User, type UserFields } from '../models/user';
+import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import type { Viewer } from '../policy/viewer';
 import { presentPublicUser } from './user';
 
@@ -47,7 +47,7 @@ export async function presentPosts(rows: PresentablePost[], viewer: Viewer | nul
   const postIds = rows.map((row) => row._id);
   const withImages = rows.filter((row) => row.images?.length);
   const [authors, likes, groups] = await Promise.all([
-    User.find({ _id: { $in: ids(rows.map((row) => row.authorId)) } }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<AuthorRow[]>(),
+    User.find({ _id: { $in: ids(rows.map((row) => row.authorId)) }, ...ACTIVE_ACCOUNT }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<AuthorRow[]>(),
     viewer
       ? Like.find({ userId: viewer._id, postId: { $in: postIds } }, { postId: 1 }).lean<{ postId: Types.ObjectId }[]>()
       : Promise.resolve([]),

@@ -22,7 +22,8 @@ export function presentPublicUser(user: Pick<UserFields, '_id' | 'displayName' |
   };
 }
 
-function presentPreferences(preferences: Partial<ContactPreferences> | null | undefined): ContactPreferences {
+/** Missing flags read as not opted in: consent is never assumed. */
+export function presentPreferences(preferences: Partial<ContactPreferences> | null | undefined): ContactPreferences {
   return {
     email: preferences?.email === true,
     sms: preferences?.sms === true,

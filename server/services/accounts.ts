@@ -144,6 +144,27 @@ export async function confirmParentalConsent(ctx: AppContext, token: string, now
   ctx.events.publish({ type: 'user.changed', userId: String(activated._id), change: { kind: 'activated' } });
 }
 
+/**
+ * Re-entry of the password before a sensitive change (password, e-mail, erasure). A stolen token must
+ * not become a way to guess the password, so this check is throttled like sign-in. A wrong password is
+ * a 400 naming `field`: the token is fine, the input is not.
+ */
+export async function verifyCurrentPassword(
+  ctx: AppContext,
+  user: UserFields,
+  password: string,
+  address: string,
+  field: string,
+): Promise<void> {
+  const subject: ThrottleSubject = { email: user.email, address };
+  const throttle = throttleOf(ctx);
+  await throttle.begin(subject);
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    throw new Invalid(field, `${field}: is not your current password`);
+  }
+  await throttle.succeeded(subject);
+}
+
 /** Sets a new password after checking the current one; every token of the user is revoked. */
 export async function changePassword(
   ctx: AppContext,
@@ -155,14 +176,7 @@ export async function changePassword(
   if (newPassword.toLowerCase() === user.email) {
     throw new Invalid('newPassword', 'newPassword: must not be the same as the e-mail address');
   }
-  // A stolen token must not become a way to guess the password, so this check is throttled too.
-  const subject: ThrottleSubject = { email: user.email, address };
-  const throttle = throttleOf(ctx);
-  await throttle.begin(subject);
-  if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-    throw new Invalid('currentPassword', 'currentPassword: is not your current password');
-  }
-  await throttle.succeeded(subject);
+  await verifyCurrentPassword(ctx, user, currentPassword, address, 'currentPassword');
   const now = new Date();
   const updated = await User.findOneAndUpdate(
     { _id: user._id },

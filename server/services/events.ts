@@ -11,7 +11,10 @@ export type UserChange =
   | { kind: 'password' }
   | { kind: 'roles'; actorId: string; before: Role[]; after: Role[] }
   | { kind: 'membership'; actorId: string; before: boolean; after: boolean }
-  | { kind: 'activated' };
+  | { kind: 'activated' }
+  | { kind: 'email' }
+  | { kind: 'preferences' }
+  | { kind: 'restriction' };
 
 export type DomainEvent =
   | { type: 'post.created'; postId: string; groupId: string; parentId: string | null }

@@ -6,7 +6,7 @@ import type { AppContext } from '../context';
 import { NotFound } from '../errors';
 import { Like } from '../models/like';
 import { Post } from '../models/post';
-import { User } from '../models/user';
+import { ACTIVE_ACCOUNT, User } from '../models/user';
 import { authorizeGroup, LISTABLE_POST, loadGroupRef, publicGroupIds, readableGroupIds, type AuthorizeOptions } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { POST_PRESENTER_FIELDS, presentPosts, type PresentablePost } from '../presenters/post';
@@ -50,7 +50,7 @@ export async function publicFeed(ctx: AppContext): Promise<PostShape[]> {
 }
 
 async function requireUser(userId: Types.ObjectId): Promise<void> {
-  if (!(await User.exists({ _id: userId }))) throw new NotFound('user');
+  if (!(await User.exists({ _id: userId, ...ACTIVE_ACCOUNT }))) throw new NotFound('user');
 }
 
 /** Posts and replies a user wrote, as far as the viewer may see them. */

@@ -5,7 +5,7 @@ import type { AppContext } from '../context';
 import { Forbidden, NotFound, Conflict } from '../errors';
 import { Group, type GroupFields } from '../models/group';
 import { Membership, type GroupRole, type MembershipFields, type MembershipState } from '../models/membership';
-import { User, type UserFields } from '../models/user';
+import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { authorizeGroup, type GroupAccess } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentGroup, presentGroupMember, presentGroups } from '../presenters/group';
@@ -168,7 +168,7 @@ export async function joinGroup(ctx: AppContext, viewer: Viewer, groupId: Types.
 }
 
 async function loadUser(userId: Types.ObjectId) {
-  const user = await User.findById(userId, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<
+  const user = await User.findOne({ _id: userId, ...ACTIVE_ACCOUNT }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<
     Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>
   >();
   if (!user) throw new NotFound('user');
@@ -278,7 +278,7 @@ export async function listMembers(
     .limit(page.limit + 1)
     .lean<{ _id: Types.ObjectId; userId: Types.ObjectId; status: MembershipState; role: GroupRole }[]>();
   return toPage(rows, page, async (kept) => {
-    const users = await User.find({ _id: { $in: kept.map((row) => row.userId) } }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<
+    const users = await User.find({ _id: { $in: kept.map((row) => row.userId) }, ...ACTIVE_ACCOUNT }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<
       Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>[]
     >();
     const byId = new Map(users.map((user) => [String(user._id), user]));

@@ -3,7 +3,7 @@ import type { Types } from 'mongoose';
 import type { LikeState } from '../../shared/api';
 import type { AppContext } from '../context';
 import { Like } from '../models/like';
-import { Post } from '../models/post';
+import { Post, type PostFields } from '../models/post';
 import type { Viewer } from '../policy/viewer';
 import { loadPostFor } from './posts';
 
@@ -31,14 +31,31 @@ export async function likePost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
 
 export async function unlikePost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId): Promise<LikeState> {
   const post = await loadPostFor(viewer, postId, 'like');
-  const removed = await Like.deleteOne({ postId, userId: viewer._id });
-  if (removed.deletedCount !== 1) return { likeCount: await currentCount(postId), likedByMe: false };
+  return { likeCount: await withdrawLike(ctx, viewer._id, { _id: postId, groupId: post.groupId }), likedByMe: false };
+}
+
+/** unlikePost without the permission check (account erasure); returns the post's like count afterwards. */
+export async function withdrawLike(ctx: AppContext, userId: Types.ObjectId, post: Pick<PostFields, '_id' | 'groupId'>): Promise<number> {
+  const removed = await Like.deleteOne({ postId: post._id, userId });
+  if (removed.deletedCount !== 1) return currentCount(post._id);
   const updated = await Post.findOneAndUpdate(
-    { _id: postId, likeCount: { $gt: 0 } },
+    { _id: post._id, likeCount: { $gt: 0 } },
     { $inc: { likeCount: -1 } },
     { new: true, projection: { likeCount: 1 } },
   ).lean<{ likeCount: number }>();
   const likeCount = updated?.likeCount ?? 0;
+  ctx.events.publish({ type: 'like.changed', postId: String(post._id), groupId: String(post.groupId), likeCount });
+  return likeCount;
+}
+
+/**
+ * Sets a post's like count from its likes, for when a withdrawal was cut short between removing the
+ * like and moving the counter. Deleted placeholders keep 0.
+ */
+export async function recountLikes(ctx: AppContext, postId: Types.ObjectId): Promise<void> {
+  const post = await Post.findById(postId, { groupId: 1, deletedAt: 1 }).lean<Pick<PostFields, '_id' | 'groupId' | 'deletedAt'>>();
+  if (!post || post.deletedAt) return;
+  const likeCount = await Like.countDocuments({ postId });
+  await Post.updateOne({ _id: postId }, { $set: { likeCount } });
   ctx.events.publish({ type: 'like.changed', postId: String(postId), groupId: String(post.groupId), likeCount });
-  return { likeCount, likedByMe: false };
 }

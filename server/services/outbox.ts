@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { AppContext } from '../context';
 import type { Logger } from '../log';
 import { Outbox, type OutboxFields } from '../models/outbox';
+import { isSuppressed } from './suppression';
 
 export interface OutgoingMessage {
   kind: 'transactional' | 'marketing';
@@ -59,8 +60,17 @@ function transportOf(ctx: AppContext): MailTransport {
   return transport;
 }
 
-/** The one way the forum sends a message. A failed delivery stays in the outbox unsent (sentAt null). */
-export async function sendMessage(ctx: AppContext, message: OutgoingMessage, now = new Date()): Promise<OutboxFields> {
+/**
+ * The one way the forum sends a message. A failed delivery stays in the outbox unsent (sentAt null).
+ * An address on the suppression list (an erased account's) gets nothing, marketing or not, and nothing
+ * is recorded: registration does not prove who owns an address, so no message to a suppressed address
+ * can be said to be asked for by its owner. Returns null then.
+ */
+export async function sendMessage(ctx: AppContext, message: OutgoingMessage, now = new Date()): Promise<OutboxFields | null> {
+  if (await isSuppressed(message.to)) {
+    ctx.log.info(`mail "${message.subject}" not sent: the address is on the suppression list`);
+    return null;
+  }
   const transport = transportOf(ctx);
   const record = (
     await Outbox.create({

@@ -159,6 +159,9 @@ async function purge(ctx: AppContext, posts: Pick<PostFields, '_id' | 'images'>[
   await removeImages(ctx, posts.flatMap((post) => post.images ?? []));
 }
 
+/** The fields of a post its removal needs, as they were before removal began. */
+export type RemovablePost = Pick<PostFields, '_id' | 'groupId' | 'authorId' | 'parentId' | 'hiddenAt' | 'images'>;
+
 /**
  * Author, group owner/moderator or site moderator. A reply, or a top-level post nobody else replied to,
  * is removed with its likes, revisions and images. A top-level post with others' replies becomes a
@@ -167,29 +170,43 @@ async function purge(ctx: AppContext, posts: Pick<PostFields, '_id' | 'images'>[
 export async function deletePost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId, options: AuthorizeOptions = {}): Promise<void> {
   const post = await loadPostFor(viewer, postId, 'delete', options);
   await preserveBeforeChange(ctx, { postIds: [postId] }, 'delete');
+  if (!(await removePost(ctx, post))) throw new NotFound('post');
+}
+
+/**
+ * deletePost without the permission check and without preserving for holds, for callers that decided
+ * and preserved already (account erasure). Idempotent on the same snapshot of the post: a second run
+ * finishes a removal that was cut short (files, likes, revisions, counts) and reports false, since it
+ * was not the call that removed it.
+ */
+export async function removePost(ctx: AppContext, post: RemovablePost): Promise<boolean> {
   if (post.parentId) {
-    const removed = await Post.deleteOne({ _id: postId });
-    if (removed.deletedCount !== 1) throw new NotFound('post');
+    const removed = await Post.deleteOne({ _id: post._id });
     await purge(ctx, [post]);
-    if (!post.hiddenAt) await Post.updateOne({ _id: post.parentId, replyCount: { $gt: 0 } }, { $inc: { replyCount: -1 } });
-    publish(ctx, 'post.deleted', post);
-    return;
+    if (removed.deletedCount === 1) {
+      if (!post.hiddenAt) await Post.updateOne({ _id: post.parentId, replyCount: { $gt: 0 } }, { $inc: { replyCount: -1 } });
+    } else {
+      // Whether the earlier run got to the decrement is unknown: count again.
+      await recountReplies(post.parentId);
+    }
+    if (removed.deletedCount === 1) publish(ctx, 'post.deleted', post);
+    return removed.deletedCount === 1;
   }
   // Mark first: from here on no reply can be counted under this post (see createPost).
   const marked = await Post.updateOne(
-    { _id: postId, deletedAt: null },
+    { _id: post._id, deletedAt: null },
     { $set: { deletedAt: new Date(), body: '', bodyText: '', authorId: null, images: [], likeCount: 0 } },
   );
-  if (marked.modifiedCount !== 1) throw new NotFound('post');
-  const othersReplied = await Post.exists({ parentId: postId, authorId: { $ne: post.authorId } });
+  const othersReplied = await Post.exists({ parentId: post._id, authorId: { $ne: post.authorId } });
   if (othersReplied) {
-    await Promise.all([Like.deleteMany({ postId }), PostRevision.deleteMany({ postId })]);
+    await Promise.all([Like.deleteMany({ postId: post._id }), PostRevision.deleteMany({ postId: post._id })]);
     await removeImages(ctx, post.images ?? []);
   } else {
-    const ownReplies = await Post.find({ parentId: postId }, { images: 1 }).lean<Pick<PostFields, '_id' | 'images'>[]>();
+    const ownReplies = await Post.find({ parentId: post._id }, { images: 1 }).lean<Pick<PostFields, '_id' | 'images'>[]>();
     await purge(ctx, [post, ...ownReplies]);
   }
-  publish(ctx, 'post.deleted', post);
+  if (marked.modifiedCount === 1) publish(ctx, 'post.deleted', post);
+  return marked.modifiedCount === 1;
 }
 
 /** Keeps replyCount exact when moderation hides or restores a reply (it publishes post.hidden/post.restored). */

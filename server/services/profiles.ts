@@ -3,7 +3,7 @@ import type { Types } from 'mongoose';
 import type { AppContext } from '../context';
 import { Unauthorized } from '../errors';
 import { encodeImage } from '../media/images';
-import { User, type UserFields } from '../models/user';
+import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { AVATAR_VARIANTS } from '../presenters/user';
 
 export interface ProfileChanges {
@@ -23,7 +23,7 @@ export async function updateProfile(ctx: AppContext, userId: Types.ObjectId, cha
   return updated;
 }
 
-const AVATAR_VARIANT_NAMES = AVATAR_VARIANTS.map((variant) => variant.name);
+export const AVATAR_VARIANT_NAMES = AVATAR_VARIANTS.map((variant) => variant.name);
 
 /**
  * Decodes, cleans and stores a new avatar under a new random name, points the user at it, then
@@ -54,5 +54,5 @@ export type PublicUserFields = Pick<UserFields, '_id' | 'displayName' | 'avatarK
 
 /** A profile any signed-in user may view; accounts that are not active (awaiting consent, erased) do not exist. */
 export async function findPublicProfile(id: Types.ObjectId): Promise<PublicUserFields | null> {
-  return User.findOne({ _id: id, status: 'active' }, PUBLIC_USER_PROJECTION).lean<PublicUserFields>();
+  return User.findOne({ _id: id, ...ACTIVE_ACCOUNT }, PUBLIC_USER_PROJECTION).lean<PublicUserFields>();
 }

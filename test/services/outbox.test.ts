@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { Outbox } from '../../server/models/outbox';
 import { sendMessage } from '../../server/services/outbox';
+import { addressHash, suppressAddressHash } from '../../server/services/suppression';
 import type { AppContext } from '../../server/context';
 import { resetDatabase } from '../support/database';
 import { startTestForum, type TestForum } from '../support/forum';
@@ -31,7 +32,7 @@ describe('outbox', () => {
       subject: 'Subject',
       text: 'Body with https://example.org/x?token=abc',
     });
-    const stored = await Outbox.findById(sent._id).lean();
+    const stored = await Outbox.findById(sent!._id).lean();
     expect(stored).to.include({ kind: 'transactional', to: 'someone@example.org', subject: 'Subject', transport: 'none', sentAt: null });
     expect(String(stored!.userId)).to.equal(String(userId));
     expect(stored!.createdAt).to.be.instanceOf(Date);
@@ -50,8 +51,19 @@ describe('outbox', () => {
     expect(lines[0]).to.include('https://forum.example/unsubscribe?token=t0k');
     expect(lines[0]).not.to.include('Jane');
     expect(lines[0]).not.to.include('1970-01-01');
-    const stored = await Outbox.findById(sent._id).lean();
+    const stored = await Outbox.findById(sent!._id).lean();
     expect(stored!.transport).to.equal('log');
     expect(stored!.sentAt).to.be.instanceOf(Date);
+  });
+
+  it('sends nothing and records nothing to an address on the suppression list, transactional or not', async () => {
+    const lines: string[] = [];
+    await suppressAddressHash(await addressHash('Gone@Example.org'), 'erasure');
+    for (const kind of ['transactional', 'marketing'] as const) {
+      const sent = await sendMessage(contextLogging(lines), { kind, to: 'gone@example.org', subject: 'Hello', text: 'https://forum.example/x' });
+      expect(sent).to.equal(null);
+    }
+    expect(await Outbox.countDocuments({ to: 'gone@example.org' })).to.equal(0);
+    expect(lines.join('\n')).not.to.include('gone@example.org');
   });
 });

@@ -1,0 +1,118 @@
+// Privacy rights: export, erasure, contact preferences, restriction, unsubscribe, e-mail change, and the
+// one piece of profiling (suggested groups) that restriction switches off.
+import { Router, type Response } from 'express';
+import type { ContactPreferences } from '../../shared/api';
+import type { EmailChangeRequested, ErasureAccepted, RestrictionState, SuggestedGroups, UnsubscribeResult } from '../../shared/privacy';
+import type { AppContext } from '../context';
+import { Unauthorized } from '../errors';
+import { presentMe } from '../presenters/user';
+import { verifyCurrentPassword } from '../services/accounts';
+import { getPreferences, setRestriction, updatePreferences } from '../services/contact-preferences';
+import { confirmEmailChange, requestEmailChange } from '../services/email-change';
+import { requestErasure } from '../services/erasure';
+import { writeExport, type ExportSink } from '../services/export';
+import { unsubscribe } from '../services/marketing';
+import { suggestedGroups } from '../services/suggestions';
+import { clientAddress, signedIn, type Auth } from './auth';
+import {
+  emailChangeSchema,
+  emailConfirmSchema,
+  erasureSchema,
+  preferencesSchema,
+  restrictionSchema,
+  unsubscribeSchema,
+} from './privacy-schemas';
+import { parseBody } from './validation';
+
+class ClientGone extends Error {}
+
+/** Writes to the response, waiting when its buffer is full; fails once the client has gone. */
+function responseSink(res: Response): ExportSink {
+  return (chunk) =>
+    new Promise((resolve, reject) => {
+      if (res.destroyed) return reject(new ClientGone());
+      if (res.write(chunk)) return resolve();
+      const onDrain = () => {
+        res.off('close', onClose);
+        resolve();
+      };
+      const onClose = () => {
+        res.off('drain', onDrain);
+        reject(new ClientGone());
+      };
+      res.once('drain', onDrain);
+      res.once('close', onClose);
+    });
+}
+
+export function privacyRouter(ctx: AppContext, auth: Auth): Router {
+  const router = Router();
+
+  router.get('/me/export', auth.requireUser, async (req, res) => {
+    const viewer = signedIn(req);
+    const day = new Date().toISOString().slice(0, 10);
+    res.status(200);
+    res.set({
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Disposition': `attachment; filename="forum-export-${day}.json"`,
+      'Cache-Control': 'no-store',
+    });
+    try {
+      await writeExport(ctx, viewer._id, responseSink(res));
+      res.end();
+    } catch (error) {
+      if (!res.headersSent) throw error;
+      // Half a document must not look like a whole one: the connection is cut instead of ended.
+      if (!(error instanceof ClientGone)) ctx.log.error('export failed after it started', error);
+      res.destroy();
+    }
+  });
+
+  router.delete('/me', auth.requireUser, async (req, res) => {
+    if (!req.auth) throw new Unauthorized();
+    const { password } = parseBody(erasureSchema, req.body);
+    await verifyCurrentPassword(ctx, req.auth.user, password, clientAddress(req), 'password');
+    const { done } = await requestErasure(ctx, req.auth.user);
+    done.catch((error: unknown) => ctx.log.error('erasure failed; it will be resumed', error));
+    res.status(202).json({ status: 'erasing' } satisfies ErasureAccepted);
+  });
+
+  router.get('/me/preferences', auth.requireUser, async (req, res) => {
+    res.json((await getPreferences(signedIn(req)._id)) satisfies ContactPreferences);
+  });
+
+  router.put('/me/preferences', auth.requireUser, async (req, res) => {
+    const wanted = parseBody(preferencesSchema, req.body);
+    res.json((await updatePreferences(ctx, signedIn(req)._id, wanted, 'settings')) satisfies ContactPreferences);
+  });
+
+  router.put('/me/restriction', auth.requireUser, async (req, res) => {
+    const { restricted } = parseBody(restrictionSchema, req.body);
+    res.json({ restricted: await setRestriction(ctx, signedIn(req)._id, restricted) } satisfies RestrictionState);
+  });
+
+  router.get('/me/suggested-groups', auth.requireUser, async (req, res) => {
+    res.json({ items: await suggestedGroups(signedIn(req)) } satisfies SuggestedGroups);
+  });
+
+  router.put('/me/email', auth.requireUser, async (req, res) => {
+    if (!req.auth) throw new Unauthorized();
+    const { email, password } = parseBody(emailChangeSchema, req.body);
+    await requestEmailChange(ctx, req.auth.user, email, password, clientAddress(req));
+    res.status(202).json({ status: 'confirmation_sent' } satisfies EmailChangeRequested);
+  });
+
+  router.post('/me/email/confirm', auth.requireUser, async (req, res) => {
+    if (!req.auth) throw new Unauthorized();
+    const { token } = parseBody(emailConfirmSchema, req.body);
+    res.json(presentMe(await confirmEmailChange(ctx, req.auth.user, token)));
+  });
+
+  // No sign-in: the token in the message's link is the whole authority, for one channel of one account.
+  router.post('/unsubscribe', async (req, res) => {
+    const { token } = parseBody(unsubscribeSchema, req.body);
+    res.json({ ...(await unsubscribe(ctx, token)), subscribed: false } satisfies UnsubscribeResult);
+  });
+
+  return router;
+}

@@ -1,0 +1,93 @@
+// Rectifying the e-mail address: the new address must prove it is reachable before it replaces the old.
+import { createHash, randomBytes } from 'node:crypto';
+import type { AppContext } from '../context';
+import { Conflict, Invalid, NotFound, Unauthorized } from '../errors';
+import { EmailChange } from '../models/email-change';
+import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
+import { verifyCurrentPassword } from './accounts';
+import { sendMessage } from './outbox';
+
+export const EMAIL_CHANGE_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+function hashChangeToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number })?.code === 11000;
+}
+
+/**
+ * Checks the password and sends a confirmation link to the new address. A newer request replaces an
+ * older one. Nothing changes until the link is used.
+ */
+export async function requestEmailChange(
+  ctx: AppContext,
+  user: UserFields,
+  newEmail: string,
+  password: string,
+  address: string,
+  now = new Date(),
+): Promise<void> {
+  if (newEmail === user.email) throw new Invalid('email', 'email: is already your address');
+  await verifyCurrentPassword(ctx, user, password, address, 'password');
+  if (await User.exists({ email: newEmail })) throw new Conflict('An account with this e-mail address already exists.', 'email');
+  const token = randomBytes(32).toString('base64url');
+  await EmailChange.deleteMany({ userId: user._id });
+  try {
+    await EmailChange.create({
+      tokenHash: hashChangeToken(token),
+      userId: user._id,
+      newEmail,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + EMAIL_CHANGE_LIFETIME_MS),
+    });
+  } catch (error) {
+    // Two requests raced; the other one stands.
+    if (isDuplicateKey(error)) throw new Conflict('Another e-mail change was requested at the same moment; try again.');
+    throw error;
+  }
+  const link = `${ctx.config.publicUrl}/confirm-email?token=${encodeURIComponent(token)}`;
+  await sendMessage(ctx, {
+    kind: 'transactional',
+    to: newEmail,
+    userId: user._id,
+    subject: 'Confirm your new e-mail address',
+    text: [
+      `The forum account "${user.displayName}" asked to use this address from now on.`,
+      'To confirm, open this link within 24 hours while signed in:',
+      '',
+      link,
+      '',
+      'If you did not ask for this, ignore the message: nothing changes.',
+    ].join('\n'),
+  });
+}
+
+/** Applies a confirmed change for the signed-in owner of the request; the old address is told. */
+export async function confirmEmailChange(ctx: AppContext, user: UserFields, token: string, now = new Date()): Promise<UserFields> {
+  const request = await EmailChange.findOneAndDelete({ tokenHash: hashChangeToken(token), userId: user._id }).lean();
+  if (!request || request.expiresAt.getTime() <= now.getTime()) {
+    throw new NotFound('e-mail change request (the link is wrong, used, expired or for another account)');
+  }
+  let updated: UserFields | null;
+  try {
+    updated = await User.findOneAndUpdate({ _id: user._id, ...ACTIVE_ACCOUNT }, { $set: { email: request.newEmail } }, { new: true }).lean<UserFields>();
+  } catch (error) {
+    if (isDuplicateKey(error)) throw new Conflict('Another account started using this e-mail address in the meantime.', 'email');
+    throw error;
+  }
+  if (!updated) throw new Unauthorized();
+  ctx.events.publish({ type: 'user.changed', userId: String(user._id), change: { kind: 'email' } });
+  await sendMessage(ctx, {
+    kind: 'transactional',
+    to: user.email,
+    userId: user._id,
+    subject: 'Your forum e-mail address was changed',
+    text: [
+      `The forum account "${user.displayName}" now uses a different e-mail address; this one will no longer receive messages from us.`,
+      'If you did not make this change, contact the forum administrators.',
+    ].join('\n'),
+  });
+  return updated;
+}

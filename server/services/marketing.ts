@@ -1,0 +1,118 @@
+// Marketing messages: only to people who opted in on that channel, never to restricted accounts or
+// suppressed addresses, and each with a one-click unsubscribe link that needs no sign-in.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Types } from 'mongoose';
+import type { ContactChannel } from '../../shared/api';
+import type { AppContext } from '../context';
+import { NotFound, Unauthorized } from '../errors';
+import { UnsubscribeToken } from '../models/unsubscribe-token';
+import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
+import { updatePreferences } from './contact-preferences';
+import { sendMessage } from './outbox';
+
+export interface MarketingMessage {
+  subject: string;
+  text: string;
+  channel: ContactChannel;
+}
+
+export type MarketingSkip = 'not_found' | 'restricted' | 'opted_out' | 'no_address' | 'suppressed';
+
+export interface MarketingReport {
+  sent: string[];
+  skipped: { userId: string; reason: MarketingSkip }[];
+}
+
+type Recipient = Pick<UserFields, '_id' | 'email' | 'preferences' | 'restricted'>;
+
+function hashUnsubscribeToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Where a channel reaches a person. Accounts hold an e-mail address only, so the other channels have
+ * no address to send to until the forum collects phone numbers or postal addresses.
+ */
+function addressFor(user: Recipient, channel: ContactChannel): string | null {
+  return channel === 'email' ? user.email : null;
+}
+
+function skipReason(user: Recipient, channel: ContactChannel): MarketingSkip | null {
+  if (user.restricted === true) return 'restricted';
+  if (user.preferences?.[channel] !== true) return 'opted_out';
+  if (!addressFor(user, channel)) return 'no_address';
+  return null;
+}
+
+/** A fresh single-purpose token: it unsubscribes this account from this channel and does nothing else. */
+async function issueUnsubscribeToken(userId: Types.ObjectId, channel: ContactChannel, now: Date): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await UnsubscribeToken.create({ tokenHash: hashUnsubscribeToken(token), userId, channel, createdAt: now });
+  return token;
+}
+
+export function unsubscribeLink(ctx: AppContext, token: string): string {
+  return `${ctx.config.publicUrl}/unsubscribe?token=${encodeURIComponent(token)}`;
+}
+
+/** The sender marketing campaigns use. Sends one message per eligible recipient, sequentially. */
+export async function sendMarketing(
+  ctx: AppContext,
+  userIds: readonly Types.ObjectId[],
+  message: MarketingMessage,
+  now = new Date(),
+): Promise<MarketingReport> {
+  const users = await User.find({ _id: { $in: userIds }, ...ACTIVE_ACCOUNT }, { email: 1, preferences: 1, restricted: 1 }).lean<Recipient[]>();
+  const byId = new Map(users.map((user) => [String(user._id), user]));
+  const report: MarketingReport = { sent: [], skipped: [] };
+  const seen = new Set<string>();
+  for (const userId of userIds) {
+    const id = String(userId);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const user = byId.get(id);
+    const reason = user ? skipReason(user, message.channel) : 'not_found';
+    if (reason || !user) {
+      report.skipped.push({ userId: id, reason: reason ?? 'not_found' });
+      continue;
+    }
+    const address = addressFor(user, message.channel)!;
+    const token = await issueUnsubscribeToken(user._id, message.channel, now);
+    const sent = await sendMessage(
+      ctx,
+      {
+        kind: 'marketing',
+        to: address,
+        userId: user._id,
+        subject: message.subject,
+        text: `${message.text}\n\n--\nTo stop receiving these messages, open this link (no sign-in needed):\n${unsubscribeLink(ctx, token)}\n`,
+      },
+      now,
+    );
+    if (sent) {
+      report.sent.push(id);
+    } else {
+      await UnsubscribeToken.deleteOne({ tokenHash: hashUnsubscribeToken(token) });
+      report.skipped.push({ userId: id, reason: 'suppressed' });
+    }
+  }
+  return report;
+}
+
+/**
+ * The one-click unsubscribe: turns the token's channel off for the token's account, records it in the
+ * consent ledger (source `unsubscribe_link`) and reveals nothing about the account. Idempotent.
+ */
+export async function unsubscribe(ctx: AppContext, token: string, now = new Date()): Promise<{ channel: ContactChannel }> {
+  const record = await UnsubscribeToken.findOne({ tokenHash: hashUnsubscribeToken(token) }).lean();
+  if (!record) throw new NotFound('unsubscribe link (it is wrong or no longer valid)');
+  const channel = record.channel as ContactChannel;
+  try {
+    await updatePreferences(ctx, record.userId, { [channel]: false }, 'unsubscribe_link', now);
+  } catch (error) {
+    // The account is being erased: it is contacted by nobody, which is what was asked.
+    if (!(error instanceof Unauthorized)) throw error;
+  }
+  if (!record.usedAt) await UnsubscribeToken.updateOne({ _id: record._id, usedAt: null }, { $set: { usedAt: now } });
+  return { channel };
+}
