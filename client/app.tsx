@@ -7,7 +7,9 @@ import { Icon } from './components/Icon';
 import { Loading } from './components/States';
 import { Lazy } from './lazy';
 import { useLiveStatus } from './live';
+import { ConfirmEmail } from './pages/visitor/ConfirmEmail';
 import { ParentalConsent } from './pages/visitor/ParentalConsent';
+import { Unsubscribe } from './pages/visitor/Unsubscribe';
 import { SignIn } from './pages/visitor/SignIn';
 import { SignUp } from './pages/visitor/SignUp';
 import { VisitorHome } from './pages/visitor/Home';
@@ -32,6 +34,8 @@ const ROUTES: Route[] = [
   { pattern: '/signin', access: 'visitor', view: () => <SignIn /> },
   { pattern: '/signup', access: 'visitor', view: () => <SignUp /> },
   { pattern: '/parental-consent', access: 'anyone', view: () => <ParentalConsent /> },
+  { pattern: '/unsubscribe', access: 'anyone', view: () => <Unsubscribe /> },
+  { pattern: '/confirm-email', access: 'user', view: () => <ConfirmEmail /> },
   { pattern: '/home', access: 'user', view: () => <Lazy load={userPages} pick={(m) => m.HomeFeed} props={{}} /> },
   { pattern: '/groups', access: 'user', view: () => <Lazy load={userPages} pick={(m) => m.GroupDirectory} props={{}} /> },
   { pattern: '/groups/:id', access: 'user', view: (p) => <Lazy load={userPages} pick={(m) => m.GroupPage} props={{ id: p.id! }} /> },

@@ -1,7 +1,7 @@
 // Typed calls for every route of the contract (../shared/API.md) the browser uses.
 import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PublicUser } from '../../shared/api';
 import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus } from '../../shared/moderation';
-import type { RestrictionState } from '../../shared/privacy';
+import type { RestrictionState, UnsubscribeResult } from '../../shared/privacy';
 import { download, query, request, upload } from './http';
 
 export { ApiError } from './http';
@@ -105,4 +105,7 @@ export const api = {
   setPreferences: (preferences: ContactPreferences) => request<ContactPreferences>('PUT', '/api/me/preferences', preferences),
   setRestricted: (restricted: boolean) => request<RestrictionState | undefined>('PUT', '/api/me/restriction', { restricted }),
   deleteAccount: (password: string) => request<void>('DELETE', '/api/me', { password }),
+  /** One click from a marketing message, no sign-in: turns off the one channel the token was made for. */
+  unsubscribe: (token: string) => request<UnsubscribeResult>('POST', '/api/unsubscribe', { token }),
+  confirmEmailChange: (token: string) => request<Me>('POST', '/api/me/email/confirm', { token }),
 };

@@ -1,7 +1,10 @@
 // The privacy centre in a real browser: the export downloads as a file, and the page spells out deletion.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import { User } from '../../server/models/user';
+import { sendMarketing } from '../../server/services/marketing';
 import { buildUser } from '../support/factories';
+import { linkParameter } from '../support/outbox';
 import { openPage, screenshot, signInWithToken, startBrowserForum, type BrowserForum, type WatchedPage } from './support';
 
 describe('browser: privacy centre', function () {
@@ -44,6 +47,25 @@ describe('browser: privacy centre', function () {
     await page.getByLabel('Your password').waitFor();
     expect(await page.getByRole('button', { name: 'Delete my account permanently' }).isDisabled()).to.equal(true);
     await screenshot(page, 'privacy');
+  });
+
+  it('unsubscribes from a marketing message with one click, without signing in', async () => {
+    const reader = await buildUser({ name: 'Nora Newsletter', preferences: { email: true, sms: false, whatsapp: false, phone: false, post: false } });
+    await sendMarketing(env.forum.ctx, [reader.user._id], { subject: 'Spring meeting', text: 'Join us.', channel: 'email' });
+    const token = await linkParameter(reader.user.email, '/unsubscribe', 'token');
+    const visitor = await openPage(env.browser);
+    try {
+      await visitor.page.goto(`${env.url}/unsubscribe?token=${encodeURIComponent(token)}`);
+      await visitor.page.getByRole('heading', { name: 'Unsubscribe' }).waitFor();
+      expect((await User.findById(reader.user._id).lean())!.preferences.email, 'not on page load').to.equal(true);
+      await visitor.page.getByRole('button', { name: 'Unsubscribe' }).click();
+      await visitor.page.getByText(/we will not contact you by e-mail again/).waitFor();
+      expect((await User.findById(reader.user._id).lean())!.preferences.email).to.equal(false);
+      expect(visitor.problems).to.deep.equal([]);
+      expect(await visitor.context.cookies()).to.deep.equal([]);
+    } finally {
+      await visitor.context.close();
+    }
   });
 
   it('never stores a cookie', async () => {
