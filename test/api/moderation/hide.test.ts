@@ -97,6 +97,9 @@ describe('hiding and restoring posts', () => {
       await world.forum.http.put(`/api/posts/${idOf(post)}/like`).set(world.cast.member.auth).expect(200);
     });
 
+    /** What `doors()` finds for a signed-in viewer who may read the post. */
+    const shown = { publicFeed: true, groupFeed: true, homeFeed: true, byId: 200, authorsPosts: true, likersLikes: true, replyAmongReplies: true, replyById: 200 };
+
     async function listed(url: string, who: BuiltUser | null, id: string): Promise<boolean> {
       const request = world.forum.http.get(url);
       const res = await (who ? request.set(who.auth) : request).expect(200);
@@ -121,16 +124,7 @@ describe('hiding and restoring posts', () => {
     }
 
     it('before hiding, every door shows it (the control)', async () => {
-      expect(await doors(world.cast.stranger)).to.deep.equal({
-        publicFeed: true,
-        groupFeed: true,
-        homeFeed: true,
-        byId: 200,
-        authorsPosts: true,
-        likersLikes: true,
-        replyAmongReplies: true,
-        replyById: 200,
-      });
+      expect(await doors(world.cast.stranger)).to.deep.equal(shown);
     });
 
     it('after hiding, no door shows it to anyone but moderators', async () => {
@@ -160,16 +154,7 @@ describe('hiding and restoring posts', () => {
       await hide(idOf(post), world.cast.siteModerator).expect(200);
       await restore(idOf(post), world.cast.siteModerator).expect(200);
       await restore(idOf(hiddenReply), world.cast.groupModerator, { reason: 'on appeal' }).expect(200);
-      expect(await doors(world.cast.stranger)).to.deep.equal({
-        publicFeed: true,
-        groupFeed: true,
-        homeFeed: true,
-        byId: 200,
-        authorsPosts: true,
-        likersLikes: true,
-        replyAmongReplies: true,
-        replyById: 200,
-      });
+      expect(await doors(world.cast.stranger)).to.deep.equal(shown);
     });
 
     it('the hidden reply leaves the parent’s replyCount and comes back on restore', async () => {
