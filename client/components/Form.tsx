@@ -1,6 +1,6 @@
 // Labelled form fields that show the server's message next to the field it names.
 import type { ComponentChildren } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/http';
 
 export function fieldError(error: unknown, field: string): string | null {
@@ -39,4 +39,51 @@ export function useTitle(title: string): void {
   useEffect(() => {
     document.title = title ? `${title} · Member forum` : 'Member forum';
   }, [title]);
+}
+
+export interface Action {
+  busy: boolean;
+  /** The last run's failure (for `FormError` and `fieldError`); cleared when the next run starts. */
+  error: unknown;
+  /** The last run succeeded; cleared when the next run starts. */
+  done: boolean;
+  run: (work: () => Promise<unknown>) => Promise<void>;
+  /** A form's submit handler (as in react-hook-form): the page stays put and `work` runs. */
+  handleSubmit: (work: () => Promise<unknown>) => (event: Event) => void;
+  /** For failures that happen outside a run (an optimistic update rolled back, a closed panel). */
+  setError: (error: unknown) => void;
+}
+
+/**
+ * The busy/error/done state of one user action. With `busyAfterSuccess`, a success leaves it busy:
+ * for actions that navigate away or unmount their form, so it cannot be sent twice on the way out.
+ */
+export function useAction({ busyAfterSuccess = false }: { busyAfterSuccess?: boolean } = {}): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+  const run = useCallback(
+    async (work: () => Promise<unknown>) => {
+      setBusy(true);
+      setError(null);
+      setDone(false);
+      try {
+        await work();
+        setDone(true);
+        if (!busyAfterSuccess) setBusy(false);
+      } catch (failure) {
+        setError(failure);
+        setBusy(false);
+      }
+    },
+    [busyAfterSuccess],
+  );
+  const handleSubmit = useCallback(
+    (work: () => Promise<unknown>) => (event: Event) => {
+      event.preventDefault();
+      void run(work);
+    },
+    [run],
+  );
+  return { busy, error, done, run, handleSubmit, setError };
 }

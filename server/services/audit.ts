@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { authorizeSiteModeration } from '../policy/moderation';
 import type { Viewer } from '../policy/viewer';
 import { AuditEntry, type AuditEntryFields } from '../models/audit-entry';
+import { toPage } from './pagination';
 
 /** prevHash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -93,9 +94,7 @@ export async function listAudit(viewer: Viewer, page: AuditPageRequest): Promise
     .sort({ seq: -1 })
     .limit(page.limit + 1)
     .lean<AuditEntryFields[]>();
-  const more = rows.length > page.limit;
-  const kept = more ? rows.slice(0, page.limit) : rows;
-  return { items: kept.map(presentAuditEntry), nextCursor: more ? String(kept[kept.length - 1]!.seq) : null };
+  return toPage(rows, page, (kept) => kept.map(presentAuditEntry), (last) => String(last.seq));
 }
 
 /** Stored values are checked for type too: a tampered row may hold anything. */

@@ -17,6 +17,7 @@ import { authorizeHoldRelease, authorizeSiteModeration } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentHold, presentHoldWithItems } from '../presenters/moderation';
 import { appendAudit } from './audit';
+import { cursorFilter, toPage, type PageRequest } from './pagination';
 
 /** Posts are snapshotted this many at a time (one revision, like and image lookup per batch). */
 const SNAPSHOT_BATCH = 200;
@@ -298,15 +299,13 @@ export async function getHold(ctx: AppContext, viewer: Viewer, holdId: Types.Obj
   return presentHoldWithItems(hold, items);
 }
 
-export async function listHolds(viewer: Viewer, status: 'active' | 'released', page: { limit: number; after: Types.ObjectId | null }) {
+export async function listHolds(viewer: Viewer, status: 'active' | 'released', page: PageRequest) {
   authorizeSiteModeration(viewer, 'hold');
-  const rows = await Hold.find({ status, ...(page.after ? { _id: { $lt: page.after } } : {}) })
+  const rows = await Hold.find({ status, ...cursorFilter(page) })
     .sort({ _id: -1 })
     .limit(page.limit + 1)
     .lean<HoldFields[]>();
-  const more = rows.length > page.limit;
-  const kept = more ? rows.slice(0, page.limit) : rows;
-  return { items: kept.map(presentHold), nextCursor: more ? String(kept[kept.length - 1]!._id) : null };
+  return toPage(rows, page, (kept) => kept.map(presentHold));
 }
 
 /**

@@ -33,13 +33,17 @@ export function cursorFilter(page: PageRequest, direction: -1 | 1 = -1): Record<
   return { _id: direction === -1 ? { $lt: page.after } : { $gt: page.after } };
 }
 
-/** Fetch `limit + 1` rows, then call this: the extra row only tells whether there is a next page. */
+/**
+ * Fetch `limit + 1` rows, then call this: the extra row only tells whether there is a next page.
+ * The cursor is the last kept row's `_id`, unless the list is ordered by another key (`cursorOf`).
+ */
 export async function toPage<Row extends { _id: Types.ObjectId }, Item>(
   rows: Row[],
-  page: PageRequest,
+  page: Pick<PageRequest, 'limit'>,
   present: (rows: Row[]) => Item[] | Promise<Item[]>,
+  cursorOf: (row: Row) => string = (row) => String(row._id),
 ): Promise<Page<Item>> {
   const more = rows.length > page.limit;
   const kept = more ? rows.slice(0, page.limit) : rows;
-  return { items: await present(kept), nextCursor: more ? String(kept[kept.length - 1]!._id) : null };
+  return { items: await present(kept), nextCursor: more ? cursorOf(kept[kept.length - 1]!) : null };
 }

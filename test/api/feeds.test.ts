@@ -2,11 +2,12 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { Post as PostShape } from '../../shared/api';
+import type { GroupFields } from '../../server/models/group';
 import { Post } from '../../server/models/post';
 import { PUBLIC_FEED_TTL_MS } from '../../server/services/public-feed-cache';
-import { addMember, buildGroup, buildPost, idOf } from '../support/content';
+import { buildContentCast, buildPost, idOf } from '../support/content';
 import { resetDatabase } from '../support/database';
-import { buildUser, type BuiltUser } from '../support/factories';
+import type { BuiltUser } from '../support/factories';
 import { startTestForum, type TestForum } from '../support/forum';
 
 const idsOf = (items: PostShape[]) => items.map((item) => item.id);
@@ -14,14 +15,11 @@ const idsOf = (items: PostShape[]) => items.map((item) => item.id);
 describe('feeds', () => {
   let forum: TestForum;
   let owner: BuiltUser, member: BuiltUser, stranger: BuiltUser;
-  let open: Awaited<ReturnType<typeof buildGroup>>, closed: Awaited<ReturnType<typeof buildGroup>>;
+  let open: GroupFields, closed: GroupFields;
 
   beforeEach(async () => {
     await resetDatabase();
-    [owner, member, stranger] = await Promise.all([buildUser(), buildUser(), buildUser()]);
-    open = await buildGroup({ owner, visibility: 'public' });
-    closed = await buildGroup({ owner, visibility: 'closed' });
-    await addMember(closed, member);
+    ({ owner, member, stranger, open, closed } = await buildContentCast());
   });
   before(async () => {
     forum = await startTestForum();

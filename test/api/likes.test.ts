@@ -1,9 +1,10 @@
 // Likes: idempotent, one per user per post, exact counts under concurrency.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
+import type { GroupFields } from '../../server/models/group';
 import { Like } from '../../server/models/like';
 import { Post } from '../../server/models/post';
-import { addMember, buildGroup, buildPost, idOf } from '../support/content';
+import { buildContentCast, buildPost, idOf } from '../support/content';
 import { resetDatabase } from '../support/database';
 import { buildUser, type BuiltUser } from '../support/factories';
 import { startTestForum, type TestForum } from '../support/forum';
@@ -11,15 +12,12 @@ import { startTestForum, type TestForum } from '../support/forum';
 describe('PUT/DELETE /api/posts/:id/like', () => {
   let forum: TestForum;
   let owner: BuiltUser, member: BuiltUser, stranger: BuiltUser;
-  let open: Awaited<ReturnType<typeof buildGroup>>, closed: Awaited<ReturnType<typeof buildGroup>>;
+  let open: GroupFields, closed: GroupFields;
 
   before(async () => {
     await resetDatabase();
     forum = await startTestForum();
-    [owner, member, stranger] = await Promise.all([buildUser(), buildUser(), buildUser()]);
-    open = await buildGroup({ owner, visibility: 'public' });
-    closed = await buildGroup({ owner, visibility: 'closed' });
-    await addMember(closed, member);
+    ({ owner, member, stranger, open, closed } = await buildContentCast());
   });
   after(() => forum.close());
 

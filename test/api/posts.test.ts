@@ -4,12 +4,12 @@ import { existsSync } from 'node:fs';
 import { Types } from 'mongoose';
 import type { Post as PostShape } from '../../shared/api';
 import { signPostImage } from '../../server/media/post-images';
-import { Group } from '../../server/models/group';
+import { Group, type GroupFields } from '../../server/models/group';
 import { Like } from '../../server/models/like';
 import { Post } from '../../server/models/post';
 import { PostRevision } from '../../server/models/post-revision';
 import { recountReplies } from '../../server/services/posts';
-import { addMember, buildGroup, buildPost, idOf, samplePng } from '../support/content';
+import { addMember, buildContentCast, buildGroup, buildPost, idOf, samplePng } from '../support/content';
 import { resetDatabase } from '../support/database';
 import { buildUser, type BuiltUser } from '../support/factories';
 import { startTestForum, type TestForum } from '../support/forum';
@@ -17,16 +17,13 @@ import { startTestForum, type TestForum } from '../support/forum';
 describe('posts', () => {
   let forum: TestForum;
   let owner: BuiltUser, member: BuiltUser, stranger: BuiltUser;
-  let open: Awaited<ReturnType<typeof buildGroup>>, closed: Awaited<ReturnType<typeof buildGroup>>;
+  let open: GroupFields, closed: GroupFields;
 
   before(async () => {
     await resetDatabase();
     forum = await startTestForum();
-    [owner, member, stranger] = await Promise.all([buildUser(), buildUser(), buildUser()]);
-    open = await buildGroup({ owner, visibility: 'public' });
-    closed = await buildGroup({ owner, visibility: 'closed' });
+    ({ owner, member, stranger, open, closed } = await buildContentCast());
     await addMember(open, member);
-    await addMember(closed, member);
   });
   after(() => forum.close());
 

@@ -9,7 +9,7 @@ import { Group, type GroupFields } from '../../server/models/group';
 import { Membership, type GroupRole, type MembershipState } from '../../server/models/membership';
 import { Post, type PostFields } from '../../server/models/post';
 import { sanitizeBody } from '../../server/services/post-body';
-import type { BuiltUser } from './factories';
+import { buildUser, type BuiltUser } from './factories';
 
 export interface GroupOverrides {
   owner: BuiltUser;
@@ -44,6 +44,26 @@ export async function addMember(
 ): Promise<void> {
   await Membership.create({ groupId: group._id, userId: who.user._id, status, role });
   if (status === 'member') await Group.updateOne({ _id: group._id }, { $inc: { memberCount: 1 } });
+}
+
+export interface ContentCast {
+  /** Owns both groups. */
+  owner: BuiltUser;
+  /** Member of the closed group. */
+  member: BuiltUser;
+  /** Signed in, in neither group. */
+  stranger: BuiltUser;
+  open: GroupFields;
+  closed: GroupFields;
+}
+
+/** Three people around a public and a closed group: the cast of the post, like and feed tests. */
+export async function buildContentCast(): Promise<ContentCast> {
+  const [owner, member, stranger] = await Promise.all([buildUser(), buildUser(), buildUser()]);
+  const open = await buildGroup({ owner, visibility: 'public' });
+  const closed = await buildGroup({ owner, visibility: 'closed' });
+  await addMember(closed, member);
+  return { owner, member, stranger, open, closed };
 }
 
 /** A small real PNG, different each call. */

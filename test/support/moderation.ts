@@ -4,8 +4,9 @@ import type { GroupFields } from '../../server/models/group';
 import { Outbox, type OutboxFields } from '../../server/models/outbox';
 import type { PostFields } from '../../server/models/post';
 import { addMember, buildGroup, buildPost } from './content';
+import { resetDatabase } from './database';
 import { buildUser, type BuiltUser } from './factories';
-import type { TestForum } from './forum';
+import { startTestForum, type TestForum } from './forum';
 
 export interface ModerationCast {
   admin: BuiltUser;
@@ -47,6 +48,25 @@ export async function buildModerationCast(): Promise<ModerationCast> {
     await addMember(group, member);
   }
   return { admin, siteModerator, owner, groupModerator, author, member, stranger, otherOwner, publicGroup, closedGroup, otherGroup };
+}
+
+export interface ModerationWorld {
+  forum: TestForum;
+  cast: ModerationCast;
+}
+
+/** Registers the hooks a moderation suite opens with: one forum for the file, an empty database and a fresh cast for each test. */
+export function useModerationForum(): ModerationWorld {
+  const world = {} as ModerationWorld;
+  before(async () => {
+    world.forum = await startTestForum();
+  });
+  after(() => world.forum.close());
+  beforeEach(async () => {
+    await resetDatabase();
+    world.cast = await buildModerationCast();
+  });
+  return world;
 }
 
 export async function postIn(group: Pick<GroupFields, '_id'>, author: BuiltUser, extra: Partial<Parameters<typeof buildPost>[0]> = {}): Promise<PostFields> {

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry, AuditVerification } from '../../../shared/moderation';
 import { api } from '../../api';
-import { useTitle } from '../../components/Form';
+import { useAction, useTitle } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { Empty, ErrorNotice, Loading } from '../../components/States';
 import { Time } from '../../components/Time';
@@ -22,19 +22,8 @@ function describe(value: unknown): string {
 
 function Verification() {
   const [result, setResult] = useState<AuditVerification | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const verify = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setResult(await api.verifyAudit());
-    } catch (verifyError) {
-      setError(verifyError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useAction();
+  const verify = () => run(async () => setResult(await api.verifyAudit()));
   useEffect(() => {
     void verify();
   }, []);

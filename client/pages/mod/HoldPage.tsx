@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { DisclosureCreated, HoldWithItems, PreservedItem } from '../../../shared/moderation';
 import { api, ApiError } from '../../api';
-import { Field, fieldError, useTitle } from '../../components/Form';
+import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { Empty, ErrorNotice, FormError, Loading } from '../../components/States';
 import { Time } from '../../components/Time';
@@ -48,34 +48,24 @@ function DisclosureForm({ hold }: { hold: HoldWithItems }) {
   const [recipient, setRecipient] = useState('');
   const [notifyUser, setNotifyUser] = useState(true);
   const [withholdReason, setWithholdReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, handleSubmit } = useAction();
   const [created, setCreated] = useState<DisclosureCreated[]>([]);
   const [downloadError, setDownloadError] = useState<unknown>(null);
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const disclosure = await api.createDisclosure({
-        holdId: hold.id,
-        legalBasis: legalBasis.trim(),
-        reference: reference.trim(),
-        recipient: recipient.trim(),
-        notifyUser,
-        ...(notifyUser ? {} : { withholdReason: withholdReason.trim() }),
-      });
-      setCreated((list) => [disclosure, ...list]);
-      setLegalBasis('');
-      setRecipient('');
-      setWithholdReason('');
-    } catch (createError) {
-      setError(createError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = handleSubmit(async () => {
+    const disclosure = await api.createDisclosure({
+      holdId: hold.id,
+      legalBasis: legalBasis.trim(),
+      reference: reference.trim(),
+      recipient: recipient.trim(),
+      notifyUser,
+      ...(notifyUser ? {} : { withholdReason: withholdReason.trim() }),
+    });
+    setCreated((list) => [disclosure, ...list]);
+    setLegalBasis('');
+    setRecipient('');
+    setWithholdReason('');
+  });
 
   const fields = ['legalBasis', 'reference', 'recipient', 'withholdReason', 'notifyUser'];
   return (
@@ -121,20 +111,15 @@ function DisclosureForm({ hold }: { hold: HoldWithItems }) {
 
 function ReleaseForm({ hold, onReleased }: { hold: HoldWithItems; onReleased: () => void }) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: Event) => {
+  // Stays busy until the reloaded, now released hold replaces this form.
+  const { busy, error, run } = useAction({ busyAfterSuccess: true });
+  const submit = (event: Event) => {
     event.preventDefault();
     if (!confirm('Release this hold? Matching items will no longer be preserved from now on.')) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await api.releaseHold(hold.id, reason.trim());
       onReleased();
-    } catch (releaseError) {
-      setError(releaseError);
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="card form form-wide" onSubmit={submit} aria-labelledby="release-title">

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Hold, HoldScopeType } from '../../../shared/moderation';
 import { api, ApiError } from '../../api';
-import { Field, fieldError, useTitle } from '../../components/Form';
+import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { Empty, ErrorNotice, FormError, Loading } from '../../components/States';
 import { Time } from '../../components/Time';
 import { navigate } from '../../router';
@@ -28,21 +28,12 @@ function NewHoldForm() {
   const [target, setTarget] = useState('');
   const [reason, setReason] = useState('');
   const [reference, setReference] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, handleSubmit } = useAction({ busyAfterSuccess: true });
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const hold = await api.createHold({ scope: { type, id: idFromInput(target) }, reason: reason.trim(), reference: reference.trim() });
-      navigate(`/mod/holds/${hold.id}`);
-    } catch (createError) {
-      setError(createError);
-      setBusy(false);
-    }
-  };
+  const submit = handleSubmit(async () => {
+    const hold = await api.createHold({ scope: { type, id: idFromInput(target) }, reason: reason.trim(), reference: reference.trim() });
+    navigate(`/mod/holds/${hold.id}`);
+  });
 
   const scopeError = fieldError(error, 'scope.id') ?? fieldError(error, 'scope') ?? fieldError(error, 'scope.type');
   return (

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Report, ReportStatus } from '../../../shared/moderation';
 import { api } from '../../api';
-import { useTitle } from '../../components/Form';
+import { useAction, useTitle } from '../../components/Form';
 import { PostCard } from '../../components/PostCard';
 import { Empty, ErrorNotice, FormError, Loading } from '../../components/States';
 import { Time } from '../../components/Time';
@@ -11,22 +11,14 @@ import { ModNav } from './ModNav';
 function ReportItem({ report }: { report: Report }) {
   const post = report.post;
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [outcome, setOutcome] = useState<'hidden' | 'restored' | null>(null);
 
-  const act = async (action: () => Promise<unknown>, result: 'hidden' | 'restored') => {
-    setBusy(true);
-    setError(null);
-    try {
+  const act = (action: () => Promise<unknown>, result: 'hidden' | 'restored') =>
+    run(async () => {
       await action();
       setOutcome(result);
-    } catch (actionError) {
-      setError(actionError);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <li class="report">

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
 import { Avatar } from '../../components/Avatar';
-import { Field, fieldError, useTitle } from '../../components/Form';
+import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { FormError } from '../../components/States';
 import { session, useMe } from '../../session';
 import { AvatarCropper } from './AvatarCropper';
@@ -11,24 +11,11 @@ function ProfileForm() {
   const me = useMe();
   const [displayName, setDisplayName] = useState(me.displayName);
   const [bio, setBio] = useState(me.bio);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const { busy, error, done: saved, handleSubmit } = useAction();
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      session.update(await api.updateMe({ displayName: displayName.trim(), bio: bio.trim() }));
-      setSaved(true);
-    } catch (saveError) {
-      setError(saveError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = handleSubmit(async () => {
+    session.update(await api.updateMe({ displayName: displayName.trim(), bio: bio.trim() }));
+  });
 
   return (
     <form class="card form form-wide" onSubmit={submit} aria-labelledby="profile-form-title">
@@ -56,27 +43,14 @@ function ProfileForm() {
 function PasswordForm() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const { busy, error, done: saved, handleSubmit } = useAction();
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      const result = await api.changePassword(current, next);
-      session.signIn(result.token, result.user);
-      setCurrent('');
-      setNext('');
-      setSaved(true);
-    } catch (saveError) {
-      setError(saveError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = handleSubmit(async () => {
+    const result = await api.changePassword(current, next);
+    session.signIn(result.token, result.user);
+    setCurrent('');
+    setNext('');
+  });
 
   return (
     <form class="card form form-wide" onSubmit={submit} aria-labelledby="password-title">

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Group, GroupVisibility, JoinPolicy } from '../../../shared/api';
 import { api } from '../../api';
-import { Field, fieldError, useTitle } from '../../components/Form';
+import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { Empty, ErrorNotice, FormError, Loading } from '../../components/States';
 import { plural } from '../../format';
@@ -36,22 +36,13 @@ function NewGroupForm({ onCancel }: { onCancel: () => void }) {
   const [description, setDescription] = useState('');
   const [visibility, setVisibility] = useState<GroupVisibility>('public');
   const [joinPolicy, setJoinPolicy] = useState<JoinPolicy>('open');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, handleSubmit } = useAction({ busyAfterSuccess: true });
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const group = await api.createGroup({ name: name.trim(), description: description.trim(), visibility, joinPolicy });
-      rememberGroup(group);
-      navigate(`/groups/${group.id}`);
-    } catch (createError) {
-      setError(createError);
-      setBusy(false);
-    }
-  };
+  const submit = handleSubmit(async () => {
+    const group = await api.createGroup({ name: name.trim(), description: description.trim(), visibility, joinPolicy });
+    rememberGroup(group);
+    navigate(`/groups/${group.id}`);
+  });
 
   const known = ['name', 'description', 'visibility', 'joinPolicy'].some((field) => fieldError(error, field));
   return (

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Group, GroupMember, JoinPolicy, MembershipStatus } from '../../../shared/api';
 import { api, ApiError, type MemberListStatus } from '../../api';
 import { Avatar } from '../../components/Avatar';
-import { Field, fieldError, useTitle } from '../../components/Form';
+import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { Empty, PostList } from '../../components/PostList';
 import { ErrorNotice, FormError, Loading } from '../../components/States';
 import { plural } from '../../format';
@@ -19,20 +19,9 @@ const MANAGER_STATUSES = new Set<MembershipStatus>(['moderator', 'owner']);
 
 function JoinControls({ group, onChange }: { group: Group; onChange: (group: Group) => void }) {
   const me = useMe();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
 
-  const act = async (action: () => Promise<Group>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      onChange(await action());
-    } catch (actionError) {
-      setError(actionError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const act = (action: () => Promise<Group>) => run(async () => onChange(await action()));
   const leave = () =>
     act(async () => {
       await api.removeMember(group.id, me.id);
@@ -68,19 +57,13 @@ function JoinControls({ group, onChange }: { group: Group; onChange: (group: Gro
 }
 
 function MemberRow({ group, member, onChanged }: { group: Group; member: GroupMember; onChanged: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
+  // A change reloads the member list, which replaces this row.
+  const { busy, error, run } = useAction({ busyAfterSuccess: true });
+  const act = (action: () => Promise<unknown>) =>
+    run(async () => {
       await action();
       onChanged();
-    } catch (actionError) {
-      setError(actionError);
-      setBusy(false);
-    }
-  };
+    });
   const name = member.displayName;
   return (
     <li class="member-row">
@@ -134,8 +117,7 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
   const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
   const [inviteId, setInviteId] = useState('');
-  const [inviteError, setInviteError] = useState<unknown>(null);
-  const [inviteDone, setInviteDone] = useState(false);
+  const { error: inviteError, done: inviteDone, handleSubmit } = useAction();
 
   useEffect(() => {
     setMembers(null);
@@ -151,21 +133,13 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
     onGroupChanged();
   };
 
-  const invite = async (event: Event) => {
-    event.preventDefault();
-    setInviteError(null);
-    setInviteDone(false);
+  const invite = handleSubmit(async () => {
     // People paste a profile address as often as an id.
     const userId = inviteId.trim().replace(/^.*\/users\//, '');
-    try {
-      await api.inviteMember(group.id, userId);
-      setInviteId('');
-      setInviteDone(true);
-      changed();
-    } catch (error) {
-      setInviteError(error);
-    }
-  };
+    await api.inviteMember(group.id, userId);
+    setInviteId('');
+    changed();
+  });
 
   return (
     <section class="card manager" aria-labelledby="manage-title">
@@ -212,24 +186,11 @@ function GroupSettings({ group, onSaved }: { group: Group; onSaved: (group: Grou
   const [name, setName] = useState(group.name);
   const [description, setDescription] = useState(group.description);
   const [joinPolicy, setJoinPolicy] = useState<JoinPolicy>(group.joinPolicy);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
+  const { busy, error, done: saved, handleSubmit } = useAction();
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      onSaved(await api.updateGroup(group.id, { name: name.trim(), description: description.trim(), joinPolicy }));
-      setSaved(true);
-    } catch (saveError) {
-      setError(saveError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = handleSubmit(async () => {
+    onSaved(await api.updateGroup(group.id, { name: name.trim(), description: description.trim(), joinPolicy }));
+  });
 
   return (
     <details class="card settings">

@@ -2,6 +2,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Me, Post } from '../../../shared/api';
 import { api } from '../../api';
+import { useAction } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { PostCard } from '../../components/PostCard';
 import { FormError } from '../../components/States';
@@ -40,8 +41,7 @@ type Panel = null | 'edit' | 'report' | 'hide';
 
 export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true, onChange, onRemove }: PostItemProps) {
   const [panel, setPanel] = useState<Panel>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run, setError } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const editor = useRef<HTMLDivElement | null>(null);
@@ -72,18 +72,6 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
     setNotice(null);
     setReason('');
     setPanel(next);
-  };
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (actionError) {
-      setError(actionError);
-    } finally {
-      setBusy(false);
-    }
   };
 
   const saveEdit = () =>

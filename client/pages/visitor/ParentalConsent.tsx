@@ -1,7 +1,6 @@
 // Where the link in the parent's message leads: an explicit confirmation, so link scanners cannot consent for them.
-import { useState } from 'preact/hooks';
 import { api } from '../../api';
-import { useTitle } from '../../components/Form';
+import { useAction, useTitle } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { FormError } from '../../components/States';
 import { useLocation } from '../../router';
@@ -9,20 +8,9 @@ import { useLocation } from '../../router';
 export function ParentalConsent() {
   useTitle('Parental consent');
   const token = useLocation().search.get('token') ?? '';
-  const [state, setState] = useState<'ready' | 'busy' | 'done'>('ready');
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, done, run } = useAction();
 
-  const confirm = async () => {
-    setState('busy');
-    setError(null);
-    try {
-      await api.confirmParentalConsent(token);
-      setState('done');
-    } catch (consentError) {
-      setError(consentError);
-      setState('ready');
-    }
-  };
+  const confirm = () => run(() => api.confirmParentalConsent(token));
 
   return (
     <div class="page page-narrow">
@@ -33,7 +21,7 @@ export function ParentalConsent() {
         <h1>Parental consent</h1>
         {!token ? (
           <p role="alert">This link is incomplete. Please open the full link from the message you received.</p>
-        ) : state === 'done' ? (
+        ) : done ? (
           <p role="status">Thank you. Consent is recorded and the account is now open: your child can sign in.</p>
         ) : (
           <>
@@ -43,8 +31,8 @@ export function ParentalConsent() {
               other members.
             </p>
             <FormError error={error} />
-            <button class="button button-primary" type="button" onClick={confirm} disabled={state === 'busy'}>
-              {state === 'busy' ? 'Confirming…' : 'I agree: open the account'}
+            <button class="button button-primary" type="button" onClick={confirm} disabled={busy}>
+              {busy ? 'Confirming…' : 'I agree: open the account'}
             </button>
           </>
         )}

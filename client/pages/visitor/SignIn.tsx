@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
-import { Field, fieldError, useTitle } from '../../components/Form';
+import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { FormError } from '../../components/States';
 import { navigate, useLocation } from '../../router';
 import { session, useSession } from '../../session';
@@ -16,22 +16,13 @@ export function SignIn() {
   const state = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, handleSubmit } = useAction({ busyAfterSuccess: true });
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await api.login(email.trim(), password);
-      session.signIn(result.token, result.user);
-      navigate(safeNext(search.get('next')), { replace: true });
-    } catch (loginError) {
-      setError(loginError);
-      setBusy(false);
-    }
-  };
+  const submit = handleSubmit(async () => {
+    const result = await api.login(email.trim(), password);
+    session.signIn(result.token, result.user);
+    navigate(safeNext(search.get('next')), { replace: true });
+  });
 
   return (
     <div class="page page-narrow">

@@ -1,7 +1,7 @@
 // Registration, including the path for people under 18: a parent or guardian confirms by e-mail first.
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
-import { Field, fieldError, useTitle } from '../../components/Form';
+import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { FormError } from '../../components/States';
 import { ACCOUNT_LIMITS, ageOn, MINOR_AGE } from '../../../shared/accounts';
@@ -18,37 +18,27 @@ export function SignUp() {
   const [dateOfBirth, setDateOfBirth] = useState('');
   const [parentEmail, setParentEmail] = useState('');
   const [acceptTerms, setAcceptTerms] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, handleSubmit } = useAction();
   const [awaitingParent, setAwaitingParent] = useState<string | null>(null);
 
   const minor = /^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth) && ageOn(dateOfBirth, new Date()) < MINOR_AGE;
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
-      const result = await api.register({
-        name: name.trim(),
-        email: email.trim(),
-        password,
-        dateOfBirth,
-        acceptTerms: acceptTerms as true,
-        ...(minor ? { parentEmail: parentEmail.trim() } : {}),
-      });
-      if ('token' in result) {
-        session.signIn(result.token, result.user);
-        navigate('/home', { replace: true });
-      } else {
-        setAwaitingParent(parentEmail.trim());
-      }
-    } catch (registerError) {
-      setError(registerError);
-    } finally {
-      setBusy(false);
+  const submit = handleSubmit(async () => {
+    const result = await api.register({
+      name: name.trim(),
+      email: email.trim(),
+      password,
+      dateOfBirth,
+      acceptTerms: acceptTerms as true,
+      ...(minor ? { parentEmail: parentEmail.trim() } : {}),
+    });
+    if ('token' in result) {
+      session.signIn(result.token, result.user);
+      navigate('/home', { replace: true });
+    } else {
+      setAwaitingParent(parentEmail.trim());
     }
-  };
+  });
 
   if (awaitingParent !== null) {
     return (

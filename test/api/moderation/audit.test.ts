@@ -4,89 +4,78 @@ import mongoose from 'mongoose';
 import { AuditEntry } from '../../../server/models/audit-entry';
 import { appendAudit, auditHash, GENESIS_HASH } from '../../../server/services/audit';
 import type { AuditEntry as AuditEntryShape } from '../../../shared/moderation';
-import { resetDatabase } from '../../support/database';
 import { buildUser, type BuiltUser } from '../../support/factories';
-import { startTestForum, type TestForum } from '../../support/forum';
-import { buildModerationCast, type ModerationCast } from '../../support/moderation';
+import { useModerationForum } from '../../support/moderation';
 
 describe('moderation audit log', () => {
-  let forum: TestForum;
-  let cast: ModerationCast;
-  before(async () => {
-    forum = await startTestForum();
-  });
-  after(() => forum.close());
-  beforeEach(async () => {
-    await resetDatabase();
-    cast = await buildModerationCast();
-  });
+  const world = useModerationForum();
 
-  async function appendSome(count: number, actor: BuiltUser = cast.siteModerator): Promise<void> {
+  async function appendSome(count: number, actor: BuiltUser = world.cast.siteModerator): Promise<void> {
     for (let i = 0; i < count; i++) {
-      await appendAudit(forum.ctx, { actor: actor.user._id, action: 'test.append', target: `thing:${i}`, reason: `reason ${i}` });
+      await appendAudit(world.forum.ctx, { actor: actor.user._id, action: 'test.append', target: `thing:${i}`, reason: `reason ${i}` });
     }
   }
 
   describe('GET /api/mod/audit', () => {
     it('requires a token', async () => {
-      await forum.http.get('/api/mod/audit').expect(401);
+      await world.forum.http.get('/api/mod/audit').expect(401);
     });
 
     it('a non-moderator cannot read it, nor can a group owner', async () => {
-      for (const who of [cast.member, cast.owner, cast.groupModerator]) {
-        const res = await forum.http.get('/api/mod/audit').set(who.auth).expect(403);
+      for (const who of [world.cast.member, world.cast.owner, world.cast.groupModerator]) {
+        const res = await world.forum.http.get('/api/mod/audit').set(who.auth).expect(403);
         expect(res.body.error.code).to.equal('forbidden');
       }
     });
 
     it('lists entries newest first with the contract fields, paged by seq', async () => {
       await appendSome(5);
-      const first = await forum.http.get('/api/mod/audit?limit=3').set(cast.siteModerator.auth).expect(200);
+      const first = await world.forum.http.get('/api/mod/audit?limit=3').set(world.cast.siteModerator.auth).expect(200);
       const items = first.body.items as AuditEntryShape[];
       expect(items.map((entry) => entry.seq)).to.deep.equal([5, 4, 3]);
       expect(items[0]).to.have.all.keys('seq', 'at', 'actor', 'action', 'target', 'reason', 'hash', 'prevHash');
       expect(items[0]!.prevHash).to.equal(items[1]!.hash);
       expect(first.body.nextCursor).to.equal('3');
-      const second = await forum.http.get(`/api/mod/audit?limit=3&cursor=${first.body.nextCursor}`).set(cast.siteModerator.auth).expect(200);
+      const second = await world.forum.http.get(`/api/mod/audit?limit=3&cursor=${first.body.nextCursor}`).set(world.cast.siteModerator.auth).expect(200);
       expect((second.body.items as AuditEntryShape[]).map((entry) => entry.seq)).to.deep.equal([2, 1]);
       expect(second.body.items[1].prevHash).to.equal(GENESIS_HASH);
       expect(second.body.nextCursor).to.equal(null);
     });
 
     it('rejects a cursor it did not hand out and a bad limit with 400', async () => {
-      const bad = await forum.http.get('/api/mod/audit?cursor=abc').set(cast.siteModerator.auth).expect(400);
+      const bad = await world.forum.http.get('/api/mod/audit?cursor=abc').set(world.cast.siteModerator.auth).expect(400);
       expect(bad.body.error.field).to.equal('cursor');
-      await forum.http.get('/api/mod/audit?limit=500').set(cast.siteModerator.auth).expect(400);
+      await world.forum.http.get('/api/mod/audit?limit=500').set(world.cast.siteModerator.auth).expect(400);
     });
   });
 
   describe('GET /api/mod/audit/verify', () => {
     it('requires a token', async () => {
-      await forum.http.get('/api/mod/audit/verify').expect(401);
+      await world.forum.http.get('/api/mod/audit/verify').expect(401);
     });
 
     it('a non-moderator cannot', async () => {
-      await forum.http.get('/api/mod/audit/verify').set(cast.member.auth).expect(403);
+      await world.forum.http.get('/api/mod/audit/verify').set(world.cast.member.auth).expect(403);
     });
 
     it('verifies an empty log and an intact chain', async () => {
-      expect((await forum.http.get('/api/mod/audit/verify').set(cast.siteModerator.auth).expect(200)).body).to.deep.equal({
+      expect((await world.forum.http.get('/api/mod/audit/verify').set(world.cast.siteModerator.auth).expect(200)).body).to.deep.equal({
         ok: true,
         entries: 0,
         brokenAt: null,
       });
       await appendSome(7);
-      const res = await forum.http.get('/api/mod/audit/verify').set(cast.siteModerator.auth).expect(200);
+      const res = await world.forum.http.get('/api/mod/audit/verify').set(world.cast.siteModerator.auth).expect(200);
       expect(res.body).to.deep.equal({ ok: true, entries: 7, brokenAt: null });
     });
 
     it('keeps seq gap-free and the chain intact under concurrent appends', async () => {
       await Promise.all(
-        Array.from({ length: 25 }, (_, i) => appendAudit(forum.ctx, { actor: 'system', action: 'test.concurrent', target: `thing:${i}` })),
+        Array.from({ length: 25 }, (_, i) => appendAudit(world.forum.ctx, { actor: 'system', action: 'test.concurrent', target: `thing:${i}` })),
       );
       const seqs = (await AuditEntry.find({}, { seq: 1 }).sort({ seq: 1 }).lean<{ seq: number }[]>()).map((entry) => entry.seq);
       expect(seqs).to.deep.equal(Array.from({ length: 25 }, (_, i) => i + 1));
-      expect((await forum.http.get('/api/mod/audit/verify').set(cast.siteModerator.auth).expect(200)).body.ok).to.equal(true);
+      expect((await world.forum.http.get('/api/mod/audit/verify').set(world.cast.siteModerator.auth).expect(200)).body.ok).to.equal(true);
     });
 
     it('when another process takes the next seq first, the append retries and links on top of it', async () => {
@@ -104,14 +93,14 @@ describe('moderation audit log', () => {
         return realCreate(doc);
       };
       try {
-        const appended = await appendAudit(forum.ctx, { actor: 'system', action: 'test.after', target: 'thing:y' });
+        const appended = await appendAudit(world.forum.ctx, { actor: 'system', action: 'test.after', target: 'thing:y' });
         expect(raced).to.equal(true);
         expect(appended.seq).to.equal(4);
       } finally {
         delete (model as { create?: unknown }).create;
       }
       expect((await AuditEntry.findOne({ seq: 3 }).lean())!.action).to.equal('test.foreign');
-      expect((await forum.http.get('/api/mod/audit/verify').set(cast.siteModerator.auth).expect(200)).body).to.deep.equal({
+      expect((await world.forum.http.get('/api/mod/audit/verify').set(world.cast.siteModerator.auth).expect(200)).body).to.deep.equal({
         ok: true,
         entries: 4,
         brokenAt: null,
@@ -121,7 +110,7 @@ describe('moderation audit log', () => {
     it('reports exactly the entry whose reason was altered directly in the database', async () => {
       await appendSome(6);
       await mongoose.connection.db!.collection('auditentries').updateOne({ seq: 4 }, { $set: { reason: 'nothing to see here' } });
-      const res = await forum.http.get('/api/mod/audit/verify').set(cast.siteModerator.auth).expect(200);
+      const res = await world.forum.http.get('/api/mod/audit/verify').set(world.cast.siteModerator.auth).expect(200);
       expect(res.body).to.deep.equal({ ok: false, entries: 6, brokenAt: 4 });
     });
 
@@ -130,14 +119,14 @@ describe('moderation audit log', () => {
       const entry = await AuditEntry.findOne({ seq: 2 }).lean();
       const forged = { ...entry!, actor: 'someone-else' };
       await mongoose.connection.db!.collection('auditentries').updateOne({ seq: 2 }, { $set: { actor: forged.actor, hash: auditHash(forged) } });
-      const res = await forum.http.get('/api/mod/audit/verify').set(cast.siteModerator.auth).expect(200);
+      const res = await world.forum.http.get('/api/mod/audit/verify').set(world.cast.siteModerator.auth).expect(200);
       expect(res.body).to.deep.equal({ ok: false, entries: 5, brokenAt: 3 });
     });
 
     it('reports a deleted entry as a gap at the entry after it', async () => {
       await appendSome(4);
       await mongoose.connection.db!.collection('auditentries').deleteOne({ seq: 2 });
-      const res = await forum.http.get('/api/mod/audit/verify').set(cast.siteModerator.auth).expect(200);
+      const res = await world.forum.http.get('/api/mod/audit/verify').set(world.cast.siteModerator.auth).expect(200);
       expect(res.body).to.deep.equal({ ok: false, entries: 3, brokenAt: 3 });
     });
 
@@ -145,7 +134,7 @@ describe('moderation audit log', () => {
       await appendSome(3);
       const entry = await AuditEntry.findOne({ seq: 1 }).lean();
       await mongoose.connection.db!.collection('auditentries').updateOne({ seq: 1 }, { $set: { at: entry!.at.toISOString() } });
-      expect((await forum.http.get('/api/mod/audit/verify').set(cast.siteModerator.auth).expect(200)).body.brokenAt).to.equal(1);
+      expect((await world.forum.http.get('/api/mod/audit/verify').set(world.cast.siteModerator.auth).expect(200)).body.brokenAt).to.equal(1);
     });
   });
 
@@ -174,13 +163,13 @@ describe('moderation audit log', () => {
     it('offers no route to edit or delete an entry', async () => {
       await appendSome(1);
       for (const method of ['put', 'patch', 'delete'] as const) {
-        await forum.http[method]('/api/mod/audit/1').set(cast.admin.auth).send({ reason: 'x' }).expect(404);
-        await forum.http[method]('/api/mod/audit').set(cast.admin.auth).send({ reason: 'x' }).expect(404);
+        await world.forum.http[method]('/api/mod/audit/1').set(world.cast.admin.auth).send({ reason: 'x' }).expect(404);
+        await world.forum.http[method]('/api/mod/audit').set(world.cast.admin.auth).send({ reason: 'x' }).expect(404);
       }
     });
 
     it('records user ids only, never names or e-mail addresses', async () => {
-      const moderator = cast.siteModerator;
+      const moderator = world.cast.siteModerator;
       await appendSome(1, moderator);
       const entry = await AuditEntry.findOne({ seq: 1 }).lean();
       const text = JSON.stringify(entry);

@@ -7,31 +7,22 @@ import { Disclosure as DisclosureModel } from '../../../server/models/disclosure
 import { disclosuresAbout } from '../../../server/services/disclosures';
 import { moderationActionsOn } from '../../../server/services/moderation';
 import { buildPost, idOf } from '../../support/content';
-import { resetDatabase } from '../../support/database';
 import type { BuiltUser } from '../../support/factories';
-import { startTestForum, type TestForum } from '../../support/forum';
-import { buildModerationCast, messagesTo, postIn, type ModerationCast } from '../../support/moderation';
+import { messagesTo, postIn, useModerationForum } from '../../support/moderation';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 describe('disclosures', () => {
-  let forum: TestForum;
-  let cast: ModerationCast;
+  const world = useModerationForum();
   let hold: HoldWithItems;
-  before(async () => {
-    forum = await startTestForum();
-  });
-  after(() => forum.close());
   beforeEach(async () => {
-    await resetDatabase();
-    cast = await buildModerationCast();
-    const post = await buildPost({ group: cast.closedGroup, author: cast.author, body: '<p>évidence ✓</p>', images: { count: 2, ctx: forum.ctx } });
-    await forum.http.patch(`/api/posts/${idOf(post)}`).set(cast.author.auth).send({ body: '<p>edited</p>' }).expect(200);
-    await postIn(cast.closedGroup, cast.member, { parent: post });
+    const post = await buildPost({ group: world.cast.closedGroup, author: world.cast.author, body: '<p>évidence ✓</p>', images: { count: 2, ctx: world.forum.ctx } });
+    await world.forum.http.patch(`/api/posts/${idOf(post)}`).set(world.cast.author.auth).send({ body: '<p>edited</p>' }).expect(200);
+    await postIn(world.cast.closedGroup, world.cast.member, { parent: post });
     hold = (
-      await forum.http
+      await world.forum.http
         .post('/api/mod/holds')
-        .set(cast.siteModerator.auth)
+        .set(world.cast.siteModerator.auth)
         .send({ scope: { type: 'post', id: idOf(post) }, reason: 'court order', reference: 'CO-1' })
         .expect(201)
     ).body;
@@ -46,7 +37,7 @@ describe('disclosures', () => {
   });
 
   function disclose(who: BuiltUser | null, body: object) {
-    const req = forum.http.post('/api/mod/disclosures').send(body);
+    const req = world.forum.http.post('/api/mod/disclosures').send(body);
     return who ? req.set(who.auth) : req;
   }
 
@@ -56,7 +47,7 @@ describe('disclosures', () => {
     });
 
     it('a non-moderator cannot, nor a group owner', async () => {
-      for (const who of [cast.author, cast.owner, cast.groupModerator]) await disclose(who, request()).expect(403);
+      for (const who of [world.cast.author, world.cast.owner, world.cast.groupModerator]) await disclose(who, request()).expect(403);
       expect(await DisclosureModel.countDocuments()).to.equal(0);
     });
 
@@ -72,24 +63,24 @@ describe('disclosures', () => {
         [request({ notifyUser: false, withholdReason: '   ' }), 'withholdReason'],
       ];
       for (const [body, field] of cases) {
-        const res = await disclose(cast.siteModerator, body).expect(400);
+        const res = await disclose(world.cast.siteModerator, body).expect(400);
         expect(res.body.error.field, JSON.stringify(body)).to.equal(field);
       }
       expect(await DisclosureModel.countDocuments()).to.equal(0);
     });
 
     it('cannot disclose from a released hold', async () => {
-      await forum.http.delete(`/api/mod/holds/${hold.id}`).set(cast.admin.auth).send({ reason: 'closed' }).expect(200);
-      await disclose(cast.siteModerator, request()).expect(409);
+      await world.forum.http.delete(`/api/mod/holds/${hold.id}`).set(world.cast.admin.auth).send({ reason: 'closed' }).expect(200);
+      await disclose(world.cast.siteModerator, request()).expect(409);
     });
 
     it('by default tells each affected user, lists it in their export, and audits it', async () => {
-      const res = await disclose(cast.siteModerator, request()).expect(201);
+      const res = await disclose(world.cast.siteModerator, request()).expect(201);
       const disclosure = res.body as Disclosure;
       expect(disclosure.downloadUrl).to.equal(`/api/mod/disclosures/${disclosure.id}/package`);
       expect(disclosure).to.include({ notifyUser: true, withholdReason: null, itemCount: hold.items.length });
 
-      for (const user of [cast.author, cast.member]) {
+      for (const user of [world.cast.author, world.cast.member]) {
         const messages = await messagesTo(user.user._id);
         expect(messages, user.user.name).to.have.length(1);
         expect(messages[0]!.text).to.include('District Court Clerk').and.to.include('Court order under s. 12');
@@ -97,18 +88,18 @@ describe('disclosures', () => {
         expect(notices.map((notice) => notice.id)).to.deep.equal([disclosure.id]);
         expect(notices[0]).to.include({ recipient: 'District Court Clerk', legalBasis: 'Court order under s. 12', itemCount: 1 });
       }
-      expect(await disclosuresAbout(cast.stranger.user._id)).to.deep.equal([]);
+      expect(await disclosuresAbout(world.cast.stranger.user._id)).to.deep.equal([]);
       expect(await AuditEntry.findOne({ action: 'disclosure.create' }).lean()).to.include({
-        actor: idOf(cast.siteModerator.user),
+        actor: idOf(world.cast.siteModerator.user),
         target: `disclosure:${disclosure.id}`,
       });
     });
 
     it('withholding the notice needs a reason, is audited, and leaves no message or export entry', async () => {
-      const res = await disclose(cast.siteModerator, request({ notifyUser: false, withholdReason: 'would tip off the suspect' })).expect(201);
+      const res = await disclose(world.cast.siteModerator, request({ notifyUser: false, withholdReason: 'would tip off the suspect' })).expect(201);
       expect(res.body).to.include({ notifyUser: false, withholdReason: 'would tip off the suspect' });
-      expect(await messagesTo(cast.author.user._id)).to.deep.equal([]);
-      expect(await disclosuresAbout(cast.author.user._id)).to.deep.equal([]);
+      expect(await messagesTo(world.cast.author.user._id)).to.deep.equal([]);
+      expect(await disclosuresAbout(world.cast.author.user._id)).to.deep.equal([]);
       expect(await AuditEntry.findOne({ action: 'disclosure.withhold_notice' }).lean()).to.include({
         target: `disclosure:${res.body.id}`,
         reason: 'would tip off the suspect',
@@ -116,31 +107,31 @@ describe('disclosures', () => {
     });
 
     it('GET /api/mod/disclosures/:id shows it to site moderators only', async () => {
-      const id = (await disclose(cast.siteModerator, request()).expect(201)).body.id as string;
-      await forum.http.get(`/api/mod/disclosures/${id}`).expect(401);
-      await forum.http.get(`/api/mod/disclosures/${id}`).set(cast.author.auth).expect(403);
-      expect((await forum.http.get(`/api/mod/disclosures/${id}`).set(cast.siteModerator.auth).expect(200)).body.id).to.equal(id);
-      await forum.http.get('/api/mod/disclosures/0123456789abcdef01234567').set(cast.siteModerator.auth).expect(404);
+      const id = (await disclose(world.cast.siteModerator, request()).expect(201)).body.id as string;
+      await world.forum.http.get(`/api/mod/disclosures/${id}`).expect(401);
+      await world.forum.http.get(`/api/mod/disclosures/${id}`).set(world.cast.author.auth).expect(403);
+      expect((await world.forum.http.get(`/api/mod/disclosures/${id}`).set(world.cast.siteModerator.auth).expect(200)).body.id).to.equal(id);
+      await world.forum.http.get('/api/mod/disclosures/0123456789abcdef01234567').set(world.cast.siteModerator.auth).expect(404);
     });
   });
 
   describe('GET /api/mod/disclosures/:id/package', () => {
     let disclosure: Disclosure;
     beforeEach(async () => {
-      disclosure = (await disclose(cast.siteModerator, request()).expect(201)).body;
+      disclosure = (await disclose(world.cast.siteModerator, request()).expect(201)).body;
     });
 
     it('requires a token', async () => {
-      await forum.http.get(disclosure.downloadUrl).expect(401);
+      await world.forum.http.get(disclosure.downloadUrl).expect(401);
     });
 
     it('a non-moderator cannot download it', async () => {
-      for (const who of [cast.author, cast.owner]) await forum.http.get(disclosure.downloadUrl).set(who.auth).expect(403);
-      await forum.http.get('/api/mod/disclosures/zzz/package').set(cast.siteModerator.auth).expect(404);
+      for (const who of [world.cast.author, world.cast.owner]) await world.forum.http.get(disclosure.downloadUrl).set(who.auth).expect(403);
+      await world.forum.http.get('/api/mod/disclosures/zzz/package').set(world.cast.siteModerator.auth).expect(404);
     });
 
     it('every item’s hash matches the bytes served, and the manifest lists each one with the metadata', async () => {
-      const res = await forum.http.get(disclosure.downloadUrl).set(cast.siteModerator.auth).expect(200);
+      const res = await world.forum.http.get(disclosure.downloadUrl).set(world.cast.siteModerator.auth).expect(200);
       const pack = res.body as DisclosurePackage;
       expect(pack.manifest.hold).to.include({ id: hold.id, reference: 'CO-1' });
       expect(pack.manifest.disclosure).to.include({ id: disclosure.id, recipient: 'District Court Clerk', legalBasis: 'Court order under s. 12' });
@@ -168,27 +159,27 @@ describe('disclosures', () => {
     });
 
     it('serves the same items on every download, later preservations notwithstanding, and audits each download', async () => {
-      const first = (await forum.http.get(disclosure.downloadUrl).set(cast.siteModerator.auth).expect(200)).body as DisclosurePackage;
-      await forum.http.patch(`/api/posts/${hold.scope.id}`).set(cast.author.auth).send({ body: '<p>later</p>' }).expect(200);
-      const second = (await forum.http.get(disclosure.downloadUrl).set(cast.siteModerator.auth).expect(200)).body as DisclosurePackage;
+      const first = (await world.forum.http.get(disclosure.downloadUrl).set(world.cast.siteModerator.auth).expect(200)).body as DisclosurePackage;
+      await world.forum.http.patch(`/api/posts/${hold.scope.id}`).set(world.cast.author.auth).send({ body: '<p>later</p>' }).expect(200);
+      const second = (await world.forum.http.get(disclosure.downloadUrl).set(world.cast.siteModerator.auth).expect(200)).body as DisclosurePackage;
       expect(second.manifest.items).to.deep.equal(first.manifest.items);
       const downloads = await AuditEntry.find({ action: 'disclosure.download' }).lean();
       expect(downloads).to.have.length(2);
-      expect(downloads[0]).to.include({ actor: idOf(cast.siteModerator.user), target: `disclosure:${disclosure.id}` });
+      expect(downloads[0]).to.include({ actor: idOf(world.cast.siteModerator.user), target: `disclosure:${disclosure.id}` });
     });
 
     it('answers 409 once the hold was released and its copies deleted', async () => {
-      await forum.http.delete(`/api/mod/holds/${hold.id}`).set(cast.admin.auth).send({ reason: 'closed' }).expect(200);
-      await forum.http.get(disclosure.downloadUrl).set(cast.siteModerator.auth).expect(409);
+      await world.forum.http.delete(`/api/mod/holds/${hold.id}`).set(world.cast.admin.auth).send({ reason: 'closed' }).expect(200);
+      await world.forum.http.get(disclosure.downloadUrl).set(world.cast.siteModerator.auth).expect(409);
     });
   });
 
   it('moderationActionsOn lists what was done to a user’s content, without the moderator', async () => {
-    const post = await postIn(cast.publicGroup, cast.author);
-    await forum.http.post(`/api/mod/posts/${idOf(post)}/hide`).set(cast.siteModerator.auth).send({ reason: 'spam' }).expect(200);
-    const notices = await moderationActionsOn(cast.author.user._id);
+    const post = await postIn(world.cast.publicGroup, world.cast.author);
+    await world.forum.http.post(`/api/mod/posts/${idOf(post)}/hide`).set(world.cast.siteModerator.auth).send({ reason: 'spam' }).expect(200);
+    const notices = await moderationActionsOn(world.cast.author.user._id);
     expect(notices).to.have.length(1);
-    expect(notices[0]).to.include({ action: 'hide', postId: idOf(post), reason: 'spam', groupId: idOf(cast.publicGroup) });
+    expect(notices[0]).to.include({ action: 'hide', postId: idOf(post), reason: 'spam', groupId: idOf(world.cast.publicGroup) });
     expect(notices[0]).to.have.all.keys('action', 'groupId', 'postId', 'reason', 'at');
   });
 });
