@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { buildUser } from '../support/factories';
 import { ForumApi } from '../support/forum-api';
+import { linkParameter } from '../support/outbox';
 import { openPage, screenshot, startBrowserForum, type BrowserForum, type WatchedPage } from './support';
 
 describe('browser: visitor', function () {
@@ -55,7 +56,8 @@ describe('browser: visitor', function () {
     const { page } = visitor;
     await page.goto(`${env.url}/signup`);
     await page.getByLabel('Your name').fill('Tom Teen');
-    await page.getByLabel('E-mail address').fill(`teen-${Date.now()}@example.org`);
+    const teenEmail = `teen-${Date.now()}@example.org`;
+    await page.getByLabel('E-mail address').fill(teenEmail);
     await page.getByLabel('Password').fill('a long enough passphrase');
     const fifteenYearsAgo = new Date(Date.now() - 15 * 365.25 * 24 * 3600 * 1000).toISOString().slice(0, 10);
     await page.getByLabel('Date of birth').fill(fifteenYearsAgo);
@@ -67,6 +69,23 @@ describe('browser: visitor', function () {
     await page.getByRole('heading', { name: 'Almost there' }).waitFor();
     await page.getByText(parentEmail).waitFor();
     expect(await page.evaluate("localStorage.getItem('forum.token')")).to.equal(null);
+
+    // The parent follows the link from the outbox in a browser of their own, and must click to consent.
+    const token = await linkParameter(parentEmail, '/parental-consent', 'token');
+    const parent = await openPage(env.browser);
+    try {
+      await parent.page.goto(`${env.url}/parental-consent?token=${encodeURIComponent(token)}`);
+      await parent.page.getByRole('heading', { name: 'Parental consent' }).waitFor();
+      const before = await env.forum.http.post('/api/auth/login').send({ email: teenEmail, password: 'a long enough passphrase' });
+      expect(before.status, 'not on page load').to.equal(403);
+      await parent.page.getByRole('button', { name: 'I agree: open the account' }).click();
+      await parent.page.getByText(/your child can sign in/).waitFor();
+      expect(parent.problems).to.deep.equal([]);
+      expect(await parent.context.cookies()).to.deep.equal([]);
+    } finally {
+      await parent.context.close();
+    }
+    await env.forum.http.post('/api/auth/login').send({ email: teenEmail, password: 'a long enough passphrase' }).expect(200);
   });
 
   it('shows the server’s message next to the field at fault', async () => {
