@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CONTACT_CHANNELS, type ContactChannel, type ContactPreferences } from '../../../shared/api';
 import { api } from '../../api';
-import { Field, fieldError, useTitle } from '../../components/Form';
+import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { ErrorNotice, FormError, Loading } from '../../components/States';
 import { navigate } from '../../router';
@@ -17,22 +17,7 @@ const CHANNEL_LABELS: Record<ContactChannel, string> = {
 };
 
 function ExportSection() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState(false);
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    setDone(false);
-    try {
-      await api.downloadExport();
-      setDone(true);
-    } catch (exportError) {
-      setError(exportError);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, done, run } = useAction();
   return (
     <section class="card privacy-section" aria-labelledby="export-title">
       <h2 id="export-title">
@@ -43,7 +28,7 @@ function ExportSection() {
         group memberships, the consents you gave, your contact preferences, and any disclosure of your data to an authority that
         you have not been kept from knowing.
       </p>
-      <button type="button" class="button button-primary" onClick={() => void run()} disabled={busy}>
+      <button type="button" class="button button-primary" onClick={() => void run(api.downloadExport)} disabled={busy}>
         {busy ? 'Preparing your file…' : 'Download my data'}
       </button>
       <FormError error={error} />
@@ -120,20 +105,12 @@ function PreferencesSection() {
 
 function RestrictionSection() {
   const me = useMe();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const change = async (restricted: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, run } = useAction();
+  const change = (restricted: boolean) =>
+    run(async () => {
       await api.setRestricted(restricted);
       session.update({ ...me, restricted });
-    } catch (restrictError) {
-      setError(restrictError);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <section class="card privacy-section" aria-labelledby="restrict-title">
       <h2 id="restrict-title">
@@ -158,22 +135,13 @@ function DeleteSection() {
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
   const [understood, setUnderstood] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.deleteAccount(password);
-      session.signOut();
-      navigate('/?deleted=1', { replace: true });
-    } catch (deleteError) {
-      setError(deleteError);
-      setBusy(false);
-    }
-  };
+  // Success signs out and leaves the page, so the button stays disabled on the way out.
+  const { busy, error, handleSubmit } = useAction({ busyAfterSuccess: true });
+  const submit = handleSubmit(async () => {
+    await api.deleteAccount(password);
+    session.signOut();
+    navigate('/?deleted=1', { replace: true });
+  });
 
   return (
     <section class="card privacy-section danger-zone" aria-labelledby="delete-title">
