@@ -68,6 +68,30 @@ describe('browser: privacy centre', function () {
     }
   });
 
+  it('deletes the account after the password and the confirmation, and signs out', async () => {
+    const leaver = await buildUser({ name: 'Lena Leaving' });
+    const browser = await openPage(env.browser);
+    try {
+      const { page } = browser;
+      await signInWithToken(page, env.url, leaver.token, '/privacy');
+      await page.getByRole('button', { name: 'I want to delete my account' }).click();
+      await page.getByLabel('Your password').fill('not my password at all');
+      await page.getByLabel('I understand this cannot be undone.').check();
+      await page.getByRole('button', { name: 'Delete my account permanently' }).click();
+      await page.locator('#delete-password-error, [role=alert]').first().waitFor();
+      expect((await env.forum.http.get('/api/me').set(leaver.auth)).status, 'a wrong password erases nothing').to.equal(200);
+
+      await page.getByLabel('Your password').fill(leaver.password);
+      await page.getByRole('button', { name: 'Delete my account permanently' }).click();
+      await page.getByText('Your account has been deleted.').waitFor();
+      expect(await page.evaluate("localStorage.getItem('forum.token')")).to.equal(null);
+      expect((await env.forum.http.get('/api/me').set(leaver.auth)).status).to.equal(401);
+      expect(browser.problems).to.deep.equal([]);
+    } finally {
+      await browser.context.close();
+    }
+  });
+
   it('never stores a cookie', async () => {
     expect(await person.context.cookies()).to.deep.equal([]);
   });
