@@ -1,7 +1,7 @@
 // Typed calls for every route of the contract (../shared/API.md) the browser uses.
 import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PublicUser } from '../../shared/api';
 import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus } from '../../shared/moderation';
-import type { RestrictionState, UnsubscribeResult } from '../../shared/privacy';
+import type { EmailChangeRequested, RestrictionState, UnsubscribeResult } from '../../shared/privacy';
 import { download, query, request, upload } from './http';
 
 export { ApiError } from './http';
@@ -107,5 +107,7 @@ export const api = {
   deleteAccount: (password: string) => request<void>('DELETE', '/api/me', { password }),
   /** One click from a marketing message, no sign-in: turns off the one channel the token was made for. */
   unsubscribe: (token: string) => request<UnsubscribeResult>('POST', '/api/unsubscribe', { token }),
+  /** Sends a confirmation link to the new address; nothing changes until it is used. */
+  requestEmailChange: (email: string, password: string) => request<EmailChangeRequested>('PUT', '/api/me/email', { email, password }),
   confirmEmailChange: (token: string) => request<Me>('POST', '/api/me/email/confirm', { token }),
 };

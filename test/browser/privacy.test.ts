@@ -92,6 +92,30 @@ describe('browser: privacy centre', function () {
     }
   });
 
+  it('changes the e-mail address only after the link sent to the new one is opened', async () => {
+    const mover = await buildUser({ name: 'Max Moving' });
+    const newEmail = `moved-${Date.now()}@example.org`;
+    const browser = await openPage(env.browser);
+    try {
+      const { page } = browser;
+      await signInWithToken(page, env.url, mover.token, '/me');
+      await page.getByLabel('New e-mail address').fill(newEmail);
+      await page.getByLabel('Your password').fill(mover.password);
+      await page.getByRole('button', { name: 'Send confirmation link' }).click();
+      await page.getByText(`We sent a link to ${newEmail}.`).waitFor();
+      expect((await User.findById(mover.user._id).lean())!.email, 'not before the link').to.equal(mover.user.email);
+
+      const token = await linkParameter(newEmail, '/confirm-email', 'token');
+      await page.goto(`${env.url}/confirm-email?token=${encodeURIComponent(token)}`);
+      await page.getByRole('button', { name: 'Use this address' }).click();
+      await page.getByText(`Your e-mail address is now ${newEmail}.`).waitFor();
+      expect((await User.findById(mover.user._id).lean())!.email).to.equal(newEmail);
+      expect(browser.problems).to.deep.equal([]);
+    } finally {
+      await browser.context.close();
+    }
+  });
+
   it('never stores a cookie', async () => {
     expect(await person.context.cookies()).to.deep.equal([]);
   });

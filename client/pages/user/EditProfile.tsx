@@ -75,6 +75,43 @@ function PasswordForm() {
   );
 }
 
+function EmailForm() {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const { busy, error, done: sent, handleSubmit } = useAction();
+  const [sentTo, setSentTo] = useState('');
+
+  const submit = handleSubmit(async () => {
+    await api.requestEmailChange(email.trim(), password);
+    setSentTo(email.trim());
+    setPassword('');
+  });
+
+  return (
+    <form class="card form form-wide" onSubmit={submit} aria-labelledby="email-title">
+      <h2 id="email-title">E-mail address</h2>
+      <p class="muted">
+        You sign in with <strong>{useMe().email}</strong>. A new address is used only after you open the link we send to it.
+      </p>
+      <FormError error={fieldError(error, 'email') || fieldError(error, 'password') ? null : error} />
+      <Field id="me-new-email" label="New e-mail address" error={fieldError(error, 'email')}>
+        {(describedBy, invalid) => <input id="me-new-email" type="email" autoComplete="email" value={email} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setEmail(event.currentTarget.value)} />}
+      </Field>
+      <Field id="me-email-password" label="Your password" error={fieldError(error, 'password')}>
+        {(describedBy, invalid) => <input id="me-email-password" type="password" autoComplete="current-password" value={password} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setPassword(event.currentTarget.value)} />}
+      </Field>
+      <button type="submit" class="button" disabled={busy || !email.trim() || !password}>
+        {busy ? 'Sending…' : 'Send confirmation link'}
+      </button>
+      {sent && (
+        <p class="notice" role="status">
+          We sent a link to {sentTo}. Open it while signed in to switch to that address.
+        </p>
+      )}
+    </form>
+  );
+}
+
 export function EditProfile() {
   useTitle('Edit profile');
   const me = useMe();
@@ -95,6 +132,7 @@ export function EditProfile() {
         <AvatarCropper onUploaded={(avatarUrl) => session.update({ ...me, avatarUrl })} />
       </section>
       <ProfileForm />
+      <EmailForm />
       <PasswordForm />
       <p class="muted">
         Your e-mail address, legal name and date of birth are private. To download, restrict or erase your data, open the <a href="/privacy">privacy centre</a>.
