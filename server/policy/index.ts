@@ -39,6 +39,7 @@ export { postImageServable } from './images';
 export {
   authorizeGroupModeration,
   authorizeHoldRelease,
+  authorizeRemoval,
   authorizeSiteModeration,
   authorizeSuspension,
   decideGroupModeration,
