@@ -2,7 +2,16 @@
 import type { Types } from 'mongoose';
 import { SHORT_URL_MAX_SECONDS } from '../media/post-images';
 import { Post } from '../models/post';
-import { loadGroupRef } from './access';
+import { accessFrom, loadGroupRef, type GroupRef } from './access';
+import { decidePost, type PostRef } from './rules';
+
+/**
+ * Whether a post's image URLs may be long-lived: only while an anonymous visitor could see the images
+ * (public group, post not hidden), since such a URL is cached and may be passed on.
+ */
+export function imagesLongLived(group: GroupRef, post: Pick<PostRef, '_id' | 'groupId' | 'hiddenAt'>): boolean {
+  return decidePost(accessFrom(null, group, null), post, 'viewImages') === 'allow';
+}
 
 /**
  * Whether a validly signed post-image URL may still be served. Short-lived URLs (closed groups, hidden
@@ -11,12 +20,12 @@ import { loadGroupRef } from './access';
  */
 export async function postImageServable(key: string, expiresSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)): Promise<boolean> {
   const post = await Post.findOne({ 'images.key': key }, { groupId: 1, hiddenAt: 1 }).lean<{
+    _id: Types.ObjectId;
     groupId: Types.ObjectId;
     hiddenAt: Date | null;
   }>();
   if (!post) return false;
   if (expiresSeconds - nowSeconds <= SHORT_URL_MAX_SECONDS) return true;
-  if (post.hiddenAt) return false;
   const group = await loadGroupRef(post.groupId);
-  return group?.visibility === 'public';
+  return group !== null && imagesLongLived(group, post);
 }

@@ -35,10 +35,11 @@ export {
   visiblePostsFilter,
 } from './scopes';
 export { recordModeratorRead, setModeratorReadAuditor, type ModeratorRead, type ModeratorReadAuditor } from './moderator-reads';
-export { postImageServable } from './images';
+export { imagesLongLived, postImageServable } from './images';
 export {
   authorizeGroupModeration,
   authorizeHoldRelease,
+  authorizeRemoval,
   authorizeSiteModeration,
   authorizeSuspension,
   decideGroupModeration,

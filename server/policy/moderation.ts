@@ -91,6 +91,21 @@ export function authorizeSuspension(
 }
 
 /**
+ * Removing someone from a group, or leaving it (`target.userId` is the viewer). `access` must already
+ * allow `manage` (removal) or `view` (leaving). The owner neither leaves nor is removed, since the group
+ * would have no owner; only the owner removes a group moderator.
+ */
+export function authorizeRemoval(
+  access: GroupAccess,
+  target: { userId: Types.ObjectId; membership: { status: MembershipState; role: GroupRole } },
+): void {
+  const self = access.viewer !== null && target.userId.equals(access.viewer._id);
+  const role = target.membership.status === 'member' ? target.membership.role : null;
+  if (role === 'owner') throw new Forbidden(self ? 'The owner cannot leave their own group.' : 'The owner cannot be removed.');
+  if (!self && role === 'moderator' && !ownsGroup(access)) throw new Forbidden('Only the owner may remove a group moderator.');
+}
+
+/**
  * Which overridden reads touch content. The hook also sees `view` (a group's name and settings, which every
  * signed-in user may see) and `join`; those reveal nothing and need no reason.
  */

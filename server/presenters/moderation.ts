@@ -17,7 +17,7 @@ import type { ModerationActionFields } from '../models/moderation-action';
 import { Post } from '../models/post';
 import type { PreservedItemFields } from '../models/preserved-item';
 import type { ReportFields } from '../models/report';
-import { User, type UserFields } from '../models/user';
+import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import type { Viewer } from '../policy/viewer';
 import { POST_PRESENTER_FIELDS, presentPosts, type PresentablePost } from './post';
 import { presentPublicUser } from './user';
@@ -35,7 +35,7 @@ export async function presentReports(rows: ReportFields[], viewer: Viewer, signe
   if (!rows.length) return [];
   const [posts, reporters] = await Promise.all([
     Post.find({ _id: { $in: rows.map((row) => row.postId) }, deletedAt: null }, POST_PRESENTER_FIELDS).lean<PresentablePost[]>(),
-    User.find({ _id: { $in: rows.map((row) => row.reporterId) } }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<
+    User.find({ _id: { $in: rows.map((row) => row.reporterId) }, ...ACTIVE_ACCOUNT }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<
       Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>[]
     >(),
   ]);

@@ -6,6 +6,7 @@ import { Group } from '../models/group';
 import { Like } from '../models/like';
 import type { PostFields } from '../models/post';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
+import { imagesLongLived } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentPublicUser } from './user';
 
@@ -57,12 +58,13 @@ export async function presentPosts(rows: PresentablePost[], viewer: Viewer | nul
   ]);
   const authorById = new Map(authors.map((author) => [String(author._id), author]));
   const liked = new Set(likes.map((like) => String(like.postId)));
-  const publicGroups = new Set(groups.filter((group) => group.visibility === 'public').map((group) => String(group._id)));
+  const groupById = new Map(groups.map((group) => [String(group._id), group]));
   const now = Math.floor(Date.now() / 1000);
 
   return rows.map((row) => {
     const author = row.authorId ? authorById.get(String(row.authorId)) : undefined;
-    const longLived = publicGroups.has(String(row.groupId)) && !row.hiddenAt;
+    const group = groupById.get(String(row.groupId));
+    const longLived = group !== undefined && imagesLongLived(group, row);
     return {
       id: String(row._id),
       groupId: String(row.groupId),

@@ -6,7 +6,7 @@ import { Forbidden, NotFound, Conflict } from '../errors';
 import { Group, type GroupFields } from '../models/group';
 import { Membership, type GroupRole, type MembershipFields, type MembershipState } from '../models/membership';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
-import { authorizeGroup, type GroupAccess } from '../policy';
+import { authorizeGroup, authorizeRemoval, type GroupAccess } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentGroup, presentGroupMember, presentGroups } from '../presenters/group';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
@@ -215,22 +215,14 @@ export async function inviteMember(ctx: AppContext, viewer: Viewer, groupId: Typ
   return presentMember(groupId, userId);
 }
 
-/**
- * Leaving (self) or removal by the owner/a group moderator. Group moderators may remove members only; the
- * owner may remove anyone but cannot leave (the group would have no owner). Access ends with this write.
- */
+/** Leaving (self) or removal by the owner/a group moderator (rules: authorizeRemoval). Access ends with this write. */
 export async function removeMember(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId, userId: Types.ObjectId): Promise<void> {
   const group = await loadGroup(groupId);
   const self = userId.equals(viewer._id);
   const access = await authorizeGroup(viewer, self ? 'view' : 'manage', group);
   const target = await Membership.findOne({ groupId, userId }, { status: 1, role: 1 }).lean<{ status: MembershipState; role: GroupRole }>();
   if (!target || target.status === 'removed' || target.status === 'suspended') throw new NotFound('membership');
-  if (target.status === 'member' && target.role === 'owner') {
-    throw new Forbidden(self ? 'The owner cannot leave their own group.' : 'The owner cannot be removed.');
-  }
-  if (!self && target.status === 'member' && target.role === 'moderator' && access.role !== 'owner') {
-    throw new Forbidden('Only the owner may remove a group moderator.');
-  }
+  authorizeRemoval(access, { userId, membership: target });
   const wasMember = target.status === 'member';
   // Only a removed member is remembered (so an open group cannot simply be re-joined); a declined
   // request or withdrawn invitation leaves no trace.

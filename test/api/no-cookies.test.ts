@@ -2,7 +2,6 @@
 // are crawled too), called without a token, with a bad one and with a valid one, with good and bad
 // bodies. Not one response may set a cookie, and none may be a 500.
 import { expect } from 'chai';
-import type { Express } from 'express';
 import { Types } from 'mongoose';
 import sharp from 'sharp';
 import type { Response } from 'supertest';
@@ -10,46 +9,7 @@ import { resetDatabase } from '../support/database';
 import { buildUser, uniqueEmail } from '../support/factories';
 import { startTestForum, type TestForum } from '../support/forum';
 import { linkParameter } from '../support/outbox';
-
-interface Endpoint {
-  method: string;
-  /** Express path pattern, e.g. `/api/users/:id`; regular-expression routes get sample paths. */
-  path: string;
-}
-
-interface StackLayer {
-  route?: { path: string | RegExp | Array<string | RegExp>; methods: Record<string, boolean> };
-  handle?: { stack?: StackLayer[] };
-  rawPath?: string | RegExp | Array<string | RegExp>;
-}
-
-const REGEXP_SAMPLES = ['/', '/groups/some-page', '/parental-consent'];
-
-function patternsOf(path: string | RegExp | Array<string | RegExp> | undefined): string[] {
-  if (path === undefined) return [''];
-  if (Array.isArray(path)) return path.flatMap(patternsOf);
-  if (path instanceof RegExp) return REGEXP_SAMPLES;
-  return [path === '/' ? '' : path];
-}
-
-function discoverEndpoints(stack: StackLayer[], prefix = ''): Endpoint[] {
-  const found: Endpoint[] = [];
-  for (const layer of stack) {
-    if (layer.route) {
-      const methods = Object.keys(layer.route.methods).filter((method) => method !== '_all');
-      for (const pattern of patternsOf(layer.route.path)) {
-        for (const method of methods) found.push({ method: method.toUpperCase(), path: `${prefix}${pattern}` || '/' });
-      }
-    } else if (layer.handle?.stack) {
-      for (const pattern of patternsOf(layer.rawPath)) found.push(...discoverEndpoints(layer.handle.stack, `${prefix}${pattern}`));
-    }
-  }
-  return found;
-}
-
-function routerStack(app: Express): StackLayer[] {
-  return (app.router as unknown as { stack: StackLayer[] }).stack;
-}
+import { discoverEndpoints, routerStack, type Endpoint } from '../support/routes';
 
 function expectNoCookie(res: Response, what: string): void {
   expect(res.headers['set-cookie'], `${what} set a cookie`).to.equal(undefined);

@@ -5,6 +5,7 @@ import { Forbidden } from '../../server/errors';
 import {
   accessFrom,
   authorizeHoldRelease,
+  authorizeRemoval,
   authorizeSiteModeration,
   authorizeSuspension,
   decideGroupModeration,
@@ -70,6 +71,32 @@ describe('policy: moderation', () => {
       expect(decideGroupModeration(access(viewer(), 'closed'), null)).to.equal('not_found');
       // A member must not learn that a hidden post exists.
       expect(decideGroupModeration(access(viewer(), 'public', member), post({ hiddenAt: new Date() }))).to.equal('not_found');
+    });
+  });
+
+  describe('authorizeRemoval', () => {
+    const target = (membership: { status: MembershipState; role: GroupRole }) => ({ userId: new Types.ObjectId(), membership });
+
+    it('the owner neither leaves nor is removed', () => {
+      const me = viewer();
+      expect(() => authorizeRemoval(access(me, 'public', owner), { userId: me._id, membership: owner })).to.throw(Forbidden, /cannot leave/);
+      expect(() => authorizeRemoval(access(viewer(), 'public', groupModerator), target(owner))).to.throw(Forbidden, /cannot be removed/);
+    });
+
+    it('group moderators remove members, requests and invitations; only the owner removes a group moderator', () => {
+      const moderatorAccess = access(viewer(), 'closed', groupModerator);
+      expect(() => authorizeRemoval(moderatorAccess, target(member))).not.to.throw();
+      expect(() => authorizeRemoval(moderatorAccess, target({ status: 'pending', role: 'member' }))).not.to.throw();
+      expect(() => authorizeRemoval(moderatorAccess, target({ status: 'invited', role: 'member' }))).not.to.throw();
+      expect(() => authorizeRemoval(moderatorAccess, target(groupModerator))).to.throw(Forbidden, /Only the owner/);
+      expect(() => authorizeRemoval(access(viewer(), 'closed', owner), target(groupModerator))).not.to.throw();
+    });
+
+    it('anyone but the owner may leave, group moderators included', () => {
+      for (const membership of [member, groupModerator, { status: 'pending' as const, role: 'member' as const }]) {
+        const me = viewer();
+        expect(() => authorizeRemoval(access(me, 'closed', membership), { userId: me._id, membership })).not.to.throw();
+      }
     });
   });
 

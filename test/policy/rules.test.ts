@@ -1,7 +1,7 @@
 // The policy's rules on their own: every viewer × action × group visibility, plus hidden and deleted posts.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { accessFrom, decideGroup, decidePost, type Decision, type GroupAction, type PostAction, type PostRef } from '../../server/policy';
+import { accessFrom, decideGroup, decidePost, imagesLongLived, type Decision, type GroupAction, type PostAction, type PostRef } from '../../server/policy';
 import type { GroupRole, MembershipState } from '../../server/models/membership';
 import { viewerFromUser, type Viewer } from '../../server/policy/viewer';
 
@@ -160,5 +160,13 @@ describe('policy rules', () => {
     const group = { _id: new Types.ObjectId(), visibility: 'public' };
     const access = accessFrom(viewer('member'), group, MEMBERSHIP.member);
     expect(decidePost(access, post(group._id, { parentId: new Types.ObjectId() }), 'reply')).to.equal(F);
+  });
+
+  it('lets image URLs live long only for what an anonymous visitor could see: public groups, posts not hidden', () => {
+    const open = { _id: new Types.ObjectId(), visibility: 'public' };
+    const closed = { _id: new Types.ObjectId(), visibility: 'closed' };
+    expect(imagesLongLived(open, post(open._id))).to.equal(true);
+    expect(imagesLongLived(open, post(open._id, { hiddenAt: new Date() }))).to.equal(false);
+    expect(imagesLongLived(closed, post(closed._id))).to.equal(false);
   });
 });

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import type { Report } from '../../../shared/moderation';
 import { AuditEntry } from '../../../server/models/audit-entry';
 import { Report as ReportModel } from '../../../server/models/report';
+import { User } from '../../../server/models/user';
 import { idOf } from '../../support/content';
 import { hideViaRoute, postIn, useModerationForum } from '../../support/moderation';
 
@@ -105,6 +106,13 @@ describe('reports', () => {
       }
       const other = (await world.forum.http.get('/api/mod/reports').set(world.cast.otherOwner.auth).expect(200)).body.items as Report[];
       expect(other.map((row) => row.post?.id)).to.deep.equal([idOf(elsewhere)]);
+    });
+
+    it('shows a reporter whose account is being erased as nobody, like every other presenter of people', async () => {
+      await report(idOf(await postIn(world.cast.publicGroup, world.cast.author)), world.cast.member).expect(201);
+      await User.updateOne({ _id: world.cast.member.user._id }, { $set: { status: 'erasing' } });
+      const [row] = (await world.forum.http.get('/api/mod/reports').set(world.cast.siteModerator.auth).expect(200)).body.items as Report[];
+      expect(row!.reporter).to.equal(null);
     });
 
     it('filters by status and pages newest first', async () => {
