@@ -190,6 +190,8 @@ async function manage(viewer: Viewer, groupId: Types.ObjectId): Promise<GroupAcc
 
 export async function approveMember(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId, userId: Types.ObjectId): Promise<GroupMember> {
   await manage(viewer, groupId);
+  // Checked before the write, so approving someone whose account is going away changes nothing.
+  await loadUser(userId);
   if (await transition(groupId, userId, ['pending'], 'member')) {
     await changeMemberCount(ctx, groupId, userId, 1);
   } else {

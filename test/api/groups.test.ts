@@ -3,6 +3,8 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { Group as GroupShape, GroupMember } from '../../shared/api';
 import { Group } from '../../server/models/group';
+import { Membership } from '../../server/models/membership';
+import { User } from '../../server/models/user';
 import { addMember, buildGroup, idOf } from '../support/content';
 import { resetDatabase } from '../support/database';
 import { buildUser, type BuiltUser } from '../support/factories';
@@ -116,6 +118,16 @@ describe('groups', () => {
       expect(approved.body).not.to.have.any.keys('email', 'name', 'dateOfBirth', 'isMember', 'roles');
       await forum.http.get(`/api/groups/${idOf(group)}/posts`).set(member.auth).expect(200);
       expect(await memberCount(group._id)).to.equal(2);
+    });
+
+    it('approving a request from an account being erased answers 404 and changes nothing', async () => {
+      const leaving = await buildUser();
+      const group = await buildGroup({ owner, visibility: 'closed', joinPolicy: 'request' });
+      await forum.http.post(`/api/groups/${idOf(group)}/join`).set(leaving.auth).expect(200);
+      await User.updateOne({ _id: leaving.user._id }, { $set: { status: 'erasing' } });
+      await forum.http.post(`/api/groups/${idOf(group)}/members/${idOf(leaving.user)}/approve`).set(owner.auth).expect(404);
+      expect((await Membership.findOne({ groupId: group._id, userId: leaving.user._id }).lean())?.status).to.equal('pending');
+      expect(await memberCount(group._id)).to.equal(1);
     });
 
     it('refuses an invite-only group unless invited', async () => {
