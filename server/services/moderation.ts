@@ -19,6 +19,8 @@ import {
   inReviewScope,
   loadGroupRef,
   moderatorReadTouchesContent,
+  readsByModeratorOverride,
+  recordModeratorRead,
   requireModeratorReadReason,
   reviewScope,
   setModeratorReadAuditor,
@@ -64,7 +66,29 @@ export async function listReports(ctx: AppContext, viewer: Viewer, status: Repor
     .sort({ _id: -1 })
     .limit(page.limit + 1)
     .lean<ReportFields[]>();
-  return toPage(rows, page, (kept) => presentReports(kept, viewer, ctx.signer));
+  return toPage(rows, page, async (kept) => {
+    await auditQueueReads(viewer, kept);
+    return presentReports(kept, viewer, ctx.signer);
+  });
+}
+
+/**
+ * The queue shows each reported post in full, so a site moderator seeing a closed group's post this way
+ * is audited like any other read of a closed group they are not in; the report is the stated reason.
+ */
+async function auditQueueReads(viewer: Viewer, reports: readonly ReportFields[]): Promise<void> {
+  const byGroup = new Map<string, ReportFields[]>();
+  for (const report of reports) {
+    const key = String(report.groupId);
+    byGroup.set(key, [...(byGroup.get(key) ?? []), report]);
+  }
+  for (const [groupId, inGroup] of byGroup) {
+    const group = await loadGroupRef(inGroup[0]!.groupId);
+    if (!group || !readsByModeratorOverride(await accessTo(viewer, group))) continue;
+    for (const report of inGroup) {
+      await recordModeratorRead({ viewer, groupId: group._id, postId: report.postId, action: 'review', reason: `reviewing report ${String(report._id)}` });
+    }
+  }
 }
 
 interface Resolution {

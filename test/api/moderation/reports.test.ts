@@ -108,6 +108,23 @@ describe('reports', () => {
       expect(other.map((row) => row.post?.id)).to.deep.equal([idOf(elsewhere)]);
     });
 
+    it('audits a site moderator seeing a closed group’s post in the queue, with the report as the reason', async () => {
+      const inPublic = await postIn(world.cast.publicGroup, world.cast.author);
+      const inClosed = await postIn(world.cast.closedGroup, world.cast.author);
+      await report(idOf(inPublic), world.cast.member).expect(201);
+      const filed = (await report(idOf(inClosed), world.cast.member).expect(201)).body as { id: string };
+      const readsOf = () => AuditEntry.find({ action: 'moderator.read' }).lean();
+
+      await world.forum.http.get('/api/mod/reports').set(world.cast.owner.auth).expect(200);
+      expect(await readsOf(), 'the group’s own owner is a member: nothing to audit').to.deep.equal([]);
+
+      await world.forum.http.get('/api/mod/reports').set(world.cast.siteModerator.auth).expect(200);
+      const reads = await readsOf();
+      expect(reads.map((entry) => [entry.actor, entry.target, entry.reason])).to.deep.equal([
+        [idOf(world.cast.siteModerator.user), `post:${idOf(inClosed)}`, `reviewing report ${filed.id}`],
+      ]);
+    });
+
     it('shows a reporter whose account is being erased as nobody, like every other presenter of people', async () => {
       await report(idOf(await postIn(world.cast.publicGroup, world.cast.author)), world.cast.member).expect(201);
       await User.updateOne({ _id: world.cast.member.user._id }, { $set: { status: 'erasing' } });
