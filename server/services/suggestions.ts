@@ -5,6 +5,7 @@ import type { Group as GroupShape } from '../../shared/api';
 import { Group, type GroupFields } from '../models/group';
 import { Membership } from '../models/membership';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
+import { publicGroupIds } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentGroups } from '../presenters/group';
 
@@ -38,7 +39,10 @@ export async function suggestedGroups(viewer: Viewer): Promise<GroupShape[]> {
     { $group: { _id: '$groupId', overlap: { $sum: 1 } } },
   ]);
   if (!overlap.length) return [];
-  const groups = await Group.find({ _id: { $in: overlap.map((row) => row._id) }, visibility: 'public' }).lean<GroupFields[]>();
+  // Only public groups: ranking closed ones by co-members' memberships would reveal who is in them.
+  const publicIds = new Set((await publicGroupIds()).map(String));
+  const suggestable = overlap.map((row) => row._id).filter((id) => publicIds.has(String(id)));
+  const groups = await Group.find({ _id: { $in: suggestable } }).lean<GroupFields[]>();
   const score = new Map(overlap.map((row) => [String(row._id), row.overlap]));
   const ranked = groups
     .sort((a, b) => score.get(String(b._id))! - score.get(String(a._id))! || (b.memberCount ?? 0) - (a.memberCount ?? 0) || String(a._id).localeCompare(String(b._id)))
