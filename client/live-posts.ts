@@ -148,12 +148,14 @@ export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePosts
       setPending([]);
     },
     add(post) {
-      if (known.current.has(post.id)) {
-        setItems((list) => replaceIn(list, post));
-        return;
-      }
+      // The live copy of one's own post can arrive before the HTTP answer and wait behind the pill: the
+      // author must still see it at once, in the list.
       known.current.add(post.id);
-      setItems((list) => (order === 'oldest' ? [...list, post] : [post, ...list]));
+      setPending((list) => list.filter((item) => item.id !== post.id));
+      setItems((list) => {
+        if (list.some((item) => item.id === post.id)) return replaceIn(list, post);
+        return order === 'oldest' ? [...list, post] : [post, ...list];
+      });
     },
     replace(post) {
       setItems((list) => list.map((item) => (item.id === post.id ? post : item)));

@@ -57,7 +57,10 @@ describe('browser: live updates', function () {
 
     await page.getByRole('textbox', { name: 'New post' }).click();
     await page.keyboard.type(postText);
+    const posted = page.waitForResponse((response) => response.url().includes('/posts') && response.request().method() === 'POST');
     await page.getByRole('button', { name: 'Post', exact: true }).click();
+    const postResponse = await posted;
+    expect(postResponse.status(), await postResponse.text()).to.equal(201);
     await page.locator('.post-list').getByText(postText).waitFor();
     await screenshot(page, 'group');
 
