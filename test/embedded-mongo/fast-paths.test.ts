@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Binary, Decimal128, Long, ObjectId } from 'bson';
 import { Query } from 'mingo';
-import { compareBson } from '../../server/embedded-mongo/bson-order';
+import { compareBson, MAX_BOUND, MIN_BOUND, TypeBound, TypeClass } from '../../server/embedded-mongo/bson-order';
+import { BTreeIndex } from '../../server/embedded-mongo/indexes/btree-index';
 import { Catalog } from '../../server/embedded-mongo/catalog/catalog';
 import { runQuery, simpleProjector } from '../../server/embedded-mongo/commands/query';
 import { withIdFirst, type Document } from '../../server/embedded-mongo/documents';
@@ -215,6 +216,72 @@ describe('embedded-mongo fast paths agree with the general rules', () => {
       expect(indexed.plan.access.kind).to.equal('ixscan');
       const scanned = runQuery(coll, { filter, sort, limit, hint: { $natural: 1 } });
       expect(ids(indexed.docs), JSON.stringify(filter)).to.deep.equal(ids(scanned.docs));
+    }
+  });
+
+  it('string-encoded index keys order exactly as value-by-value comparison does', () => {
+    const random = rng(5);
+    const ids = objectIds(random, 4);
+    const pool: unknown[] = [
+      null,
+      undefined,
+      Number.NaN,
+      -Infinity,
+      -1e300,
+      -2.5,
+      -1,
+      -0,
+      0,
+      5e-324,
+      1,
+      2 ** 53 + 2,
+      Infinity,
+      '',
+      '\u0000',
+      '\u0001',
+      '\u0000a',
+      'a',
+      'a\u0000',
+      'a\u0001b',
+      'a\u0002',
+      '\u0002',
+      'ab',
+      'b',
+      '\uffff',
+      '\ud83d\ude00',
+      '\u00e9',
+      ...ids,
+      false,
+      true,
+      new Date(-1),
+      new Date(0),
+      new Date(Number.NaN),
+      new Date(8.64e15),
+      new Long(3),
+      { x: 1 },
+      [1],
+      new TypeBound(TypeClass.Number, false),
+      new TypeBound(TypeClass.Number, true),
+      new TypeBound(TypeClass.String, true),
+      new TypeBound(TypeClass.Null, false),
+      new TypeBound(TypeClass.Date, true),
+      MIN_BOUND,
+      MAX_BOUND,
+    ];
+    for (const key of [{ a: 1 }, { a: -1 }, { a: 1, b: -1 }, { a: -1, b: 1, c: 1 }]) {
+      const index = new BTreeIndex({ v: 2, key, name: 'k' });
+      const width = Object.keys(key).length;
+      const make = (): ReturnType<BTreeIndex['key']> => index.key(Array.from({ length: width }, () => pick(random, pool)), pick(random, [-Infinity, 1, 2, Infinity]));
+      let encoded = 0;
+      for (let i = 0; i < 4000; i++) {
+        const a = make();
+        const b = random() < 0.2 ? index.key([...a.v], pick(random, [-Infinity, 1, 2, Infinity])) : make();
+        if (a.s !== undefined && b.s !== undefined) encoded++;
+        const fast = index.tree._compare(a, b);
+        const general = index.tree._compare({ ...a, s: undefined }, { ...b, s: undefined });
+        expect(Math.sign(fast), `${JSON.stringify(a.v)} ${a.rid} vs ${JSON.stringify(b.v)} ${b.rid} on ${JSON.stringify(key)}`).to.equal(Math.sign(general));
+      }
+      expect(encoded).to.be.greaterThan(1000);
     }
   });
 });

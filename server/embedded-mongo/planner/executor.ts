@@ -177,10 +177,7 @@ function scanRanges(index: BTreeIndex, bounds: FieldBounds[], pointPrefix: numbe
       low.push(lo);
       high.push(hi);
     }
-    return [
-      { v: low, rid: -Infinity },
-      { v: high, rid: Infinity },
-    ];
+    return [index.key(low, -Infinity), index.key(high, Infinity)];
   });
 }
 
