@@ -42,7 +42,7 @@ export class Collection {
   }
 
   ridForId(id: unknown): number | undefined {
-    const pair = this.idIndex.tree.getPairOrNextHigher({ v: [id], rid: -Infinity });
+    const pair = this.idIndex.tree.getPairOrNextHigher(this.idIndex.key([id], -Infinity));
     if (pair && this.idIndex.compareValues(pair[0].v, [id]) === 0) return pair[1];
     return undefined;
   }

@@ -42,9 +42,70 @@ function needsFilterForProjection(projection: Document): boolean {
   return Object.keys(projection).some((k) => k.endsWith('.$'));
 }
 
+/**
+ * Projections of top-level fields only (`{a: 1, b: 1}`, `{a: 0}`, either with `_id: 0`), which is what
+ * hot paths send, done without mingo: null for anything else. Values are shared with the stored
+ * document, which is never edited in place; `_id` comes first as MongoDB stores it.
+ */
+export function simpleProjector(projection: Document): ((doc: Document) => Document) | null {
+  let include: boolean | undefined;
+  let withId = true;
+  let idNamed = false;
+  const fields = new Set<string>();
+  for (const [key, value] of Object.entries(projection)) {
+    if (key === '' || key.startsWith('$') || key.includes('.') || key === '__proto__') return null;
+    let on: boolean;
+    if (typeof value === 'boolean') on = value;
+    else if (typeof value === 'number' && !Number.isNaN(value)) on = value !== 0;
+    else return null;
+    if (key === '_id') {
+      withId = on;
+      idNamed = true;
+      continue;
+    }
+    if (include === undefined) include = on;
+    else if (include !== on) return null;
+    fields.add(key);
+  }
+  if (include === undefined && !idNamed) return (doc) => doc;
+  if (include === undefined) include = withId;
+  // `{_id: 1, a: 0}` mixes the two modes; mingo's error for it stays the answer.
+  if (!include && idNamed && withId) return null;
+  if (include) {
+    return (doc) => {
+      const out: Document = {};
+      if (withId && doc._id !== undefined && Object.hasOwn(doc, '_id')) out._id = doc._id;
+      for (const key in doc) {
+        if (key !== '_id' && fields.has(key) && doc[key] !== undefined) out[key] = doc[key];
+      }
+      return out;
+    };
+  }
+  if (!withId) fields.add('_id');
+  return (doc) => {
+    const out: Document = {};
+    if (!fields.has('_id') && Object.hasOwn(doc, '_id')) out._id = doc._id;
+    for (const key in doc) if (key !== '_id' && !fields.has(key)) out[key] = doc[key];
+    return out;
+  };
+}
+
 /** Applies a find projection with mingo; the positional `$` needs the query to know the element. */
 export function project(source: Iterator<Document>, projection: Document | undefined, filter: Document): Iterator<Document> {
   if (!projection || Object.keys(projection).length === 0) return source;
+  const simple = simpleProjector(projection);
+  if (simple) {
+    return {
+      next: () => {
+        const r = source.next();
+        return r.done ? r : { done: false, value: simple(r.value) };
+      },
+      return: (value?: unknown) => {
+        source.return?.();
+        return { done: true, value };
+      },
+    };
+  }
   let projected: Iterator<Document>;
   try {
     const q = new Query(needsFilterForProjection(projection) ? filter : {}, MINGO_OPTIONS);

@@ -4,6 +4,7 @@ import { compareBson } from '../bson-order';
 import { collectPathValues, isPlainObject, type Document } from '../documents';
 import { CommandError, ErrorCode } from '../errors';
 import { MINGO_OPTIONS } from '../mingo-options';
+import { encodeKey } from './key-string';
 
 /** An index as listIndexes reports it and as the journal stores it. */
 export interface IndexSpec {
@@ -20,6 +21,8 @@ export interface IndexSpec {
 export interface IndexKey {
   readonly v: readonly unknown[];
   readonly rid: number;
+  /** `v` as an order-preserving string (./key-string.ts), when every value is of an encoded type. */
+  readonly s: string | undefined;
 }
 
 export type KeyValues = unknown[];
@@ -112,6 +115,10 @@ export class BTreeIndex {
     this.tree = new BTree<IndexKey, number>(
       undefined,
       (a, b) => {
+        if (a.s !== undefined && b.s !== undefined) {
+          if (a.s !== b.s) return a.s < b.s ? -1 : 1;
+          return a.rid < b.rid ? -1 : a.rid > b.rid ? 1 : 0;
+        }
         for (let i = 0; i < n; i++) {
           const c = compareBson(a.v[i], b.v[i]);
           if (c !== 0) return dirs[i] < 0 ? -c : c;
@@ -120,6 +127,11 @@ export class BTreeIndex {
       },
       64,
     );
+  }
+
+  /** A tree key for these values (bound sentinels allowed); rid ±Infinity for the ends of a range. */
+  key(v: readonly unknown[], rid: number): IndexKey {
+    return { v, rid, s: encodeKey(v, this.dirs) };
   }
 
   get name(): string {
@@ -178,7 +190,7 @@ export class BTreeIndex {
   findConflict(keys: KeyValues[] | null, rid: number): KeyValues | null {
     if (!this.unique || keys === null) return null;
     for (const v of keys) {
-      let pair = this.tree.getPairOrNextHigher({ v, rid: -Infinity });
+      let pair = this.tree.getPairOrNextHigher(this.key(v, -Infinity));
       while (pair && this.compareValues(pair[0].v, v) === 0) {
         if (pair[1] !== rid) return v;
         pair = this.tree.nextHigherPair(pair[0]);
@@ -189,13 +201,13 @@ export class BTreeIndex {
 
   add(keys: KeyValues[] | null, rid: number): void {
     if (keys === null) return;
-    for (const v of keys) this.tree.set({ v, rid }, rid);
+    for (const v of keys) this.tree.set(this.key(v, rid), rid);
     this.version++;
   }
 
   remove(keys: KeyValues[] | null, rid: number): void {
     if (keys === null) return;
-    for (const v of keys) this.tree.delete({ v, rid });
+    for (const v of keys) this.tree.delete(this.key(v, rid));
     this.version++;
   }
 

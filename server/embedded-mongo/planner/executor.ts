@@ -7,6 +7,7 @@ import { asCommandError } from '../errors';
 import { valueInBounds, describeBounds, type FieldBounds } from './bounds';
 import type { IndexAccess, Plan, SortSpec } from './planner';
 import { MINGO_OPTIONS } from '../mingo-options';
+import { equalityMatcher, type Matcher } from './matcher';
 
 export interface ExecStats {
   keysExamined: number;
@@ -18,8 +19,10 @@ export function newStats(): ExecStats {
   return { keysExamined: 0, docsExamined: 0, nReturned: 0 };
 }
 
-export function compileFilter(filter: Document): Query | null {
+export function compileFilter(filter: Document): Matcher | null {
   if (Object.keys(filter).length === 0) return null;
+  const simple = equalityMatcher(filter);
+  if (simple) return simple;
   try {
     return new Query(filter, MINGO_OPTIONS);
   } catch (err) {
@@ -39,7 +42,7 @@ export interface RunOptions {
 /** A matching document with its record id (writes need the id; cursors only the document). */
 export type Hit = [rid: number, doc: Document];
 
-export function* runPlan(coll: Collection, plan: Plan, filter: Query | null, stats: ExecStats, opts: RunOptions = {}): Generator<Hit> {
+export function* runPlan(coll: Collection, plan: Plan, filter: Matcher | null, stats: ExecStats, opts: RunOptions = {}): Generator<Hit> {
   let source = accessPath(coll, plan, filter, stats);
   if (plan.sort.length > plan.sortProvided) {
     const bound = opts.limit ? (opts.skip ?? 0) + opts.limit : 0;
@@ -60,7 +63,7 @@ export function* runPlan(coll: Collection, plan: Plan, filter: Query | null, sta
   }
 }
 
-function* accessPath(coll: Collection, plan: Plan, filter: Query | null, stats: ExecStats): Generator<Hit> {
+function* accessPath(coll: Collection, plan: Plan, filter: Matcher | null, stats: ExecStats): Generator<Hit> {
   const test = (doc: Document): boolean => {
     try {
       return filter === null || filter.test(doc);
@@ -174,10 +177,7 @@ function scanRanges(index: BTreeIndex, bounds: FieldBounds[], pointPrefix: numbe
       low.push(lo);
       high.push(hi);
     }
-    return [
-      { v: low, rid: -Infinity },
-      { v: high, rid: Infinity },
-    ];
+    return [index.key(low, -Infinity), index.key(high, Infinity)];
   });
 }
 
