@@ -2,7 +2,8 @@
 import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../context';
 import { presentMe } from '../presenters/user';
-import { requireAdmin, setMembership, setRoles } from '../services/user-admin';
+import { requireAdmin } from '../policy';
+import { setMembership, setRoles } from '../services/user-admin';
 import { membershipSchema, rolesSchema } from './account-schemas';
 import { signedIn, type Auth } from './auth';
 import { parsePathId, parseBody } from './validation';

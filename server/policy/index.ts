@@ -52,3 +52,4 @@ export {
   type ReviewScope,
   type SiteModerationAction,
 } from './moderation';
+export { authorizeRoleChange, requireAdmin } from './accounts';

@@ -2,23 +2,15 @@
 import type { Types } from 'mongoose';
 import type { Role } from '../../shared/api';
 import type { AppContext } from '../context';
-import { Forbidden, NotFound } from '../errors';
+import { NotFound } from '../errors';
 import { User, type UserFields } from '../models/user';
-import { isAdmin, type Viewer } from '../policy/viewer';
-
-/** Checked first by the routes too, so a non-admin learns nothing from validation or lookups. */
-export function requireAdmin(actor: Viewer): void {
-  if (!isAdmin(actor)) throw new Forbidden('Only administrators can change roles and membership.');
-}
+import { authorizeRoleChange, requireAdmin } from '../policy';
+import type { Viewer } from '../policy/viewer';
 
 const ROLE_ORDER: readonly Role[] = ['admin', 'moderator'];
 
 export async function setRoles(ctx: AppContext, actor: Viewer, userId: Types.ObjectId, roles: readonly Role[]): Promise<UserFields> {
-  requireAdmin(actor);
-  // Keeps at least the acting admin: an admin cannot lock the forum out of administration by accident.
-  if (actor._id.equals(userId) && !roles.includes('admin')) {
-    throw new Forbidden('You cannot remove your own admin role; ask another administrator.');
-  }
+  authorizeRoleChange(actor, userId, roles);
   const after = ROLE_ORDER.filter((role) => roles.includes(role));
   const before = await User.findOneAndUpdate({ _id: userId }, { $set: { roles: after } }, { new: false }).lean<UserFields>();
   if (!before) throw new NotFound('user');
