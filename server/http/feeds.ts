@@ -1,4 +1,4 @@
-// The home feeds: the anonymous homepage (cached string) and the signed-in home feed.
+// The home feeds: the anonymous homepage (cached bytes) and the signed-in home feed.
 import { Router } from 'express';
 import type { AppContext } from '../context';
 import { homeFeed } from '../services/feeds';

@@ -1,5 +1,5 @@
-// The anonymous homepage is the hottest path and identical for everyone, so its JSON is built once and
-// sent as a string. Domain events in this process drop it at once; TTL_MS bounds how stale it can be
+// The anonymous homepage is the hottest path and identical for everyone, so its JSON is built and encoded
+// once and sent as the same bytes to every visitor. Domain events in this process drop it at once; TTL_MS bounds how stale it can be
 // when the change happened in another process (which this process's events never see): past it, the old
 // page is served while one rebuild runs (stale-while-revalidate), so visitors never wait for it.
 import type { AppContext } from '../context';
@@ -22,9 +22,9 @@ const INVALIDATING: ReadonlySet<DomainEventType> = new Set([
 ]);
 
 export class PublicFeedCache {
-  private json: string | null = null;
+  private json: Buffer | null = null;
   private builtAt = 0;
-  private building: Promise<string> | null = null;
+  private building: Promise<Buffer> | null = null;
   /** Bumped on every invalidation, so a build that started before a change is not kept. */
   private generation = 0;
   private readonly unsubscribe: () => void;
@@ -41,8 +41,8 @@ export class PublicFeedCache {
     this.building = null;
   }
 
-  /** `{items, nextCursor: null}` as a JSON string. */
-  async get(now = Date.now()): Promise<string> {
+  /** `{items, nextCursor: null}` as UTF-8 JSON bytes. */
+  async get(now = Date.now()): Promise<Buffer> {
     if (this.json !== null) {
       // Past the TTL nothing is known to have changed here (an event would have dropped the page), so the
       // page is still served while one rebuild runs, instead of every visitor waiting for that rebuild.
@@ -57,11 +57,11 @@ export class PublicFeedCache {
     return this.building;
   }
 
-  private async build(): Promise<string> {
+  private async build(): Promise<Buffer> {
     const generation = this.generation;
     const startedAt = Date.now();
     try {
-      const json = JSON.stringify({ items: await publicFeed(this.ctx), nextCursor: null });
+      const json = Buffer.from(JSON.stringify({ items: await publicFeed(this.ctx), nextCursor: null }));
       if (generation === this.generation) {
         this.json = json;
         this.builtAt = startedAt;
