@@ -117,7 +117,7 @@ export async function loadSnapshot(dir: string, catalog: Catalog): Promise<{ jou
         const coll = catalog.get(String(meta.db), String(meta.coll));
         if (!coll) throw new Error(`snapshot has documents for unknown collection ${String(meta.db)}.${String(meta.coll)}`);
         for (const bytes of docs) {
-          coll.insert(deserialize(bytes) as Document);
+          coll.restore(deserialize(bytes) as Document);
           documents++;
         }
         break;
