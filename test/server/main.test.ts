@@ -1,6 +1,7 @@
 // The process entry as an operator meets it: configuration errors, start, graceful stop, data kept.
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,5 +85,32 @@ describe('server/main.ts', function () {
     expect(login.status).to.equal(200);
     second.child.kill('SIGINT');
     expect(await second.exited).to.equal(0);
+  });
+
+  it('finishes a request that is in flight when SIGTERM arrives, then exits', async () => {
+    const started = startMain({ PORT: '0', DATA_DIR: path.join(dir, 'data'), UPLOADS_DIR: path.join(dir, 'uploads'), MAIL_TRANSPORT: 'none' });
+    const url = new URL(await waitForListening(started));
+    const body = JSON.stringify({ email: 'nobody@example.org', password: 'not the right one at all' });
+    // Half the body now, the rest after the signal: the request is in flight for certain while shutdown begins.
+    const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = http.request(
+        { host: url.hostname, port: url.port, path: '/api/auth/login', method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode!, text }));
+        },
+      );
+      request.on('error', reject);
+      request.write(body.slice(0, 10));
+      setTimeout(() => {
+        started.child.kill('SIGTERM');
+        setTimeout(() => request.end(body.slice(10)), 500);
+      }, 200);
+    });
+    const { status, text } = await answered;
+    expect(status).to.equal(401);
+    expect(JSON.parse(text).error.code).to.equal('unauthorized');
+    expect(await started.exited).to.equal(0);
   });
 });
