@@ -1,0 +1,59 @@
+// The contract's first rule, from a visitor's side through every door: without a token, every API route
+// answers 401 except the six that visitors need. Routes are read from the app, so a new one is covered.
+import { expect } from 'chai';
+import { startTestForum, type TestForum } from '../support/forum';
+import { discoverEndpoints, routerStack, type Endpoint } from '../support/routes';
+
+const OPEN_TO_VISITORS = new Set([
+  'GET /api/health',
+  'POST /api/auth/register',
+  'POST /api/auth/login',
+  'POST /api/auth/parental-consent',
+  'GET /api/feed/public',
+  'POST /api/unsubscribe',
+]);
+
+const SOME_ID = '0123456789abcdef01234567';
+
+describe('token required', () => {
+  let forum: TestForum;
+  let endpoints: Endpoint[];
+
+  before(async () => {
+    forum = await startTestForum();
+    endpoints = discoverEndpoints(routerStack(forum.app)).filter((endpoint) => endpoint.path.startsWith('/api/'));
+  });
+  after(() => forum.close());
+
+  function call(endpoint: Endpoint, authorization?: string) {
+    const path = endpoint.path.replace(/:[A-Za-z]+/g, SOME_ID);
+    const request = forum.http[endpoint.method.toLowerCase() as 'get'](path);
+    if (authorization) request.set('Authorization', authorization);
+    return endpoint.method === 'GET' ? request : request.send({});
+  }
+
+  it('finds the API routes, the visitors’ six among them', () => {
+    const found = new Set(endpoints.map((endpoint) => `${endpoint.method} ${endpoint.path}`));
+    for (const open of OPEN_TO_VISITORS) expect(found, open).to.include(open);
+    expect(endpoints.length).to.be.greaterThan(40);
+  });
+
+  it('answers 401 to a visitor without a token, or with a dead one, on every other route', async () => {
+    const guarded = endpoints.filter((endpoint) => !OPEN_TO_VISITORS.has(`${endpoint.method} ${endpoint.path}`));
+    for (const endpoint of guarded) {
+      for (const authorization of [undefined, 'Bearer not-a-token-this-server-ever-issued']) {
+        const res = await call(endpoint, authorization);
+        expect(res.status, `${endpoint.method} ${endpoint.path} (${authorization ?? 'no token'})`).to.equal(401);
+        expect(res.body.error.code).to.equal('unauthorized');
+      }
+    }
+  });
+
+  it('lets a visitor reach the six open routes (whatever their answer to an empty body, never 401)', async () => {
+    for (const endpoint of endpoints.filter((e) => OPEN_TO_VISITORS.has(`${e.method} ${e.path}`))) {
+      const res = await call(endpoint);
+      expect(res.status, `${endpoint.method} ${endpoint.path}`).to.not.equal(401);
+      expect(res.status).to.be.below(500);
+    }
+  });
+});
