@@ -6,11 +6,13 @@ import { createApp } from './app';
 import type { Config } from './config';
 import type { AppContext } from './context';
 import { connectDatabase, type Database } from './db';
+import { readCache } from './db/read-cache';
 import { createLogger, type Logger } from './log';
 import { loadMediaSecret, UrlSigner } from './media/signed-urls';
 import { MediaStore } from './media/store';
 import { attachRealtime, type Realtime } from './realtime';
 import { startErasureWorker } from './services/erasure';
+import { startEventRelay } from './services/event-relay';
 import { DomainEvents } from './services/events';
 
 export interface Forum {
@@ -42,11 +44,20 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
     signer: new UrlSigner(await loadMediaSecret(config.mediaUrlSecret, config.dataDir)),
     dbMode: database.mode,
   };
+  const stopCaching = ctx.events.onCluster((event) => readCache.apply(event));
+  const stopRelay = config.redisUrl ? await startEventRelay(ctx, config.redisUrl, readCache) : null;
   const app = createApp(ctx);
   const server = http.createServer(app);
   const realtime = await attachRealtime(ctx, server);
   const erasures = startErasureWorker(ctx);
-  const closers: Array<() => Promise<void>> = [() => erasures.close(), () => realtime.close()];
+  const closers: Array<() => Promise<void>> = [
+    async () => {
+      stopCaching();
+      await stopRelay?.();
+    },
+    () => erasures.close(),
+    () => realtime.close(),
+  ];
 
   return {
     ctx,

@@ -5,9 +5,9 @@ import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { AppContext } from '../context';
 import { Unauthorized } from '../errors';
-import type { UserFields } from '../models/user';
+import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { verifyCredentials } from '../services/accounts';
-import { viewerFromUser, type Viewer } from '../policy/viewer';
+import type { Viewer } from '../policy/viewer';
 import { authenticateToken, type Authenticated } from '../services/tokens';
 
 declare global {
@@ -52,7 +52,7 @@ export function createAuth(): Auth {
         return next();
       }
       req.auth = result;
-      req.viewer = viewerFromUser(result.user);
+      req.viewer = result.viewer;
       next();
     })(req, res, next);
   }
@@ -67,6 +67,17 @@ export function createAuth(): Auth {
 export function signedIn(req: Request): Viewer {
   if (!req.viewer) throw new Unauthorized();
   return req.viewer;
+}
+
+/**
+ * The signed-in user's whole record, read fresh: authentication keeps only roles and status, and the few
+ * routes that show or check private fields (e-mail, password hash) must not see a cached copy.
+ */
+export async function signedInUser(req: Request): Promise<UserFields> {
+  const viewer = signedIn(req);
+  const user = await User.findOne({ _id: viewer._id, ...ACTIVE_ACCOUNT }).lean<UserFields>();
+  if (!user) throw new Unauthorized();
+  return user;
 }
 
 /**

@@ -3,13 +3,13 @@ import { Router, type Request, type Response } from 'express';
 import multer, { MulterError } from 'multer';
 import type { AuthResult, AvatarResult } from '../../shared/api';
 import type { AppContext } from '../context';
-import { Invalid, PayloadTooLarge, Unauthorized } from '../errors';
+import { Invalid, PayloadTooLarge } from '../errors';
 import { MAX_UPLOAD_BYTES } from '../media/images';
 import { avatarUrl, presentMe } from '../presenters/user';
 import { changePassword } from '../services/accounts';
 import { replaceAvatar, updateProfile } from '../services/profiles';
 import { passwordChangeSchema, profileSchema } from './account-schemas';
-import { clientAddress, type Auth } from './auth';
+import { clientAddress, signedIn, signedInUser, type Auth } from './auth';
 import { parseBody } from './validation';
 
 const TOO_LARGE = `The image is larger than ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.`;
@@ -37,28 +37,24 @@ function receiveAvatar(req: Request, res: Response): Promise<Buffer> {
 export function meRouter(ctx: AppContext, auth: Auth): Router {
   const router = Router();
 
-  router.get('/me', auth.requireUser, (req, res) => {
-    if (!req.auth) throw new Unauthorized();
-    res.json(presentMe(req.auth.user));
+  router.get('/me', auth.requireUser, async (req, res) => {
+    res.json(presentMe(await signedInUser(req)));
   });
 
   router.patch('/me', auth.requireUser, async (req, res) => {
-    if (!req.auth) throw new Unauthorized();
     const changes = parseBody(profileSchema, req.body);
-    res.json(presentMe(await updateProfile(ctx, req.auth.user._id, changes)));
+    res.json(presentMe(await updateProfile(ctx, signedIn(req)._id, changes)));
   });
 
   router.put('/me/password', auth.requireUser, async (req, res) => {
-    if (!req.auth) throw new Unauthorized();
     const { currentPassword, newPassword } = parseBody(passwordChangeSchema, req.body);
-    const result = await changePassword(ctx, req.auth.user, currentPassword, newPassword, clientAddress(req));
+    const result = await changePassword(ctx, await signedInUser(req), currentPassword, newPassword, clientAddress(req));
     res.json({ user: presentMe(result.user), token: result.token } satisfies AuthResult);
   });
 
   router.put('/me/avatar', auth.requireUser, async (req, res) => {
-    if (!req.auth) throw new Unauthorized();
     const upload = await receiveAvatar(req, res);
-    const user = await replaceAvatar(ctx, req.auth.user._id, upload);
+    const user = await replaceAvatar(ctx, signedIn(req)._id, upload);
     res.json({ avatarUrl: avatarUrl(user.avatarKey)! } satisfies AvatarResult);
   });
 

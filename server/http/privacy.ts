@@ -4,7 +4,6 @@ import { Router, type Response } from 'express';
 import type { ContactPreferences } from '../../shared/api';
 import type { EmailChangeRequested, ErasureAccepted, RestrictionState, SuggestedGroups, UnsubscribeResult } from '../../shared/privacy';
 import type { AppContext } from '../context';
-import { Unauthorized } from '../errors';
 import { presentMe } from '../presenters/user';
 import { verifyCurrentPassword } from '../services/accounts';
 import { getPreferences, setRestriction, updatePreferences } from '../services/contact-preferences';
@@ -13,7 +12,7 @@ import { requestErasure } from '../services/erasure';
 import { writeExport, type ExportSink } from '../services/export';
 import { unsubscribe } from '../services/marketing';
 import { suggestedGroups } from '../services/suggestions';
-import { clientAddress, signedIn, type Auth } from './auth';
+import { clientAddress, signedIn, signedInUser, type Auth } from './auth';
 import {
   emailChangeSchema,
   emailConfirmSchema,
@@ -69,10 +68,10 @@ export function privacyRouter(ctx: AppContext, auth: Auth): Router {
   });
 
   router.delete('/me', auth.requireUser, async (req, res) => {
-    if (!req.auth) throw new Unauthorized();
     const { password } = parseBody(erasureSchema, req.body);
-    await verifyCurrentPassword(ctx, req.auth.user, password, clientAddress(req), 'password');
-    const { done } = await requestErasure(ctx, req.auth.user);
+    const user = await signedInUser(req);
+    await verifyCurrentPassword(ctx, user, password, clientAddress(req), 'password');
+    const { done } = await requestErasure(ctx, user);
     done.catch((error: unknown) => ctx.log.error('erasure failed; it will be resumed', error));
     res.status(202).json({ status: 'erasing' } satisfies ErasureAccepted);
   });
@@ -96,16 +95,14 @@ export function privacyRouter(ctx: AppContext, auth: Auth): Router {
   });
 
   router.put('/me/email', auth.requireUser, async (req, res) => {
-    if (!req.auth) throw new Unauthorized();
     const { email, password } = parseBody(emailChangeSchema, req.body);
-    await requestEmailChange(ctx, req.auth.user, email, password, clientAddress(req));
+    await requestEmailChange(ctx, await signedInUser(req), email, password, clientAddress(req));
     res.status(202).json({ status: 'confirmation_sent' } satisfies EmailChangeRequested);
   });
 
   router.post('/me/email/confirm', auth.requireUser, async (req, res) => {
-    if (!req.auth) throw new Unauthorized();
     const { token } = parseBody(emailConfirmSchema, req.body);
-    res.json(presentMe(await confirmEmailChange(ctx, req.auth.user, token)));
+    res.json(presentMe(await confirmEmailChange(ctx, await signedInUser(req), token)));
   });
 
   // No sign-in: the token in the message's link is the whole authority, for one channel of one account.

@@ -1,7 +1,9 @@
-// Facts the rules need about one viewer and one group, loaded with small indexed queries.
+// Facts the rules need about one viewer and one group, loaded with small indexed queries through the read
+// cache (server/db/read-cache.ts), which the group and membership events drop the moment they change.
 import { Types } from 'mongoose';
 import type { GroupVisibility } from '../../shared/api';
 import { Group } from '../models/group';
+import { readCache } from '../db/read-cache';
 import { Membership, type GroupRole, type MembershipState } from '../models/membership';
 import { isSiteModerator, type Viewer } from './viewer';
 
@@ -24,7 +26,17 @@ export interface GroupAccess {
 }
 
 export async function loadGroupRef(groupId: Types.ObjectId): Promise<GroupRef | null> {
-  return Group.findById(groupId, { visibility: 1 }).lean<GroupRef>();
+  return readCache.groups.get(String(groupId), () => Group.findById(groupId, { visibility: 1 }).lean<GroupRef>());
+}
+
+type MembershipFacts = { groupId: Types.ObjectId; status: MembershipState; role: GroupRole };
+
+/** Every membership record of a user (any state), by group id. */
+export function membershipsOf(userId: Types.ObjectId): Promise<ReadonlyMap<string, MembershipFacts>> {
+  return readCache.memberships.get(String(userId), async () => {
+    const rows = await Membership.find({ userId }, { _id: 0, groupId: 1, status: 1, role: 1 }).lean<MembershipFacts[]>();
+    return new Map(rows.map((row) => [String(row.groupId), row]));
+  }) as Promise<ReadonlyMap<string, MembershipFacts>>;
 }
 
 /** Builds the access facts from an already loaded membership (or none); no query. */
@@ -45,12 +57,7 @@ export function accessFrom(
 }
 
 export async function accessTo(viewer: Viewer | null, group: GroupRef): Promise<GroupAccess> {
-  const membership = viewer
-    ? await Membership.findOne({ groupId: group._id, userId: viewer._id }, { status: 1, role: 1 }).lean<{
-        status: MembershipState;
-        role: GroupRole;
-      }>()
-    : null;
+  const membership = viewer ? ((await membershipsOf(viewer._id)).get(String(group._id)) ?? null) : null;
   return accessFrom(viewer, group, membership);
 }
 

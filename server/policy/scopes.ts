@@ -2,33 +2,38 @@
 import { Types } from 'mongoose';
 import type { FeedName } from '../../shared/events';
 import { Group } from '../models/group';
-import { Membership } from '../models/membership';
-import { loadGroupRef } from './access';
+import { readCache } from '../db/read-cache';
+import type { GroupRole } from '../models/membership';
+import { loadGroupRef, membershipsOf } from './access';
 import { can } from './rules';
 import type { Viewer } from './viewer';
 
 type IdRow = { _id: Types.ObjectId };
 
-export async function publicGroupIds(): Promise<Types.ObjectId[]> {
-  const rows = await Group.find({ visibility: 'public' }, { _id: 1 }).lean<IdRow[]>();
-  return rows.map((row) => row._id);
+export async function publicGroupIds(): Promise<readonly Types.ObjectId[]> {
+  return readCache.publicGroups.get('all', async () => {
+    const rows = await Group.find({ visibility: 'public' }, { _id: 1 }).lean<IdRow[]>();
+    return rows.map((row) => row._id);
+  });
+}
+
+async function memberGroupIdsWhere(viewer: Viewer | null, matches: (role: GroupRole) => boolean): Promise<Types.ObjectId[]> {
+  if (!viewer) return [];
+  const ids: Types.ObjectId[] = [];
+  for (const membership of (await membershipsOf(viewer._id)).values()) {
+    if (membership.status === 'member' && matches(membership.role)) ids.push(membership.groupId);
+  }
+  return ids;
 }
 
 /** Groups in which the viewer is an active member (any role). */
-export async function memberGroupIds(viewer: Viewer | null): Promise<Types.ObjectId[]> {
-  if (!viewer) return [];
-  const rows = await Membership.find({ userId: viewer._id, status: 'member' }, { groupId: 1 }).lean<{ groupId: Types.ObjectId }[]>();
-  return rows.map((row) => row.groupId);
+export function memberGroupIds(viewer: Viewer | null): Promise<Types.ObjectId[]> {
+  return memberGroupIdsWhere(viewer, () => true);
 }
 
 /** Groups the viewer owns or moderates. */
-export async function moderatedGroupIds(viewer: Viewer | null): Promise<Types.ObjectId[]> {
-  if (!viewer) return [];
-  const rows = await Membership.find(
-    { userId: viewer._id, status: 'member', role: { $in: ['owner', 'moderator'] } },
-    { groupId: 1 },
-  ).lean<{ groupId: Types.ObjectId }[]>();
-  return rows.map((row) => row.groupId);
+export function moderatedGroupIds(viewer: Viewer | null): Promise<Types.ObjectId[]> {
+  return memberGroupIdsWhere(viewer, (role) => role === 'owner' || role === 'moderator');
 }
 
 /**

@@ -9,8 +9,8 @@ export interface Viewer {
   readonly roles: readonly Role[];
 }
 
-export function viewerFromUser(user: Pick<UserFields, '_id' | 'roles'>): Viewer {
-  return { id: String(user._id), _id: user._id, roles: (user.roles ?? []) as Role[] };
+export function viewerFromUser(user: Pick<UserFields, '_id'> & { roles?: readonly string[] | null }): Viewer {
+  return { id: String(user._id), _id: user._id, roles: (user.roles ?? []) as readonly Role[] };
 }
 
 export function isAdmin(viewer: Viewer | null): boolean {

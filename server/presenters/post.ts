@@ -2,15 +2,13 @@ import type { Types } from 'mongoose';
 import type { Post } from '../../shared/api';
 import { signPostImage } from '../media/post-images';
 import type { UrlSigner } from '../media/signed-urls';
-import { Group } from '../models/group';
+import { readCache, type CachedAuthor } from '../db/read-cache';
 import { Like } from '../models/like';
 import type { PostFields } from '../models/post';
-import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
-import { imagesLongLived } from '../policy';
+import { ACTIVE_ACCOUNT, User } from '../models/user';
+import { imagesLongLived, loadGroupRef } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentPublicUser } from './user';
-
-type AuthorRow = Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>;
 
 /** The fields the presenter reads; feeds project exactly these. */
 export const POST_PRESENTER_FIELDS = {
@@ -38,31 +36,40 @@ function ids(values: (Types.ObjectId | null | undefined)[]): Types.ObjectId[] {
   return [...unique.values()];
 }
 
+/** Author cards of the rows' authors who are active, by id, through the read cache (profile events drop them). */
+async function activeAuthors(rows: PresentablePost[]): Promise<Map<string, CachedAuthor | null>> {
+  const authorIds = ids(rows.map((row) => row.authorId));
+  return readCache.authors.getMany(authorIds.map(String), async (missing) => {
+    const found = await User.find({ _id: { $in: missing }, ...ACTIVE_ACCOUNT }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<CachedAuthor[]>();
+    const byId = new Map<string, CachedAuthor | null>(missing.map((id) => [id, null]));
+    for (const author of found) byId.set(String(author._id), author);
+    return byId;
+  });
+}
+
 /**
  * Posts as one viewer sees them (viewer null: anonymous, and broadcast payloads where likedByMe is false).
  * The caller has already decided the viewer may see every row. At most three queries whatever the count:
- * authors, the viewer's likes, and group visibility for posts with images (to pick the URL window).
+ * authors and group visibility for posts with images (to pick the URL window), both usually answered by the
+ * read cache, and the viewer's likes.
  */
 export async function presentPosts(rows: PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<Post[]> {
   if (!rows.length) return [];
   const postIds = rows.map((row) => row._id);
   const withImages = rows.filter((row) => row.images?.length);
-  const [authors, likes, groups] = await Promise.all([
-    User.find({ _id: { $in: ids(rows.map((row) => row.authorId)) }, ...ACTIVE_ACCOUNT }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<AuthorRow[]>(),
+  const [authorById, likes, groups] = await Promise.all([
+    activeAuthors(rows),
     viewer
       ? Like.find({ userId: viewer._id, postId: { $in: postIds } }, { postId: 1 }).lean<{ postId: Types.ObjectId }[]>()
       : Promise.resolve([]),
-    withImages.length
-      ? Group.find({ _id: { $in: ids(withImages.map((row) => row.groupId)) } }, { visibility: 1 }).lean<{ _id: Types.ObjectId; visibility: string }[]>()
-      : Promise.resolve([]),
+    Promise.all(ids(withImages.map((row) => row.groupId)).map((groupId) => loadGroupRef(groupId))),
   ]);
-  const authorById = new Map(authors.map((author) => [String(author._id), author]));
   const liked = new Set(likes.map((like) => String(like.postId)));
-  const groupById = new Map(groups.map((group) => [String(group._id), group]));
+  const groupById = new Map(groups.filter((group) => group !== null).map((group) => [String(group._id), group]));
   const now = Math.floor(Date.now() / 1000);
 
   return rows.map((row) => {
-    const author = row.authorId ? authorById.get(String(row.authorId)) : undefined;
+    const author = row.authorId ? authorById.get(String(row.authorId)) : null;
     const group = groupById.get(String(row.groupId));
     const longLived = group !== undefined && imagesLongLived(group, row);
     return {

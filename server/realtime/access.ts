@@ -6,7 +6,7 @@ import { Forbidden, NotFound } from '../errors';
 import type { UrlSigner } from '../media/signed-urls';
 import { Membership, type MembershipFields } from '../models/membership';
 import { Post } from '../models/post';
-import { User, type UserFields } from '../models/user';
+import { loadIdentity } from '../services/tokens';
 import {
   accessFrom,
   authorizeGroup,
@@ -73,7 +73,7 @@ export function createFeedAccess(signer: UrlSigner): FeedAccess {
 
   return {
     async viewerOf(userId) {
-      const user = await User.findById(userId, { roles: 1, status: 1 }).lean<Pick<UserFields, '_id' | 'roles' | 'status'>>();
+      const user = await loadIdentity(new Types.ObjectId(userId));
       return user && user.status === 'active' ? viewerFromUser(user) : null;
     },
 

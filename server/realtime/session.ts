@@ -34,7 +34,7 @@ export function authenticateHandshake(log: Logger) {
     authenticateToken(token).then(
       (result) => {
         if (!result) return next(unauthorized('The token is invalid, expired or revoked; sign in again.'));
-        const viewer = viewerFromUser(result.user);
+        const viewer = result.viewer;
         socket.data = { userId: viewer.id, roles: [...viewer.roles], tokenHash: result.tokenHash };
         next();
       },

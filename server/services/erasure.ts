@@ -203,7 +203,7 @@ class JobRun {
     const owned = await Group.find({ _id: { $in: groupIds }, ownerId: this.userId }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
     for (const group of owned) {
       await this.beforeItem();
-      await handOverOwnership(group._id, this.userId);
+      await handOverOwnership(this.ctx, group._id, this.userId);
     }
     await Membership.deleteMany({ userId: this.userId });
     for (const groupId of groupIds) {
@@ -257,7 +257,7 @@ function snapshot(post: RemovablePost): RemovablePost {
 }
 
 /** The longest-serving group moderator becomes owner, else the longest-serving member; else the group keeps no owner. */
-async function handOverOwnership(groupId: Types.ObjectId, leavingId: Types.ObjectId): Promise<void> {
+async function handOverOwnership(ctx: AppContext, groupId: Types.ObjectId, leavingId: Types.ObjectId): Promise<void> {
   for (const role of ['moderator', 'member'] satisfies GroupRole[]) {
     const successor = await Membership.findOne({ groupId, userId: { $ne: leavingId }, status: 'member', role }, { userId: 1 })
       .sort({ _id: 1 })
@@ -265,6 +265,7 @@ async function handOverOwnership(groupId: Types.ObjectId, leavingId: Types.Objec
     if (!successor) continue;
     await Membership.updateOne({ _id: successor._id }, { $set: { role: 'owner' } });
     await Group.updateOne({ _id: groupId, ownerId: leavingId }, { $set: { ownerId: successor.userId } });
+    ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: String(successor.userId) });
     return;
   }
 }

@@ -1,4 +1,7 @@
 // Domain events: services publish them after a write is durable; realtime fan-out and caches consume them.
+// `on`/`onAny` see this process's events only: the fan-out acts cluster-wide through the Socket.IO adapter, so
+// it must act once, where the write happened. `onCluster` also sees other processes' events, which the event
+// relay (./event-relay.ts) delivers: caches must drop what changed wherever the write happened.
 import { EventEmitter } from 'node:events';
 import type { Role } from '../../shared/api';
 
@@ -40,8 +43,15 @@ export class DomainEvents {
   }
 
   publish(event: DomainEvent): void {
+    // Caches first, so whatever reacts to the event next (the fan-out re-checking access) reads fresh facts.
+    this.emitter.emit('cluster', event);
     this.emitter.emit(event.type, event);
     this.emitter.emit('*', event);
+  }
+
+  /** An event another process published, brought by the relay. */
+  deliverRemote(event: DomainEvent): void {
+    this.emitter.emit('cluster', event);
   }
 
   on<T extends DomainEventType>(type: T, handler: (event: EventOf<T>) => void): () => void {
@@ -52,5 +62,11 @@ export class DomainEvents {
   onAny(handler: (event: DomainEvent) => void): () => void {
     this.emitter.on('*', handler);
     return () => this.emitter.off('*', handler);
+  }
+
+  /** Every event of this process and, with the relay running, of every other process. */
+  onCluster(handler: (event: DomainEvent) => void): () => void {
+    this.emitter.on('cluster', handler);
+    return () => this.emitter.off('cluster', handler);
   }
 }

@@ -15,7 +15,7 @@ import { cursorFilter, toPage, type PageRequest } from './pagination';
 export const PUBLIC_FEED_SIZE = 50;
 
 /** Top-level listable posts of these groups, newest first: the {groupId, parentId, _id} index answers it. */
-async function topLevelPosts(groupIds: Types.ObjectId[], page: PageRequest, count = page.limit + 1): Promise<PresentablePost[]> {
+async function topLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequest, count = page.limit + 1): Promise<PresentablePost[]> {
   if (!groupIds.length) return [];
   return Post.find({ groupId: { $in: groupIds }, parentId: null, ...LISTABLE_POST, ...cursorFilter(page) }, POST_PRESENTER_FIELDS)
     .sort({ _id: -1 })

@@ -44,12 +44,13 @@ function isDuplicateKey(error: unknown): boolean {
 }
 
 /** A slug not taken yet; the unique index settles races, so creation retries with the next candidate. */
-async function freeSlug(base: string, attempt: number): Promise<string> {
+/** The lowest free slug; a retry after losing a race reads again, so it sees the winner's slug and takes the next. */
+async function freeSlug(base: string): Promise<string> {
   const taken = new Set(
     (await Group.find({ slug: { $regex: `^${base}(-\\d+)?$` } }, { slug: 1 }).lean<{ slug: string }[]>()).map((row) => row.slug),
   );
-  if (!taken.has(base) && attempt === 0) return base;
-  for (let n = 2 + attempt; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
 export async function loadGroup(groupId: Types.ObjectId): Promise<GroupFields> {
@@ -72,7 +73,7 @@ export async function createGroup(ctx: AppContext, viewer: Viewer, input: NewGro
   const base = slugify(input.name);
   const joinPolicy = input.joinPolicy ?? (input.visibility === 'public' ? 'open' : 'request');
   for (let attempt = 0; ; attempt++) {
-    const slug = await freeSlug(base, attempt);
+    const slug = await freeSlug(base);
     try {
       const group = await Group.create({
         name: input.name,
@@ -85,6 +86,7 @@ export async function createGroup(ctx: AppContext, viewer: Viewer, input: NewGro
       });
       await Membership.create({ groupId: group._id, userId: viewer._id, status: 'member', role: 'owner' });
       ctx.events.publish({ type: 'group.changed', groupId: String(group._id) });
+      ctx.events.publish({ type: 'membership.changed', groupId: String(group._id), userId: viewer.id });
       return presentGroup(group.toObject() as GroupFields, viewer, { status: 'member', role: 'owner' });
     } catch (error) {
       if (!isDuplicateKey(error) || attempt >= 5) throw error;

@@ -1,7 +1,7 @@
 // The anonymous homepage is the hottest path and identical for everyone, so its JSON is built and encoded
-// once and sent as the same bytes to every visitor. Domain events in this process drop it at once; TTL_MS bounds how stale it can be
-// when the change happened in another process (which this process's events never see): past it, the old
-// page is served while one rebuild runs (stale-while-revalidate), so visitors never wait for it.
+// once and sent as the same bytes to every visitor. Domain events drop it at once, those of other processes
+// too when the event relay runs (REDIS_URL). TTL_MS bounds how stale it can be if an event never arrives:
+// past it, the old page is served while one rebuild runs (stale-while-revalidate), so visitors never wait.
 import type { AppContext } from '../context';
 import type { DomainEventType } from './events';
 import { publicFeed } from './feeds';
@@ -30,7 +30,7 @@ export class PublicFeedCache {
   private readonly unsubscribe: () => void;
 
   constructor(private readonly ctx: AppContext) {
-    this.unsubscribe = ctx.events.onAny((event) => {
+    this.unsubscribe = ctx.events.onCluster((event) => {
       if (INVALIDATING.has(event.type)) this.invalidate();
     });
   }

@@ -2,7 +2,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
 import { Token } from '../models/token';
-import { User, type UserFields } from '../models/user';
+import { readCache, type CachedIdentity, type CachedSession } from '../db/read-cache';
+import { User } from '../models/user';
+import { viewerFromUser, type Viewer } from '../policy/viewer';
 import type { DomainEvents } from './events';
 
 export const TOKEN_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
@@ -26,25 +28,35 @@ export async function issueToken(userId: Types.ObjectId, now = new Date()): Prom
 }
 
 export interface Authenticated {
-  user: UserFields;
+  viewer: Viewer;
   tokenHash: string;
 }
 
-/** Resolves a presented token to its active user, extending its expiry; null when unknown, expired or revoked. */
+/**
+ * Resolves a presented token to its active user, extending its expiry; null when unknown, expired or revoked.
+ * Both lookups go through the read cache, which the revocation and account events drop.
+ */
 export async function authenticateToken(token: string, now = new Date()): Promise<Authenticated | null> {
   if (token.length < 20 || token.length > 200) return null;
   const tokenHash = hashToken(token);
-  const record = await Token.findOne({ tokenHash }).lean();
-  if (!record || record.expiresAt.getTime() <= now.getTime()) return null;
-  const user = await User.findById(record.userId).lean<UserFields>();
-  if (!user || user.status !== 'active') return null;
-  if (now.getTime() - record.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-    await Token.updateOne(
-      { _id: record._id },
-      { $set: { lastUsedAt: now, expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS) } },
-    );
+  const session = await readCache.sessions.get(tokenHash, async () => {
+    const record = await Token.findOne({ tokenHash }, { userId: 1, expiresAt: 1, lastUsedAt: 1 }).lean<CachedSession>();
+    return record ?? undefined;
+  });
+  if (!session || session.expiresAt.getTime() <= now.getTime()) return null;
+  const identity = await loadIdentity(session.userId);
+  if (!identity || identity.status !== 'active') return null;
+  if (now.getTime() - session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+    const expiresAt = new Date(now.getTime() + TOKEN_LIFETIME_MS);
+    const touched = await Token.updateOne({ tokenHash }, { $set: { lastUsedAt: now, expiresAt } });
+    if (touched.matchedCount === 1) readCache.sessions.update(tokenHash, { userId: session.userId, lastUsedAt: now, expiresAt });
   }
-  return { user, tokenHash };
+  return { viewer: viewerFromUser(identity), tokenHash };
+}
+
+/** Roles and status of a user, as authentication needs them. */
+export function loadIdentity(userId: Types.ObjectId): Promise<CachedIdentity | null> {
+  return readCache.identities.get(String(userId), () => User.findById(userId, { roles: 1, status: 1 }).lean<CachedIdentity>());
 }
 
 export async function revokeToken(tokenHash: string, events: DomainEvents): Promise<void> {

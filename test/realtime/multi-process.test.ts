@@ -1,11 +1,27 @@
 // Two forum processes sharing one database and one real Redis: what is written through process A reaches
-// sockets on process B, and revocation through A takes effect on B's sockets before the next event.
+// sockets on process B, and revocation through A takes effect on B's sockets before the next event. Each
+// process caches identities and access facts (server/db/read-cache.ts); a change made through A must reach
+// B's cache through the event relay, so B's HTTP answers change with it.
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { sharedDatabase } from '../support/database';
 import { ForumApi, type RegisteredUser } from '../support/forum-api';
 import { startForumProcess, startRedis, type ForumProcess, type RedisServer } from '../support/processes';
 import { disconnected, follow, SocketPool, subscribe } from '../support/sockets';
+import supertest from 'supertest';
+
+/**
+ * The status B answers settles to `expected` within a second. The cache's backstop age is 60 s, so only the
+ * relayed event can make this pass; the second allows for Redis delivering it after A's HTTP response.
+ */
+async function settlesTo(read: () => Promise<number>, expected: number): Promise<number> {
+  const deadline = Date.now() + 1_000;
+  for (;;) {
+    const status = await read();
+    if (status === expected || Date.now() > deadline) return status;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** The test run's database, named in the URI so the child processes use the same one. */
 function sharedDatabaseUri(): string {
@@ -118,5 +134,56 @@ describe('realtime across processes (Redis adapter)', function () {
     const gone = disconnected(socket);
     await viaA.logout(user);
     expect(await gone).to.equal('io server disconnect');
+  });
+
+  describe('cached identities and access facts follow changes made through the other process', () => {
+    it('a member removed through A can no longer read the closed group through B', async () => {
+      const member = await viaA.register();
+      const closed = await viaA.createGroup(owner, 'closed', 'open');
+      await viaA.join(member, closed.id);
+      const secret = await viaA.post(owner, closed.id);
+      const readOnB = async () => (await supertest(b!.url).get(`/api/groups/${closed.id}/posts`).set(member.auth)).status;
+      const postOnB = async () => (await supertest(b!.url).get(`/api/posts/${secret.id}`).set(member.auth)).status;
+      expect(await readOnB()).to.equal(200);
+      expect(await postOnB()).to.equal(200);
+
+      await viaA.removeMember(owner, closed.id, member.id);
+      expect(await settlesTo(readOnB, 404)).to.equal(404);
+      expect(await postOnB()).to.equal(404);
+      const home = await supertest(b!.url).get('/api/feed').set(member.auth).expect(200);
+      expect(home.body.items.map((post: { id: string }) => post.id)).to.not.include(secret.id);
+    });
+
+    it('as an outsider I cannot read a group through B once it is closed through A', async () => {
+      const outsider = await viaA.register();
+      const group = await viaA.createGroup(owner, 'public');
+      const post = await viaA.post(owner, group.id);
+      const readOnB = async () => (await supertest(b!.url).get(`/api/posts/${post.id}`).set(outsider.auth)).status;
+      const homepageOnB = async () => (await supertest(b!.url).get('/api/feed/public').expect(200)).body.items.map((item: { id: string }) => item.id);
+      expect(await readOnB()).to.equal(200);
+      expect(await homepageOnB()).to.include(post.id);
+
+      await viaA.updateGroup(owner, group.id, { visibility: 'closed' });
+      expect(await settlesTo(readOnB, 404)).to.equal(404);
+      // The homepage's cache is dropped by the same relayed event, well before its 2-second backstop.
+      expect(await homepageOnB()).to.not.include(post.id);
+    });
+
+    it('a token logged out through A stops working on B', async () => {
+      const user = await viaA.register();
+      const meOnB = async () => (await supertest(b!.url).get('/api/me').set(user.auth)).status;
+      expect(await meOnB()).to.equal(200);
+      await viaA.logout(user);
+      expect(await settlesTo(meOnB, 401)).to.equal(401);
+    });
+
+    it('a member who joins through A can read the closed group through B', async () => {
+      const member = await viaA.register();
+      const closed = await viaA.createGroup(owner, 'closed', 'open');
+      const readOnB = async () => (await supertest(b!.url).get(`/api/groups/${closed.id}/posts`).set(member.auth)).status;
+      expect(await readOnB()).to.equal(404);
+      await viaA.join(member, closed.id);
+      expect(await settlesTo(readOnB, 200)).to.equal(200);
+    });
   });
 });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
 import sharp from 'sharp';
 import type { AppContext } from '../../server/context';
+import { readCache } from '../../server/db/read-cache';
 import { encodeImage } from '../../server/media/images';
 import { POST_IMAGE_VARIANTS } from '../../server/media/post-images';
 import { Group, type GroupFields } from '../../server/models/group';
@@ -32,6 +33,9 @@ export async function buildGroup(overrides: GroupOverrides): Promise<GroupFields
     memberCount: 1,
   });
   await Membership.create({ groupId: group._id, userId: overrides.owner.user._id, status: 'member', role: 'owner' });
+  // Fixtures write past the services, so they announce the change to the read cache as the services do.
+  readCache.apply({ type: 'group.changed', groupId: String(group._id) });
+  readCache.apply({ type: 'membership.changed', groupId: String(group._id), userId: String(overrides.owner.user._id) });
   return group.toObject() as GroupFields;
 }
 
@@ -44,6 +48,7 @@ export async function addMember(
 ): Promise<void> {
   await Membership.create({ groupId: group._id, userId: who.user._id, status, role });
   if (status === 'member') await Group.updateOne({ _id: group._id }, { $inc: { memberCount: 1 } });
+  readCache.apply({ type: 'membership.changed', groupId: String(group._id), userId: String(who.user._id) });
 }
 
 export interface ContentCast {

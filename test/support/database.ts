@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import type { Database } from '../../server/db';
+import { readCache } from '../../server/db/read-cache';
 
 let shared: Database | null = null;
 
@@ -17,4 +18,5 @@ export async function resetDatabase(): Promise<void> {
   await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
   const collections = await mongoose.connection.db!.listCollections({}, { nameOnly: true }).toArray();
   await Promise.all(collections.map(({ name }) => mongoose.connection.db!.collection(name).deleteMany({})));
+  readCache.clear();
 }

@@ -1,0 +1,60 @@
+// With REDIS_URL, every domain event this process publishes goes to the others over one Redis channel, and
+// theirs come here, so caches everywhere drop what a write changed within milliseconds of it. Sockets are
+// not involved: the Socket.IO adapter carries the fan-out itself.
+import { randomUUID } from 'node:crypto';
+import { createClient } from 'redis';
+import type { AppContext } from '../context';
+import type { DomainEvent } from './events';
+
+const CHANNEL = 'forum:domain-events';
+
+interface Envelope {
+  origin: string;
+  event: DomainEvent;
+}
+
+/** What must not be trusted while events from other processes may be going missing. */
+export interface RelayListener {
+  /** The subscription is down: events published meanwhile will never arrive. */
+  suspend(): void;
+  /** Subscribed again (or for the first time): from now on every event arrives. */
+  resume(): void;
+}
+
+export async function startEventRelay(ctx: AppContext, url: string, listener: RelayListener): Promise<() => Promise<void>> {
+  const origin = randomUUID();
+  const pub = createClient({ url });
+  const sub = pub.duplicate();
+  let subscribed = false;
+  // Never log the URL: it may carry a password.
+  pub.on('error', (error: unknown) => ctx.log.error('event relay: redis publisher error', error));
+  sub.on('error', (error: unknown) => ctx.log.error('event relay: redis subscriber error', error));
+  listener.suspend();
+  sub.on('reconnecting', () => listener.suspend());
+  sub.on('end', () => listener.suspend());
+  // node-redis subscribes again by itself after a reconnect, before it reports ready.
+  sub.on('ready', () => {
+    if (subscribed) listener.resume();
+  });
+  await Promise.all([pub.connect(), sub.connect()]);
+  await sub.subscribe(CHANNEL, (message) => {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(message) as Envelope;
+    } catch {
+      ctx.log.warn('event relay: dropped a message that is not JSON');
+      return;
+    }
+    if (envelope.origin !== origin && envelope.event && typeof envelope.event.type === 'string') ctx.events.deliverRemote(envelope.event);
+  });
+  subscribed = true;
+  listener.resume();
+
+  const stop = ctx.events.onAny((event) => {
+    pub.publish(CHANNEL, JSON.stringify({ origin, event } satisfies Envelope)).catch((error: unknown) => ctx.log.error('event relay: publish failed', error));
+  });
+  return async () => {
+    stop();
+    await Promise.allSettled([pub.close(), sub.close()]);
+  };
+}

@@ -1,0 +1,142 @@
+// The read cache's own guarantees: a load that raced a change is not kept, unknown values are not kept, a
+// suspended cache answers from the database, entries age out, and each event drops what it changes.
+import { expect } from 'chai';
+import { Types } from 'mongoose';
+import { DroppableCache, MAX_ENTRY_AGE_MS, readCache } from '../../server/db/read-cache';
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('read cache', () => {
+  let enabled = true;
+  let cache: DroppableCache<string>;
+  let loads: number;
+  const load = (value: string) => async () => {
+    loads++;
+    return value;
+  };
+
+  beforeEach(() => {
+    enabled = true;
+    cache = new DroppableCache<string>(() => enabled);
+    loads = 0;
+  });
+  after(() => readCache.clear());
+
+  it('loads once and answers later reads from memory', async () => {
+    expect(await cache.get('k', load('v1'))).to.equal('v1');
+    expect(await cache.get('k', load('v2'))).to.equal('v1');
+    expect(loads).to.equal(1);
+  });
+
+  it('does not keep a load that was running when the key was dropped (it may have read the old value)', async () => {
+    const slow = deferred<string>();
+    const racing = cache.get('k', () => slow.promise);
+    cache.drop('k');
+    slow.resolve('old');
+    expect(await racing).to.equal('old');
+    expect(await cache.get('k', load('new'))).to.equal('new');
+  });
+
+  it('does not keep a batch load that raced a drop either', async () => {
+    const slow = deferred<Map<string, string>>();
+    const racing = cache.getMany(['a', 'b'], () => slow.promise);
+    cache.dropWhere(() => true);
+    slow.resolve(new Map([['a', 'old a'], ['b', 'old b']]));
+    expect([...(await racing).values()]).to.deep.equal(['old a', 'old b']);
+    const fresh = await cache.getMany(['a', 'b'], async (missing) => new Map(missing.map((key) => [key, `new ${key}`])));
+    expect([...fresh.values()]).to.deep.equal(['new a', 'new b']);
+  });
+
+  it('loads only the missing keys of a batch', async () => {
+    await cache.get('a', load('cached a'));
+    let asked: string[] = [];
+    const found = await cache.getMany(['a', 'b'], async (missing) => {
+      asked = missing;
+      return new Map(missing.map((key) => [key, `loaded ${key}`]));
+    });
+    expect(asked).to.deep.equal(['b']);
+    expect(Object.fromEntries(found)).to.deep.equal({ a: 'cached a', b: 'loaded b' });
+  });
+
+  it('passes an undefined load on without keeping it (unknown tokens never fill the cache)', async () => {
+    const uncached = new DroppableCache<string>(() => true);
+    expect(await uncached.get('guess', async () => undefined)).to.equal(undefined);
+    expect(uncached.size).to.equal(0);
+  });
+
+  it('while suspended, every read goes to the database and nothing is kept', async () => {
+    enabled = false;
+    await cache.get('k', load('v1'));
+    await cache.get('k', load('v2'));
+    expect(loads).to.equal(2);
+    expect(cache.size).to.equal(0);
+  });
+
+  it('reloads an entry past its maximum age', async () => {
+    const start = Date.now();
+    await cache.get('k', load('v1'), start);
+    expect(await cache.get('k', load('v2'), start + MAX_ENTRY_AGE_MS - 1)).to.equal('v1');
+    expect(await cache.get('k', load('v3'), start + MAX_ENTRY_AGE_MS)).to.equal('v3');
+  });
+
+  it('update replaces only an entry that is cached', async () => {
+    cache.update('k', 'v0');
+    expect(cache.size).to.equal(0);
+    await cache.get('k', load('v1'));
+    cache.update('k', 'v2');
+    expect(await cache.get('k', load('v3'))).to.equal('v2');
+  });
+
+  describe('domain events drop what they change', () => {
+    const userId = new Types.ObjectId();
+    const otherId = new Types.ObjectId();
+    const groupId = new Types.ObjectId();
+    const session = (owner: Types.ObjectId) => async () => ({ userId: owner, expiresAt: new Date(Date.now() + 60_000), lastUsedAt: new Date() });
+
+    beforeEach(async () => {
+      readCache.resume();
+      await readCache.sessions.get('token-a', session(userId));
+      await readCache.sessions.get('token-b', session(userId));
+      await readCache.sessions.get('token-c', session(otherId));
+      await readCache.identities.get(String(userId), async () => ({ _id: userId, roles: [], status: 'active' }));
+      await readCache.authors.get(String(userId), async () => null);
+      await readCache.memberships.get(String(userId), async () => new Map());
+      await readCache.groups.get(String(groupId), async () => ({ _id: groupId, visibility: 'public' }));
+      await readCache.publicGroups.get('all', async () => [groupId]);
+    });
+
+    it('session.revoked with a token drops that session only', () => {
+      readCache.apply({ type: 'session.revoked', userId: String(userId), tokenHash: 'token-a' });
+      expect(readCache.sessions.size).to.equal(2);
+    });
+
+    it('session.revoked for every token drops all of that user’s sessions', () => {
+      readCache.apply({ type: 'session.revoked', userId: String(userId), tokenHash: null });
+      expect(readCache.sessions.size).to.equal(1);
+    });
+
+    it('user.changed drops identity and author card; user.erased drops sessions and memberships too', () => {
+      readCache.apply({ type: 'user.changed', userId: String(userId), change: { kind: 'profile' } });
+      expect([readCache.identities.size, readCache.authors.size, readCache.sessions.size]).to.deep.equal([0, 0, 3]);
+      readCache.apply({ type: 'user.erased', userId: String(userId) });
+      expect([readCache.sessions.size, readCache.memberships.size]).to.deep.equal([1, 0]);
+    });
+
+    it('membership.changed drops the member’s memberships; group.changed the group and the public list', () => {
+      readCache.apply({ type: 'membership.changed', userId: String(userId), groupId: String(groupId) });
+      expect(readCache.memberships.size).to.equal(0);
+      readCache.apply({ type: 'group.changed', groupId: String(groupId) });
+      expect([readCache.groups.size, readCache.publicGroups.size]).to.deep.equal([0, 0]);
+    });
+
+    it('suspend empties every cache', () => {
+      readCache.suspend();
+      expect([readCache.sessions.size, readCache.identities.size, readCache.groups.size]).to.deep.equal([0, 0, 0]);
+      readCache.resume();
+    });
+  });
+});
