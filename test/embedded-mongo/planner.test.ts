@@ -112,6 +112,19 @@ describe('embedded-mongo query planner', () => {
     expect(ex.executionStats.totalKeysExamined).to.be.at.most(20 + 30);
   });
 
+  it('merges $in ranges in BSON order when the sort values mix types, some without a string encoding', async () => {
+    const mixed = db.collection(`mixed_${Date.now()}`);
+    await mixed.createIndex({ g: 1, v: -1 });
+    const values: unknown[] = [3, 'b', null, new Date(5), { x: 1 }, { x: 0, y: 2 }, true, 2.5, 'a', new ObjectId(), /re/, { x: 1, z: 0 }];
+    await mixed.insertMany(values.flatMap((v, i) => [1, 2, 3].map((g) => ({ g, v, i }))));
+    const merged = await mixed.find({ g: { $in: [1, 2, 3] } }).sort({ v: -1 }).project({ _id: 0, g: 1, i: 1 }).toArray();
+    const sorted = await mixed.find({ g: { $in: [1, 2, 3] } }).sort({ v: -1 }).hint({ $natural: 1 }).project({ _id: 0, g: 1, i: 1 }).toArray();
+    expect(merged.map((d) => d.i)).to.deep.equal(sorted.map((d) => d.i));
+    if (!isEmbedded) return;
+    const ex = await explain(mixed.find({ g: { $in: [1, 2, 3] } }).sort({ v: -1 }));
+    expect(stages(ex.queryPlanner.winningPlan)).to.include('SORT_MERGE');
+  });
+
   it('skips an index field pinned to one value when matching the sort (group, then newest)', async function () {
     const groups = someGroups().slice(0, 3);
     const filter = { groupId: { $in: groups }, parentId: null };

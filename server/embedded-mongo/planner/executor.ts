@@ -1,6 +1,7 @@
 import { Query } from 'mingo';
 import type { Collection } from '../catalog/collection';
 import type { BTreeIndex, IndexKey } from '../indexes/btree-index';
+import { encodeKey } from '../indexes/key-string';
 import { compareBson, MAX_BOUND, MIN_BOUND } from '../bson-order';
 import { sortValue, type Document } from '../documents';
 import { asCommandError } from '../errors';
@@ -112,41 +113,79 @@ function* indexScan(access: IndexAccess, stats: ExecStats): Generator<number> {
     return;
   }
   const streams = ranges.map(([low, high]) => scanRange(index, low, high, direction));
-  const heads: ([IndexKey, number] | undefined)[] = streams.map(() => undefined);
-  const advance = (i: number): void => {
+  const mergeKey = access.mergeKey;
+  const mergeDirs = mergeKey.map(({ dir }) => dir);
+  // Picking the next of k streams is a heap of string compares (the merge key encoded as in
+  // ../indexes/key-string.ts) rather than k BSON comparisons per document; equal keys go by stream order.
+  const heap: MergeHead[] = [];
+  const push = (i: number): void => {
     for (;;) {
       const next = streams[i].next();
-      if (next.done) {
-        heads[i] = undefined;
-        return;
-      }
+      if (next.done) return;
       stats.keysExamined++;
-      if (inBounds(next.value[0])) {
-        heads[i] = next.value;
-        return;
-      }
+      const [key, rid] = next.value;
+      if (!inBounds(key)) continue;
+      heapPush(heap, { stream: i, key, rid, s: encodeKey(mergeKey.map(({ pos }) => key.v[pos]), mergeDirs) }, mergeKey);
+      return;
     }
   };
-  const mergeKey = access.mergeKey;
-  const before = (a: IndexKey, b: IndexKey): boolean => {
-    for (const { pos, dir } of mergeKey) {
-      const c = compareBson(a.v[pos], b.v[pos]);
-      if (c !== 0) return dir > 0 ? c < 0 : c > 0;
-    }
-    return false;
-  };
-  streams.forEach((_, i) => advance(i));
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const h = heads[i];
-      if (h && (best < 0 || before(h[0], heads[best]![0]))) best = i;
-    }
-    if (best < 0) return;
-    const rid = heads[best]![1];
-    advance(best);
-    yield rid;
+  streams.forEach((_, i) => push(i));
+  while (heap.length) {
+    const head = heapPop(heap, mergeKey);
+    push(head.stream);
+    yield head.rid;
   }
+}
+
+interface MergeHead {
+  stream: number;
+  key: IndexKey;
+  rid: number;
+  /** The merge key as an order-preserving string; undefined when a value's type has no encoding. */
+  s: string | undefined;
+}
+
+type MergeKey = IndexAccess['mergeKey'];
+
+function mergeOrder(a: MergeHead, b: MergeHead, mergeKey: MergeKey): number {
+  if (a.s !== undefined && b.s !== undefined) {
+    if (a.s !== b.s) return a.s < b.s ? -1 : 1;
+  } else {
+    for (const { pos, dir } of mergeKey) {
+      const c = compareBson(a.key.v[pos], b.key.v[pos]);
+      if (c !== 0) return dir > 0 ? c : -c;
+    }
+  }
+  return a.stream - b.stream;
+}
+
+function heapPush(heap: MergeHead[], head: MergeHead, mergeKey: MergeKey): void {
+  let i = heap.push(head) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (mergeOrder(heap[parent], heap[i], mergeKey) <= 0) break;
+    [heap[parent], heap[i]] = [heap[i], heap[parent]];
+    i = parent;
+  }
+}
+
+function heapPop(heap: MergeHead[], mergeKey: MergeKey): MergeHead {
+  const top = heap[0];
+  const last = heap.pop()!;
+  if (heap.length) {
+    heap[0] = last;
+    for (let i = 0; ; ) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let least = i;
+      if (left < heap.length && mergeOrder(heap[left], heap[least], mergeKey) < 0) least = left;
+      if (right < heap.length && mergeOrder(heap[right], heap[least], mergeKey) < 0) least = right;
+      if (least === i) break;
+      [heap[least], heap[i]] = [heap[i], heap[least]];
+      i = least;
+    }
+  }
+  return top;
 }
 
 type Range = [IndexKey, IndexKey];
