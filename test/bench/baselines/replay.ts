@@ -20,16 +20,36 @@ interface Viewer {
   _id: ObjectId;
 }
 
-async function viewerOf(db: Db, header: string | undefined): Promise<Viewer | null> {
+/** The `/memo/…` answers' memory; null while answering an unprefixed request. */
+type Memo = Map<string, unknown> | null;
+const remembered = new Map<string, unknown>();
+
+async function recall<T>(memo: Memo, key: string, load: () => Promise<T>): Promise<T> {
+  if (!memo) return load();
+  if (memo.has(key)) return memo.get(key) as T;
+  const value = await load();
+  memo.set(key, value);
+  return value;
+}
+
+async function viewerOf(db: Db, header: string | undefined, memo: Memo): Promise<Viewer | null> {
   const token = /^Bearer (.+)$/.exec(header ?? '')?.[1];
   if (!token) return null;
+  return recall(memo, `viewer:${token}`, () => lookUpViewer(db, token));
+}
+
+async function lookUpViewer(db: Db, token: string): Promise<Viewer | null> {
   const record = await db.collection('tokens').findOne({ tokenHash: createHash('sha256').update(token).digest('hex') });
   if (!record || record.expiresAt.getTime() <= Date.now()) return null;
   const user = await db.collection('users').findOne({ _id: record.userId });
   return user && user.status === 'active' ? { _id: user._id as ObjectId } : null;
 }
 
-async function readableGroupIds(db: Db, viewer: Viewer): Promise<ObjectId[]> {
+function readableGroupIds(db: Db, viewer: Viewer, memo: Memo): Promise<ObjectId[]> {
+  return recall(memo, `readable:${viewer._id}`, () => lookUpReadableGroupIds(db, viewer));
+}
+
+async function lookUpReadableGroupIds(db: Db, viewer: Viewer): Promise<ObjectId[]> {
   const [publicRows, memberRows] = await Promise.all([
     db.collection('groups').find({ visibility: 'public' }, { projection: { _id: 1 } }).toArray(),
     db.collection('memberships').find({ userId: viewer._id, status: 'member' }, { projection: { groupId: 1 } }).toArray(),
@@ -47,16 +67,28 @@ function topLevel(db: Db, groupIds: ObjectId[]): Promise<Document[]> {
     .toArray();
 }
 
-async function present(db: Db, signer: UrlSigner, rows: Document[], viewer: Viewer): Promise<string> {
+/** Documents by id from a collection, the remembered ones from memory. */
+async function byIds(db: Db, memo: Memo, collection: string, ids: ObjectId[], projection: Document): Promise<Document[]> {
+  const known = memo ? ids.filter((id) => memo.has(`${collection}:${id}`)).map((id) => memo.get(`${collection}:${id}`) as Document | null) : [];
+  const missing = memo ? ids.filter((id) => !memo.has(`${collection}:${id}`)) : ids;
+  const found = missing.length ? await db.collection(collection).find({ _id: { $in: missing } }, { projection }).toArray() : [];
+  if (memo) {
+    const byId = new Map(found.map((doc) => [String(doc._id), doc]));
+    for (const id of missing) memo.set(`${collection}:${id}`, byId.get(String(id)) ?? null);
+  }
+  return [...known.filter((doc): doc is Document => doc !== null), ...found];
+}
+
+async function present(db: Db, signer: UrlSigner, rows: Document[], viewer: Viewer, memo: Memo): Promise<string> {
   const more = rows.length > PAGE;
   const kept = more ? rows.slice(0, PAGE) : rows;
   const authorIds = [...new Map(kept.filter((r) => r.authorId).map((r) => [String(r.authorId), r.authorId])).values()];
   const withImages = kept.filter((r) => r.images?.length);
   const [authors, likes, groups] = await Promise.all([
-    db.collection('users').find({ _id: { $in: authorIds } }, { projection: { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 } }).toArray(),
+    byIds(db, memo, 'users', authorIds, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }),
     db.collection('likes').find({ userId: viewer._id, postId: { $in: kept.map((r) => r._id) } }, { projection: { postId: 1 } }).toArray(),
     withImages.length
-      ? db.collection('groups').find({ _id: { $in: [...new Set(withImages.map((r) => String(r.groupId)))].map((id) => new ObjectId(id)) } }, { projection: { visibility: 1 } }).toArray()
+      ? byIds(db, memo, 'groups', [...new Set(withImages.map((r) => String(r.groupId)))].map((id) => new ObjectId(id)), { visibility: 1 })
       : Promise.resolve([]),
   ]);
   const byId = new Map(authors.map((a) => [String(a._id), a]));
@@ -91,18 +123,20 @@ async function present(db: Db, signer: UrlSigner, rows: Document[], viewer: View
   return JSON.stringify({ items, nextCursor: more ? String(kept[kept.length - 1]!._id) : null });
 }
 
-async function homeFeed(db: Db, signer: UrlSigner, viewer: Viewer): Promise<string> {
-  return present(db, signer, await topLevel(db, await readableGroupIds(db, viewer)), viewer);
+async function homeFeed(db: Db, signer: UrlSigner, viewer: Viewer, memo: Memo): Promise<string> {
+  return present(db, signer, await topLevel(db, await readableGroupIds(db, viewer, memo)), viewer, memo);
 }
 
-async function groupFeed(db: Db, signer: UrlSigner, viewer: Viewer, groupId: ObjectId): Promise<string | null> {
-  const group = await db.collection('groups').findOne({ _id: groupId }, { projection: { visibility: 1 } });
+async function groupFeed(db: Db, signer: UrlSigner, viewer: Viewer, groupId: ObjectId, memo: Memo): Promise<string | null> {
+  const [group] = await byIds(db, memo, 'groups', [groupId], { visibility: 1 });
   if (!group) return null;
   if (group.visibility !== 'public') {
-    const membership = await db.collection('memberships').findOne({ groupId, userId: viewer._id }, { projection: { status: 1, role: 1 } });
+    const membership = await recall(memo, `membership:${groupId}:${viewer._id}`, () =>
+      db.collection('memberships').findOne({ groupId, userId: viewer._id }, { projection: { status: 1, role: 1 } }),
+    );
     if (membership?.status !== 'member') return null;
   }
-  return present(db, signer, await topLevel(db, [groupId]), viewer);
+  return present(db, signer, await topLevel(db, [groupId]), viewer, memo);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -202,6 +236,8 @@ async function main(): Promise<void> {
     };
     (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
+      const memo: Memo = url.pathname.startsWith('/memo/') ? remembered : null;
+      if (memo) url.pathname = url.pathname.slice('/memo'.length);
       if (url.pathname === '/probe/engine') {
         const ids = (url.searchParams.get('groups') ?? '').split(',').filter(Boolean).map((id) => new ObjectId(id));
         return send(200, JSON.stringify(await engineProbe(db, ids)));
@@ -215,12 +251,12 @@ async function main(): Promise<void> {
         };
         return send(200, JSON.stringify(result));
       }
-      const viewer = await viewerOf(db, req.headers.authorization);
+      const viewer = await viewerOf(db, req.headers.authorization, memo);
       if (!viewer) return send(401, '{"error":{"code":"unauthorized","message":"Sign in first."}}');
-      if (url.pathname === '/api/feed') return send(200, await homeFeed(db, signer, viewer));
+      if (url.pathname === '/api/feed') return send(200, await homeFeed(db, signer, viewer, memo));
       const group = /^\/api\/groups\/([0-9a-f]{24})\/posts$/.exec(url.pathname);
       if (group) {
-        const body = await groupFeed(db, signer, viewer, new ObjectId(group[1]));
+        const body = await groupFeed(db, signer, viewer, new ObjectId(group[1]), memo);
         return body === null ? send(404, '{"error":{"code":"not_found","message":"No such group."}}') : send(200, body);
       }
       send(404, '{"error":{"code":"not_found","message":"No such route."}}');
