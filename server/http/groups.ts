@@ -1,7 +1,6 @@
 // Groups, memberships and posting into a group.
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { Types } from 'mongoose';
-import multer from 'multer';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { MAX_UPLOAD_BYTES } from '../media/images';
@@ -22,6 +21,7 @@ import {
 import { parsePageRequest } from '../services/pagination';
 import { createPost } from '../services/posts';
 import { signedIn, type Auth } from './auth';
+import { imageUploads, uploadedImages } from './image-uploads';
 import { moderationReason } from './moderation-reason';
 import { objectIdString, parseBody, parsePathId } from './validation';
 
@@ -54,15 +54,11 @@ const newPostSchema = z.object({
 
 /** Multipart posts: `body`, optional `parentId`, up to 4 `images`. Plain JSON passes straight through. */
 function postUpload(): RequestHandler {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_IMAGES_PER_POST, fields: 4, fieldSize: 100 * 1024 },
-  }).array('images', MAX_IMAGES_PER_POST);
+  const upload = imageUploads(
+    { fileSize: MAX_UPLOAD_BYTES, files: MAX_IMAGES_PER_POST, fields: 4, fieldSize: 100 * 1024 },
+    (multipart) => multipart.array('images', MAX_IMAGES_PER_POST),
+  );
   return (req, res, next) => (req.is('multipart/form-data') ? upload(req, res, next) : next());
-}
-
-function uploadedImages(req: Request): Buffer[] {
-  return Array.isArray(req.files) ? req.files.map((file) => file.buffer) : [];
 }
 
 export function groupsRouter(ctx: AppContext, auth: Auth): Router {

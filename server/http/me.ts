@@ -1,26 +1,24 @@
 // The caller's own account: read, edit the profile, change the password, replace the avatar.
 import { Router, type Request, type Response } from 'express';
-import multer, { MulterError } from 'multer';
+import { MulterError } from 'multer';
 import type { AuthResult, AvatarResult } from '../../shared/api';
 import type { AppContext } from '../context';
 import { Invalid, PayloadTooLarge } from '../errors';
-import { MAX_UPLOAD_BYTES } from '../media/images';
+import { MAX_UPLOAD_BYTES, type ImageInput } from '../media/images';
 import { avatarUrl, presentMe } from '../presenters/user';
 import { changePassword } from '../services/accounts';
 import { replaceAvatar, updateProfile } from '../services/profiles';
 import { passwordChangeSchema, profileSchema } from './account-schemas';
 import { clientAddress, signedIn, signedInUser, type Auth } from './auth';
+import { imageUploads, uploadedImages } from './image-uploads';
 import { parseBody } from './validation';
 
 const TOO_LARGE = `The image is larger than ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.`;
 
-/** One image in memory; one byte over the cap still reaches encodeImage, whose 413 is the one we send. */
-const avatarUpload = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 0, parts: 1 },
-}).single('image');
+/** One image; one byte over the cap still reaches encodeImage, whose 413 is the one we send. */
+const avatarUpload = imageUploads({ fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 0, parts: 1 }, (upload) => upload.single('image'));
 
-function receiveAvatar(req: Request, res: Response): Promise<Buffer> {
+function receiveAvatar(req: Request, res: Response): Promise<ImageInput> {
   return new Promise((resolve, reject) => {
     avatarUpload(req, res, (error: unknown) => {
       if (error instanceof MulterError && error.code === 'LIMIT_FILE_SIZE') return reject(new PayloadTooLarge(TOO_LARGE));
@@ -28,8 +26,9 @@ function receiveAvatar(req: Request, res: Response): Promise<Buffer> {
         return reject(new Invalid('image', `image: send the picture in the multipart field "image", not "${error.field}"`));
       }
       if (error) return reject(error);
-      if (!req.file) return reject(new Invalid('image', 'image: attach a picture as multipart/form-data field "image"'));
-      resolve(req.file.buffer);
+      const [image] = uploadedImages(req);
+      if (!image) return reject(new Invalid('image', 'image: attach a picture as multipart/form-data field "image"'));
+      resolve(image);
     });
   });
 }

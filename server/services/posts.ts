@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import type { Page, Post as PostShape } from '../../shared/api';
 import type { AppContext } from '../context';
 import { HttpError, Invalid, NotFound } from '../errors';
-import { encodeImage } from '../media/images';
+import { encodeImage, type ImageInput } from '../media/images';
 import { MAX_IMAGES_PER_POST, POST_IMAGE_VARIANT_NAMES, POST_IMAGE_VARIANTS } from '../media/post-images';
 import { Like } from '../models/like';
 import { Post, type PostFields, type PostImageFields } from '../models/post';
@@ -19,7 +19,7 @@ export interface NewPost {
   body: string;
   parentId?: Types.ObjectId | null;
   /** Raw uploaded files; each goes through the sharp pipeline. */
-  images?: readonly Buffer[];
+  images?: readonly ImageInput[];
 }
 
 function checkBodyLength(body: string): void {
@@ -41,7 +41,7 @@ export async function loadPostFor(
   return post;
 }
 
-async function storeImages(ctx: AppContext, files: readonly Buffer[]): Promise<PostImageFields[]> {
+async function storeImages(ctx: AppContext, files: readonly ImageInput[]): Promise<PostImageFields[]> {
   if (files.length > MAX_IMAGES_PER_POST) throw new Invalid('images', `At most ${MAX_IMAGES_PER_POST} images per post.`);
   // Encode every file before storing any, so a bad third image leaves nothing behind.
   const encoded = await Promise.all(files.map((file) => encodeImage(file, POST_IMAGE_VARIANTS)));

@@ -2,7 +2,7 @@
 import type { Types } from 'mongoose';
 import type { AppContext } from '../context';
 import { Unauthorized } from '../errors';
-import { encodeImage } from '../media/images';
+import { encodeImage, type ImageInput } from '../media/images';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { AVATAR_VARIANTS } from '../presenters/user';
 
@@ -30,7 +30,7 @@ export const AVATAR_VARIANT_NAMES = AVATAR_VARIANTS.map((variant) => variant.nam
  * deletes the previous files. The swap is one atomic update, so two uploads racing each delete
  * exactly the files they replaced.
  */
-export async function replaceAvatar(ctx: AppContext, userId: Types.ObjectId, upload: Buffer): Promise<UserFields> {
+export async function replaceAvatar(ctx: AppContext, userId: Types.ObjectId, upload: ImageInput): Promise<UserFields> {
   const images = await encodeImage(upload, AVATAR_VARIANTS);
   const key = await ctx.media.save('avatars', images);
   const before = await User.findOneAndUpdate(

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { spoolDirectory } from '../../server/http/image-uploads';
 import { User } from '../../server/models/user';
 import { resetDatabase } from '../support/database';
 import { buildUser } from '../support/factories';
@@ -155,6 +156,21 @@ describe('PUT /api/me/avatar', () => {
     expect(storedFiles()).to.include.members([`${secondKey}-512.webp`, `${secondKey}-96.webp`]);
     await forum.http.get(first.body.avatarUrl as string).expect(404);
     expect((await User.findById(user._id).lean())!.avatarKey).to.equal(secondKey);
+  });
+
+  it('spools uploads in a directory only this user can read, and leaves nothing there, accepted or refused', async () => {
+    const { auth } = await buildUser();
+    await upload(auth, await noisyJpeg(300, 300)).expect(200);
+    await upload(auth, Buffer.from('not a picture')).expect(415);
+    const whole = await noisyJpeg(600, 400);
+    await upload(auth, whole.subarray(0, Math.floor(whole.length / 2))).expect(415);
+    await upload(auth, pixelBombPng(), 'bomb.png').expect(413);
+    await upload(auth, randomBytes(11 * 1024 * 1024)).expect(413);
+    const dir = await spoolDirectory();
+    expect(statSync(dir).mode & 0o777).to.equal(0o700);
+    // Files go once each response is done, which the client may see first.
+    for (let wait = 0; readdirSync(dir).length > 0 && wait < 50; wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(readdirSync(dir)).to.deep.equal([]);
   });
 
   describe('bad files change nothing', () => {

@@ -1,6 +1,7 @@
-// `npx tsx test/bench/cpuprofile-summary.ts <file.cpuprofile> [--top N] [--filter text]`: where a `node
-// --cpu-prof` profile spent its time. Prints self time by function and by file, and total (inclusive) time by
-// function for functions whose location contains the filter (default: embedded-mongo).
+// `npx tsx test/bench/cpuprofile-summary.ts <file.cpuprofile> [--top N] [--filter text] [--last seconds]`:
+// where a `node --cpu-prof` profile spent its time. Prints self time by function and by file, and total
+// (inclusive) time by function for functions whose location contains the filter (default: embedded-mongo).
+// --last keeps only the final seconds of the profile, so a server's start-up does not hide its load run.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,8 +40,8 @@ function top(map: Map<string, number>, total: number, n: number, title: string):
 }
 
 function main(): void {
-  const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '40' }, filter: { type: 'string', default: 'embedded-mongo' } }, allowPositionals: true });
-  if (positionals.length !== 1) throw new Error('usage: cpuprofile-summary.ts <file.cpuprofile> [--top N] [--filter text]');
+  const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '40' }, filter: { type: 'string', default: 'embedded-mongo' }, last: { type: 'string' } }, allowPositionals: true });
+  if (positionals.length !== 1) throw new Error('usage: cpuprofile-summary.ts <file.cpuprofile> [--top N] [--filter text] [--last seconds]');
   const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
   const n = Number(values.top);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -48,8 +49,13 @@ function main(): void {
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const selfTime = new Map<number, number>();
   let total = 0;
+  const span = profile.timeDeltas.reduce((sum, dt) => sum + dt, 0);
+  const from = values.last === undefined ? 0 : span - Number(values.last) * 1e6;
+  let at = 0;
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
+    at += dt;
+    if (at < from) return;
     selfTime.set(id, (selfTime.get(id) ?? 0) + dt);
     total += dt;
   });

@@ -1,0 +1,51 @@
+// Multipart image uploads, spooled to private temporary files that live as long as their request.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Request, RequestHandler } from 'express';
+import multer from 'multer';
+import type { ImageInput } from '../media/images';
+
+let spoolDir: Promise<string> | null = null;
+
+/** One directory per process, readable by this user only: uploads still carry their EXIF and GPS data. */
+export function spoolDirectory(): Promise<string> {
+  spoolDir ??= mkdtemp(path.join(os.tmpdir(), 'forum-uploads-'));
+  return spoolDir;
+}
+
+/**
+ * Files are written to disk as they arrive rather than gathered into one Buffer per file: every byte of a
+ * Buffer counts as external memory to V8, which answers each few dozen megabytes of it with a full
+ * garbage collection, and the forum's heap (the embedded engine's data) makes those expensive. libvips
+ * reads the spooled file itself.
+ */
+const spool = multer.diskStorage({
+  destination: (_req, _file, callback) => {
+    spoolDirectory().then((dir) => callback(null, dir), (error: Error) => callback(error, ''));
+  },
+});
+
+/** multer with spooled files; `receive` picks the fields (`.single`, `.array`) and the limits apply as usual. */
+export function imageUploads(limits: multer.Options['limits'], receive: (upload: multer.Multer) => RequestHandler): RequestHandler {
+  const upload = receive(multer({ storage: spool, limits }));
+  return (req, res, next) => {
+    // Once the response is done, whatever the outcome; multer itself removes the files of a failed upload.
+    res.once('close', () => void removeSpooled(req));
+    upload(req, res, next);
+  };
+}
+
+function spooledFiles(req: Request): Express.Multer.File[] {
+  if (req.file) return [req.file];
+  return Array.isArray(req.files) ? req.files : [];
+}
+
+async function removeSpooled(req: Request): Promise<void> {
+  await Promise.all(spooledFiles(req).map((file) => (file.path ? rm(file.path, { force: true }) : undefined)));
+}
+
+/** The request's spooled files, as the image pipeline takes them. */
+export function uploadedImages(req: Request): ImageInput[] {
+  return spooledFiles(req).map((file) => ({ path: file.path, size: file.size }));
+}
