@@ -6,6 +6,16 @@ import path from 'node:path';
 export const ROOT = path.resolve(__dirname, '../..');
 export const DATA_ROOT = path.join(ROOT, 'test/bench/.data');
 
+/**
+ * The V8 flags `npm start` gives the forum (package.json `config.nodeFlags`). Every server of the bench, the
+ * baselines included, runs with them, so the forum runs as in production and the baselines on equal terms.
+ */
+export const PRODUCTION_NODE_FLAGS: readonly string[] = String(
+  (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { config?: { nodeFlags?: string } }).config?.nodeFlags ?? '',
+)
+  .split(/\s+/)
+  .filter(Boolean);
+
 /** `taskset -c <core>` in front of a command when taskset exists and the machine has that core. */
 export function pinned(core: number | null, command: string, args: string[]): [string, string[]] {
   if (core === null || !hasTaskset()) return [command, args];
@@ -112,9 +122,9 @@ export function startChild(command: string, args: string[], options: { env?: Nod
   return handle;
 }
 
-/** Node running a TypeScript entry through tsx, as `npm run db` and the tests do. */
+/** Node running a TypeScript entry through tsx, with the production V8 flags. */
 export function tsNode(entry: string, extra: string[] = [], nodeFlags: string[] = []): [string, string[]] {
-  return [process.execPath, ['--import', 'tsx', ...nodeFlags, path.join(ROOT, entry), ...extra]];
+  return [process.execPath, [...PRODUCTION_NODE_FLAGS, '--import', 'tsx', ...nodeFlags, path.join(ROOT, entry), ...extra]];
 }
 
 /** The standalone engine on a free port over `dbpath`; resolves once it listens. */

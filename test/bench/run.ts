@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import type { Manifest } from './dataset';
 import { SCALES, type ScaleName } from './dataset';
 import { fetchChecked, measureDelivery, measureHttp, requireItems, socketPool, type Delivery, type HttpFigure } from './load';
-import { hasTaskset, pinSelf, ROOT, startChild, stopAllChildren, tsNode, type Child } from './processes';
+import { hasTaskset, pinSelf, PRODUCTION_NODE_FLAGS, ROOT, startChild, stopAllChildren, tsNode, type Child } from './processes';
 import { datasetDir, seed } from './seed';
 import type { ProbeRequest, ProbeStats } from './support/probe';
 
@@ -470,7 +470,7 @@ async function main(): Promise<void> {
     `- Date: ${startedAt.toISOString()}; Node ${process.version}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; ${fmt(os.totalmem() / 2 ** 30)} GiB; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
     `- Pinning: ${pinning}. Every baseline ran under the same pinning in the same run.`,
     `- Data set (${scale}): ${dataText}; ${seedLine}.`,
-    `- Forum: \`node --import tsx server/main.ts\` with \`DATA_DIR\` on a copy of the seeded data (embedded engine in-process, as \`npm start\`), persona signed in as a member of ${persona.groupIds.length} groups.`,
+    `- Forum: \`node ${PRODUCTION_NODE_FLAGS.join(' ')} --import tsx server/main.ts\` (the V8 flags of \`npm start\`, package.json \`config.nodeFlags\`; every baseline server runs with them too) with \`DATA_DIR\` on a copy of the seeded data (embedded engine in-process, as \`npm start\`), persona signed in as a member of ${persona.groupIds.length} groups.`,
     `- HTTP: autocannon, ${CONNECTIONS} connections, ${seconds} s per run unless noted; every run fails on any error, timeout, non-2xx or short response.`,
     ...notes.map((note) => `- ${note}`),
   ];
