@@ -32,75 +32,79 @@ function splitArgs(args: unknown[]): { request: unknown; ack: ((result: Ack) => 
   return { request: args.length > 1 ? args[0] : undefined, ack: last as (result: Ack) => void };
 }
 
-export function handleSubscriptions(socket: ForumSocket, access: FeedAccess, log: Logger): void {
+/** Group subscriptions still being decided, per socket, so a burst of requests cannot overshoot the cap. */
+const deciding = new WeakMap<ForumSocket, number>();
+
+async function subscribe(socket: ForumSocket, access: FeedAccess, feed: Feed): Promise<Ack> {
+  if (feed.kind === 'public') {
+    socket.join(PUBLIC_ROOM);
+    return { ok: true };
+  }
+  // Built per request rather than kept per socket: an idle socket holds no viewer (nor its ObjectId).
   const viewer = viewerOfSocket(socket.data);
+  if (!viewer) return SIGN_IN;
+  if (feed.kind === 'home') return subscribeHome(socket, access, viewer);
+  return subscribeGroup(socket, access, viewer, feed.groupId, feed.reason);
+}
 
-  async function subscribe(feed: Feed): Promise<Ack> {
-    if (feed.kind === 'public') {
-      socket.join(PUBLIC_ROOM);
-      return { ok: true };
-    }
-    if (!viewer) return SIGN_IN;
-    if (feed.kind === 'home') return subscribeHome(viewer);
-    return subscribeGroup(viewer, feed.groupId, feed.reason);
+async function subscribeGroup(socket: ForumSocket, access: FeedAccess, viewer: Viewer, groupId: string, reason: string | null): Promise<Ack> {
+  const room = groupRoom(groupId);
+  if (socket.rooms.has(room)) return { ok: true };
+  const following = [...socket.rooms].filter((r) => r.startsWith('group:')).length;
+  const pending = deciding.get(socket) ?? 0;
+  if (following + pending >= MAX_GROUP_FEEDS) {
+    return fail('too_many_feeds', `A connection may follow at most ${MAX_GROUP_FEEDS} groups; unsubscribe from one first.`);
   }
-
-  /** Group subscriptions still being decided, so a burst of requests cannot overshoot the cap. */
-  let deciding = 0;
-
-  async function subscribeGroup(viewer: Viewer, groupId: string, reason: string | null): Promise<Ack> {
-    const room = groupRoom(groupId);
-    if (socket.rooms.has(room)) return { ok: true };
-    const following = [...socket.rooms].filter((r) => r.startsWith('group:')).length;
-    if (following + deciding >= MAX_GROUP_FEEDS) {
-      return fail('too_many_feeds', `A connection may follow at most ${MAX_GROUP_FEEDS} groups; unsubscribe from one first.`);
-    }
-    deciding++;
-    try {
-      return await decideGroup(viewer, groupId, room, reason);
-    } finally {
-      deciding--;
-    }
+  deciding.set(socket, pending + 1);
+  try {
+    return await decideGroup(socket, access, viewer, groupId, room, reason);
+  } finally {
+    const left = deciding.get(socket)! - 1;
+    if (left === 0) deciding.delete(socket);
+    else deciding.set(socket, left);
   }
+}
 
-  async function decideGroup(viewer: Viewer, groupId: string, room: string, reason: string | null): Promise<Ack> {
-    const decision = await access.authorizeFollow(viewer, groupId, reason);
-    if (decision === 'not_found') return NOT_FOUND;
-    if (decision !== 'allow') return fail('forbidden', decision.forbidden);
-    if (!socket.connected) return GONE;
-    socket.join(room);
-    if (!(await access.mayFollowGroup(viewer, groupId))) {
-      socket.leave(room);
-      return NOT_FOUND;
-    }
-    return { ok: true };
+async function decideGroup(socket: ForumSocket, access: FeedAccess, viewer: Viewer, groupId: string, room: string, reason: string | null): Promise<Ack> {
+  const decision = await access.authorizeFollow(viewer, groupId, reason);
+  if (decision === 'not_found') return NOT_FOUND;
+  if (decision !== 'allow') return fail('forbidden', decision.forbidden);
+  if (!socket.connected) return GONE;
+  socket.join(room);
+  if (!(await access.mayFollowGroup(viewer, groupId))) {
+    socket.leave(room);
+    return NOT_FOUND;
   }
+  return { ok: true };
+}
 
-  async function subscribeHome(viewer: Viewer): Promise<Ack> {
-    // The marker room first: from here on a new membership adds its group's home room to this socket.
-    socket.join([homeOfRoom(viewer.id), HOME_PUBLIC_ROOM]);
-    const granted = await access.homeGroupIds(viewer);
-    if (!socket.connected) return GONE;
-    socket.join(granted.map(homeGroupRoom));
-    const confirmed = new Set(await access.homeGroupIds(viewer));
-    for (const groupId of granted) if (!confirmed.has(groupId)) socket.leave(homeGroupRoom(groupId));
-    if (socket.connected) socket.join([...confirmed].map(homeGroupRoom));
-    return { ok: true };
-  }
+async function subscribeHome(socket: ForumSocket, access: FeedAccess, viewer: Viewer): Promise<Ack> {
+  // The marker room first: from here on a new membership adds its group's home room to this socket.
+  socket.join([homeOfRoom(viewer.id), HOME_PUBLIC_ROOM]);
+  const granted = await access.homeGroupIds(viewer);
+  if (!socket.connected) return GONE;
+  socket.join(granted.map(homeGroupRoom));
+  const confirmed = new Set(await access.homeGroupIds(viewer));
+  for (const groupId of granted) if (!confirmed.has(groupId)) socket.leave(homeGroupRoom(groupId));
+  if (socket.connected) socket.join([...confirmed].map(homeGroupRoom));
+  return { ok: true };
+}
 
-  function unsubscribe(feed: Feed): void {
-    if (feed.kind === 'public') socket.leave(PUBLIC_ROOM);
-    else if (feed.kind === 'group') socket.leave(groupRoom(feed.groupId));
-    else for (const room of [...socket.rooms]) if (isHomeRoom(room)) socket.leave(room);
-  }
+function unsubscribe(socket: ForumSocket, feed: Feed): void {
+  if (feed.kind === 'public') socket.leave(PUBLIC_ROOM);
+  else if (feed.kind === 'group') socket.leave(groupRoom(feed.groupId));
+  else for (const room of [...socket.rooms]) if (isHomeRoom(room)) socket.leave(room);
+}
 
+/** The socket's two listeners; everything else is shared by all sockets, so an idle one holds little. */
+export function handleSubscriptions(socket: ForumSocket, access: FeedAccess, log: Logger): void {
   socket.on('subscribe', (...args: unknown[]) => {
     const { request, ack } = splitArgs(args);
     // Without an ack the client could never learn the outcome, so nothing is granted.
     if (!ack) return;
     const feed = parseFeedRequest(request);
     if ('code' in feed) return ack(fail(feed.code, feed.message));
-    subscribe(feed).then(ack, (error: unknown) => {
+    subscribe(socket, access, feed).then(ack, (error: unknown) => {
       log.error('realtime: subscribe failed', error);
       ack(fail('internal', 'The subscription could not be decided; try again.'));
     });
@@ -110,7 +114,7 @@ export function handleSubscriptions(socket: ForumSocket, access: FeedAccess, log
     const { request, ack } = splitArgs(args);
     const feed = parseFeedRequest(request);
     if ('code' in feed) return ack?.(fail(feed.code, feed.message));
-    unsubscribe(feed);
+    unsubscribe(socket, feed);
     ack?.({ ok: true });
   });
 }

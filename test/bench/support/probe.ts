@@ -6,6 +6,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 export interface ProbeStats {
   rss: number;
   heapUsed: number;
+  /** Bytes V8 has committed for its heap, used or not. */
+  heapTotal: number;
+  /** Memory outside the V8 heap that JavaScript objects hold (Buffers among it). */
+  external: number;
   /** Event-loop delay since the last reset, in milliseconds. */
   loopDelay: { p50: number; p99: number; max: number };
   /** CPU seconds (user + system) since the process started. */
@@ -27,9 +31,12 @@ if (process.send) {
     // A collection before measuring memory when the process allows it (--expose-gc), so garbage does not count.
     if (message.gc && typeof global.gc === 'function') global.gc();
     const cpu = process.cpuUsage();
+    const memory = process.memoryUsage();
     const stats: ProbeStats = {
-      rss: process.memoryUsage.rss(),
-      heapUsed: process.memoryUsage().heapUsed,
+      rss: memory.rss,
+      heapUsed: memory.heapUsed,
+      heapTotal: memory.heapTotal,
+      external: memory.external,
       loopDelay: {
         p50: histogram.percentile(50) / 1e6,
         p99: histogram.percentile(99) / 1e6,
