@@ -1,5 +1,6 @@
 // Multipart image uploads, spooled to private temporary files that live as long as their request.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Request, RequestHandler } from 'express';
@@ -8,10 +9,28 @@ import type { ImageInput } from '../media/images';
 
 let spoolDir: Promise<string> | null = null;
 
-/** One directory per process, readable by this user only: uploads still carry their EXIF and GPS data. */
-export function spoolDirectory(): Promise<string> {
-  spoolDir ??= mkdtemp(path.join(os.tmpdir(), 'forum-uploads-'));
-  return spoolDir;
+/**
+ * One directory per process, readable by this user only: uploads still carry their EXIF and GPS data.
+ * A temp cleaner may remove it from a long-idle server; a new one is made then (never the same name
+ * again, which someone else could have taken meanwhile).
+ */
+export async function spoolDirectory(): Promise<string> {
+  spoolDir ??= newSpoolDirectory();
+  const dir = await spoolDir;
+  try {
+    await access(dir);
+    return dir;
+  } catch {
+    spoolDir = newSpoolDirectory();
+    return spoolDir;
+  }
+}
+
+async function newSpoolDirectory(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'forum-uploads-'));
+  // Files in it are removed as their requests end; the directory goes with the process.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
@@ -171,6 +171,16 @@ describe('PUT /api/me/avatar', () => {
     // Files go once each response is done, which the client may see first.
     for (let wait = 0; readdirSync(dir).length > 0 && wait < 50; wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(readdirSync(dir)).to.deep.equal([]);
+  });
+
+  it('makes a new private spool directory when a temp cleaner removed the old one', async () => {
+    const { auth } = await buildUser();
+    const old = await spoolDirectory();
+    rmSync(old, { recursive: true });
+    await upload(auth, await noisyJpeg(300, 300)).expect(200);
+    const dir = await spoolDirectory();
+    expect(dir).not.to.equal(old);
+    expect(statSync(dir).mode & 0o777).to.equal(0o700);
   });
 
   describe('bad files change nothing', () => {
