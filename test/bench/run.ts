@@ -525,13 +525,13 @@ async function main(): Promise<void> {
       const base = bareLive[i]!;
       const last = i === live.length - 1;
       rows.push({
-        figure: `5. live delivery, write acknowledged → \`post:new\` received, ${fmt(delivery.sockets)} sockets`,
+        figure: `5. live delivery, write sent → \`post:new\` received, ${fmt(delivery.sockets)} sockets`,
         measured: `p50 ${fmt(delivery.p50, 1)} ms, p95 ${fmt(delivery.p95, 1)} ms, p99 ${fmt(delivery.p99, 1)} ms`,
         baseline: `bare Socket.IO broadcast: p50 ${fmt(base.p50, 1)}, p95 ${fmt(base.p95, 1)}, p99 ${fmt(base.p99, 1)} ms`,
         ratio: Math.max(base.p95, 0.1) / Math.max(delivery.p95, 0.1),
         target: last ? 'p95 < 250 ms and ≥ 0.8 of bare (p95 ratio)' : '≥ 0.8 of bare (p95 ratio)',
         met: Math.max(base.p95, 0.1) / Math.max(delivery.p95, 0.1) >= 0.8 && (!last || delivery.p95 < 250),
-        conditions: `${LIVE_MESSAGES} posts one after another; ${delivery.beforeAck} of ${delivery.sockets * delivery.messages} receipts came before the HTTP response (counted as 0 ms)`,
+        conditions: `${LIVE_MESSAGES} posts one after another; ${delivery.beforeAck} of ${delivery.sockets * delivery.messages} receipts came before the writer's HTTP response, so latency runs from sending the write (the bare broadcast is measured the same way)`,
       });
     });
   }
