@@ -7,7 +7,7 @@
 // Models are process-wide (mongoose's default connection), so this cache is too; every forum in the process
 // feeds it its events. Anything that writes these collections without publishing the matching event must
 // call `readCache.clear()` (tests that build fixtures directly do).
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { UserFields } from '../models/user';
 import type { DomainEvent } from '../services/events';
 
@@ -92,8 +92,20 @@ export class DroppableCache<V> {
     this.entries.delete(key);
     // Insertion order is age order, so the first key is the oldest.
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, storedAt: now });
+    this.entries.set(key, { value: detached(value), storedAt: now });
   }
+}
+
+/**
+ * A copy whose ObjectIds own their 12 bytes. The driver decodes each ObjectId as a view into Node's shared
+ * 8 KB buffer pool, so a long-kept one would keep a whole pool chunk alive.
+ */
+function detached<T>(value: T): T {
+  if (value instanceof Types.ObjectId) return new Types.ObjectId(Uint8Array.from(value.id)) as T;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map(detached) as T;
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, detached(v)])) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, detached(v)])) as T;
 }
 
 export interface CachedSession {

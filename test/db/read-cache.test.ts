@@ -83,6 +83,20 @@ describe('read cache', () => {
     expect(await cache.get('k', load('v3'), start + MAX_ENTRY_AGE_MS)).to.equal('v3');
   });
 
+  it('keeps copies of ObjectIds that own their bytes, not views into the shared buffer pool', async () => {
+    const pooled = new Types.ObjectId(Buffer.from(new Types.ObjectId().toHexString(), 'hex'));
+    expect(pooled.id.buffer.byteLength).to.be.greaterThan(12);
+    const ids = new DroppableCache<{ id: Types.ObjectId; list: Types.ObjectId[]; byGroup: Map<string, { groupId: Types.ObjectId }> }>(() => true);
+    await ids.get('k', async () => ({ id: pooled, list: [pooled], byGroup: new Map([['g', { groupId: pooled }]]) }));
+    const kept = await ids.get('k', async () => {
+      throw new Error('not cached');
+    });
+    for (const id of [kept.id, kept.list[0]!, kept.byGroup.get('g')!.groupId]) {
+      expect(id.equals(pooled)).to.equal(true);
+      expect(id.id.buffer.byteLength).to.equal(12);
+    }
+  });
+
   it('update replaces only an entry that is cached', async () => {
     cache.update('k', 'v0');
     expect(cache.size).to.equal(0);
