@@ -11,8 +11,11 @@ export function feedsRouter(ctx: AppContext, auth: Auth): Router {
   const publicFeed = new PublicFeedCache(ctx);
 
   // No auth at all: a token (even a stale one) must not change or slow down the homepage.
-  router.get('/feed/public', async (_req, res) => {
-    res.type('application/json').send(await publicFeed.get());
+  router.get('/feed/public', async (req, res) => {
+    const page = await publicFeed.get();
+    res.vary('Accept-Encoding').type('application/json');
+    if (req.acceptsEncodings('gzip') === 'gzip') res.set('Content-Encoding', 'gzip').send(page.gzip);
+    else res.send(page.json);
   });
 
   router.get('/feed', auth.requireUser, async (req, res) => {

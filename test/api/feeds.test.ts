@@ -1,4 +1,6 @@
 // Feeds and profile lists: scope, order, pagination stability, the cached public feed, access ending at once.
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { Post as PostShape } from '../../shared/api';
@@ -98,6 +100,30 @@ describe('feeds', () => {
       const stale = await forum.http.get('/api/feed/public').set('Authorization', 'Bearer nonsense').expect(200);
       expect(withToken.text).to.equal(anonymous.text);
       expect(stale.text).to.equal(anonymous.text);
+    });
+
+    it('is sent gzipped to clients that accept gzip and plain to the others, the same JSON either way', async () => {
+      await buildPost({ group: open, author: owner });
+      forum.ctx.events.publish({ type: 'group.changed', groupId: idOf(open) });
+      // Raw bytes over node:http: supertest and fetch would unzip before we could look.
+      const base = forum.url || (await forum.startListening());
+      const raw = (accept: string) =>
+        new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+          http.get(`${base}/api/feed/public`, { headers: { 'accept-encoding': accept } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          }).on('error', reject);
+        });
+      const zipped = await raw('gzip, deflate, br');
+      const plain = await raw('identity');
+      expect(zipped.headers['content-encoding']).to.equal('gzip');
+      expect(plain.headers['content-encoding']).to.equal(undefined);
+      for (const res of [zipped, plain]) expect(res.headers.vary).to.match(/Accept-Encoding/i);
+      const unzipped = gunzipSync(zipped.body);
+      expect(unzipped.equals(plain.body)).to.equal(true);
+      expect(zipped.body.length).to.be.lessThan(plain.body.length);
+      expect(JSON.parse(unzipped.toString('utf8')).items.length).to.be.greaterThan(0);
     });
 
     it('shows a change made in this process at once (events invalidate the cache)', async () => {

@@ -1,5 +1,6 @@
 // HTTP load with autocannon and real Socket.IO clients, each run checked for correctness: a run with any
 // error, timeout, unexpected status or short body fails the bench instead of looking fast.
+import http from 'node:http';
 import autocannon from 'autocannon';
 import { io, type Socket } from 'socket.io-client';
 import { cpuSecondsOf } from './processes';
@@ -69,6 +70,19 @@ export async function measureHttp(run: HttpRun): Promise<HttpFigure> {
     connections: run.connections,
     seconds: run.seconds,
   };
+}
+
+/** The bytes a response carries on the wire (fetch would decode a compressed body first) and its encoding. */
+export function wireBytes(url: string, headers: Record<string, string>): Promise<{ bytes: number; encoding: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => (res.statusCode === 200 && bytes > 0 ? resolve({ bytes, encoding: res.headers['content-encoding'] }) : reject(new Error(`GET ${url}: ${res.statusCode}, ${bytes} bytes`))));
+      })
+      .on('error', reject);
+  });
 }
 
 /** One request, checked: status and a non-empty body; returns the parsed JSON and the raw text. */

@@ -14,7 +14,7 @@ describe('public feed cache', () => {
   let authorId: Types.ObjectId;
 
   const postBodies = async (now: number): Promise<string[]> =>
-    (JSON.parse((await cache.get(now)).toString('utf8')) as { items: { bodyText: string }[] }).items.map((item) => item.bodyText);
+    (JSON.parse((await cache.get(now)).json.toString('utf8')) as { items: { bodyText: string }[] }).items.map((item) => item.bodyText);
   const writePost = (text: string) => Post.create({ groupId, authorId, body: `<p>${text}</p>`, bodyText: text });
 
   beforeEach(async () => {
