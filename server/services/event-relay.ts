@@ -38,14 +38,18 @@ export async function startEventRelay(ctx: AppContext, url: string, listener: Re
   });
   await Promise.all([pub.connect(), sub.connect()]);
   await sub.subscribe(CHANNEL, (message) => {
-    let envelope: Envelope;
+    let envelope: Partial<Envelope> | null;
     try {
-      envelope = JSON.parse(message) as Envelope;
+      envelope = JSON.parse(message) as Partial<Envelope> | null;
     } catch {
-      ctx.log.warn('event relay: dropped a message that is not JSON');
+      envelope = null;
+    }
+    const event = envelope && typeof envelope === 'object' ? envelope.event : undefined;
+    if (!event || typeof event !== 'object' || typeof event.type !== 'string') {
+      ctx.log.warn('event relay: dropped a message that is not an event');
       return;
     }
-    if (envelope.origin !== origin && envelope.event && typeof envelope.event.type === 'string') ctx.events.deliverRemote(envelope.event);
+    if (envelope!.origin !== origin) ctx.events.deliverRemote(event);
   });
   subscribed = true;
   listener.resume();

@@ -8,6 +8,7 @@ import { sharedDatabase } from '../support/database';
 import { ForumApi, type RegisteredUser } from '../support/forum-api';
 import { startForumProcess, startRedis, type ForumProcess, type RedisServer } from '../support/processes';
 import { disconnected, follow, SocketPool, subscribe } from '../support/sockets';
+import { createClient } from 'redis';
 import supertest from 'supertest';
 
 /**
@@ -175,6 +176,21 @@ describe('realtime across processes (Redis adapter)', function () {
       expect(await meOnB()).to.equal(200);
       await viaA.logout(user);
       expect(await settlesTo(meOnB, 401)).to.equal(401);
+    });
+
+    it('a message on the relay channel that is not an event is dropped; the processes keep answering', async () => {
+      const user = await viaA.register();
+      const publisher = createClient({ url: redis!.url });
+      await publisher.connect();
+      try {
+        for (const junk of ['not json', 'null', '7', '{"origin":"elsewhere"}', '{"origin":"elsewhere","event":null}', '{"origin":"elsewhere","event":{"type":42}}', '[]']) {
+          await publisher.publish('forum:domain-events', junk);
+        }
+      } finally {
+        await publisher.close();
+      }
+      await supertest(b!.url).get('/api/me').set(user.auth).expect(200);
+      await supertest(a!.url).get('/api/me').set(user.auth).expect(200);
     });
 
     it('a member who joins through A can read the closed group through B', async () => {
