@@ -19,6 +19,8 @@ const LOAD_CORE = 1;
 const CONNECTIONS = 50;
 const LIVE_SIZES = [100, 1_000, 5_000];
 const LIVE_MESSAGES = 20;
+/** Writes sent and received before measuring live delivery, so neither side is timed while its code is still being compiled. */
+const WARM_UP_MESSAGES = 5;
 const WRITE_SOCKETS = 1_000;
 const IDLE_SOCKETS = 5_000;
 const PROBE = path.join(ROOT, 'test/bench/support/probe.ts');
@@ -483,6 +485,8 @@ async function main(): Promise<void> {
       const livePool = socketPool(forum.url, tokens, writeFeed);
       for (const n of LIVE_SIZES) {
         await livePool.grow(n);
+        // Unmeasured writes first, as the bare baseline gets below: the first few pay for compiling the path.
+        if (n === LIVE_SIZES[0]) await measureDelivery(livePool, WARM_UP_MESSAGES, postLive);
         live.push(await measureDelivery(livePool, LIVE_MESSAGES, postLive));
         log(`  live delivery, forum, ${n} sockets: ${JSON.stringify(live[live.length - 1])}`);
       }
@@ -528,10 +532,12 @@ async function main(): Promise<void> {
     const bareLive: Delivery[] = [];
     for (const n of LIVE_SIZES) {
       await barePool.grow(n);
+      const broadcast = async (marker: string): Promise<void> => {
+        await fetchChecked(`${bareIo.url}/broadcast?room=${encodeURIComponent(writeFeed)}`, { method: 'POST', body: JSON.stringify({ ...sample, body: `<p>${marker}</p>` }), expect: 201 });
+      };
+      if (n === LIVE_SIZES[0]) await measureDelivery(barePool, WARM_UP_MESSAGES, broadcast);
       bareLive.push(
-        await measureDelivery(barePool, LIVE_MESSAGES, async (marker) => {
-          await fetchChecked(`${bareIo.url}/broadcast?room=${encodeURIComponent(writeFeed)}`, { method: 'POST', body: JSON.stringify({ ...sample, body: `<p>${marker}</p>` }), expect: 201 });
-        }),
+        await measureDelivery(barePool, LIVE_MESSAGES, broadcast),
       );
       log(`  live delivery, bare Socket.IO, ${n} sockets: ${JSON.stringify(bareLive[bareLive.length - 1])}`);
     }
@@ -540,14 +546,24 @@ async function main(): Promise<void> {
     live.forEach((delivery, i) => {
       const base = bareLive[i]!;
       const last = i === live.length - 1;
+      const ackRatio = Math.max(base.fromAck.p95, 0.1) / Math.max(delivery.fromAck.p95, 0.1);
       rows.push({
-        figure: `5. live delivery, write sent → \`post:new\` received, ${fmt(delivery.sockets)} sockets`,
+        figure: `5. live delivery, write acknowledged → \`post:new\` received (the issue's reading), ${fmt(delivery.sockets)} sockets`,
+        measured: `p50 ${fmt(delivery.fromAck.p50, 1)} ms, p95 ${fmt(delivery.fromAck.p95, 1)} ms, p99 ${fmt(delivery.fromAck.p99, 1)} ms`,
+        baseline: `bare Socket.IO broadcast: p50 ${fmt(base.fromAck.p50, 1)}, p95 ${fmt(base.fromAck.p95, 1)}, p99 ${fmt(base.fromAck.p99, 1)} ms`,
+        ratio: ackRatio,
+        target: last ? 'p95 < 250 ms and ≥ 0.8 of bare (p95 ratio)' : '≥ 0.8 of bare (p95 ratio)',
+        met: ackRatio >= 0.8 && (!last || delivery.fromAck.p95 < 250),
+        conditions: `${LIVE_MESSAGES} posts one after another; ${delivery.beforeAck} of ${delivery.sockets * delivery.messages} receipts came before the writer's HTTP response and count as 0 ms, which is why the stricter row below exists`,
+      });
+      rows.push({
+        figure: `5. live delivery, write sent → \`post:new\` received (stricter: includes the forum's durable write), ${fmt(delivery.sockets)} sockets`,
         measured: `p50 ${fmt(delivery.p50, 1)} ms, p95 ${fmt(delivery.p95, 1)} ms, p99 ${fmt(delivery.p99, 1)} ms`,
         baseline: `bare Socket.IO broadcast: p50 ${fmt(base.p50, 1)}, p95 ${fmt(base.p95, 1)}, p99 ${fmt(base.p99, 1)} ms`,
         ratio: Math.max(base.p95, 0.1) / Math.max(delivery.p95, 0.1),
         target: last ? 'p95 < 250 ms and ≥ 0.8 of bare (p95 ratio)' : '≥ 0.8 of bare (p95 ratio)',
         met: Math.max(base.p95, 0.1) / Math.max(delivery.p95, 0.1) >= 0.8 && (!last || delivery.p95 < 250),
-        conditions: `${LIVE_MESSAGES} posts one after another; ${delivery.beforeAck} of ${delivery.sockets * delivery.messages} receipts came before the writer's HTTP response, so latency runs from sending the write (the bare broadcast is measured the same way)`,
+        conditions: `${LIVE_MESSAGES} posts one after another; ${delivery.beforeAck} of ${delivery.sockets * delivery.messages} receipts came before the writer's HTTP response, so latency runs from sending the write; the bare broadcast is measured the same way and writes nothing`,
       });
     });
   }
