@@ -8,6 +8,7 @@
 // feeds it its events. Anything that writes these collections without publishing the matching event must
 // call `readCache.clear()` (tests that build fixtures directly do).
 import { Types } from 'mongoose';
+import type { GroupRole, MembershipState } from '../models/membership';
 import type { UserFields } from '../models/user';
 import type { DomainEvent } from '../services/events';
 
@@ -120,12 +121,14 @@ export interface CachedIdentity {
   readonly status: string;
 }
 
+/** One membership record of a user, as the rules need it. */
 export interface CachedMembership {
   readonly groupId: Types.ObjectId;
-  readonly status: string;
-  readonly role: string;
+  readonly status: MembershipState;
+  readonly role: GroupRole;
 }
 
+/** The least a rule needs to know about a group (the policy's GroupRef). */
 export interface CachedGroupRef {
   readonly _id: Types.ObjectId;
   readonly visibility: string;

@@ -3,15 +3,12 @@
 import { Types } from 'mongoose';
 import type { GroupVisibility } from '../../shared/api';
 import { Group } from '../models/group';
-import { readCache } from '../db/read-cache';
+import { readCache, type CachedGroupRef, type CachedMembership } from '../db/read-cache';
 import { Membership, type GroupRole, type MembershipState } from '../models/membership';
 import { isSiteModerator, type Viewer } from './viewer';
 
 /** The least a rule needs to know about a group. */
-export interface GroupRef {
-  _id: Types.ObjectId;
-  visibility: GroupVisibility | string;
-}
+export type GroupRef = CachedGroupRef;
 
 /** What one viewer is to one group. */
 export interface GroupAccess {
@@ -29,14 +26,12 @@ export async function loadGroupRef(groupId: Types.ObjectId): Promise<GroupRef | 
   return readCache.groups.get(String(groupId), () => Group.findById(groupId, { visibility: 1 }).lean<GroupRef>());
 }
 
-type MembershipFacts = { groupId: Types.ObjectId; status: MembershipState; role: GroupRole };
-
 /** Every membership record of a user (any state), by group id. */
-export function membershipsOf(userId: Types.ObjectId): Promise<ReadonlyMap<string, MembershipFacts>> {
+export function membershipsOf(userId: Types.ObjectId): Promise<ReadonlyMap<string, CachedMembership>> {
   return readCache.memberships.get(String(userId), async () => {
-    const rows = await Membership.find({ userId }, { _id: 0, groupId: 1, status: 1, role: 1 }).lean<MembershipFacts[]>();
+    const rows = await Membership.find({ userId }, { _id: 0, groupId: 1, status: 1, role: 1 }).lean<CachedMembership[]>();
     return new Map(rows.map((row) => [String(row.groupId), row]));
-  }) as Promise<ReadonlyMap<string, MembershipFacts>>;
+  });
 }
 
 /** Builds the access facts from an already loaded membership (or none); no query. */
