@@ -25,6 +25,21 @@ describe('embedded-mongo wire protocol and handshake', () => {
     expect(crc32c(Buffer.from('123456789'))).to.equal(0xe3069283);
   });
 
+  it('computes CRC-32C eight bytes at a time exactly as bit by bit, at every length and offset', () => {
+    const bitwise = (buf: Uint8Array, start: number, end: number): number => {
+      let crc = 0xffffffff;
+      for (let i = start; i < end; i++) {
+        crc ^= buf[i];
+        for (let k = 0; k < 8; k++) crc = crc & 1 ? 0x82f63b78 ^ (crc >>> 1) : crc >>> 1;
+      }
+      return (crc ^ 0xffffffff) >>> 0;
+    };
+    const data = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 151 + 7) & 0xff));
+    for (let start = 0; start < 9; start++) {
+      for (let end = start; end <= data.length; end += 7) expect(crc32c(data, start, end), `${start}..${end}`).to.equal(bitwise(data, start, end));
+    }
+  });
+
   it('answers hello as a writable standalone node with a modern wire version', async () => {
     const hello = await client.db('admin').command({ hello: 1 });
     expect(hello.isWritablePrimary).to.equal(true);

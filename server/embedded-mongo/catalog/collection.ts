@@ -1,6 +1,7 @@
-import { UUID } from 'bson';
-import { BTreeIndex, sameKeys, type IndexSpec, type KeyValues } from '../indexes/btree-index';
+import { deserialize, serialize, UUID } from 'bson';
+import { BTreeIndex, sameKeys, type IndexKey, type IndexSpec, type KeyValues } from '../indexes/btree-index';
 import type { Document } from '../documents';
+import { DocumentStore } from './document-store';
 import { CommandError, ErrorCode } from '../errors';
 
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
@@ -11,13 +12,12 @@ export interface CollectionInfo {
 }
 
 /**
- * Documents of one collection keyed by record id, plus its indexes. Every method either
- * applies completely or throws before changing anything, so a duplicate key never leaves an
- * index half-updated. Stored documents are replaced, never edited, so readers holding a
- * reference see a consistent version.
+ * Documents of one collection keyed by record id (as BSON, ./document-store.ts), plus its
+ * indexes. Every method either applies completely or throws before changing anything, so a
+ * duplicate key never leaves an index half-updated.
  */
 export class Collection {
-  readonly docs = new Map<number, Document>();
+  readonly docs = new DocumentStore();
   readonly indexes: BTreeIndex[];
   private nextRid = 1;
 
@@ -42,36 +42,44 @@ export class Collection {
   }
 
   ridForId(id: unknown): number | undefined {
-    const pair = this.idIndex.tree.getPairOrNextHigher(this.idIndex.key([id], -Infinity));
-    if (pair && this.idIndex.compareValues(pair[0].v, [id]) === 0) return pair[1];
+    for (const rid of this.idIndex.ridsFor([id])) return rid;
     return undefined;
   }
 
-  insert(doc: Document): number {
-    return this.addRecord(doc, true);
-  }
-
   /**
-   * Re-adds a document read back from a checksummed snapshot. The snapshot was written from a collection
-   * whose unique indexes already held, so checking every key again would only slow start-up.
+   * Fills an empty collection with documents (their BSON) read back from a checksummed snapshot.
+   * The snapshot was written from a collection whose unique indexes already held, so the keys are
+   * not checked again, and each index is built in one go from all of its keys.
    */
-  restore(doc: Document): number {
-    return this.addRecord(doc, false);
+  restoreAll(documents: Iterable<Uint8Array>): void {
+    if (this.docs.size > 0) throw new Error(`${this.ns} is not empty`);
+    const keys = this.indexes.map((): IndexKey[] => []);
+    for (const bytes of documents) {
+      const doc = deserialize(bytes) as Document;
+      const rid = this.nextRid++;
+      this.indexes.forEach((index, i) => {
+        for (const v of index.keysFor(doc) ?? []) keys[i].push(index.key(v, rid));
+      });
+      this.docs.setBytes(rid, bytes);
+    }
+    this.indexes.forEach((index, i) => index.load(keys[i]));
   }
 
-  private addRecord(doc: Document, checkUnique: boolean): number {
+  insert(doc: Document): number {
     const rid = this.nextRid;
     const keys = this.indexes.map((index) => index.keysFor(doc));
-    if (checkUnique) this.indexes.forEach((index, i) => this.throwIfDuplicate(index, keys[i], rid));
+    this.indexes.forEach((index, i) => this.throwIfDuplicate(index, keys[i], rid));
+    const bytes = serialize(doc);
     this.nextRid++;
     this.indexes.forEach((index, i) => index.add(keys[i], rid));
-    this.docs.set(rid, doc);
+    this.docs.setBytes(rid, bytes);
     return rid;
   }
 
   replace(rid: number, doc: Document): void {
     const old = this.docs.get(rid);
     if (!old) throw new CommandError(ErrorCode.InternalError, `record ${rid} vanished from ${this.ns}`);
+    const bytes = serialize(doc);
     const changes: { index: BTreeIndex; before: KeyValues[] | null; after: KeyValues[] | null }[] = [];
     for (const index of this.indexes) {
       const before = index.keysFor(old);
@@ -84,7 +92,7 @@ export class Collection {
       c.index.remove(c.before, rid);
       c.index.add(c.after, rid);
     }
-    this.docs.set(rid, doc);
+    this.docs.setBytes(rid, bytes);
   }
 
   remove(rid: number): Document | undefined {

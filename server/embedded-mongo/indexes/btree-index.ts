@@ -1,10 +1,11 @@
 import BTree from 'sorted-btree';
+import { bulkLoad } from 'sorted-btree/extended/bulkLoad';
 import { Query } from 'mingo';
 import { compareBson } from '../bson-order';
 import { collectPathValues, isPlainObject, type Document } from '../documents';
 import { CommandError, ErrorCode } from '../errors';
 import { MINGO_OPTIONS } from '../mingo-options';
-import { encodeKey } from './key-string';
+import { decodeKey, encodeKey, RID_BYTES, ridOfKey } from './key-string';
 
 /** An index as listIndexes reports it and as the journal stores it. */
 export interface IndexSpec {
@@ -17,15 +18,20 @@ export interface IndexSpec {
   expireAfterSeconds?: number;
 }
 
-/** B+tree key: the indexed values, then the record id so equal values stay distinct entries. */
-export interface IndexKey {
+/**
+ * B+tree key: the indexed values, then the record id so equal values stay distinct entries. Almost
+ * always a string (./key-string.ts); a tuple holding a type without an encoding stays a value array.
+ */
+export type IndexKey = string | ValueKey;
+
+export interface ValueKey {
   readonly v: readonly unknown[];
   readonly rid: number;
-  /** `v` as an order-preserving string (./key-string.ts), when every value is of an encoded type. */
-  readonly s: string | undefined;
 }
 
 export type KeyValues = unknown[];
+
+const NODE_SIZE = 64;
 
 const SPEC_OPTIONS = new Set(['v', 'key', 'name', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'background', 'ns']);
 
@@ -96,7 +102,8 @@ export class BTreeIndex {
   readonly fields: string[];
   readonly dirs: number[];
   private readonly paths: string[][];
-  readonly tree: BTree<IndexKey, number>;
+  tree: BTree<IndexKey, number>;
+  private readonly compareKeys: (a: IndexKey, b: IndexKey) => number;
   readonly partial: Query | undefined;
   readonly unique: boolean;
   /** Set once any document produced several keys; such an index cannot provide a sort. */
@@ -110,28 +117,67 @@ export class BTreeIndex {
     this.paths = this.fields.map((f) => f.split('.'));
     this.unique = spec.unique === true || spec.name === '_id_';
     this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, MINGO_OPTIONS) : undefined;
-    const dirs = this.dirs;
-    const n = dirs.length;
-    this.tree = new BTree<IndexKey, number>(
-      undefined,
-      (a, b) => {
-        if (a.s !== undefined && b.s !== undefined) {
-          if (a.s !== b.s) return a.s < b.s ? -1 : 1;
-          return a.rid < b.rid ? -1 : a.rid > b.rid ? 1 : 0;
-        }
-        for (let i = 0; i < n; i++) {
-          const c = compareBson(a.v[i], b.v[i]);
-          if (c !== 0) return dirs[i] < 0 ? -c : c;
-        }
-        return a.rid < b.rid ? -1 : a.rid > b.rid ? 1 : 0;
-      },
-      64,
-    );
+    this.compareKeys = (a, b) => {
+      if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+      return this.compareByValue(a, b);
+    };
+    this.tree = new BTree<IndexKey, number>(undefined, this.compareKeys, NODE_SIZE);
+  }
+
+  /**
+   * Fills an empty index from entries in any order, sorting them once and building the tree
+   * bottom-up: at start-up a million keys inserted one by one cost seconds of seeks.
+   */
+  load(keys: IndexKey[]): void {
+    if (this.tree.size > 0) throw new Error(`index ${this.name} is not empty`);
+    // Key strings hold only code units below 256, so the default sort's code-unit order is the index order.
+    if (keys.every((k) => typeof k === 'string')) keys.sort();
+    else keys.sort(this.compareKeys);
+    this.tree = bulkLoad<IndexKey, number>(keys, keys.map((k) => this.unpackRid(k)), NODE_SIZE, this.compareKeys);
+    this.version++;
+  }
+
+  private unpackRid(key: IndexKey): number {
+    return typeof key === 'string' ? ridOfKey(key) : key.rid;
   }
 
   /** A tree key for these values (bound sentinels allowed); rid ±Infinity for the ends of a range. */
   key(v: readonly unknown[], rid: number): IndexKey {
-    return { v, rid, s: encodeKey(v, this.dirs) };
+    return encodeKey(v, this.dirs, rid) ?? { v, rid };
+  }
+
+  /** The same key in value form, which compares by value; for tests of the encoded order. */
+  valueKey(v: readonly unknown[], rid: number): ValueKey {
+    return { v, rid };
+  }
+
+  /** A key's values and record id, decoding a key string. */
+  unpack(key: IndexKey): ValueKey {
+    return typeof key === 'string' ? decodeKey(key, this.dirs) : key;
+  }
+
+  private compareByValue(a: IndexKey, b: IndexKey): number {
+    const x = this.unpack(a);
+    const y = this.unpack(b);
+    const c = this.compareValues(x.v, y.v);
+    if (c !== 0) return c;
+    return x.rid < y.rid ? -1 : x.rid > y.rid ? 1 : 0;
+  }
+
+  /** Record ids of the entries whose values equal `v`, in index order. */
+  *ridsFor(v: readonly unknown[]): Generator<number> {
+    const encoded = encodeKey(v, this.dirs);
+    let pair = this.tree.getPairOrNextHigher(encoded === undefined ? { v, rid: -Infinity } : encoded);
+    while (pair && this.holds(pair[0], v, encoded)) {
+      yield pair[1];
+      pair = this.tree.nextHigherPair(pair[0]);
+    }
+  }
+
+  /** Whether a stored key's values equal `v` (`encoded` is v's key string, if it has one). */
+  private holds(key: IndexKey, v: readonly unknown[], encoded: string | undefined): boolean {
+    if (typeof key === 'string' && encoded !== undefined) return key.length === encoded.length + RID_BYTES && key.startsWith(encoded);
+    return this.compareValues(this.unpack(key).v, v) === 0;
   }
 
   get name(): string {
@@ -189,13 +235,7 @@ export class BTreeIndex {
   /** The first key tuple that another record already holds, if this index is unique. */
   findConflict(keys: KeyValues[] | null, rid: number): KeyValues | null {
     if (!this.unique || keys === null) return null;
-    for (const v of keys) {
-      let pair = this.tree.getPairOrNextHigher(this.key(v, -Infinity));
-      while (pair && this.compareValues(pair[0].v, v) === 0) {
-        if (pair[1] !== rid) return v;
-        pair = this.tree.nextHigherPair(pair[0]);
-      }
-    }
+    for (const v of keys) for (const other of this.ridsFor(v)) if (other !== rid) return v;
     return null;
   }
 

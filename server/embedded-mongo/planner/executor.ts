@@ -1,7 +1,7 @@
 import { Query } from 'mingo';
 import type { Collection } from '../catalog/collection';
 import type { BTreeIndex, IndexKey } from '../indexes/btree-index';
-import { encodeKey } from '../indexes/key-string';
+import { fieldOffset } from '../indexes/key-string';
 import { compareBson, MAX_BOUND, MIN_BOUND } from '../bson-order';
 import { sortValue, type Document } from '../documents';
 import { asCommandError } from '../errors';
@@ -38,7 +38,7 @@ export interface RunOptions {
 
 /**
  * Runs a plan lazily: documents are produced as the caller pulls, so a cursor that stops
- * after 20 results examined about 20 documents. Stored documents are yielded by reference.
+ * after 20 results examined about 20 documents. Each document is a fresh decoded copy.
  */
 /** A matching document with its record id (writes need the id; cursors only the document). */
 export type Hit = [rid: number, doc: Document];
@@ -73,7 +73,7 @@ function* accessPath(coll: Collection, plan: Plan, filter: Matcher | null, stats
     }
   };
   if (plan.access.kind === 'collscan') {
-    const entries = plan.access.direction > 0 ? coll.docs.entries() : [...coll.docs.entries()].reverse();
+    const entries = plan.access.direction > 0 ? coll.docs.entries() : coll.docs.entriesReversed();
     for (const hit of entries) {
       stats.docsExamined++;
       if (test(hit[1])) yield hit;
@@ -99,8 +99,14 @@ function* indexScan(access: IndexAccess, stats: ExecStats): Generator<number> {
   const { index, bounds, pointPrefix, direction } = access;
   const ranges = scanRanges(index, bounds, pointPrefix);
   if (direction < 0) ranges.reverse();
+  // Fields past the point prefix that are bounded at all must be checked key by key; the common
+  // case (the rest unbounded) never decodes a key.
+  const checked: number[] = [];
+  for (let i = pointPrefix; i < bounds.length; i++) if (bounds[i].kind !== 'all') checked.push(i);
   const inBounds = (key: IndexKey): boolean => {
-    for (let i = pointPrefix; i < bounds.length; i++) if (!valueInBounds(key.v[i], bounds[i])) return false;
+    if (checked.length === 0) return true;
+    const { v } = index.unpack(key);
+    for (const i of checked) if (!valueInBounds(v[i], bounds[i])) return false;
     return true;
   };
   if (!access.merge || ranges.length === 1) {
@@ -114,9 +120,14 @@ function* indexScan(access: IndexAccess, stats: ExecStats): Generator<number> {
   }
   const streams = ranges.map(([low, high]) => scanRange(index, low, high, direction));
   const mergeKey = access.mergeKey;
-  const mergeDirs = mergeKey.map(({ dir }) => dir);
-  // Picking the next of k streams is a heap of string compares (the merge key encoded as in
-  // ../indexes/key-string.ts) rather than k BSON comparisons per document; equal keys go by stream order.
+  // Picking the next of k streams is a heap of string compares rather than k BSON comparisons per
+  // document: the merge fields are one run of a key string (point fields pinned to one value may sit
+  // inside it, and are equal in every stream), in index order, so the scan direction orients them.
+  const first = mergeKey[0].pos;
+  const end = mergeKey[mergeKey.length - 1].pos + 1;
+  const mergeString = (key: IndexKey): string | undefined =>
+    typeof key === 'string' ? key.slice(fieldOffset(key, index.dirs, first), fieldOffset(key, index.dirs, end)) : undefined;
+  const order: MergeOrder = { mergeKey, direction, valuesOf: (key) => index.unpack(key).v };
   const heap: MergeHead[] = [];
   const push = (i: number): void => {
     for (;;) {
@@ -125,13 +136,13 @@ function* indexScan(access: IndexAccess, stats: ExecStats): Generator<number> {
       stats.keysExamined++;
       const [key, rid] = next.value;
       if (!inBounds(key)) continue;
-      heapPush(heap, { stream: i, key, rid, s: encodeKey(mergeKey.map(({ pos }) => key.v[pos]), mergeDirs) }, mergeKey);
+      heapPush(heap, { stream: i, key, rid, s: mergeString(key) }, order);
       return;
     }
   };
   streams.forEach((_, i) => push(i));
   while (heap.length) {
-    const head = heapPop(heap, mergeKey);
+    const head = heapPop(heap, order);
     push(head.stream);
     yield head.rid;
   }
@@ -141,35 +152,41 @@ interface MergeHead {
   stream: number;
   key: IndexKey;
   rid: number;
-  /** The merge key as an order-preserving string; undefined when a value's type has no encoding. */
+  /** The merge fields' run of the key string, in index order; undefined for a key in value form. */
   s: string | undefined;
 }
 
-type MergeKey = IndexAccess['mergeKey'];
+interface MergeOrder {
+  mergeKey: IndexAccess['mergeKey'];
+  direction: number;
+  valuesOf: (key: IndexKey) => readonly unknown[];
+}
 
-function mergeOrder(a: MergeHead, b: MergeHead, mergeKey: MergeKey): number {
+function mergeOrder(a: MergeHead, b: MergeHead, order: MergeOrder): number {
   if (a.s !== undefined && b.s !== undefined) {
-    if (a.s !== b.s) return a.s < b.s ? -1 : 1;
+    if (a.s !== b.s) return (a.s < b.s ? -1 : 1) * order.direction;
   } else {
-    for (const { pos, dir } of mergeKey) {
-      const c = compareBson(a.key.v[pos], b.key.v[pos]);
+    const x = order.valuesOf(a.key);
+    const y = order.valuesOf(b.key);
+    for (const { pos, dir } of order.mergeKey) {
+      const c = compareBson(x[pos], y[pos]);
       if (c !== 0) return dir > 0 ? c : -c;
     }
   }
   return a.stream - b.stream;
 }
 
-function heapPush(heap: MergeHead[], head: MergeHead, mergeKey: MergeKey): void {
+function heapPush(heap: MergeHead[], head: MergeHead, order: MergeOrder): void {
   let i = heap.push(head) - 1;
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    if (mergeOrder(heap[parent], heap[i], mergeKey) <= 0) break;
+    if (mergeOrder(heap[parent], heap[i], order) <= 0) break;
     [heap[parent], heap[i]] = [heap[i], heap[parent]];
     i = parent;
   }
 }
 
-function heapPop(heap: MergeHead[], mergeKey: MergeKey): MergeHead {
+function heapPop(heap: MergeHead[], order: MergeOrder): MergeHead {
   const top = heap[0];
   const last = heap.pop()!;
   if (heap.length) {
@@ -178,8 +195,8 @@ function heapPop(heap: MergeHead[], mergeKey: MergeKey): MergeHead {
       const left = 2 * i + 1;
       const right = left + 1;
       let least = i;
-      if (left < heap.length && mergeOrder(heap[left], heap[least], mergeKey) < 0) least = left;
-      if (right < heap.length && mergeOrder(heap[right], heap[least], mergeKey) < 0) least = right;
+      if (left < heap.length && mergeOrder(heap[left], heap[least], order) < 0) least = left;
+      if (right < heap.length && mergeOrder(heap[right], heap[least], order) < 0) least = right;
       if (least === i) break;
       [heap[least], heap[i]] = [heap[i], heap[least]];
       i = least;

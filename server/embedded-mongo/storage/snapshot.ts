@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { deserialize, serialize, type UUID } from 'bson';
 import type { Catalog } from '../catalog/catalog';
+import type { Collection } from '../catalog/collection';
+import type { DocumentImage } from '../catalog/document-store';
 import type { Document } from '../documents';
 import type { IndexSpec } from '../indexes/btree-index';
 import { frameRecord, scanRecords, splitBsonSequence } from './records';
@@ -11,14 +13,14 @@ export const SNAPSHOT_FILE = 'snapshot.bin';
 const TMP_FILE = 'snapshot.tmp';
 const BATCH_BYTES = 4 * 1024 * 1024;
 
-/** A collection as it stood at one instant; documents are shared references, never copied. */
+/** A collection as it stood at one instant; its documents' bytes are shared, never copied. */
 export interface CollectionImage {
   db: string;
   name: string;
   options: Document;
   uuid: UUID;
   indexes: IndexSpec[];
-  docs: Document[];
+  docs: DocumentImage;
 }
 
 /** Synchronous, so the image and the journal switch happen at the same point between writes. */
@@ -29,7 +31,7 @@ export function captureImages(catalog: Catalog): CollectionImage[] {
     options: c.info.options,
     uuid: c.info.uuid,
     indexes: c.indexes.slice(1).map((i) => i.spec),
-    docs: [...c.docs.values()],
+    docs: c.docs.capture(),
   }));
 }
 
@@ -65,8 +67,7 @@ export async function writeSnapshot(dir: string, journalGen: number, images: Col
         batch = [];
         bytes = 0;
       };
-      for (const doc of image.docs) {
-        const b = serialize(doc);
+      for (const b of image.docs.bytes()) {
         batch.push(b);
         bytes += b.length;
         documents++;
@@ -101,6 +102,7 @@ export async function loadSnapshot(dir: string, catalog: Catalog): Promise<{ jou
   let journalGen = -1;
   let ended = false;
   let documents = 0;
+  const restored = new Map<Collection, Uint8Array[]>();
   for (const record of scan.records) {
     const [metaBytes, ...docs] = splitBsonSequence(record);
     const meta = deserialize(metaBytes) as Document;
@@ -116,10 +118,10 @@ export async function loadSnapshot(dir: string, catalog: Catalog): Promise<{ jou
       case 'docs': {
         const coll = catalog.get(String(meta.db), String(meta.coll));
         if (!coll) throw new Error(`snapshot has documents for unknown collection ${String(meta.db)}.${String(meta.coll)}`);
-        for (const bytes of docs) {
-          coll.restore(deserialize(bytes) as Document);
-          documents++;
-        }
+        let batches = restored.get(coll);
+        if (!batches) restored.set(coll, (batches = []));
+        for (const bytes of docs) batches.push(bytes);
+        documents += docs.length;
         break;
       }
       case 'end':
@@ -130,5 +132,6 @@ export async function loadSnapshot(dir: string, catalog: Catalog): Promise<{ jou
     }
   }
   if (journalGen < 0 || !ended) throw new Error(`snapshot ${path.join(dir, SNAPSHOT_FILE)} is incomplete; refusing to start`);
+  for (const [coll, bytes] of restored) coll.restoreAll(bytes);
   return { journalGen, documents };
 }

@@ -1,0 +1,198 @@
+import { deserialize, serialize } from 'bson';
+import type { Document } from '../documents';
+
+const CHUNK_BYTES = 8 * 1024 * 1024;
+/** A sealed chunk whose live bytes fall below this share is emptied into the tail and dropped. */
+const RECLAIM_BELOW = 0.25;
+
+/**
+ * One collection's documents as BSON bytes in large Buffers outside the V8 heap, addressed by
+ * record id. Held as JS objects, a 200k-post, million-like forum was a gigabyte of heap that every
+ * full garbage collection had to trace, stalling the engine for seconds at a time; bytes in
+ * Buffers are never traced. Each read decodes a fresh document, so a caller may keep or edit
+ * what it gets without touching the stored version.
+ *
+ * Bytes are only ever appended: a replaced or removed document's bytes stay where they were until
+ * their chunk is reclaimed, which copies the chunk's live documents to the tail. So a capture (the
+ * locations at one instant plus the chunks they point into) stays a consistent image for as long
+ * as a snapshot writer needs it, with no copying at capture time.
+ */
+export class DocumentStore {
+  private chunks: (Buffer | null)[] = [];
+  private liveBytes: number[] = [];
+  private usedBytes: number[] = [];
+  private tail = -1;
+  /** Per record id: chunk, offset and length (0: no document). Record ids only grow. */
+  private chunkOf = new Uint32Array(1024);
+  private offsetOf = new Uint32Array(1024);
+  private lengthOf = new Uint32Array(1024);
+  /** One past the highest record id ever stored. */
+  private ridLimit = 1;
+  size = 0;
+
+  has(rid: number): boolean {
+    return rid < this.ridLimit && this.lengthOf[rid] !== 0;
+  }
+
+  get(rid: number): Document | undefined {
+    const bytes = this.bytes(rid);
+    return bytes && (deserialize(bytes) as Document);
+  }
+
+  /** The stored BSON of a document; a view that stays valid (see the class comment). */
+  bytes(rid: number): Buffer | undefined {
+    if (!this.has(rid)) return undefined;
+    const offset = this.offsetOf[rid];
+    return this.chunks[this.chunkOf[rid]]!.subarray(offset, offset + this.lengthOf[rid]);
+  }
+
+  set(rid: number, doc: Document): void {
+    this.setBytes(rid, serialize(doc));
+  }
+
+  /** Stores a document already in BSON (the bytes are copied). */
+  setBytes(rid: number, bytes: Uint8Array): void {
+    this.release(rid);
+    this.ensureRid(rid);
+    const [chunk, offset] = this.append(bytes);
+    this.chunkOf[rid] = chunk;
+    this.offsetOf[rid] = offset;
+    this.lengthOf[rid] = bytes.length;
+    this.size++;
+    this.reclaimSparseChunks();
+  }
+
+  delete(rid: number): boolean {
+    if (!this.release(rid)) return false;
+    this.reclaimSparseChunks();
+    return true;
+  }
+
+  /** Record ids in insertion order, each with a freshly decoded document. */
+  *entries(): Generator<[number, Document]> {
+    for (let rid = 1; rid < this.ridLimit; rid++) {
+      const doc = this.get(rid);
+      if (doc) yield [rid, doc];
+    }
+  }
+
+  *entriesReversed(): Generator<[number, Document]> {
+    for (let rid = this.ridLimit - 1; rid > 0; rid--) {
+      const doc = this.get(rid);
+      if (doc) yield [rid, doc];
+    }
+  }
+
+  *values(): Generator<Document> {
+    for (const [, doc] of this.entries()) yield doc;
+  }
+
+  [Symbol.iterator](): Generator<[number, Document]> {
+    return this.entries();
+  }
+
+  /** Every document's bytes as of now, readable later whatever is written meanwhile. */
+  capture(): DocumentImage {
+    const limit = this.ridLimit;
+    return new DocumentImage(this.chunks.slice(), this.chunkOf.slice(0, limit), this.offsetOf.slice(0, limit), this.lengthOf.slice(0, limit), this.size);
+  }
+
+  private release(rid: number): boolean {
+    if (!this.has(rid)) return false;
+    this.liveBytes[this.chunkOf[rid]] -= this.lengthOf[rid];
+    this.lengthOf[rid] = 0;
+    this.size--;
+    return true;
+  }
+
+  private ensureRid(rid: number): void {
+    if (rid >= this.chunkOf.length) {
+      let n = this.chunkOf.length;
+      while (n <= rid) n *= 2;
+      const grow = (a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> => {
+        const b = new Uint32Array(n);
+        b.set(a);
+        return b;
+      };
+      this.chunkOf = grow(this.chunkOf);
+      this.offsetOf = grow(this.offsetOf);
+      this.lengthOf = grow(this.lengthOf);
+    }
+    if (rid >= this.ridLimit) this.ridLimit = rid + 1;
+  }
+
+  private append(bytes: Uint8Array): [number, number] {
+    if (this.tail < 0 || this.usedBytes[this.tail] + bytes.length > this.chunks[this.tail]!.length) {
+      this.tail = this.newChunk(Math.max(CHUNK_BYTES, bytes.length));
+    }
+    const offset = this.usedBytes[this.tail];
+    this.chunks[this.tail]!.set(bytes, offset);
+    this.usedBytes[this.tail] += bytes.length;
+    this.liveBytes[this.tail] += bytes.length;
+    return [this.tail, offset];
+  }
+
+  private newChunk(bytes: number): number {
+    let i = this.chunks.indexOf(null);
+    if (i < 0) i = this.chunks.length;
+    // Not from Node's shared pool: a chunk must be able to go away on its own.
+    this.chunks[i] = Buffer.allocUnsafeSlow(bytes);
+    this.usedBytes[i] = 0;
+    this.liveBytes[i] = 0;
+    return i;
+  }
+
+  private sparse(chunk: number): boolean {
+    return chunk !== this.tail && this.chunks[chunk] !== null && this.liveBytes[chunk] < this.usedBytes[chunk] * RECLAIM_BELOW;
+  }
+
+  /**
+   * Moves the live documents of chunks that are mostly garbage to the tail and drops those chunks.
+   * Finding them scans the location table, which is why it waits until a chunk is three-quarters
+   * garbage: each scan then frees at least six megabytes.
+   */
+  private reclaimSparseChunks(): void {
+    for (let chunk = 0; chunk < this.chunks.length; chunk++) {
+      if (!this.sparse(chunk)) continue;
+      // The chunk stays in place while its documents move, so a new tail cannot take its slot.
+      const old = this.chunks[chunk]!;
+      for (let rid = 1; rid < this.ridLimit; rid++) {
+        if (this.chunkOf[rid] !== chunk || this.lengthOf[rid] === 0) continue;
+        const start = this.offsetOf[rid];
+        const [to, offset] = this.append(old.subarray(start, start + this.lengthOf[rid]));
+        this.chunkOf[rid] = to;
+        this.offsetOf[rid] = offset;
+      }
+      this.chunks[chunk] = null;
+      this.liveBytes[chunk] = 0;
+      this.usedBytes[chunk] = 0;
+    }
+  }
+
+  /** Bytes held in chunks, live or not; for diagnostics and tests. */
+  get allocatedBytes(): number {
+    let n = 0;
+    for (const c of this.chunks) if (c) n += c.length;
+    return n;
+  }
+}
+
+/** The documents of a collection at one instant, as BSON (see DocumentStore.capture). */
+export class DocumentImage {
+  constructor(
+    private readonly chunks: (Buffer | null)[],
+    private readonly chunkOf: Uint32Array,
+    private readonly offsetOf: Uint32Array,
+    private readonly lengthOf: Uint32Array,
+    readonly size: number,
+  ) {}
+
+  *bytes(): Generator<Buffer> {
+    for (let rid = 1; rid < this.lengthOf.length; rid++) {
+      const length = this.lengthOf[rid];
+      if (length === 0) continue;
+      const offset = this.offsetOf[rid];
+      yield this.chunks[this.chunkOf[rid]]!.subarray(offset, offset + length);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { deserialize, ObjectId } from 'bson';
+import { DocumentStore } from '../../server/embedded-mongo/catalog/document-store';
+
+const body = (n: number): string => 'x'.repeat(n);
+
+describe('embedded-mongo document store (BSON outside the heap)', () => {
+  it('gives back what was stored, as a fresh copy each time', () => {
+    const store = new DocumentStore();
+    const id = new ObjectId();
+    store.set(1, { _id: id, tags: ['a'], at: new Date(5), n: 1.5 });
+    const a = store.get(1)!;
+    expect(a).to.deep.equal({ _id: id, tags: ['a'], at: new Date(5), n: 1.5 });
+    (a.tags as string[]).push('edited');
+    a.n = 99;
+    expect(store.get(1)).to.deep.equal({ _id: id, tags: ['a'], at: new Date(5), n: 1.5 });
+    expect(store.get(1)).not.to.equal(store.get(1));
+    expect(store.get(2)).to.equal(undefined);
+    expect(store.get(0)).to.equal(undefined);
+    expect(store.get(10_000)).to.equal(undefined);
+  });
+
+  it('replaces and deletes by record id, iterating in record id order both ways', () => {
+    const store = new DocumentStore();
+    for (let rid = 1; rid <= 5000; rid++) store.set(rid, { _id: rid });
+    store.set(3, { _id: 3, changed: true });
+    for (let rid = 2; rid <= 5000; rid += 2) expect(store.delete(rid)).to.equal(true);
+    expect(store.delete(2)).to.equal(false);
+    expect(store.size).to.equal(2500);
+    const forward = [...store.entries()].map(([rid]) => rid);
+    expect(forward).to.have.length(2500);
+    expect(forward.slice(0, 3)).to.deep.equal([1, 3, 5]);
+    expect([...store.entriesReversed()].map(([rid]) => rid)).to.deep.equal(forward.reverse());
+    expect(store.get(3)).to.deep.equal({ _id: 3, changed: true });
+  });
+
+  it('keeps a capture whole while later writes replace, delete and reclaim what it points at', () => {
+    const store = new DocumentStore();
+    const n = 3000;
+    for (let rid = 1; rid <= n; rid++) store.set(rid, { _id: rid, v: 0, pad: body(5000) });
+    const image = store.capture();
+    // Rewriting everything twice over leaves the first chunks all garbage, so they are reclaimed.
+    for (let round = 1; round <= 2; round++) for (let rid = 1; rid <= n; rid++) store.set(rid, { _id: rid, v: round, pad: body(5000) });
+    for (let rid = 1; rid <= n; rid += 3) store.delete(rid);
+    const captured = [...image.bytes()].map((b) => deserialize(b));
+    expect(image.size).to.equal(n);
+    expect(captured).to.have.length(n);
+    expect(captured.every((d, i) => d._id === i + 1 && d.v === 0 && d.pad === body(5000))).to.equal(true);
+    for (let rid = 1; rid <= n; rid++) {
+      const doc = store.get(rid);
+      if (rid % 3 === 1) expect(doc).to.equal(undefined);
+      else expect(doc?.v).to.equal(2);
+    }
+  });
+
+  it('gives reclaimed chunks back, holding about the live bytes after heavy rewriting', () => {
+    const store = new DocumentStore();
+    const n = 2000;
+    for (let round = 0; round < 10; round++) for (let rid = 1; rid <= n; rid++) store.set(rid, { _id: rid, round, pad: body(10_000) });
+    const live = n * 10_040;
+    // 200 MB were written; what stays allocated is the live 20 MB plus chunks not yet sparse enough.
+    expect(store.allocatedBytes).to.be.below(live * 4 + 16 * 1024 * 1024);
+    expect([...store.values()].every((d) => d.round === 9)).to.equal(true);
+  });
+
+  it('stores a document larger than a chunk in a chunk of its own', () => {
+    const store = new DocumentStore();
+    store.set(1, { _id: 1, small: true });
+    store.set(2, { _id: 2, big: body(12 * 1024 * 1024) });
+    store.set(3, { _id: 3, small: true });
+    expect((store.get(2)!.big as string).length).to.equal(12 * 1024 * 1024);
+    expect(store.get(1)).to.deep.equal({ _id: 1, small: true });
+    expect(store.get(3)).to.deep.equal({ _id: 3, small: true });
+  });
+});
