@@ -5,16 +5,33 @@ import { DocumentStore } from '../../server/embedded-mongo/catalog/document-stor
 const body = (n: number): string => 'x'.repeat(n);
 
 describe('embedded-mongo document store (BSON outside the heap)', () => {
-  it('gives back what was stored, as a fresh copy each time', () => {
+  it('keeps decoded only what fits its budget, and a deleted document is gone from it', () => {
+    const store = new DocumentStore();
+    for (let rid = 1; rid <= 100; rid++) store.set(rid, { _id: rid, pad: body(500_000) });
+    const first = store.get(1);
+    for (let rid = 2; rid <= 100; rid++) store.get(rid);
+    // 50 MB read through a 16 MB budget: the first document was evicted and is decoded anew.
+    const again = store.get(1);
+    expect(again).to.deep.equal(first);
+    expect(again).not.to.equal(first);
+    const last = store.get(100);
+    expect(store.get(100)).to.equal(last);
+    store.delete(100);
+    expect(store.get(100)).to.equal(undefined);
+  });
+
+  it('gives back what was stored, decoded once while it is read often, a new version once replaced', () => {
     const store = new DocumentStore();
     const id = new ObjectId();
-    store.set(1, { _id: id, tags: ['a'], at: new Date(5), n: 1.5 });
+    const stored = { _id: id, tags: ['a'], at: new Date(5), n: 1.5 };
+    store.set(1, stored);
     const a = store.get(1)!;
-    expect(a).to.deep.equal({ _id: id, tags: ['a'], at: new Date(5), n: 1.5 });
-    (a.tags as string[]).push('edited');
-    a.n = 99;
-    expect(store.get(1)).to.deep.equal({ _id: id, tags: ['a'], at: new Date(5), n: 1.5 });
-    expect(store.get(1)).not.to.equal(store.get(1));
+    expect(a).to.deep.equal(stored);
+    expect(a).not.to.equal(stored);
+    expect(store.get(1)).to.equal(a);
+    store.set(1, { _id: id, n: 2 });
+    expect(store.get(1)).to.deep.equal({ _id: id, n: 2 });
+    expect(a).to.deep.equal(stored);
     expect(store.get(2)).to.equal(undefined);
     expect(store.get(0)).to.equal(undefined);
     expect(store.get(10_000)).to.equal(undefined);

@@ -2,6 +2,10 @@ import { deserialize, serialize } from 'bson';
 import type { Document } from '../documents';
 
 const CHUNK_BYTES = 8 * 1024 * 1024;
+/** BSON bytes' worth of recently read documents kept decoded, across every collection. */
+const DECODED_BUDGET_BYTES = 16 * 1024 * 1024;
+/** Stored BSON came from the engine's own serializer; checking its UTF-8 again costs a third of a read. */
+const STORED = { validation: { utf8: false } } as const;
 /** A sealed chunk whose live bytes fall below this share is emptied into the tail and dropped. */
 const RECLAIM_BELOW = 0.25;
 
@@ -9,8 +13,9 @@ const RECLAIM_BELOW = 0.25;
  * One collection's documents as BSON bytes in large Buffers outside the V8 heap, addressed by
  * record id. Held as JS objects, a 200k-post, million-like forum was a gigabyte of heap that every
  * full garbage collection had to trace, stalling the engine for seconds at a time; bytes in
- * Buffers are never traced. Each read decodes a fresh document, so a caller may keep or edit
- * what it gets without touching the stored version.
+ * Buffers are never traced. The documents read most recently stay decoded (DecodedDocuments),
+ * so a hot feed does not pay a decode per read; a document read is therefore shared and must
+ * not be edited (copy it with cloneDoc first, as updates and writing pipeline stages do).
  *
  * Bytes are only ever appended: a replaced or removed document's bytes stay where they were until
  * their chunk is reclaimed, which copies the chunk's live documents to the tail. So a capture (the
@@ -18,6 +23,9 @@ const RECLAIM_BELOW = 0.25;
  * as a snapshot writer needs it, with no copying at capture time.
  */
 export class DocumentStore {
+  private static stores = 0;
+  /** Tells this store's entries apart in the process-wide cache of decoded documents. */
+  private readonly id = ++DocumentStore.stores;
   private chunks: (Buffer | null)[] = [];
   private liveBytes: number[] = [];
   private usedBytes: number[] = [];
@@ -35,8 +43,18 @@ export class DocumentStore {
   }
 
   get(rid: number): Document | undefined {
+    const key = this.cacheKey(rid);
+    const cached = decodedDocuments.get(key);
+    if (cached) return cached;
     const bytes = this.bytes(rid);
-    return bytes && (deserialize(bytes) as Document);
+    if (!bytes) return undefined;
+    const doc = deserialize(bytes, STORED) as Document;
+    decodedDocuments.set(key, doc, bytes.length);
+    return doc;
+  }
+
+  private cacheKey(rid: number): number {
+    return this.id * 0x100000000 + rid;
   }
 
   /** The stored BSON of a document; a view that stays valid (see the class comment). */
@@ -68,7 +86,7 @@ export class DocumentStore {
     return true;
   }
 
-  /** Record ids in insertion order, each with a freshly decoded document. */
+  /** Record ids in insertion order, each with its document. */
   *entries(): Generator<[number, Document]> {
     for (let rid = 1; rid < this.ridLimit; rid++) {
       const doc = this.get(rid);
@@ -99,6 +117,7 @@ export class DocumentStore {
 
   private release(rid: number): boolean {
     if (!this.has(rid)) return false;
+    decodedDocuments.delete(this.cacheKey(rid));
     this.liveBytes[this.chunkOf[rid]] -= this.lengthOf[rid];
     this.lengthOf[rid] = 0;
     this.size--;
@@ -196,3 +215,43 @@ export class DocumentImage {
     }
   }
 }
+
+/**
+ * Decoded documents by store and record id, least recently read evicted first, within a budget
+ * counted in BSON bytes. A map keeps insertion order, so a hit is moved to the end.
+ */
+class DecodedDocuments {
+  private readonly entries = new Map<number, { doc: Document; bytes: number }>();
+  private bytes = 0;
+
+  constructor(private readonly budget: number) {}
+
+  get(key: number): Document | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.doc;
+  }
+
+  set(key: number, doc: Document, bytes: number): void {
+    if (bytes > this.budget / 16) return;
+    this.delete(key);
+    this.entries.set(key, { doc, bytes });
+    this.bytes += bytes;
+    for (const [oldest, entry] of this.entries) {
+      if (this.bytes <= this.budget) break;
+      this.entries.delete(oldest);
+      this.bytes -= entry.bytes;
+    }
+  }
+
+  delete(key: number): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+  }
+}
+
+const decodedDocuments = new DecodedDocuments(DECODED_BUDGET_BYTES);
