@@ -13,6 +13,7 @@ import { startEmbeddedMongo } from '../../server/embedded-mongo';
 import { SCALES, type Manifest, type ScaleName } from './dataset';
 import { stopAllChildren } from './processes';
 import { datasetDir, seed } from './seed';
+import { notTheLock } from './support/data-copy';
 
 const PROJECTION = { groupId: 1, authorId: 1, parentId: 1, body: 1, bodyText: 1, images: 1, likeCount: 1, replyCount: 1, hiddenAt: 1, createdAt: 1, editedAt: 1 };
 const PAGE = 20;
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   }
   const manifest = JSON.parse(readFileSync(path.join(source, 'manifest.json'), 'utf8')) as Manifest;
   const copy = mkdtempSync(path.join(os.tmpdir(), 'engine-profile-'));
-  cpSync(path.join(source, 'db'), copy, { recursive: true });
+  cpSync(path.join(source, 'db'), copy, { recursive: true, filter: notTheLock });
   const quiet = { info: () => undefined, warn: (m: string) => console.warn(m) };
   const engine = await startEmbeddedMongo({ dbpath: copy, logger: quiet });
   const client = await MongoClient.connect(engine.uri);

@@ -13,6 +13,7 @@ import { fetchChecked, measureDelivery, measureHttp, requireItems, socketPool, w
 import { hasTaskset, pinSelf, PRODUCTION_NODE_FLAGS, ROOT, startChild, stopAllChildren, tsNode, type Child } from './processes';
 import { datasetDir, seed } from './seed';
 import type { ProbeRequest, ProbeStats } from './support/probe';
+import { notTheLock } from './support/data-copy';
 
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
@@ -277,7 +278,7 @@ async function main(): Promise<void> {
   const dataCopy = (name: string): NodeJS.ProcessEnv => {
     const dataDir = path.join(runDir, name);
     mkdirSync(dataDir, { recursive: true });
-    cpSync(path.join(dir, 'db'), path.join(dataDir, 'db'), { recursive: true });
+    cpSync(path.join(dir, 'db'), path.join(dataDir, 'db'), { recursive: true, filter: notTheLock });
     return { DATA_DIR: dataDir, UPLOADS_DIR: path.join(dataDir, 'uploads'), LOG_LEVEL: 'info', MAIL_TRANSPORT: 'none', PORT: '0' };
   };
   const dataEnv = dataCopy('main');
