@@ -1,7 +1,7 @@
 import { Query } from 'mingo';
 import type { Collection } from '../catalog/collection';
 import type { BTreeIndex, IndexKey } from '../indexes/btree-index';
-import { fieldOffset } from '../indexes/key-string';
+import { fieldOffset, RID_BYTES } from '../indexes/key-string';
 import { compareBson, MAX_BOUND, MIN_BOUND } from '../bson-order';
 import { sortValue, type Document } from '../documents';
 import { asCommandError } from '../errors';
@@ -123,10 +123,16 @@ function* indexScan(access: IndexAccess, stats: ExecStats): Generator<number> {
   // Picking the next of k streams is a heap of string compares rather than k BSON comparisons per
   // document: the merge fields are one run of a key string (point fields pinned to one value may sit
   // inside it, and are equal in every stream), in index order, so the scan direction orients them.
+  // Every field before the run is pinned to one value per stream, so where the run starts is found
+  // once per stream; a run reaching the last field ends where the record id begins.
   const first = mergeKey[0].pos;
   const end = mergeKey[mergeKey.length - 1].pos + 1;
-  const mergeString = (key: IndexKey): string | undefined =>
-    typeof key === 'string' ? key.slice(fieldOffset(key, index.dirs, first), fieldOffset(key, index.dirs, end)) : undefined;
+  const starts: number[] = [];
+  const mergeString = (stream: number, key: IndexKey): string | undefined => {
+    if (typeof key !== 'string') return undefined;
+    const start = (starts[stream] ??= fieldOffset(key, index.dirs, first));
+    return key.slice(start, end === index.dirs.length ? key.length - RID_BYTES : fieldOffset(key, index.dirs, end));
+  };
   const order: MergeOrder = { mergeKey, direction, valuesOf: (key) => index.unpack(key).v };
   const heap: MergeHead[] = [];
   const push = (i: number): void => {
@@ -136,7 +142,7 @@ function* indexScan(access: IndexAccess, stats: ExecStats): Generator<number> {
       stats.keysExamined++;
       const [key, rid] = next.value;
       if (!inBounds(key)) continue;
-      heapPush(heap, { stream: i, key, rid, s: mergeString(key) }, order);
+      heapPush(heap, { stream: i, key, rid, s: mergeString(i, key) }, order);
       return;
     }
   };
