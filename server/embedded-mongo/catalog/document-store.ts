@@ -53,6 +53,7 @@ export class DocumentStore {
     return doc;
   }
 
+  /** Unique across stores: a record id indexes typed arrays, so it stays far below 2^32. */
   private cacheKey(rid: number): number {
     return this.id * 0x100000000 + rid;
   }
