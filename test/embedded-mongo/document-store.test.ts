@@ -20,6 +20,18 @@ describe('embedded-mongo document store (BSON outside the heap)', () => {
     expect(store.get(100)).to.equal(undefined);
   });
 
+  it('does not let a scan of a whole collection push what was read out of the decoded cache', () => {
+    const hot = new DocumentStore();
+    hot.set(1, { _id: 1 });
+    const read = hot.get(1);
+    const big = new DocumentStore();
+    for (let rid = 1; rid <= 100; rid++) big.set(rid, { _id: rid, pad: body(500_000) });
+    // 50 MB scanned through a 16 MB budget, both ways.
+    expect([...big.entries()]).to.have.length(100);
+    expect([...big.entriesReversed()]).to.have.length(100);
+    expect(hot.get(1)).to.equal(read);
+  });
+
   it('gives back what was stored, decoded once while it is read often, a new version once replaced', () => {
     const store = new DocumentStore();
     const id = new ObjectId();

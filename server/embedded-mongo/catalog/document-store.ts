@@ -43,13 +43,21 @@ export class DocumentStore {
   }
 
   get(rid: number): Document | undefined {
+    return this.read(rid, true);
+  }
+
+  /**
+   * `remember` false: a scan over a whole collection uses what is decoded already but adds nothing,
+   * so it does not push the documents hot feeds read out of the cache.
+   */
+  private read(rid: number, remember: boolean): Document | undefined {
     const key = this.cacheKey(rid);
-    const cached = decodedDocuments.get(key);
+    const cached = remember ? decodedDocuments.get(key) : decodedDocuments.peek(key);
     if (cached) return cached;
     const bytes = this.bytes(rid);
     if (!bytes) return undefined;
     const doc = deserialize(bytes, STORED) as Document;
-    decodedDocuments.set(key, doc, bytes.length);
+    if (remember) decodedDocuments.set(key, doc, bytes.length);
     return doc;
   }
 
@@ -90,14 +98,14 @@ export class DocumentStore {
   /** Record ids in insertion order, each with its document. */
   *entries(): Generator<[number, Document]> {
     for (let rid = 1; rid < this.ridLimit; rid++) {
-      const doc = this.get(rid);
+      const doc = this.read(rid, false);
       if (doc) yield [rid, doc];
     }
   }
 
   *entriesReversed(): Generator<[number, Document]> {
     for (let rid = this.ridLimit - 1; rid > 0; rid--) {
-      const doc = this.get(rid);
+      const doc = this.read(rid, false);
       if (doc) yield [rid, doc];
     }
   }
@@ -226,6 +234,11 @@ class DecodedDocuments {
   private bytes = 0;
 
   constructor(private readonly budget: number) {}
+
+  /** The document if it is decoded, without counting as a read. */
+  peek(key: number): Document | undefined {
+    return this.entries.get(key)?.doc;
+  }
 
   get(key: number): Document | undefined {
     const entry = this.entries.get(key);

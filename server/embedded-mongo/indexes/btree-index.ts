@@ -146,11 +146,6 @@ export class BTreeIndex {
     return encodeKey(v, this.dirs, rid) ?? { v, rid };
   }
 
-  /** The same key in value form, which compares by value; for tests of the encoded order. */
-  valueKey(v: readonly unknown[], rid: number): ValueKey {
-    return { v, rid };
-  }
-
   /** A key's values and record id, decoding a key string. */
   unpack(key: IndexKey): ValueKey {
     return typeof key === 'string' ? decodeKey(key, this.dirs) : key;
