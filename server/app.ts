@@ -18,7 +18,6 @@ import { securityHeaders } from './http/security-headers';
 import { userContentRouter } from './http/user-content';
 import { usersRouter } from './http/users';
 import { installModeration } from './services/moderation';
-import { keepReplyCountsOnModeration } from './services/posts';
 
 /** JSON bodies are small by design; images arrive as multipart and have their own limits. */
 const JSON_BODY_LIMIT = '256kb';
@@ -30,7 +29,6 @@ export function createApp(ctx: AppContext): Express {
   app.set('etag', false);
   app.use(securityHeaders);
 
-  keepReplyCountsOnModeration(ctx);
   installModeration(ctx);
   const auth = createAuth();
   const api = express.Router();

@@ -1,8 +1,9 @@
 // What nearly every request reads before it can do anything (whose token this is, their roles, their
 // memberships, which groups are public, who wrote a post) changes rarely, yet costs a database round trip
-// each time: about 0.3 ms of driver CPU apiece, most of a signed-in feed's cost. So it is kept here, and
-// dropped by the domain events that announce each change: in this process as the write's own event is
-// published, in every other process as the event relay (server/services/event-relay.ts) brings it.
+// each time: about 0.3 ms of driver CPU apiece, most of a signed-in feed's cost. Each group's newest posts
+// change more often, but every feed's first page reads them. So these are kept here, and dropped by the
+// domain events that announce each change: in this process as the write's own event is published, in every
+// other process as the event relay (server/services/event-relay.ts) brings it.
 //
 // Models are process-wide (mongoose's default connection), so this cache is too; every forum in the process
 // feeds it its events. Anything that writes these collections without publishing the matching event must
@@ -10,6 +11,7 @@
 import { Types } from 'mongoose';
 import type { GroupRole, MembershipState } from '../models/membership';
 import type { UserFields } from '../models/user';
+import type { PresentablePost } from '../presenters/post';
 import type { DomainEvent } from '../services/events';
 
 /**
@@ -18,48 +20,71 @@ import type { DomainEvent } from '../services/events';
  */
 export const MAX_ENTRY_AGE_MS = 60_000;
 const MAX_ENTRIES = 20_000;
+/** Feed heads are the big entries (up to FEED_HEAD_CHARS of post text each), so fewer are kept. */
+const MAX_FEED_HEADS = 1_000;
 
 interface Entry<V> {
   value: V;
   storedAt: number;
 }
 
+/** A load in flight for one key: later readers join it, and a drop of the key makes it not be kept. */
+interface Pending<V> {
+  value: Promise<V | undefined>;
+  stale: boolean;
+}
+
 /**
- * A map whose loads are kept only when nothing was dropped while they ran: a load that read the database
- * before a change and returns after its event would otherwise store what the event just removed.
+ * A map whose loads are kept only when their key was not dropped while they ran: a load that read the
+ * database before a change and returns after its event would otherwise store what the event just removed.
+ * Concurrent reads of a key share one load, so a hot entry dropped under load is read from the database
+ * once, not once per waiting request.
  */
 export class DroppableCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
-  private epoch = 0;
+  private readonly pending = new Map<string, Pending<V>>();
 
-  constructor(private readonly isEnabled: () => boolean) {}
+  constructor(
+    private readonly isEnabled: () => boolean,
+    private readonly maxEntries = MAX_ENTRIES,
+  ) {}
 
   /** A load answering `undefined` is passed on but not kept (e.g. an unknown token). */
   async get<L extends V | undefined>(key: string, load: () => Promise<L>, now = Date.now()): Promise<V | L> {
-    const hit = this.isEnabled() ? this.entries.get(key) : undefined;
-    if (hit && now - hit.storedAt < MAX_ENTRY_AGE_MS) return hit.value;
-    const epoch = this.epoch;
-    const value = await load();
-    if (value !== undefined && epoch === this.epoch) this.set(key, value, now);
+    if (!this.isEnabled()) return load();
+    const hit = this.fresh(key, now);
+    if (hit) return hit.value;
+    const joined = this.pending.get(key);
+    if (joined) return joined.value as Promise<V | L>;
+    // Loads may be mongoose queries, which run again on each `then`: settled once, here.
+    const value = Promise.resolve(load());
+    this.track(key, value, now);
     return value;
   }
 
   /** Several keys at once; the missing ones are loaded together (`load` answers a value for each key). */
   async getMany(keys: readonly string[], load: (missing: string[]) => Promise<Map<string, V>>, now = Date.now()): Promise<Map<string, V>> {
+    if (!this.isEnabled()) return load([...keys]);
     const found = new Map<string, V>();
+    const joined: [string, Promise<V | undefined>][] = [];
     const missing: string[] = [];
     for (const key of keys) {
-      const hit = this.isEnabled() ? this.entries.get(key) : undefined;
-      if (hit && now - hit.storedAt < MAX_ENTRY_AGE_MS) found.set(key, hit.value);
-      else missing.push(key);
+      const hit = this.fresh(key, now);
+      if (hit) found.set(key, hit.value);
+      else {
+        const running = this.pending.get(key);
+        if (running) joined.push([key, running.value]);
+        else missing.push(key);
+      }
     }
-    if (!missing.length) return found;
-    const epoch = this.epoch;
-    const loaded = await load(missing);
-    const keep = epoch === this.epoch;
-    for (const [key, value] of loaded) {
-      found.set(key, value);
-      if (keep) this.set(key, value, now);
+    if (missing.length) {
+      const batch = Promise.resolve(load(missing));
+      for (const key of missing) this.track(key, batch.then((loaded) => loaded.get(key)), now);
+      for (const [key, value] of await batch) found.set(key, value);
+    }
+    for (const [key, value] of joined) {
+      const loaded = await value;
+      if (loaded !== undefined) found.set(key, loaded);
     }
     return found;
   }
@@ -70,17 +95,22 @@ export class DroppableCache<V> {
   }
 
   drop(key: string): void {
-    this.epoch++;
     this.entries.delete(key);
+    const running = this.pending.get(key);
+    if (running) {
+      running.stale = true;
+      this.pending.delete(key);
+    }
   }
 
   dropWhere(matches: (value: V) => boolean): void {
-    this.epoch++;
+    // What a running load will answer is not known yet, so every running load counts as matching.
+    this.forgetPending();
     for (const [key, entry] of this.entries) if (matches(entry.value)) this.entries.delete(key);
   }
 
   clear(): void {
-    this.epoch++;
+    this.forgetPending();
     this.entries.clear();
   }
 
@@ -88,11 +118,32 @@ export class DroppableCache<V> {
     return this.entries.size;
   }
 
+  private fresh(key: string, now: number): Entry<V> | undefined {
+    const hit = this.entries.get(key);
+    return hit && now - hit.storedAt < MAX_ENTRY_AGE_MS ? hit : undefined;
+  }
+
+  private track(key: string, value: Promise<V | undefined>, now: number): void {
+    const running: Pending<V> = { value, stale: false };
+    this.pending.set(key, running);
+    const settle = (loaded: V | undefined): void => {
+      if (this.pending.get(key) === running) this.pending.delete(key);
+      if (!running.stale && loaded !== undefined) this.set(key, loaded, now);
+    };
+    // A failed load is its caller's error; here it only stops being joinable.
+    value.then(settle, () => settle(undefined));
+  }
+
+  private forgetPending(): void {
+    for (const running of this.pending.values()) running.stale = true;
+    this.pending.clear();
+  }
+
   private set(key: string, value: V, now: number): void {
     if (!this.isEnabled()) return;
     this.entries.delete(key);
     // Insertion order is age order, so the first key is the oldest.
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { value: detached(value), storedAt: now });
   }
 }
@@ -137,6 +188,16 @@ export interface CachedGroupRef {
 /** The public card of an active user, as post presenters show authors. */
 export type CachedAuthor = Readonly<Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>>;
 
+/** The newest listable top-level posts of one group, with the fields feeds present (./feed-heads.ts). */
+export interface CachedFeedHead {
+  /** Newest first. */
+  readonly rows: readonly PresentablePost[];
+  /** The rows' ids as hex, which orders them as their bytes do: merged without converting ids per request. */
+  readonly ids: readonly string[];
+  /** Whether the rows are every listable top-level post of the group; if not, all others are older. */
+  readonly complete: boolean;
+}
+
 class ReadCache {
   /**
    * Off while events from other processes may be going missing (the relay is disconnected): every read then
@@ -157,6 +218,8 @@ class ReadCache {
   readonly publicGroups = new DroppableCache<readonly Types.ObjectId[]>(this.on);
   /** userId → author card, or null for an account that is not active. */
   readonly authors = new DroppableCache<CachedAuthor | null>(this.on);
+  /** groupId → its newest listable top-level posts. */
+  readonly feedHeads = new DroppableCache<CachedFeedHead>(this.on, MAX_FEED_HEADS);
 
   /** Drops whatever the event may have made stale. */
   apply(event: DomainEvent): void {
@@ -181,6 +244,16 @@ class ReadCache {
       case 'group.changed':
         this.groups.drop(event.groupId);
         this.publicGroups.clear();
+        this.feedHeads.drop(event.groupId);
+        return;
+      case 'post.created':
+      case 'post.updated':
+      case 'post.deleted':
+      case 'post.hidden':
+      case 'post.restored':
+      case 'like.changed':
+        // Replies too: a reply moves its parent's replyCount, which the head shows.
+        this.feedHeads.drop(event.groupId);
         return;
       default:
         return;
@@ -199,7 +272,7 @@ class ReadCache {
   }
 
   clear(): void {
-    for (const cache of [this.sessions, this.identities, this.memberships, this.groups, this.publicGroups, this.authors]) cache.clear();
+    for (const cache of [this.sessions, this.identities, this.memberships, this.groups, this.publicGroups, this.authors, this.feedHeads]) cache.clear();
   }
 
   private dropSessionsOf(userId: string): void {

@@ -1,5 +1,6 @@
-// Lists of posts: home, group, public (cached), and a user's posts and likes. Every list is scoped in the
-// query by the policy, then presented with one batched author and one batched likedByMe lookup.
+// Lists of posts: home, group, public (cached), and a user's posts and likes. Every list is scoped by the
+// policy (the readable groups, in the query or in the choice of cached group heads), then presented with one
+// batched author and one batched likedByMe lookup.
 import type { Types } from 'mongoose';
 import type { Page, Post as PostShape } from '../../shared/api';
 import type { AppContext } from '../context';
@@ -10,6 +11,7 @@ import { ACTIVE_ACCOUNT, User } from '../models/user';
 import { authorizeGroup, LISTABLE_POST, loadGroupRef, publicGroupIds, readableGroupIds, type AuthorizeOptions } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { POST_PRESENTER_FIELDS, presentPosts, type PresentablePost } from '../presenters/post';
+import { newestFromHeads } from './feed-heads';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 
 export const PUBLIC_FEED_SIZE = 50;
@@ -23,9 +25,14 @@ async function topLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequ
     .lean<PresentablePost[]>();
 }
 
+/** From the groups' cached heads when they reach far enough, else from the database. */
+async function newestTopLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequest, count = page.limit + 1): Promise<PresentablePost[]> {
+  return (await newestFromHeads(groupIds, page.after, count)) ?? topLevelPosts(groupIds, page, count);
+}
+
 /** Signed-in home feed: public groups and the viewer's own groups. */
 export async function homeFeed(ctx: AppContext, viewer: Viewer, page: PageRequest): Promise<Page<PostShape>> {
-  const rows = await topLevelPosts(await readableGroupIds(viewer), page);
+  const rows = await newestTopLevelPosts(await readableGroupIds(viewer), page);
   return toPage(rows, page, (kept) => presentPosts(kept, viewer, ctx.signer));
 }
 
@@ -39,11 +46,15 @@ export async function groupFeed(
   const group = await loadGroupRef(groupId);
   if (!group) throw new NotFound('group');
   await authorizeGroup(viewer, 'read', group, options);
-  const rows = await topLevelPosts([groupId], page);
+  const rows = await newestTopLevelPosts([groupId], page);
   return toPage(rows, page, (kept) => presentPosts(kept, viewer, ctx.signer));
 }
 
-/** The anonymous homepage: the newest top-level posts of public groups, the same for everyone. */
+/**
+ * The anonymous homepage: the newest top-level posts of public groups, the same for everyone. Read from the
+ * database, not the group heads: its own cache (./public-feed-cache.ts) rebuilds it at most every few seconds,
+ * and that short TTL bounds how long a missed event can go unnoticed; the heads' bound is the read cache's.
+ */
 export async function publicFeed(ctx: AppContext): Promise<PostShape[]> {
   const rows = await topLevelPosts(await publicGroupIds(), { limit: PUBLIC_FEED_SIZE, after: null }, PUBLIC_FEED_SIZE);
   return presentPosts(rows, null, ctx.signer);

@@ -31,7 +31,7 @@ import { appendAudit } from './audit';
 import { preserveBeforeChange } from './holds';
 import { sendMessage } from './outbox';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
-import { deletePost } from './posts';
+import { deletePost, recountReplies } from './posts';
 
 function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: number })?.code === 11000;
@@ -168,6 +168,8 @@ export async function hidePost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
     { new: true },
   ).lean<PostFields>();
   if (!hidden) throw new Conflict('This post is already hidden.');
+  // Before the event, so whatever it refreshes (feeds, cached heads) reads the parent's new count.
+  if (hidden.parentId) await recountReplies(hidden.parentId);
   await closeReports({ postId }, 'resolved', { action: 'hide', by: viewer._id, reason });
   await recordAction(ctx, { action: 'hide', actor: viewer, groupId: post.groupId, postId, subjectId: post.authorId, reason, target: `post:${String(postId)}` });
   publishPost(ctx, 'post.hidden', hidden);
@@ -190,6 +192,7 @@ export async function restorePost(ctx: AppContext, viewer: Viewer, postId: Types
     { new: true },
   ).lean<PostFields>();
   if (!restored) throw new Conflict('This post is not hidden.');
+  if (restored.parentId) await recountReplies(restored.parentId);
   await closeReports({ postId }, 'resolved', { action: 'restore', by: viewer._id, reason });
   await recordAction(ctx, { action: 'restore', actor: viewer, groupId: post.groupId, postId, subjectId: post.authorId, reason, target: `post:${String(postId)}` });
   publishPost(ctx, 'post.restored', restored);

@@ -142,7 +142,7 @@ export async function editPost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
   return presentPost(updated, viewer, ctx.signer);
 }
 
-/** Counts a post's listable replies again; moderation calls this after hiding or restoring a reply. */
+/** Counts a post's listable replies again; moderation calls this when hiding or restoring a reply. */
 export async function recountReplies(parentId: Types.ObjectId): Promise<number> {
   const replyCount = await Post.countDocuments({ parentId, ...LISTABLE_POST });
   await Post.updateOne({ _id: parentId }, { $set: { replyCount } });
@@ -207,18 +207,4 @@ export async function removePost(ctx: AppContext, post: RemovablePost): Promise<
   }
   if (marked.modifiedCount === 1) publish(ctx, 'post.deleted', post);
   return marked.modifiedCount === 1;
-}
-
-/** Keeps replyCount exact when moderation hides or restores a reply (it publishes post.hidden/post.restored). */
-export function keepReplyCountsOnModeration(ctx: AppContext): () => void {
-  const recount = (event: { parentId: string | null }) => {
-    if (!event.parentId) return;
-    recountReplies(new Types.ObjectId(event.parentId)).catch((error: unknown) => ctx.log.error('recounting replies failed', error));
-  };
-  const offHidden = ctx.events.on('post.hidden', recount);
-  const offRestored = ctx.events.on('post.restored', recount);
-  return () => {
-    offHidden();
-    offRestored();
-  };
 }

@@ -42,6 +42,18 @@ describe('feeds', () => {
       expect(idsOf((await forum.http.get('/api/feed').set(stranger.auth).expect(200)).body.items)).to.deep.equal([idOf(c), idOf(a)]);
     });
 
+    it('as a non-member I never see a closed group’s posts, even once a member’s reads keep them in memory', async () => {
+      const secret = await buildPost({ group: closed, author: member });
+      const shared = await buildPost({ group: open, author: owner });
+      for (let i = 0; i < 2; i++) {
+        expect(idsOf((await forum.http.get('/api/feed').set(member.auth).expect(200)).body.items)).to.deep.equal([idOf(shared), idOf(secret)]);
+        await forum.http.get(`/api/groups/${idOf(closed)}/posts`).set(member.auth).expect(200);
+      }
+      expect(idsOf((await forum.http.get('/api/feed').set(stranger.auth).expect(200)).body.items)).to.deep.equal([idOf(shared)]);
+      await forum.http.get(`/api/groups/${idOf(closed)}/posts`).set(stranger.auth).expect(404);
+      expect(idsOf((await forum.http.get(`/api/feed?cursor=${idOf(shared)}`).set(stranger.auth).expect(200)).body.items)).to.deep.equal([]);
+    });
+
     it('pages without duplicates or gaps while new posts arrive', async () => {
       const original: string[] = [];
       for (let i = 0; i < 25; i++) original.unshift(idOf(await buildPost({ group: open, author: owner })));
@@ -161,6 +173,7 @@ describe('feeds', () => {
       await buildPost({ group: closed, author: owner, parent: post });
       await forum.http.put(`/api/posts/${idOf(post)}/like`).set(member.auth).expect(200);
       await forum.http.get(`/api/posts/${idOf(post)}`).set(member.auth).expect(200);
+      expect(idsOf((await forum.http.get('/api/feed').set(member.auth).expect(200)).body.items)).to.include(idOf(post));
       const changes: string[] = [];
       const off = forum.ctx.events.on('membership.changed', (event) => changes.push(event.userId));
       await forum.http.delete(`/api/groups/${idOf(closed)}/members/${idOf(member.user)}`).set(member.auth).expect(204);

@@ -1,5 +1,6 @@
-// The read cache's own guarantees: a load that raced a change is not kept, unknown values are not kept, a
-// suspended cache answers from the database, entries age out, and each event drops what it changes.
+// The read cache's own guarantees: a load that raced a change is not kept, concurrent reads share a load,
+// unknown values are not kept, a suspended cache answers from the database, entries age out, and each event
+// drops what it changes.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { DroppableCache, MAX_ENTRY_AGE_MS, readCache } from '../../server/db/read-cache';
@@ -49,6 +50,49 @@ describe('read cache', () => {
     expect([...(await racing).values()]).to.deep.equal(['old a', 'old b']);
     const fresh = await cache.getMany(['a', 'b'], async (missing) => new Map(missing.map((key) => [key, `new ${key}`])));
     expect([...fresh.values()]).to.deep.equal(['new a', 'new b']);
+  });
+
+  it('shares one load among concurrent reads of a key, batch reads too', async () => {
+    const slow = deferred<string>();
+    let started = 0;
+    const first = cache.get('k', () => {
+      started++;
+      return slow.promise;
+    });
+    const second = cache.get('k', load('second'));
+    const batch = cache.getMany(['k', 'j'], async (missing) => new Map(missing.map((key) => [key, `batch ${key}`])));
+    slow.resolve('shared');
+    expect([await first, await second, Object.fromEntries(await batch)]).to.deep.equal(['shared', 'shared', { k: 'shared', j: 'batch j' }]);
+    expect([started, loads]).to.deep.equal([1, 0]);
+  });
+
+  it('a drop spoils the running load of that key only, and a read after the drop does not join it', async () => {
+    const slowA = deferred<string>();
+    const slowB = deferred<string>();
+    const racingA = cache.get('a', () => slowA.promise);
+    const racingB = cache.get('b', () => slowB.promise);
+    cache.drop('a');
+    const afterDrop = cache.get('a', load('new a'));
+    slowA.resolve('old a');
+    slowB.resolve('b');
+    expect([await racingA, await racingB, await afterDrop]).to.deep.equal(['old a', 'b', 'new a']);
+    expect(await cache.get('a', load('unused'))).to.equal('new a');
+    expect(await cache.get('b', load('unused'))).to.equal('b');
+    expect(loads).to.equal(1);
+  });
+
+  it('runs a load that is a thenable (a mongoose query runs again on every then) once', async () => {
+    let runs = 0;
+    const query = { then: (resolve: (value: string) => void) => resolve(`run ${++runs}`) } as unknown as Promise<string>;
+    expect(await cache.get('k', () => query)).to.equal('run 1');
+    expect(runs).to.equal(1);
+  });
+
+  it('a failed load is its caller’s error and leaves nothing behind', async () => {
+    let failed: unknown = null;
+    await cache.get('k', () => Promise.reject(new Error('down'))).catch((error: unknown) => (failed = error));
+    expect((failed as Error).message).to.equal('down');
+    expect(await cache.get('k', load('v'))).to.equal('v');
   });
 
   it('loads only the missing keys of a batch', async () => {
@@ -121,6 +165,7 @@ describe('read cache', () => {
       await readCache.memberships.get(String(userId), async () => new Map());
       await readCache.groups.get(String(groupId), async () => ({ _id: groupId, visibility: 'public' }));
       await readCache.publicGroups.get('all', async () => [groupId]);
+      for (const id of [groupId, otherId]) await readCache.feedHeads.get(String(id), async () => ({ rows: [], ids: [], complete: true }));
     });
 
     it('session.revoked with a token drops that session only', () => {
@@ -147,9 +192,22 @@ describe('read cache', () => {
       expect([readCache.groups.size, readCache.publicGroups.size]).to.deep.equal([0, 0]);
     });
 
+    it('every post and like event drops the head of its group only (replies move their parent’s count); group.changed too', async () => {
+      const postEvents = ['post.created', 'post.updated', 'post.deleted', 'post.hidden', 'post.restored'] as const;
+      for (const type of postEvents) {
+        readCache.apply({ type, postId: String(new Types.ObjectId()), groupId: String(groupId), parentId: String(new Types.ObjectId()) });
+        expect(readCache.feedHeads.size, type).to.equal(1);
+        await readCache.feedHeads.get(String(groupId), async () => ({ rows: [], ids: [], complete: true }));
+      }
+      readCache.apply({ type: 'like.changed', postId: String(new Types.ObjectId()), groupId: String(otherId), likeCount: 3 });
+      expect(readCache.feedHeads.size).to.equal(1);
+      readCache.apply({ type: 'group.changed', groupId: String(groupId) });
+      expect(readCache.feedHeads.size).to.equal(0);
+    });
+
     it('suspend empties every cache', () => {
       readCache.suspend();
-      expect([readCache.sessions.size, readCache.identities.size, readCache.groups.size]).to.deep.equal([0, 0, 0]);
+      expect([readCache.sessions.size, readCache.identities.size, readCache.groups.size, readCache.feedHeads.size]).to.deep.equal([0, 0, 0, 0]);
       readCache.resume();
     });
   });

@@ -108,6 +108,8 @@ export async function buildPost(overrides: PostOverrides): Promise<PostFields> {
     hiddenAt: overrides.hiddenAt ?? null,
   });
   if (overrides.parent && !overrides.hiddenAt) await Post.updateOne({ _id: overrides.parent._id }, { $inc: { replyCount: 1 } });
+  // What the service's post.created event does to this process's caches (the group's cached newest posts).
+  readCache.apply({ type: 'post.created', postId: String(post._id), groupId: String(post.groupId), parentId: post.parentId ? String(post.parentId) : null });
   return post.toObject() as PostFields;
 }
 

@@ -1,7 +1,9 @@
 // Baseline for the feeds: the same queries the forum makes for `GET /api/feed` and a group's feed, sent
 // through the raw driver and turned into the same JSON in a bare node:http handler, over the same embedded
 // engine in the same process (as `npm start` runs it). What is left between this and the forum is the cost
-// of Express, passport, mongoose, the policy module and the presenters.
+// of Express, passport, mongoose, the policy module and the presenters. Under `/memo/…` it remembers what the
+// forum's read cache keeps (viewer, readable groups, groups, authors, each group's newest posts), so both make
+// the same round trips: only the viewer's likes.
 // Also answers the engine probe (figure 8). Usage: replay.ts <dataDir> (prints "replay listening on <port>").
 import { createHash } from 'node:crypto';
 import { openSync, closeSync, fsyncSync, writeSync, rmSync } from 'node:fs';
@@ -58,13 +60,47 @@ async function lookUpReadableGroupIds(db: Db, viewer: Viewer): Promise<ObjectId[
   return [...publicRows.map((row) => row._id as ObjectId), ...memberRows.map((row) => row.groupId as ObjectId).filter((id) => !seen.has(String(id)))];
 }
 
-function topLevel(db: Db, groupIds: ObjectId[]): Promise<Document[]> {
+function newestOf(db: Db, groupIds: ObjectId[]): Promise<Document[]> {
   return db
     .collection('posts')
     .find({ groupId: { $in: groupIds }, parentId: null, hiddenAt: null, deletedAt: null }, { projection: PROJECTION })
     .sort({ _id: -1 })
     .limit(PAGE + 1)
     .toArray();
+}
+
+interface Head {
+  rows: Document[];
+  /** Hex ids, compared as strings. */
+  ids: string[];
+}
+
+/**
+ * The first page's rows. Remembering, each group's newest rows are kept (as the forum's read cache keeps
+ * group heads) and merged in memory; the heads hold a full page each, so the merge is exact.
+ */
+async function topLevel(db: Db, groupIds: ObjectId[], memo: Memo): Promise<Document[]> {
+  if (!memo) return newestOf(db, groupIds);
+  const heads = await Promise.all(
+    groupIds.map((id) =>
+      recall(memo, `head:${id}`, async (): Promise<Head> => {
+        const rows = await newestOf(db, [id]);
+        return { rows, ids: rows.map((row) => String(row._id)) };
+      }),
+    ),
+  );
+  const at = heads.map(() => 0);
+  const rows: Document[] = [];
+  while (rows.length < PAGE + 1) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      if (at[i]! < heads[i]!.ids.length && (best < 0 || heads[i]!.ids[at[i]!]! > heads[best]!.ids[at[best]!]!)) best = i;
+    }
+    if (best < 0) break;
+    rows.push(heads[best]!.rows[at[best]!]!);
+    at[best]!++;
+  }
+  return rows;
 }
 
 /** Documents by id from a collection, the remembered ones from memory. */
@@ -124,7 +160,7 @@ async function present(db: Db, signer: UrlSigner, rows: Document[], viewer: View
 }
 
 async function homeFeed(db: Db, signer: UrlSigner, viewer: Viewer, memo: Memo): Promise<string> {
-  return present(db, signer, await topLevel(db, await readableGroupIds(db, viewer, memo)), viewer, memo);
+  return present(db, signer, await topLevel(db, await readableGroupIds(db, viewer, memo), memo), viewer, memo);
 }
 
 async function groupFeed(db: Db, signer: UrlSigner, viewer: Viewer, groupId: ObjectId, memo: Memo): Promise<string | null> {
@@ -136,7 +172,7 @@ async function groupFeed(db: Db, signer: UrlSigner, viewer: Viewer, groupId: Obj
     );
     if (membership?.status !== 'member') return null;
   }
-  return present(db, signer, await topLevel(db, [groupId]), viewer, memo);
+  return present(db, signer, await topLevel(db, [groupId], memo), viewer, memo);
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -1,0 +1,141 @@
+// Feeds' pages from the groups' cached heads: every answer equals the database's, first pages are always
+// answered, deeper ones only when the heads reach, and a group's head follows the events about its posts.
+import { expect } from 'chai';
+import { Types } from 'mongoose';
+import { readCache } from '../../server/db/read-cache';
+import { Post } from '../../server/models/post';
+import { FEED_HEAD_CHARS, FEED_HEAD_SIZE, newestFromHeads } from '../../server/services/feed-heads';
+import { MAX_PAGE_SIZE } from '../../server/services/pagination';
+import { resetDatabase } from '../support/database';
+import { Random } from '../bench/random';
+
+const authorId = new Types.ObjectId();
+
+/** The database's answer: what the feeds asked before heads existed. */
+async function fromDatabase(groupIds: Types.ObjectId[], after: Types.ObjectId | null, count: number): Promise<string[]> {
+  const rows = await Post.find({ groupId: { $in: groupIds }, parentId: null, hiddenAt: null, deletedAt: null, ...(after ? { _id: { $lt: after } } : {}) }, { _id: 1 })
+    .sort({ _id: -1 })
+    .limit(count)
+    .lean<{ _id: Types.ObjectId }[]>();
+  return rows.map((row) => String(row._id));
+}
+
+async function fromHeads(groupIds: Types.ObjectId[], after: Types.ObjectId | null, count: number): Promise<string[] | null> {
+  const rows = await newestFromHeads(groupIds, after, count);
+  return rows && rows.map((row) => String(row._id));
+}
+
+describe('feed heads', () => {
+  beforeEach(resetDatabase);
+  after(resetDatabase);
+
+  describe('on groups of every size, with replies, hidden and deleted posts among them', () => {
+    const sizes = [0, 2, FEED_HEAD_SIZE - 1, FEED_HEAD_SIZE, FEED_HEAD_SIZE + 1, 3 * FEED_HEAD_SIZE];
+    let groupIds: Types.ObjectId[];
+    let allIds: Types.ObjectId[];
+
+    beforeEach(async () => {
+      groupIds = sizes.map(() => new Types.ObjectId());
+      const random = new Random(7);
+      // Interleaved in time across groups, as real posting is; ids grow in insertion order.
+      const remaining = [...sizes];
+      const docs: Record<string, unknown>[] = [];
+      const tops: Types.ObjectId[] = [];
+      while (remaining.some((left) => left > 0)) {
+        const group = random.below(sizes.length);
+        if (remaining[group] === 0) continue;
+        remaining[group]!--;
+        const _id = new Types.ObjectId();
+        const roll = random.below(10);
+        const state = roll === 0 ? { hiddenAt: new Date() } : roll === 1 ? { deletedAt: new Date(), body: '', bodyText: '' } : {};
+        docs.push({ _id, groupId: groupIds[group], authorId, parentId: null, body: '<p>x</p>', bodyText: 'x', ...state });
+        tops.push(_id);
+        // Replies never show in feeds, and are newer than what they answer.
+        if (roll === 2) docs.push({ _id: new Types.ObjectId(), groupId: groupIds[group], authorId, parentId: _id, body: '<p>re</p>', bodyText: 're' });
+      }
+      await Post.insertMany(docs);
+      allIds = tops;
+    });
+
+    it('answers every first page from memory, exactly as the database does', async () => {
+      for (const chosen of [groupIds, groupIds.slice(0, 1), groupIds.slice(-1), groupIds.slice(1, 4)]) {
+        for (const count of [1, 2, 20, MAX_PAGE_SIZE, FEED_HEAD_SIZE]) {
+          expect(await fromHeads(chosen, null, count), `count ${count}`).to.deep.equal(await fromDatabase(chosen, null, count));
+        }
+      }
+    });
+
+    it('answers a deeper page exactly or not at all, and answers most of the pages a reader turns to', async () => {
+      const random = new Random(11);
+      let answered = 0;
+      for (let i = 0; i < 200; i++) {
+        const chosen = groupIds.filter(() => random.below(3) > 0);
+        const after = allIds[random.below(allIds.length)]!;
+        const count = 1 + random.below(MAX_PAGE_SIZE + 1);
+        const heads = await fromHeads(chosen, after, count);
+        if (heads === null) continue;
+        answered++;
+        expect(heads, `after ${String(after)}, count ${count}`).to.deep.equal(await fromDatabase(chosen, after, count));
+      }
+      expect(answered).to.be.greaterThan(50);
+      // Turning pages of 20 through every group: the second page still comes from memory.
+      const first = (await fromHeads(groupIds, null, 20))!;
+      const second = await fromHeads(groupIds, new Types.ObjectId(first[first.length - 1]), 21);
+      expect(second).to.deep.equal(await fromDatabase(groupIds, new Types.ObjectId(first[first.length - 1]), 21));
+    });
+
+    it('cannot answer past the end of a group whose head is not all of it', async () => {
+      const big = groupIds[groupIds.length - 1]!;
+      const oldest = (await fromDatabase([big], null, 1000)).at(-1)!;
+      expect(await fromHeads([big], new Types.ObjectId(oldest), 5)).to.equal(null);
+      // A group whose head is all of it answers any page, even an empty one.
+      const small = groupIds[1]!;
+      expect(await fromHeads([small], new Types.ObjectId(oldest), 5)).to.deep.equal([]);
+    });
+  });
+
+  it('keeps a shorter head for long posts, and is still exact', async () => {
+    const groupId = new Types.ObjectId();
+    const text = 'x'.repeat(20_000);
+    const perPost = 2 * text.length;
+    await Post.insertMany(Array.from({ length: 8 }, () => ({ _id: new Types.ObjectId(), groupId, authorId, parentId: null, body: text, bodyText: text })));
+    const held = Math.floor(FEED_HEAD_CHARS / perPost);
+    expect(held).to.be.lessThan(8);
+    expect(await fromHeads([groupId], null, held)).to.deep.equal(await fromDatabase([groupId], null, held));
+    expect(await fromHeads([groupId], null, held + 1)).to.equal(null);
+  });
+
+  it('serves from memory until an event about the group’s posts drops its head; other groups keep theirs', async () => {
+    const [a, b] = [new Types.ObjectId(), new Types.ObjectId()];
+    const write = async (groupId: Types.ObjectId) => (await Post.create({ groupId, authorId, body: '<p>x</p>', bodyText: 'x' }))._id;
+    const firstA = await write(a);
+    const firstB = await write(b);
+    expect(await fromHeads([a, b], null, 5)).to.deep.equal([String(firstB), String(firstA)]);
+    // Written behind the cache's back: no event yet, so the heads still answer what they hold.
+    const laterA = await write(a);
+    const laterB = await write(b);
+    expect(await fromHeads([a, b], null, 5)).to.deep.equal([String(firstB), String(firstA)]);
+    for (const type of ['post.created', 'post.updated', 'post.deleted', 'post.hidden', 'post.restored'] as const) {
+      readCache.apply({ type, postId: String(laterA), groupId: String(a), parentId: null });
+      expect(await fromHeads([a, b], null, 5), type).to.deep.equal([String(laterA), String(firstB), String(firstA)]);
+      await Post.updateOne({ _id: laterA }, { $set: { hiddenAt: new Date() } });
+      readCache.apply({ type: 'like.changed', postId: String(laterA), groupId: String(a), likeCount: 0 });
+      expect(await fromHeads([a, b], null, 5)).to.deep.equal([String(firstB), String(firstA)]);
+      await Post.updateOne({ _id: laterA }, { $set: { hiddenAt: null } });
+    }
+    readCache.apply({ type: 'group.changed', groupId: String(b) });
+    expect(await fromHeads([a, b], null, 5)).to.deep.equal([String(laterB), String(firstB), String(firstA)]);
+  });
+
+  it('holds nothing while the read cache is suspended (events from other processes may be missing)', async () => {
+    const groupId = new Types.ObjectId();
+    await fromHeads([groupId], null, 5);
+    readCache.suspend();
+    try {
+      const id = (await Post.create({ groupId, authorId, body: '<p>x</p>', bodyText: 'x' }))._id;
+      expect(await fromHeads([groupId], null, 5)).to.deep.equal([String(id)]);
+    } finally {
+      readCache.resume();
+    }
+  });
+});
