@@ -20,6 +20,18 @@ describe('embedded-mongo document store (BSON outside the heap)', () => {
     expect(store.get(100)).to.equal(undefined);
   });
 
+  it('keeps a document that is read again and again decoded while many others pass through', () => {
+    const hot = new DocumentStore();
+    hot.set(1, { _id: 1 });
+    const read = hot.get(1);
+    const passing = new DocumentStore();
+    for (let rid = 1; rid <= 100; rid++) {
+      passing.set(rid, { _id: rid, pad: body(500_000) });
+      passing.get(rid);
+      expect(hot.get(1)).to.equal(read);
+    }
+  });
+
   it('does not let a scan of a whole collection push what was read out of the decoded cache', () => {
     const hot = new DocumentStore();
     hot.set(1, { _id: 1 });
