@@ -1,9 +1,9 @@
 // What nearly every request reads before it can do anything (whose token this is, their roles, their
 // memberships, which groups are public, who wrote a post) changes rarely, yet costs a database round trip
 // each time: about 0.3 ms of driver CPU apiece, most of a signed-in feed's cost. Each group's newest posts
-// change more often, but every feed's first page reads them. So these are kept here, and dropped by the
-// domain events that announce each change: in this process as the write's own event is published, in every
-// other process as the event relay (server/services/event-relay.ts) brings it.
+// and which posts a user likes change more often, but every feed page reads them. So these are kept here,
+// and dropped by the domain events that announce each change: in this process as the write's own event is
+// published, in every other process as the event relay (server/services/event-relay.ts) brings it.
 //
 // Models are process-wide (mongoose's default connection), so this cache is too; every forum in the process
 // feeds it its events. Anything that writes these collections without publishing the matching event must
@@ -22,6 +22,9 @@ export const MAX_ENTRY_AGE_MS = 60_000;
 const MAX_ENTRIES = 20_000;
 /** Feed heads are the big entries (up to FEED_HEAD_CHARS of post text each), so fewer are kept. */
 const MAX_FEED_HEADS = 1_000;
+/** Users whose likes are kept, each with at most MAX_CACHED_LIKES of them (about 50 bytes a like). */
+const MAX_LIKERS = 2_000;
+export const MAX_CACHED_LIKES = 1_000;
 
 interface Entry<V> {
   value: V;
@@ -157,6 +160,7 @@ function detached<T>(value: T): T {
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   if (Array.isArray(value)) return value.map(detached) as T;
   if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, detached(v)])) as T;
+  if (value instanceof Set) return new Set([...value].map(detached)) as T;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, detached(v)])) as T;
 }
 
@@ -220,6 +224,8 @@ class ReadCache {
   readonly authors = new DroppableCache<CachedAuthor | null>(this.on);
   /** groupId → its newest listable top-level posts. */
   readonly feedHeads = new DroppableCache<CachedFeedHead>(this.on, MAX_FEED_HEADS);
+  /** userId → ids of every post the user likes, or null for a user with more than MAX_CACHED_LIKES. */
+  readonly likedPosts = new DroppableCache<ReadonlySet<string> | null>(this.on, MAX_LIKERS);
 
   /** Drops whatever the event may have made stale. */
   apply(event: DomainEvent): void {
@@ -237,6 +243,7 @@ class ReadCache {
         this.identities.drop(event.userId);
         this.authors.drop(event.userId);
         this.memberships.drop(event.userId);
+        this.likedPosts.drop(event.userId);
         return;
       case 'membership.changed':
         this.memberships.drop(event.userId);
@@ -251,9 +258,13 @@ class ReadCache {
       case 'post.deleted':
       case 'post.hidden':
       case 'post.restored':
-      case 'like.changed':
         // Replies too: a reply moves its parent's replyCount, which the head shows.
         this.feedHeads.drop(event.groupId);
+        return;
+      case 'like.changed':
+        this.feedHeads.drop(event.groupId);
+        if (event.userId) this.likedPosts.drop(event.userId);
+        else this.likedPosts.clear();
         return;
       default:
         return;
@@ -272,7 +283,7 @@ class ReadCache {
   }
 
   clear(): void {
-    for (const cache of [this.sessions, this.identities, this.memberships, this.groups, this.publicGroups, this.authors, this.feedHeads]) cache.clear();
+    for (const cache of [this.sessions, this.identities, this.memberships, this.groups, this.publicGroups, this.authors, this.feedHeads, this.likedPosts]) cache.clear();
   }
 
   private dropSessionsOf(userId: string): void {

@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import type { Post } from '../../shared/api';
 import { signPostImage } from '../media/post-images';
 import type { UrlSigner } from '../media/signed-urls';
-import { readCache, type CachedAuthor } from '../db/read-cache';
+import { MAX_CACHED_LIKES, readCache, type CachedAuthor } from '../db/read-cache';
 import { Like } from '../models/like';
 import type { PostFields } from '../models/post';
 import { ACTIVE_ACCOUNT, User } from '../models/user';
@@ -48,23 +48,36 @@ async function activeAuthors(rows: PresentablePost[]): Promise<Map<string, Cache
 }
 
 /**
+ * Which of these posts the viewer likes, as hex ids: every like of the viewer through the read cache (like
+ * events drop it), or one query for these posts alone for someone who likes a great many.
+ */
+async function likedAmong(viewer: Viewer, postIds: Types.ObjectId[]): Promise<ReadonlySet<string>> {
+  const all = await readCache.likedPosts.get(String(viewer._id), async () => {
+    const likes = await Like.find({ userId: viewer._id }, { _id: 0, postId: 1 })
+      .limit(MAX_CACHED_LIKES + 1)
+      .lean<{ postId: Types.ObjectId }[]>();
+    return likes.length > MAX_CACHED_LIKES ? null : new Set(likes.map((like) => like.postId.toHexString()));
+  });
+  if (all) return all;
+  const likes = await Like.find({ userId: viewer._id, postId: { $in: postIds } }, { _id: 0, postId: 1 }).lean<{ postId: Types.ObjectId }[]>();
+  return new Set(likes.map((like) => like.postId.toHexString()));
+}
+
+/**
  * Posts as one viewer sees them (viewer null: anonymous, and broadcast payloads where likedByMe is false).
  * The caller has already decided the viewer may see every row. At most three queries whatever the count:
- * authors and group visibility for posts with images (to pick the URL window), both usually answered by the
- * read cache, and the viewer's likes.
+ * authors, group visibility for posts with images (to pick the URL window) and the viewer's likes, all
+ * usually answered by the read cache.
  */
 export async function presentPosts(rows: PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<Post[]> {
   if (!rows.length) return [];
   const postIds = rows.map((row) => row._id);
   const withImages = rows.filter((row) => row.images?.length);
-  const [authorById, likes, groups] = await Promise.all([
+  const [authorById, liked, groups] = await Promise.all([
     activeAuthors(rows),
-    viewer
-      ? Like.find({ userId: viewer._id, postId: { $in: postIds } }, { postId: 1 }).lean<{ postId: Types.ObjectId }[]>()
-      : Promise.resolve([]),
+    viewer ? likedAmong(viewer, postIds) : new Set<string>(),
     Promise.all(ids(withImages.map((row) => row.groupId)).map((groupId) => loadGroupRef(groupId))),
   ]);
-  const liked = new Set(likes.map((like) => String(like.postId)));
   const groupById = new Map(groups.filter((group) => group !== null).map((group) => [String(group._id), group]));
   const now = Math.floor(Date.now() / 1000);
 

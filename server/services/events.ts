@@ -25,7 +25,8 @@ export type DomainEvent =
   | { type: 'post.deleted'; postId: string; groupId: string; parentId: string | null }
   | { type: 'post.hidden'; postId: string; groupId: string; parentId: string | null }
   | { type: 'post.restored'; postId: string; groupId: string; parentId: string | null }
-  | { type: 'like.changed'; postId: string; groupId: string; likeCount: number }
+  /** `userId`: whose like came or went; null when not known (a recount). */
+  | { type: 'like.changed'; postId: string; groupId: string; likeCount: number; userId: string | null }
   | { type: 'membership.changed'; groupId: string; userId: string }
   | { type: 'group.changed'; groupId: string }
   | { type: 'session.revoked'; userId: string; tokenHash: string | null }

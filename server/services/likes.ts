@@ -25,7 +25,7 @@ export async function likePost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
     likeCount: number;
   }>();
   const likeCount = updated?.likeCount ?? 0;
-  ctx.events.publish({ type: 'like.changed', postId: String(postId), groupId: String(post.groupId), likeCount });
+  ctx.events.publish({ type: 'like.changed', postId: String(postId), groupId: String(post.groupId), likeCount, userId: String(viewer._id) });
   return { likeCount, likedByMe: true };
 }
 
@@ -44,7 +44,7 @@ export async function withdrawLike(ctx: AppContext, userId: Types.ObjectId, post
     { new: true, projection: { likeCount: 1 } },
   ).lean<{ likeCount: number }>();
   const likeCount = updated?.likeCount ?? 0;
-  ctx.events.publish({ type: 'like.changed', postId: String(post._id), groupId: String(post.groupId), likeCount });
+  ctx.events.publish({ type: 'like.changed', postId: String(post._id), groupId: String(post.groupId), likeCount, userId: String(userId) });
   return likeCount;
 }
 
@@ -57,5 +57,5 @@ export async function recountLikes(ctx: AppContext, postId: Types.ObjectId): Pro
   if (!post || post.deletedAt) return;
   const likeCount = await Like.countDocuments({ postId });
   await Post.updateOne({ _id: postId }, { $set: { likeCount } });
-  ctx.events.publish({ type: 'like.changed', postId: String(postId), groupId: String(post.groupId), likeCount });
+  ctx.events.publish({ type: 'like.changed', postId: String(postId), groupId: String(post.groupId), likeCount, userId: null });
 }

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { GroupFields } from '../../server/models/group';
+import { MAX_CACHED_LIKES } from '../../server/db/read-cache';
 import { Like } from '../../server/models/like';
 import { Post } from '../../server/models/post';
 import { buildContentCast, buildPost, idOf } from '../support/content';
@@ -45,6 +46,41 @@ describe('PUT/DELETE /api/posts/:id/like', () => {
     expect(other.body).to.deep.include({ likeCount: 1, likedByMe: false });
     expect((await forum.http.delete(url).set(member.auth).expect(200)).body).to.deep.equal({ likeCount: 0, likedByMe: false });
     expect((await forum.http.delete(url).set(member.auth).expect(200)).body).to.deep.equal({ likeCount: 0, likedByMe: false });
+  });
+
+  it('likedByMe follows my likes at once in every list that shows the post, and only mine', async () => {
+    const post = await buildPost({ group: open, author: owner });
+    const url = `/api/posts/${idOf(post)}/like`;
+    const likedIn = async (who: BuiltUser) =>
+      Promise.all(
+        ['/api/feed', `/api/groups/${idOf(open)}/posts`, `/api/posts/${idOf(post)}`].map(async (path) => {
+          const body = (await forum.http.get(path).set(who.auth).expect(200)).body;
+          return ((body.items ?? [body]) as { id: string; likedByMe: boolean }[]).find((item) => item.id === idOf(post))!.likedByMe;
+        }),
+      );
+    expect(await likedIn(member)).to.deep.equal([false, false, false]);
+    await forum.http.put(url).set(member.auth).expect(200);
+    expect(await likedIn(member)).to.deep.equal([true, true, true]);
+    expect(await likedIn(stranger)).to.deep.equal([false, false, false]);
+    await forum.http.put(url).set(stranger.auth).expect(200);
+    await forum.http.delete(url).set(member.auth).expect(200);
+    expect(await likedIn(member)).to.deep.equal([false, false, false]);
+    expect(await likedIn(stranger)).to.deep.equal([true, true, true]);
+  });
+
+  it('tells likedByMe right for someone who likes more posts than are kept in memory', async () => {
+    const { user, auth } = await buildUser();
+    const liked = await buildPost({ group: open, author: owner });
+    const notLiked = await buildPost({ group: open, author: owner });
+    await Like.insertMany([
+      { postId: liked._id, userId: user._id, groupId: open._id },
+      ...Array.from({ length: MAX_CACHED_LIKES }, () => ({ postId: new Types.ObjectId(), userId: user._id, groupId: open._id })),
+    ]);
+    const items = (await forum.http.get(`/api/groups/${idOf(open)}/posts`).set(auth).expect(200)).body.items as { id: string; likedByMe: boolean }[];
+    expect(items.filter((item) => [idOf(liked), idOf(notLiked)].includes(item.id)).map((item) => [item.id, item.likedByMe])).to.deep.equal([
+      [idOf(notLiked), false],
+      [idOf(liked), true],
+    ]);
   });
 
   it('publishes like.changed only when a like really changed', async () => {

@@ -166,6 +166,7 @@ describe('read cache', () => {
       await readCache.groups.get(String(groupId), async () => ({ _id: groupId, visibility: 'public' }));
       await readCache.publicGroups.get('all', async () => [groupId]);
       for (const id of [groupId, otherId]) await readCache.feedHeads.get(String(id), async () => ({ rows: [], ids: [], complete: true }));
+      for (const id of [userId, otherId]) await readCache.likedPosts.get(String(id), async () => new Set(['a']));
     });
 
     it('session.revoked with a token drops that session only', () => {
@@ -199,10 +200,22 @@ describe('read cache', () => {
         expect(readCache.feedHeads.size, type).to.equal(1);
         await readCache.feedHeads.get(String(groupId), async () => ({ rows: [], ids: [], complete: true }));
       }
-      readCache.apply({ type: 'like.changed', postId: String(new Types.ObjectId()), groupId: String(otherId), likeCount: 3 });
+      readCache.apply({ type: 'like.changed', postId: String(new Types.ObjectId()), groupId: String(otherId), likeCount: 3, userId: String(userId) });
       expect(readCache.feedHeads.size).to.equal(1);
       readCache.apply({ type: 'group.changed', groupId: String(groupId) });
       expect(readCache.feedHeads.size).to.equal(0);
+    });
+
+    it('like.changed drops the liker’s likes, or everyone’s when the liker is not known; user.erased the user’s', () => {
+      readCache.apply({ type: 'like.changed', postId: 'p', groupId: String(groupId), likeCount: 1, userId: String(otherId) });
+      expect(readCache.likedPosts.size).to.equal(1);
+      readCache.apply({ type: 'user.erased', userId: String(userId) });
+      expect(readCache.likedPosts.size).to.equal(0);
+    });
+
+    it('like.changed without a liker (a recount) drops every user’s likes', () => {
+      readCache.apply({ type: 'like.changed', postId: 'p', groupId: String(groupId), likeCount: 1, userId: null });
+      expect(readCache.likedPosts.size).to.equal(0);
     });
 
     it('suspend empties every cache', () => {

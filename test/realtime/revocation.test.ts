@@ -81,7 +81,7 @@ describe('realtime revocation', () => {
     // What the moderation service does: the write, then the event.
     await Post.updateOne({ _id: post.id }, { $set: { hiddenAt: new Date(), likeCount: 7 } });
     forum.ctx.events.publish({ type: 'post.hidden', postId: post.id, groupId: group.id, parentId: null });
-    forum.ctx.events.publish({ type: 'like.changed', postId: post.id, groupId: group.id, likeCount: 7 });
+    forum.ctx.events.publish({ type: 'like.changed', postId: post.id, groupId: group.id, likeCount: 7, userId: null });
     forum.ctx.events.publish({ type: 'post.updated', postId: post.id, groupId: group.id, parentId: null });
     const later = await api.post(owner, group.id);
 

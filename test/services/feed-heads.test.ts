@@ -119,7 +119,7 @@ describe('feed heads', () => {
       readCache.apply({ type, postId: String(laterA), groupId: String(a), parentId: null });
       expect(await fromHeads([a, b], null, 5), type).to.deep.equal([String(laterA), String(firstB), String(firstA)]);
       await Post.updateOne({ _id: laterA }, { $set: { hiddenAt: new Date() } });
-      readCache.apply({ type: 'like.changed', postId: String(laterA), groupId: String(a), likeCount: 0 });
+      readCache.apply({ type: 'like.changed', postId: String(laterA), groupId: String(a), likeCount: 0, userId: null });
       expect(await fromHeads([a, b], null, 5)).to.deep.equal([String(firstB), String(firstA)]);
       await Post.updateOne({ _id: laterA }, { $set: { hiddenAt: null } });
     }
