@@ -3,6 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Express } from 'express';
 import { createApp } from './app';
+import { expressServerClasses } from './http/server-classes';
 import type { Config } from './config';
 import type { AppContext } from './context';
 import { connectDatabase, type Database } from './db';
@@ -47,7 +48,7 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
   const stopCaching = ctx.events.onCluster((event) => readCache.apply(event));
   const stopRelay = config.redisUrl ? await startEventRelay(ctx, config.redisUrl, readCache) : null;
   const app = createApp(ctx);
-  const server = http.createServer(app);
+  const server = http.createServer(expressServerClasses(app), app);
   const realtime = await attachRealtime(ctx, server);
   const erasures = startErasureWorker(ctx);
   const closers: Array<() => Promise<void>> = [
