@@ -34,12 +34,13 @@ export function createApp(ctx: AppContext): Express {
   const api = express.Router();
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
   api.use(healthRouter(ctx));
+  // Early: the homepage and home feed are the hottest routes, and routers are tried in order.
+  api.use(feedsRouter(ctx, auth));
   api.use(accountsRouter(ctx, auth));
   api.use(meRouter(ctx, auth));
   api.use(privacyRouter(ctx, auth));
   api.use(usersRouter(ctx, auth));
   api.use(adminRouter(ctx, auth));
-  api.use(feedsRouter(ctx, auth));
   api.use(groupsRouter(ctx, auth));
   api.use(postsRouter(ctx, auth));
   api.use(userContentRouter(ctx, auth));

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { AppContext } from '../context';
 import { homeFeed } from '../services/feeds';
 import { parsePageRequest } from '../services/pagination';
-import { PublicFeedCache } from '../services/public-feed-cache';
+import { PublicFeedCache, type EncodedPage } from '../services/public-feed-cache';
 import { acceptsGzip } from './accept-encoding';
 import { signedIn, type Auth } from './auth';
 
@@ -14,15 +14,19 @@ export function feedsRouter(ctx: AppContext, auth: Auth): Router {
   // No auth at all: a token (even a stale one) must not change or slow down the homepage.
   // The hottest route sends ready bytes with plain node:http calls: Express's send() would look at
   // freshness, types and lengths that are already known.
-  router.get('/feed/public', async (req, res) => {
-    const page = await publicFeed.get();
-    const zipped = acceptsGzip(req.headers['accept-encoding']);
-    const body = zipped ? page.gzip : page.json;
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Vary', 'Accept-Encoding');
-    if (zipped) res.setHeader('Content-Encoding', 'gzip');
-    res.setHeader('Content-Length', body.length);
-    res.end(body);
+  router.get('/feed/public', (req, res, next) => {
+    const send = (page: EncodedPage): void => {
+      const zipped = acceptsGzip(req.headers['accept-encoding']);
+      const body = zipped ? page.gzip : page.json;
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Vary', 'Accept-Encoding');
+      if (zipped) res.setHeader('Content-Encoding', 'gzip');
+      res.setHeader('Content-Length', body.length);
+      res.end(body);
+    };
+    const page = publicFeed.ready();
+    if (page) send(page);
+    else publicFeed.get().then(send, next);
   });
 
   router.get('/feed', auth.requireUser, async (req, res) => {

@@ -51,20 +51,24 @@ export class PublicFeedCache {
     this.building = null;
   }
 
+  /**
+   * The page when one is built, at once (the hot path need not wait for a promise), else null. Past the TTL
+   * nothing is known to have changed here (an event would have dropped the page), so the page is still
+   * served while one rebuild runs, instead of every visitor waiting for that rebuild.
+   */
+  ready(now = Date.now()): EncodedPage | null {
+    if (this.page === null) return null;
+    if (now - this.builtAt >= PUBLIC_FEED_TTL_MS && !this.building) {
+      this.building = this.build();
+      this.building.catch((error: unknown) => this.ctx.log.error('public feed: rebuild failed', error));
+    }
+    return this.page;
+  }
+
   /** `{items, nextCursor: null}` as UTF-8 JSON bytes, plain and gzipped. */
   async get(now = Date.now()): Promise<EncodedPage> {
-    if (this.page !== null) {
-      // Past the TTL nothing is known to have changed here (an event would have dropped the page), so the
-      // page is still served while one rebuild runs, instead of every visitor waiting for that rebuild.
-      if (now - this.builtAt >= PUBLIC_FEED_TTL_MS && !this.building) {
-        this.building = this.build();
-        this.building.catch((error: unknown) => this.ctx.log.error('public feed: rebuild failed', error));
-      }
-      return this.page;
-    }
     // Concurrent misses share one build instead of stampeding the database.
-    this.building ??= this.build();
-    return this.building;
+    return this.ready(now) ?? (this.building ??= this.build());
   }
 
   private async build(): Promise<EncodedPage> {
