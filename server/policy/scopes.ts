@@ -2,7 +2,7 @@
 import { Types } from 'mongoose';
 import type { FeedName } from '../../shared/events';
 import { Group } from '../models/group';
-import { readCache } from '../db/read-cache';
+import { readCache, type CachedMembership } from '../db/read-cache';
 import type { GroupRole } from '../models/membership';
 import { loadGroupRef, membershipsOf } from './access';
 import { can } from './rules';
@@ -41,11 +41,28 @@ export function moderatedGroupIds(viewer: Viewer | null): Promise<Types.ObjectId
  * viewer's own. Site moderators get no more here: their reads of other closed groups go through the
  * single-group doors, where a reason can be given and audited.
  */
-export async function readableGroupIds(viewer: Viewer | null): Promise<Types.ObjectId[]> {
-  const [publicIds, memberIds] = await Promise.all([publicGroupIds(), memberGroupIds(viewer)]);
-  const seen = new Set(publicIds.map(String));
-  return [...publicIds, ...memberIds.filter((id) => !seen.has(String(id)))];
+export async function readableGroupIds(viewer: Viewer | null): Promise<readonly Types.ObjectId[]> {
+  const [publicIds, memberships] = await Promise.all([publicGroupIds(), viewer ? membershipsOf(viewer._id) : NO_MEMBERSHIPS]);
+  let byMemberships = readableByInputs.get(publicIds);
+  if (!byMemberships) readableByInputs.set(publicIds, (byMemberships = new WeakMap()));
+  let readable = byMemberships.get(memberships);
+  if (!readable) {
+    const seen = new Set(publicIds.map(String));
+    const memberIds = [...memberships.values()].filter((membership) => membership.status === 'member').map((membership) => membership.groupId);
+    readable = Object.freeze([...publicIds, ...memberIds.filter((id) => !seen.has(String(id)))]);
+    byMemberships.set(memberships, readable);
+  }
+  return readable;
 }
+
+const NO_MEMBERSHIPS: ReadonlyMap<string, CachedMembership> = new Map();
+
+/**
+ * readableGroupIds() per pair of its inputs. Both come from the read cache, which replaces a value when its
+ * facts change and never changes one, so a pair always gives the same answer: it is worked out once, not on
+ * every feed request (turning every public group's id into a string each time was a tenth of a home feed).
+ */
+const readableByInputs = new WeakMap<readonly Types.ObjectId[], WeakMap<ReadonlyMap<string, CachedMembership>, readonly Types.ObjectId[]>>();
 
 /** The post states no list ever shows: hidden posts (moderators find them by id) and deleted placeholders. */
 export const LISTABLE_POST = { hiddenAt: null, deletedAt: null } as const;

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { Post } from '../../shared/api';
+import type { Post, PublicUser } from '../../shared/api';
 import { signPostImage } from '../media/post-images';
 import type { UrlSigner } from '../media/signed-urls';
 import { MAX_CACHED_LIKES, readCache, type CachedAuthor } from '../db/read-cache';
@@ -36,10 +36,48 @@ function ids(values: (Types.ObjectId | null | undefined)[]): Types.ObjectId[] {
   return [...unique.values()];
 }
 
+/** A row's ids and dates as presented. */
+interface RowTexts {
+  readonly id: string;
+  readonly groupId: string;
+  readonly authorId: string | null;
+  readonly parentId: string | null;
+  readonly createdAt: string;
+  readonly editedAt: string | null;
+}
+
+/** Kept per row object: feed heads hand the same rows to every request, and these never change for a row. */
+const rowTexts = new WeakMap<PresentablePost, RowTexts>();
+
+function textsOf(row: PresentablePost): RowTexts {
+  let texts = rowTexts.get(row);
+  if (!texts) {
+    texts = {
+      id: row._id.toHexString(),
+      groupId: String(row.groupId),
+      authorId: row.authorId ? String(row.authorId) : null,
+      parentId: row.parentId ? String(row.parentId) : null,
+      createdAt: row.createdAt.toISOString(),
+      editedAt: row.editedAt ? row.editedAt.toISOString() : null,
+    };
+    rowTexts.set(row, texts);
+  }
+  return texts;
+}
+
+/** Author cards as presented, per cached author (the read cache replaces the object when the profile changes). */
+const presentedAuthors = new WeakMap<CachedAuthor, PublicUser>();
+
+function presentAuthor(author: CachedAuthor): PublicUser {
+  let presented = presentedAuthors.get(author);
+  if (!presented) presentedAuthors.set(author, (presented = Object.freeze(presentPublicUser(author))));
+  return presented;
+}
+
 /** Author cards of the rows' authors who are active, by id, through the read cache (profile events drop them). */
-async function activeAuthors(rows: PresentablePost[]): Promise<Map<string, CachedAuthor | null>> {
-  const authorIds = ids(rows.map((row) => row.authorId));
-  return readCache.authors.getMany(authorIds.map(String), async (missing) => {
+async function activeAuthors(texts: readonly RowTexts[]): Promise<Map<string, CachedAuthor | null>> {
+  const authorIds = [...new Set(texts.map((row) => row.authorId).filter((id) => id !== null))];
+  return readCache.authors.getMany(authorIds, async (missing) => {
     const found = await User.find({ _id: { $in: missing }, ...ACTIVE_ACCOUNT }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<CachedAuthor[]>();
     const byId = new Map<string, CachedAuthor | null>(missing.map((id) => [id, null]));
     for (const author of found) byId.set(String(author._id), author);
@@ -72,26 +110,28 @@ async function likedAmong(viewer: Viewer, postIds: Types.ObjectId[]): Promise<Re
 export async function presentPosts(rows: PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<Post[]> {
   if (!rows.length) return [];
   const postIds = rows.map((row) => row._id);
+  const texts = rows.map(textsOf);
   const withImages = rows.filter((row) => row.images?.length);
   const [authorById, liked, groups] = await Promise.all([
-    activeAuthors(rows),
+    activeAuthors(texts),
     viewer ? likedAmong(viewer, postIds) : new Set<string>(),
     Promise.all(ids(withImages.map((row) => row.groupId)).map((groupId) => loadGroupRef(groupId))),
   ]);
   const groupById = new Map(groups.filter((group) => group !== null).map((group) => [String(group._id), group]));
   const now = Math.floor(Date.now() / 1000);
 
-  return rows.map((row) => {
-    const author = row.authorId ? authorById.get(String(row.authorId)) : null;
-    const group = groupById.get(String(row.groupId));
+  return rows.map((row, index) => {
+    const text = texts[index]!;
+    const author = text.authorId ? authorById.get(text.authorId) : null;
+    const group = row.images?.length ? groupById.get(text.groupId) : undefined;
     const longLived = group !== undefined && imagesLongLived(group, row);
     return {
-      id: String(row._id),
-      groupId: String(row.groupId),
-      author: author ? presentPublicUser(author) : null,
+      id: text.id,
+      groupId: text.groupId,
+      author: author ? presentAuthor(author) : null,
       body: row.body ?? '',
       bodyText: row.bodyText ?? '',
-      parentId: row.parentId ? String(row.parentId) : null,
+      parentId: text.parentId,
       images: (row.images ?? []).map((image) => ({
         url: signPostImage(signer, image.key, '1280', longLived, now),
         width: image.width,
@@ -99,10 +139,10 @@ export async function presentPosts(rows: PresentablePost[], viewer: Viewer | nul
         thumbnailUrl: signPostImage(signer, image.key, '320', longLived, now),
       })),
       likeCount: row.likeCount ?? 0,
-      likedByMe: liked.has(String(row._id)),
+      likedByMe: liked.has(text.id),
       replyCount: row.replyCount ?? 0,
-      createdAt: row.createdAt.toISOString(),
-      editedAt: row.editedAt ? row.editedAt.toISOString() : null,
+      createdAt: text.createdAt,
+      editedAt: text.editedAt,
     };
   });
 }

@@ -33,9 +33,19 @@ async function loadHead(groupId: Types.ObjectId): Promise<CachedFeedHead> {
   return { rows: head, ids: head.map((row) => row._id.toHexString()), complete: kept === rows.length };
 }
 
+/** Hex ids of frozen lists of group ids (the readable groups, kept per viewer): converted once per list. */
+const hexOfList = new WeakMap<readonly Types.ObjectId[], string[]>();
+
+function hexIds(groupIds: readonly Types.ObjectId[]): string[] {
+  if (!Object.isFrozen(groupIds)) return groupIds.map((id) => id.toHexString());
+  let hex = hexOfList.get(groupIds);
+  if (!hex) hexOfList.set(groupIds, (hex = groupIds.map((id) => id.toHexString())));
+  return hex;
+}
+
 function headsOf(groupIds: readonly Types.ObjectId[]): Promise<Map<string, CachedFeedHead>> {
   return readCache.feedHeads.getMany(
-    groupIds.map((id) => id.toHexString()),
+    hexIds(groupIds),
     async (missing) => new Map(await Promise.all(missing.map(async (id) => [id, await loadHead(new Types.ObjectId(id))] as const))),
   );
 }

@@ -1,6 +1,9 @@
 // The policy's query scopes and single-object checks against the database, and the moderator-read hook.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
+import { readCache } from '../../server/db/read-cache';
+import { Group } from '../../server/models/group';
+import { Membership } from '../../server/models/membership';
 import { Post } from '../../server/models/post';
 import {
   authorizeGroup,
@@ -18,7 +21,7 @@ import { addMember, buildGroup, buildPost, idOf } from '../support/content';
 import { resetDatabase } from '../support/database';
 import { buildUser, type BuiltUser } from '../support/factories';
 
-const ids = (values: Types.ObjectId[]) => values.map(String).sort();
+const ids = (values: readonly Types.ObjectId[]) => values.map(String).sort();
 
 describe('policy scopes', () => {
   let owner: BuiltUser, member: BuiltUser, pending: BuiltUser, stranger: BuiltUser, siteModerator: BuiltUser;
@@ -41,6 +44,26 @@ describe('policy scopes', () => {
   it('gives a member the public groups plus their own', async () => {
     expect(ids(await readableGroupIds(member.viewer))).to.deep.equal(ids([open._id, closed._id]));
     expect(ids(await memberGroupIds(member.viewer))).to.deep.equal(ids([closed._id]));
+  });
+
+  it('works the list out once per membership and public-group facts, and anew as soon as either changes', async () => {
+    const first = await readableGroupIds(member.viewer);
+    expect(await readableGroupIds(member.viewer)).to.equal(first);
+    expect(Object.isFrozen(first)).to.equal(true);
+    const founder = await buildUser();
+    const joined = await buildGroup({ owner: founder, visibility: 'closed' });
+    const opened = await buildGroup({ owner: founder, visibility: 'closed' });
+    try {
+      await addMember(joined, member);
+      expect(ids(await readableGroupIds(member.viewer))).to.deep.equal(ids([open._id, closed._id, joined._id]));
+      await Group.updateOne({ _id: opened._id }, { $set: { visibility: 'public' } });
+      readCache.apply({ type: 'group.changed', groupId: idOf(opened) });
+      expect(ids(await readableGroupIds(member.viewer))).to.deep.equal(ids([open._id, closed._id, joined._id, opened._id]));
+      expect(ids(await readableGroupIds(null))).to.deep.equal(ids([open._id, opened._id]));
+    } finally {
+      await Promise.all([Membership.deleteMany({ groupId: { $in: [joined._id, opened._id] } }), Group.deleteMany({ _id: { $in: [joined._id, opened._id] } })]);
+      readCache.clear();
+    }
   });
 
   it('gives a pending member nothing beyond the public groups', async () => {
