@@ -420,12 +420,12 @@ async function main(): Promise<void> {
           ratio: load.requestsPerSecond / replay.requestsPerSecond,
           target: '≥ 0.6 of the replay',
           met: load.requestsPerSecond / replay.requestsPerSecond >= 0.6,
-          conditions: `${CONNECTIONS} connections; replay: ${cpuText(replay)}; of the replay's round trips the forum makes only the viewer's likes; its read cache answers the rest (token, memberships, groups, each group's newest posts, authors)`,
+          conditions: `${CONNECTIONS} connections; replay: ${cpuText(replay)}; the forum's read cache answers every one of the replay's round trips once warm (token, memberships, groups, each group's newest posts, authors, the viewer's likes)`,
         });
         rows.push({
           figure: `3. ${name} against the replay with the same round trips`,
           measured: httpText(load),
-          baseline: `the replay remembering token, memberships, groups, each group's newest posts and authors (as the forum's read cache does), same bytes: ${httpText(remembered)}`,
+          baseline: `the replay remembering token, memberships, groups, each group's newest posts, authors and the viewer's likes (as the forum's read cache does: no round trips once warm), same bytes: ${httpText(remembered)}`,
           ratio: load.requestsPerSecond / remembered.requestsPerSecond,
           target: '≥ 0.6 of the replay (the stricter reading)',
           met: load.requestsPerSecond / remembered.requestsPerSecond >= 0.6,
