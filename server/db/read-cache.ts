@@ -20,11 +20,11 @@ import type { DomainEvent } from '../services/events';
  */
 export const MAX_ENTRY_AGE_MS = 60_000;
 const MAX_ENTRIES = 20_000;
-/** Feed heads are the big entries (up to FEED_HEAD_CHARS of post text each), so fewer are kept. */
-const MAX_FEED_HEADS = 1_000;
-/** Users whose likes are kept, each with at most MAX_CACHED_LIKES of them (about 50 bytes a like). */
-const MAX_LIKERS = 2_000;
-export const MAX_CACHED_LIKES = 1_000;
+/** Feed heads are the big entries (up to FEED_HEAD_CHARS of post text each, 64 MB at most), so fewer are kept. */
+const MAX_FEED_HEADS = 500;
+/** Users whose likes are kept, each with at most MAX_CACHED_LIKES of them: about 64 bytes a like, 32 MB at most. */
+const MAX_LIKERS = 1_000;
+export const MAX_CACHED_LIKES = 500;
 
 interface Entry<V> {
   value: V;
