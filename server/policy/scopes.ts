@@ -17,13 +17,16 @@ export async function publicGroupIds(): Promise<readonly Types.ObjectId[]> {
   });
 }
 
-async function memberGroupIdsWhere(viewer: Viewer | null, matches: (role: GroupRole) => boolean): Promise<Types.ObjectId[]> {
-  if (!viewer) return [];
+function activeGroupIds(memberships: ReadonlyMap<string, CachedMembership>, matches: (role: GroupRole) => boolean): Types.ObjectId[] {
   const ids: Types.ObjectId[] = [];
-  for (const membership of (await membershipsOf(viewer._id)).values()) {
+  for (const membership of memberships.values()) {
     if (membership.status === 'member' && matches(membership.role)) ids.push(membership.groupId);
   }
   return ids;
+}
+
+async function memberGroupIdsWhere(viewer: Viewer | null, matches: (role: GroupRole) => boolean): Promise<Types.ObjectId[]> {
+  return viewer ? activeGroupIds(await membershipsOf(viewer._id), matches) : [];
 }
 
 /** Groups in which the viewer is an active member (any role). */
@@ -48,7 +51,7 @@ export async function readableGroupIds(viewer: Viewer | null): Promise<readonly 
   let readable = byMemberships.get(memberships);
   if (!readable) {
     const seen = new Set(publicIds.map(String));
-    const memberIds = [...memberships.values()].filter((membership) => membership.status === 'member').map((membership) => membership.groupId);
+    const memberIds = activeGroupIds(memberships, () => true);
     readable = Object.freeze([...publicIds, ...memberIds.filter((id) => !seen.has(String(id)))]);
     byMemberships.set(memberships, readable);
   }
