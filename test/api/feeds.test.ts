@@ -189,6 +189,7 @@ describe('feeds', () => {
     it('closing a public group cuts non-members off everywhere at once', async () => {
       const post = await buildPost({ group: open, author: owner });
       await forum.http.get(`/api/posts/${idOf(post)}`).set(stranger.auth).expect(200);
+      expect(idsOf((await forum.http.get('/api/feed').set(stranger.auth).expect(200)).body.items)).to.deep.equal([idOf(post)]);
       const events: string[] = [];
       const off = forum.ctx.events.on('group.changed', (event) => events.push(event.groupId));
       await forum.http.patch(`/api/groups/${idOf(open)}`).set(owner.auth).send({ visibility: 'closed' }).expect(200);

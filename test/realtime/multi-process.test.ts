@@ -15,11 +15,11 @@ import supertest from 'supertest';
  * The status B answers settles to `expected` within a second. The cache's backstop age is 60 s, so only the
  * relayed event can make this pass; the second allows for Redis delivering it after A's HTTP response.
  */
-async function settlesTo(read: () => Promise<number>, expected: number): Promise<number> {
+async function settlesTo<T>(read: () => Promise<T>, expected: T): Promise<T> {
   const deadline = Date.now() + 1_000;
   for (;;) {
     const status = await read();
-    if (status === expected || Date.now() > deadline) return status;
+    if (JSON.stringify(status) === JSON.stringify(expected) || Date.now() > deadline) return status;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -168,6 +168,27 @@ describe('realtime across processes (Redis adapter)', function () {
       expect(await settlesTo(readOnB, 404)).to.equal(404);
       // The homepage's cache is dropped by the same relayed event, well before its 2-second backstop.
       expect(await homepageOnB()).to.not.include(post.id);
+    });
+
+    it('the newest posts and likes B keeps in memory follow a delete and a like made through A', async () => {
+      const reader = await viaA.register();
+      const group = await viaA.createGroup(owner, 'public');
+      const kept = await viaA.post(owner, group.id);
+      const gone = await viaA.post(owner, group.id);
+      const listedOnB = async (path: string) =>
+        ((await supertest(b!.url).get(path).set(reader.auth).expect(200)).body.items as { id: string; likeCount: number; likedByMe: boolean }[])
+          .filter((item) => [kept.id, gone.id].includes(item.id))
+          .map((item) => [item.id, item.likeCount, item.likedByMe]);
+      const groupOnB = () => listedOnB(`/api/groups/${group.id}/posts`);
+      const homeOnB = () => listedOnB('/api/feed');
+      const before = [[gone.id, 0, false], [kept.id, 0, false]];
+      expect([await groupOnB(), await homeOnB()]).to.deep.equal([before, before]);
+
+      await viaA.delete(owner, gone.id);
+      await viaA.like(reader, kept.id);
+      const after = [[kept.id, 1, true]];
+      expect(await settlesTo(groupOnB, after)).to.deep.equal(after);
+      expect(await homeOnB()).to.deep.equal(after);
     });
 
     it('a token logged out through A stops working on B', async () => {
