@@ -33,6 +33,16 @@ describe('realtime feeds', () => {
   afterEach(() => pool.closeAll());
   after(() => forum.close());
 
+  it('keeps no connection’s opening HTTP request, and still authenticates and delivers', async () => {
+    const { socket, recorder } = await pool.open(forum.url, { token: member.token });
+    expect(await subscribe(socket, `group:${closedGroup.id}`)).to.deep.equal({ ok: true });
+    const kept = [...forum.realtime.io.of('/').sockets.values()].map((serverSocket) => serverSocket.request as unknown);
+    expect(kept.length).to.be.greaterThan(0);
+    expect(kept.every((request) => request === null)).to.equal(true);
+    const post = await api.post(owner, closedGroup.id);
+    expect((await recorder.next('post:new', (payload) => payload.id === post.id)).payload).to.include({ groupId: closedGroup.id });
+  });
+
   describe('anonymous visitors', () => {
     it('receive public posts on the public feed and never a closed group’s', async () => {
       const { socket, recorder } = await pool.open(forum.url);
