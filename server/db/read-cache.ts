@@ -121,6 +121,11 @@ export class DroppableCache<V> {
     return this.entries.size;
   }
 
+  /** Whether loads are kept now; while not, callers that load more than they need should ask for less. */
+  get keeping(): boolean {
+    return this.isEnabled();
+  }
+
   private fresh(key: string, now: number): Entry<V> | undefined {
     const hit = this.entries.get(key);
     return hit && now - hit.storedAt < MAX_ENTRY_AGE_MS ? hit : undefined;

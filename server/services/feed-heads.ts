@@ -75,6 +75,8 @@ function firstOlder(ids: readonly string[], after: string): number {
  */
 export async function newestFromHeads(groupIds: readonly Types.ObjectId[], after: Types.ObjectId | null, count: number): Promise<PresentablePost[] | null> {
   if (!groupIds.length) return [];
+  // With the cache off (the relay is down), loading every head would be one query per group for nothing.
+  if (!readCache.feedHeads.keeping) return null;
   const heads = await headsOf(groupIds);
   const afterId = after?.toHexString();
   // A group's posts past its head are all older than the head's last row; a row older than that could have

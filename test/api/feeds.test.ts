@@ -5,6 +5,8 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { Post as PostShape } from '../../shared/api';
 import type { GroupFields } from '../../server/models/group';
+import { readCache } from '../../server/db/read-cache';
+import { Like } from '../../server/models/like';
 import { Post } from '../../server/models/post';
 import { PUBLIC_FEED_TTL_MS } from '../../server/services/public-feed-cache';
 import { buildContentCast, buildPost, idOf } from '../support/content';
@@ -52,6 +54,24 @@ describe('feeds', () => {
       expect(idsOf((await forum.http.get('/api/feed').set(stranger.auth).expect(200)).body.items)).to.deep.equal([idOf(shared)]);
       await forum.http.get(`/api/groups/${idOf(closed)}/posts`).set(stranger.auth).expect(404);
       expect(idsOf((await forum.http.get(`/api/feed?cursor=${idOf(shared)}`).set(stranger.auth).expect(200)).body.items)).to.deep.equal([]);
+    });
+
+    it('while the read cache is suspended, answers posts and likes fresh from the database', async () => {
+      const shown = await buildPost({ group: open, author: owner });
+      expect(idsOf((await forum.http.get('/api/feed').set(member.auth).expect(200)).body.items)).to.deep.equal([idOf(shown)]);
+      readCache.suspend();
+      try {
+        // Written behind every cache's back, as while the relay is down another process would.
+        const later = await Post.create({ groupId: open._id, authorId: owner.user._id, body: '<p>later</p>', bodyText: 'later' });
+        await Like.create({ postId: shown._id, userId: member.user._id, groupId: open._id });
+        const items = (await forum.http.get('/api/feed').set(member.auth).expect(200)).body.items as PostShape[];
+        expect(items.map((item) => [item.id, item.likedByMe])).to.deep.equal([
+          [idOf(later), false],
+          [idOf(shown), true],
+        ]);
+      } finally {
+        readCache.resume();
+      }
     });
 
     it('pages without duplicates or gaps while new posts arrive', async () => {
