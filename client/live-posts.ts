@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Page, Post } from '../shared/api';
 import type { FeedName, LivePost } from '../shared/events';
+import { api } from './api';
 import { follow, onLive } from './live';
 
 export interface LivePostsOptions {
@@ -31,16 +32,19 @@ export interface LivePosts {
   remove(id: string): void;
 }
 
-/** A broadcast copy cannot say whether this viewer liked the post; keep what we know. */
-function replaceIn(list: Post[], post: LivePost): Post[] {
+/** A broadcast copy cannot say whether this viewer liked the post or what they may do with it; keep what we know. */
+function replaceIn(list: Post[], post: LivePost | Post): Post[] {
   let changed = false;
   const next = list.map((item) => {
     if (item.id !== post.id) return item;
     changed = true;
-    return { ...post, likedByMe: item.likedByMe };
+    return { ...post, likedByMe: item.likedByMe, can: 'can' in post ? post.can : item.can };
   });
   return changed ? next : list;
 }
+
+/** Until the server says what the viewer may do with a post first seen live, nothing is offered. */
+const NOT_YET_KNOWN: Post['can'] = { edit: false, delete: false, reply: false, like: false, report: false, hide: false };
 
 export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePostsOptions): LivePosts {
   const [status, setStatus] = useState<LivePosts['status']>('loading');
@@ -56,6 +60,16 @@ export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePosts
   const acceptRef = useRef(accept);
   acceptRef.current = accept;
   const known = useRef(new Set<string>());
+
+  /** Asked only for posts the viewer is shown, so one broadcast does not turn into a request from every reader. */
+  const askPermissions = useCallback((posts: Post[]) => {
+    for (const post of posts) {
+      api.post(post.id).then(
+        (full) => setItems((list) => list.map((item) => (item.id === full.id ? { ...item, can: full.can, likedByMe: full.likedByMe } : item))),
+        () => undefined,
+      );
+    }
+  }, []);
 
   useEffect(() => {
     let cancelled = false;
@@ -86,12 +100,14 @@ export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePosts
     if (!feed) return;
     const unfollow = follow(feed);
     const offNew = onLive('post:new', (live) => {
-      const post: Post = { ...live, likedByMe: false };
+      const post: Post = { ...live, likedByMe: false, can: NOT_YET_KNOWN };
       if (known.current.has(post.id) || !acceptRef.current(post)) return;
       known.current.add(post.id);
       setFresh((previous) => new Set(previous).add(post.id));
-      if (order === 'oldest') setItems((list) => [...list, post]);
-      else setPending((list) => [post, ...list]);
+      if (order === 'oldest') {
+        setItems((list) => [...list, post]);
+        askPermissions([post]);
+      } else setPending((list) => [post, ...list]);
     });
     const offUpdate = onLive('post:update', (post) => {
       setItems((list) => replaceIn(list, post));
@@ -145,6 +161,7 @@ export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePosts
     loadMore,
     showPending: () => {
       setItems((list) => [...pending, ...list]);
+      askPermissions(pending);
       setPending([]);
     },
     add(post) {

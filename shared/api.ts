@@ -96,6 +96,34 @@ export interface Group {
   joinPolicy: JoinPolicy;
   memberCount: number;
   myStatus: MembershipStatus;
+  can: GroupPermissions;
+}
+
+/** What the viewer may do with a group, decided by the server's policy; clients restate no rule. */
+export interface GroupPermissions {
+  /** Read its posts (public groups for everyone signed in, closed ones for members). */
+  read: boolean;
+  post: boolean;
+  /** Approve requests, list and remove members. */
+  manage: boolean;
+  /** Change the group's settings and members' roles (owner). */
+  update: boolean;
+  invite: boolean;
+  join: boolean;
+  /** Leave, withdraw a request or decline an invitation. */
+  leave: boolean;
+  /** Hide, restore and delete the group's posts, review its reports. */
+  moderate: boolean;
+}
+
+/** What the viewer may do with a post, decided by the server's policy. */
+export interface PostPermissions {
+  edit: boolean;
+  delete: boolean;
+  reply: boolean;
+  like: boolean;
+  report: boolean;
+  hide: boolean;
 }
 
 /** A row of a group's member-management list (owner and group moderators only). */
@@ -126,6 +154,7 @@ export interface Post {
   replyCount: number;
   createdAt: IsoTime;
   editedAt: IsoTime | null;
+  can: PostPermissions;
 }
 
 export interface LikeState {

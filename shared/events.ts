@@ -6,7 +6,7 @@ import type { Post } from './api';
  * sent to every receiver, so it cannot say whether each of them liked the post; clients keep the
  * `likedByMe` they already know (false for a post they first see live).
  */
-export type LivePost = Omit<Post, 'likedByMe'>;
+export type LivePost = Omit<Post, 'likedByMe' | 'can'>;
 
 export type FeedName = 'public' | 'home' | `group:${string}`;
 

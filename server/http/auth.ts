@@ -5,8 +5,8 @@ import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { AppContext } from '../context';
 import { Unauthorized } from '../errors';
-import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
-import { verifyCredentials } from '../services/accounts';
+import type { UserFields } from '../models/user';
+import { loadOwnAccount, verifyCredentials } from '../services/accounts';
 import type { Viewer } from '../policy/viewer';
 import { authenticateToken, type Authenticated } from '../services/tokens';
 
@@ -14,7 +14,7 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** Set by requireUser/optionalUser; null for anonymous visitors. */
+      /** Set by requireUser. */
       viewer?: Viewer | null;
       auth?: Authenticated;
     }
@@ -24,8 +24,6 @@ declare global {
 export interface Auth {
   /** 401 unless a valid token is presented. */
   requireUser: RequestHandler;
-  /** Anonymous when no token (or an unusable one) is presented, so a stale token never hides the homepage. */
-  optionalUser: RequestHandler;
 }
 
 export function createAuth(): Auth {
@@ -39,28 +37,17 @@ export function createAuth(): Auth {
     }),
   );
 
-  function authenticate(req: Request, res: Response, next: NextFunction, required: boolean): void {
-    if (!required && !req.headers.authorization) {
-      req.viewer = null;
-      return next();
-    }
+  function requireUser(req: Request, res: Response, next: NextFunction): void {
     passport.authenticate('bearer', { session: false }, (error: unknown, result: Authenticated | false) => {
       if (error) return next(error);
-      if (!result) {
-        if (required) return next(new Unauthorized());
-        req.viewer = null;
-        return next();
-      }
+      if (!result) return next(new Unauthorized());
       req.auth = result;
       req.viewer = result.viewer;
       next();
     })(req, res, next);
   }
 
-  return {
-    requireUser: (req, res, next) => authenticate(req, res, next, true),
-    optionalUser: (req, res, next) => authenticate(req, res, next, false),
-  };
+  return { requireUser };
 }
 
 /** The signed-in viewer of a route behind requireUser. */
@@ -74,10 +61,7 @@ export function signedIn(req: Request): Viewer {
  * routes that show or check private fields (e-mail, password hash) must not see a cached copy.
  */
 export async function signedInUser(req: Request): Promise<UserFields> {
-  const viewer = signedIn(req);
-  const user = await User.findOne({ _id: viewer._id, ...ACTIVE_ACCOUNT }).lean<UserFields>();
-  if (!user) throw new Unauthorized();
-  return user;
+  return loadOwnAccount(signedIn(req)._id);
 }
 
 /**

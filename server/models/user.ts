@@ -40,6 +40,11 @@ userSchema.index({ email: 1 }, { unique: true });
 /** The accounts other users may see or interact with; add it to every query that shows a user to someone else. */
 export const ACTIVE_ACCOUNT = { status: 'active' } as const;
 
+/** Only the fields a PublicUser is made of, so the private ones are never even loaded. */
+export const PUBLIC_USER_PROJECTION = { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 } as const;
+
+export type PublicUserFields = Readonly<Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>>;
+
 export type UserFields = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
 export type UserDocument = HydratedDocument<UserFields>;
 export const User = model<UserFields>('User', userSchema);

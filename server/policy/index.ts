@@ -18,6 +18,7 @@ export {
   can,
   decideGroup,
   decidePost,
+  filterViewers,
   forbiddenMessage,
   type AuthorizeOptions,
   type Decision,
@@ -28,6 +29,7 @@ export {
 export {
   canSubscribe,
   LISTABLE_POST,
+  LISTABLE_TOP_LEVEL_POST,
   memberGroupIds,
   moderatedGroupIds,
   publicGroupIds,
@@ -36,6 +38,7 @@ export {
 } from './scopes';
 export { recordModeratorRead, setModeratorReadAuditor, type ModeratorRead, type ModeratorReadAuditor } from './moderator-reads';
 export { imagesLongLived, postImageServable } from './images';
+export { groupPermissions, postPermissions, seesMemberCount } from './permissions';
 export {
   authorizeGroupModeration,
   authorizeHoldRelease,

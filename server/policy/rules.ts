@@ -2,7 +2,9 @@
 // which state the same rules as database filters.
 import type { Types } from 'mongoose';
 import { Forbidden, NotFound } from '../errors';
+import { Membership, type MembershipFields } from '../models/membership';
 import {
+  accessFrom,
   accessTo,
   isActiveMember,
   loadGroupRef,
@@ -172,6 +174,20 @@ export async function authorizeGroup(
 ): Promise<GroupAccess> {
   const access = await accessTo(viewer, group);
   return settle(access, decideGroup(access, action), action, 'group', null, options);
+}
+
+/**
+ * Of these viewers, those who may do `action` with the group: one membership read for all of them, for
+ * fan-outs that would otherwise ask once per receiver.
+ */
+export async function filterViewers(action: GroupAction, group: GroupRef, viewers: readonly Viewer[]): Promise<Viewer[]> {
+  if (viewers.length === 0) return [];
+  const memberships = await Membership.find(
+    { groupId: group._id, userId: { $in: viewers.map((viewer) => viewer._id) } },
+    { _id: 0, userId: 1, status: 1, role: 1 },
+  ).lean<Pick<MembershipFields, 'userId' | 'status' | 'role'>[]>();
+  const byUser = new Map(memberships.map((membership) => [String(membership.userId), membership]));
+  return viewers.filter((viewer) => decideGroup(accessFrom(viewer, group, byUser.get(viewer.id) ?? null), action) === 'allow');
 }
 
 export async function authorizePost(

@@ -70,6 +70,9 @@ const readableByInputs = new WeakMap<readonly Types.ObjectId[], WeakMap<Readonly
 /** The post states no list ever shows: hidden posts (moderators find them by id) and deleted placeholders. */
 export const LISTABLE_POST = { hiddenAt: null, deletedAt: null } as const;
 
+/** Posts that feeds list: listable and top-level (replies show under their post). */
+export const LISTABLE_TOP_LEVEL_POST = { parentId: null, ...LISTABLE_POST } as const;
+
 /** Filter for posts (top-level or replies) the viewer may see in a list spanning groups. */
 export async function visiblePostsFilter(viewer: Viewer | null): Promise<Record<string, unknown>> {
   return { groupId: { $in: await readableGroupIds(viewer) }, ...LISTABLE_POST };

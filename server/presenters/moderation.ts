@@ -10,16 +10,13 @@ import type {
   PreservedPost,
   Report as ReportShape,
 } from '../../shared/moderation';
-import type { UrlSigner } from '../media/signed-urls';
+import type { Post } from '../../shared/api';
 import type { DisclosureFields } from '../models/disclosure';
 import type { HoldFields } from '../models/hold';
 import type { ModerationActionFields } from '../models/moderation-action';
-import { Post } from '../models/post';
 import type { PreservedItemFields } from '../models/preserved-item';
 import type { ReportFields } from '../models/report';
-import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
-import type { Viewer } from '../policy/viewer';
-import { POST_PRESENTER_FIELDS, presentPosts, type PresentablePost } from './post';
+import type { PublicUserFields } from '../models/user';
 import { presentPublicUser } from './user';
 
 function iso(date: Date | null | undefined): string | null {
@@ -30,25 +27,19 @@ function idOrNull(id: Types.ObjectId | null | undefined): string | null {
   return id ? String(id) : null;
 }
 
-/** Reports with their posts and reporters: three queries whatever the count. */
-export async function presentReports(rows: ReportFields[], viewer: Viewer, signer: UrlSigner): Promise<ReportShape[]> {
-  if (!rows.length) return [];
-  const [posts, reporters] = await Promise.all([
-    Post.find({ _id: { $in: rows.map((row) => row.postId) }, deletedAt: null }, POST_PRESENTER_FIELDS).lean<PresentablePost[]>(),
-    User.find({ _id: { $in: rows.map((row) => row.reporterId) }, ...ACTIVE_ACCOUNT }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<
-      Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>[]
-    >(),
-  ]);
-  const presented = await presentPosts(posts, viewer, signer);
-  const postById = new Map(presented.map((post) => [post.id, post]));
-  const hiddenIds = new Set(posts.filter((post) => post.hiddenAt).map((post) => String(post._id)));
-  const reporterById = new Map(reporters.map((user) => [String(user._id), user]));
+/** Reports with their posts (as the reviewing moderator sees them) and reporters, loaded by the service. */
+export function presentReports(
+  rows: readonly ReportFields[],
+  posts: ReadonlyMap<string, { post: Post; hidden: boolean }>,
+  reporters: ReadonlyMap<string, PublicUserFields | null>,
+): ReportShape[] {
   return rows.map((row) => {
-    const reporter = reporterById.get(String(row.reporterId));
+    const reporter = reporters.get(String(row.reporterId));
+    const post = posts.get(String(row.postId));
     return {
       id: String(row._id),
-      post: postById.get(String(row.postId)) ?? null,
-      postHidden: hiddenIds.has(String(row.postId)),
+      post: post?.post ?? null,
+      postHidden: post?.hidden ?? false,
       reason: row.reason,
       reporter: reporter ? presentPublicUser(reporter) : null,
       status: row.status,

@@ -1,13 +1,9 @@
-import type { Types } from 'mongoose';
-import type { Post, PublicUser } from '../../shared/api';
+import type { Post, PostPermissions, PublicUser } from '../../shared/api';
 import { signPostImage } from '../media/post-images';
 import type { UrlSigner } from '../media/signed-urls';
-import { MAX_CACHED_LIKES, readCache, type CachedAuthor } from '../db/read-cache';
-import { Like } from '../models/like';
 import type { PostFields } from '../models/post';
-import { ACTIVE_ACCOUNT, User } from '../models/user';
-import { imagesLongLived, loadGroupRef } from '../policy';
-import type { Viewer } from '../policy/viewer';
+import type { PublicUserFields } from '../models/user';
+import { imagesLongLived, postPermissions, type GroupAccess } from '../policy';
 import { presentPublicUser } from './user';
 
 /** The fields the presenter reads; feeds project exactly these. */
@@ -23,18 +19,13 @@ export const POST_PRESENTER_FIELDS = {
   hiddenAt: 1,
   createdAt: 1,
   editedAt: 1,
+  deletedAt: 1,
 } as const;
 
 export type PresentablePost = Pick<
   PostFields,
   '_id' | 'groupId' | 'authorId' | 'parentId' | 'body' | 'bodyText' | 'images' | 'likeCount' | 'replyCount' | 'hiddenAt' | 'createdAt' | 'editedAt'
->;
-
-function ids(values: (Types.ObjectId | null | undefined)[]): Types.ObjectId[] {
-  const unique = new Map<string, Types.ObjectId>();
-  for (const value of values) if (value) unique.set(String(value), value);
-  return [...unique.values()];
-}
+> & Partial<Pick<PostFields, 'deletedAt'>>;
 
 /** A row's ids and dates as presented. */
 interface RowTexts {
@@ -66,68 +57,33 @@ function textsOf(row: PresentablePost): RowTexts {
 }
 
 /** Author cards as presented, per cached author (the read cache replaces the object when the profile changes). */
-const presentedAuthors = new WeakMap<CachedAuthor, PublicUser>();
+const presentedAuthors = new WeakMap<PublicUserFields, PublicUser>();
 
-function presentAuthor(author: CachedAuthor): PublicUser {
+function presentAuthor(author: PublicUserFields): PublicUser {
   let presented = presentedAuthors.get(author);
   if (!presented) presentedAuthors.set(author, (presented = Object.freeze(presentPublicUser(author))));
   return presented;
 }
 
-/** Author cards of the rows' authors who are active, by id, through the read cache (profile events drop them). */
-async function activeAuthors(texts: readonly RowTexts[]): Promise<Map<string, CachedAuthor | null>> {
-  const authorIds = [...new Set(texts.map((row) => row.authorId).filter((id) => id !== null))];
-  return readCache.authors.getMany(authorIds, async (missing) => {
-    const found = await User.find({ _id: { $in: missing }, ...ACTIVE_ACCOUNT }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<CachedAuthor[]>();
-    const byId = new Map<string, CachedAuthor | null>(missing.map((id) => [id, null]));
-    for (const author of found) byId.set(String(author._id), author);
-    return byId;
-  });
+/** What presenting needs beyond the rows, loaded by server/services/post-views.ts. */
+export interface PostViewFacts {
+  /** Public cards of the rows' authors by hex id; null (or missing) for an author who is no longer active. */
+  readonly authors: ReadonlyMap<string, PublicUserFields | null>;
+  /** Hex ids of the posts the viewer likes. */
+  readonly liked: ReadonlySet<string>;
+  /** What the viewer is to each row's group, by hex id. */
+  readonly access: ReadonlyMap<string, GroupAccess>;
 }
 
-/**
- * Which of these posts the viewer likes, as hex ids: every like of the viewer through the read cache (like
- * events drop it), or one query for these posts alone for someone who likes a great many.
- */
-async function likedAmong(viewer: Viewer, postIds: Types.ObjectId[]): Promise<ReadonlySet<string>> {
-  // With the cache off (the relay is down), every like of the viewer would be read for one page.
-  const all = readCache.likedPosts.keeping
-    ? await readCache.likedPosts.get(String(viewer._id), async () => {
-        const likes = await Like.find({ userId: viewer._id }, { _id: 0, postId: 1 })
-          .limit(MAX_CACHED_LIKES + 1)
-          .lean<{ postId: Types.ObjectId }[]>();
-        return likes.length > MAX_CACHED_LIKES ? null : new Set(likes.map((like) => like.postId.toHexString()));
-      })
-    : null;
-  if (all) return all;
-  const likes = await Like.find({ userId: viewer._id, postId: { $in: postIds } }, { _id: 0, postId: 1 }).lean<{ postId: Types.ObjectId }[]>();
-  return new Set(likes.map((like) => like.postId.toHexString()));
-}
-
-/**
- * Posts as one viewer sees them (viewer null: anonymous, and broadcast payloads where likedByMe is false).
- * The caller has already decided the viewer may see every row. At most three queries whatever the count:
- * authors, group visibility for posts with images (to pick the URL window) and the viewer's likes, all
- * usually answered by the read cache.
- */
-export async function presentPosts(rows: PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<Post[]> {
-  if (!rows.length) return [];
-  const postIds = rows.map((row) => row._id);
-  const texts = rows.map(textsOf);
-  const withImages = rows.filter((row) => row.images?.length);
-  const [authorById, liked, groups] = await Promise.all([
-    activeAuthors(texts),
-    viewer ? likedAmong(viewer, postIds) : new Set<string>(),
-    Promise.all(ids(withImages.map((row) => row.groupId)).map((groupId) => loadGroupRef(groupId))),
-  ]);
-  const groupById = new Map(groups.filter((group) => group !== null).map((group) => [String(group._id), group]));
+/** Posts as one viewer sees them, from facts already loaded; the caller has decided the viewer may see every row. */
+export function presentPosts(rows: readonly PresentablePost[], facts: PostViewFacts, signer: UrlSigner): Post[] {
   const now = Math.floor(Date.now() / 1000);
-
-  return rows.map((row, index) => {
-    const text = texts[index]!;
-    const author = text.authorId ? authorById.get(text.authorId) : null;
-    const group = row.images?.length ? groupById.get(text.groupId) : undefined;
-    const longLived = group !== undefined && imagesLongLived(group, row);
+  return rows.map((row) => {
+    const text = textsOf(row);
+    const author = text.authorId ? facts.authors.get(text.authorId) : null;
+    const access = facts.access.get(text.groupId);
+    // Image URLs live long only while an anonymous visitor could see the images.
+    const longLived = access !== undefined && row.images?.length ? imagesLongLived({ _id: access.groupId, visibility: access.visibility }, row) : false;
     return {
       id: text.id,
       groupId: text.groupId,
@@ -142,14 +98,13 @@ export async function presentPosts(rows: PresentablePost[], viewer: Viewer | nul
         thumbnailUrl: signPostImage(signer, image.key, '320', longLived, now),
       })),
       likeCount: row.likeCount ?? 0,
-      likedByMe: liked.has(text.id),
+      likedByMe: facts.liked.has(text.id),
       replyCount: row.replyCount ?? 0,
       createdAt: text.createdAt,
       editedAt: text.editedAt,
+      can: access ? postPermissions(access, row) : NO_PERMISSIONS,
     };
   });
 }
 
-export async function presentPost(row: PresentablePost, viewer: Viewer | null, signer: UrlSigner): Promise<Post> {
-  return (await presentPosts([row], viewer, signer))[0]!;
-}
+const NO_PERMISSIONS: PostPermissions = Object.freeze({ edit: false, delete: false, reply: false, like: false, report: false, hide: false });

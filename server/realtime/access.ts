@@ -4,22 +4,21 @@ import { Types } from 'mongoose';
 import type { LivePost } from '../../shared/events';
 import { Forbidden, NotFound } from '../errors';
 import type { UrlSigner } from '../media/signed-urls';
-import { Membership, type MembershipFields } from '../models/membership';
 import { Post } from '../models/post';
 import { loadIdentity } from '../services/tokens';
 import {
-  accessFrom,
   authorizeGroup,
   can,
   canSubscribe,
-  decideGroup,
-  LISTABLE_POST,
+  filterViewers,
+  LISTABLE_TOP_LEVEL_POST,
   loadGroupRef,
   memberGroupIds,
   viewerFromUser,
   type Viewer,
 } from '../policy';
-import { POST_PRESENTER_FIELDS, presentPost, type PresentablePost } from '../presenters/post';
+import { POST_PRESENTER_FIELDS, type PresentablePost } from '../presenters/post';
+import { presentPostFor } from '../services/post-views';
 
 /** Who may see a post or group in feeds: anyone (even anonymous), or the group's members. */
 export type Audience = 'public' | 'members';
@@ -68,7 +67,7 @@ export function createFeedAccess(signer: UrlSigner): FeedAccess {
 
   /** Feeds show listable top-level posts only. */
   function feedPost<T>(postId: string, fields: Record<string, 1>) {
-    return Post.findOne({ _id: new Types.ObjectId(postId), parentId: null, ...LISTABLE_POST }, fields).lean<T>();
+    return Post.findOne({ _id: new Types.ObjectId(postId), ...LISTABLE_TOP_LEVEL_POST }, fields).lean<T>();
   }
 
   return {
@@ -95,16 +94,8 @@ export function createFeedAccess(signer: UrlSigner): FeedAccess {
 
     async followersAllowed(groupId, viewers) {
       const group = await loadGroupRef(new Types.ObjectId(groupId));
-      if (!group || viewers.length === 0) return new Set();
-      const memberships = await Membership.find(
-        { groupId: group._id, userId: { $in: viewers.map((viewer) => viewer._id) } },
-        { userId: 1, status: 1, role: 1 },
-      ).lean<Pick<MembershipFields, 'userId' | 'status' | 'role'>[]>();
-      const byUser = new Map(memberships.map((membership) => [String(membership.userId), membership]));
-      const allowed = viewers.filter(
-        (viewer) => decideGroup(accessFrom(viewer, group, byUser.get(viewer.id) ?? null), 'subscribe') === 'allow',
-      );
-      return new Set(allowed.map((viewer) => viewer.id));
+      if (!group) return new Set();
+      return new Set((await filterViewers('subscribe', group, viewers)).map((viewer) => viewer.id));
     },
 
     // Public groups reach every home feed through HOME_PUBLIC_ROOM; these are the viewer's own groups.
@@ -117,7 +108,7 @@ export function createFeedAccess(signer: UrlSigner): FeedAccess {
       if (!row) return null;
       const audience = await groupAudience(String(row.groupId));
       if (!audience) return null;
-      const { likedByMe: _perViewer, ...post } = await presentPost(row, null, signer);
+      const { likedByMe: _perViewer, can: _alsoPerViewer, ...post } = await presentPostFor(row, null, signer);
       return { post, audience };
     },
 

@@ -6,7 +6,8 @@ import type { AppContext } from '../context';
 import { Conflict, HttpError, NotFound, Unauthorized, Invalid } from '../errors';
 import type { RegisterInput } from '../http/account-schemas';
 import { ParentalConsent } from '../models/parental-consent';
-import { User, type UserFields } from '../models/user';
+import type { Types } from 'mongoose';
+import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { recordConsent } from './consent';
 import { DEFAULT_LOGIN_LIMITS, LoginThrottle, type ThrottleSubject } from './login-throttle';
 import { sendMessage } from './outbox';
@@ -187,4 +188,14 @@ export async function changePassword(
   await revokeAllTokens(user._id, ctx.events);
   ctx.events.publish({ type: 'user.changed', userId: String(user._id), change: { kind: 'password' } });
   return { user: updated, token: await issueToken(user._id, now) };
+}
+
+/**
+ * The signed-in user's whole record, read fresh: authentication keeps only roles and status, and the few
+ * routes that show or check private fields (e-mail, password hash) must not see a cached copy.
+ */
+export async function loadOwnAccount(userId: Types.ObjectId): Promise<UserFields> {
+  const user = await User.findOne({ _id: userId, ...ACTIVE_ACCOUNT }).lean<UserFields>();
+  if (!user) throw new Unauthorized();
+  return user;
 }

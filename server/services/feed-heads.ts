@@ -6,7 +6,7 @@
 import { Types } from 'mongoose';
 import { readCache, type CachedFeedHead } from '../db/read-cache';
 import { Post } from '../models/post';
-import { LISTABLE_POST } from '../policy';
+import { LISTABLE_TOP_LEVEL_POST } from '../policy';
 import { POST_PRESENTER_FIELDS, type PresentablePost } from '../presenters/post';
 import { MAX_PAGE_SIZE } from './pagination';
 
@@ -16,7 +16,7 @@ export const FEED_HEAD_SIZE = MAX_PAGE_SIZE + 1;
 export const FEED_HEAD_CHARS = 128 * 1024;
 
 async function loadHead(groupId: Types.ObjectId): Promise<CachedFeedHead> {
-  const rows = await Post.find({ groupId, parentId: null, ...LISTABLE_POST }, POST_PRESENTER_FIELDS)
+  const rows = await Post.find({ groupId, ...LISTABLE_TOP_LEVEL_POST }, POST_PRESENTER_FIELDS)
     .sort({ _id: -1 })
     .limit(FEED_HEAD_SIZE + 1)
     .lean<PresentablePost[]>();

@@ -8,9 +8,10 @@ import { NotFound } from '../errors';
 import { Like } from '../models/like';
 import { Post } from '../models/post';
 import { ACTIVE_ACCOUNT, User } from '../models/user';
-import { authorizeGroup, LISTABLE_POST, loadGroupRef, publicGroupIds, readableGroupIds, type AuthorizeOptions } from '../policy';
+import { authorizeGroup, LISTABLE_POST, LISTABLE_TOP_LEVEL_POST, loadGroupRef, publicGroupIds, readableGroupIds, type AuthorizeOptions } from '../policy';
 import type { Viewer } from '../policy/viewer';
-import { POST_PRESENTER_FIELDS, presentPosts, type PresentablePost } from '../presenters/post';
+import { POST_PRESENTER_FIELDS, type PresentablePost } from '../presenters/post';
+import { presentPostsFor } from './post-views';
 import { newestFromHeads } from './feed-heads';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 
@@ -19,7 +20,7 @@ export const PUBLIC_FEED_SIZE = 50;
 /** Top-level listable posts of these groups, newest first: the {groupId, parentId, _id} index answers it. */
 async function topLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequest, count = page.limit + 1): Promise<PresentablePost[]> {
   if (!groupIds.length) return [];
-  return Post.find({ groupId: { $in: groupIds }, parentId: null, ...LISTABLE_POST, ...cursorFilter(page) }, POST_PRESENTER_FIELDS)
+  return Post.find({ groupId: { $in: groupIds }, ...LISTABLE_TOP_LEVEL_POST, ...cursorFilter(page) }, POST_PRESENTER_FIELDS)
     .sort({ _id: -1 })
     .limit(count)
     .lean<PresentablePost[]>();
@@ -33,7 +34,7 @@ async function newestTopLevelPosts(groupIds: readonly Types.ObjectId[], page: Pa
 /** Signed-in home feed: public groups and the viewer's own groups. */
 export async function homeFeed(ctx: AppContext, viewer: Viewer, page: PageRequest): Promise<Page<PostShape>> {
   const rows = await newestTopLevelPosts(await readableGroupIds(viewer), page);
-  return toPage(rows, page, (kept) => presentPosts(kept, viewer, ctx.signer));
+  return toPage(rows, page, (kept) => presentPostsFor(kept, viewer, ctx.signer));
 }
 
 export async function groupFeed(
@@ -47,7 +48,7 @@ export async function groupFeed(
   if (!group) throw new NotFound('group');
   await authorizeGroup(viewer, 'read', group, options);
   const rows = await newestTopLevelPosts([groupId], page);
-  return toPage(rows, page, (kept) => presentPosts(kept, viewer, ctx.signer));
+  return toPage(rows, page, (kept) => presentPostsFor(kept, viewer, ctx.signer));
 }
 
 /**
@@ -57,7 +58,7 @@ export async function groupFeed(
  */
 export async function publicFeed(ctx: AppContext): Promise<PostShape[]> {
   const rows = await topLevelPosts(await publicGroupIds(), { limit: PUBLIC_FEED_SIZE, after: null }, PUBLIC_FEED_SIZE);
-  return presentPosts(rows, null, ctx.signer);
+  return presentPostsFor(rows, null, ctx.signer);
 }
 
 async function requireUser(userId: Types.ObjectId): Promise<void> {
@@ -74,7 +75,7 @@ export async function userPosts(ctx: AppContext, viewer: Viewer, userId: Types.O
     .sort({ _id: -1 })
     .limit(page.limit + 1)
     .lean<PresentablePost[]>();
-  return toPage(rows, page, (kept) => presentPosts(kept, viewer, ctx.signer));
+  return toPage(rows, page, (kept) => presentPostsFor(kept, viewer, ctx.signer));
 }
 
 /**
@@ -107,7 +108,7 @@ export async function userLikes(ctx: AppContext, viewer: Viewer, userId: Types.O
   const hasMore = kept.length > page.limit;
   const shown = kept.slice(0, page.limit);
   return {
-    items: await presentPosts(
+    items: await presentPostsFor(
       shown.map((entry) => entry.post),
       viewer,
       ctx.signer,

@@ -5,10 +5,11 @@ import type { AppContext } from '../context';
 import { Forbidden, NotFound, Conflict } from '../errors';
 import { Group, type GroupFields } from '../models/group';
 import { Membership, type GroupRole, type MembershipFields, type MembershipState } from '../models/membership';
-import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
-import { authorizeGroup, authorizeRemoval, type GroupAccess } from '../policy';
+import type { PublicUserFields } from '../models/user';
+import { accessFrom, accessTo, authorizeGroup, authorizeRemoval, type GroupAccess } from '../policy';
 import type { Viewer } from '../policy/viewer';
-import { presentGroup, presentGroupMember, presentGroups } from '../presenters/group';
+import { presentGroup, presentGroupMember } from '../presenters/group';
+import { findPublicProfile, loadPublicUsers } from './profiles';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 
 export interface NewGroup {
@@ -59,14 +60,14 @@ export async function loadGroup(groupId: Types.ObjectId): Promise<GroupFields> {
   return group;
 }
 
-async function membershipFacts(viewer: Viewer | null, groupId: Types.ObjectId) {
-  if (!viewer) return null;
-  return Membership.findOne({ groupId, userId: viewer._id }, { status: 1, role: 1 }).lean<{ status: MembershipState; role: GroupRole }>();
+/** Groups as one viewer sees them; what the viewer is to each comes from the policy's cached memberships. */
+export async function presentGroupsFor(groups: GroupFields[], viewer: Viewer): Promise<GroupShape[]> {
+  return Promise.all(groups.map(async (group) => presentGroup(group, await accessTo(viewer, group))));
 }
 
 async function presentFor(viewer: Viewer, groupId: Types.ObjectId): Promise<GroupShape> {
-  const [group, membership] = await Promise.all([loadGroup(groupId), membershipFacts(viewer, groupId)]);
-  return presentGroup(group, viewer, membership);
+  const group = await loadGroup(groupId);
+  return presentGroup(group, await accessTo(viewer, group));
 }
 
 export async function createGroup(ctx: AppContext, viewer: Viewer, input: NewGroup): Promise<GroupShape> {
@@ -87,7 +88,7 @@ export async function createGroup(ctx: AppContext, viewer: Viewer, input: NewGro
       await Membership.create({ groupId: group._id, userId: viewer._id, status: 'member', role: 'owner' });
       ctx.events.publish({ type: 'group.changed', groupId: String(group._id) });
       ctx.events.publish({ type: 'membership.changed', groupId: String(group._id), userId: viewer.id });
-      return presentGroup(group.toObject() as GroupFields, viewer, { status: 'member', role: 'owner' });
+      return presentGroup(group.toObject() as GroupFields, accessFrom(viewer, group, { status: 'member', role: 'owner' }));
     } catch (error) {
       if (!isDuplicateKey(error) || attempt >= 5) throw error;
     }
@@ -96,13 +97,12 @@ export async function createGroup(ctx: AppContext, viewer: Viewer, input: NewGro
 
 export async function listGroups(viewer: Viewer, page: PageRequest): Promise<Page<GroupShape>> {
   const rows = await Group.find(cursorFilter(page)).sort({ _id: -1 }).limit(page.limit + 1).lean<GroupFields[]>();
-  return toPage(rows, page, (kept) => presentGroups(kept, viewer));
+  return toPage(rows, page, (kept) => presentGroupsFor(kept, viewer));
 }
 
 export async function getGroup(viewer: Viewer, groupId: Types.ObjectId): Promise<GroupShape> {
   const group = await loadGroup(groupId);
-  await authorizeGroup(viewer, 'view', group);
-  return presentGroup(group, viewer, await membershipFacts(viewer, groupId));
+  return presentGroup(group, await authorizeGroup(viewer, 'view', group));
 }
 
 /** Owner only. Visibility is read on every request, so closing a group cuts outsiders off at once. */
@@ -169,10 +169,8 @@ export async function joinGroup(ctx: AppContext, viewer: Viewer, groupId: Types.
   return presentFor(viewer, groupId);
 }
 
-async function loadUser(userId: Types.ObjectId) {
-  const user = await User.findOne({ _id: userId, ...ACTIVE_ACCOUNT }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<
-    Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>
-  >();
+async function loadUser(userId: Types.ObjectId): Promise<PublicUserFields> {
+  const user = await findPublicProfile(userId);
   if (!user) throw new NotFound('user');
   return user;
 }
@@ -274,10 +272,7 @@ export async function listMembers(
     .limit(page.limit + 1)
     .lean<{ _id: Types.ObjectId; userId: Types.ObjectId; status: MembershipState; role: GroupRole }[]>();
   return toPage(rows, page, async (kept) => {
-    const users = await User.find({ _id: { $in: kept.map((row) => row.userId) }, ...ACTIVE_ACCOUNT }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<
-      Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>[]
-    >();
-    const byId = new Map(users.map((user) => [String(user._id), user]));
+    const byId = await loadPublicUsers(kept.map((row) => String(row.userId)));
     return kept.flatMap((row) => {
       const user = byId.get(String(row.userId));
       return user ? [presentGroupMember(user, row)] : [];

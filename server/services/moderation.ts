@@ -27,7 +27,11 @@ import {
 } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentModerationNotice, presentReports } from '../presenters/moderation';
+import { POST_PRESENTER_FIELDS, type PresentablePost } from '../presenters/post';
+import type { UrlSigner } from '../media/signed-urls';
 import { appendAudit } from './audit';
+import { presentPostsFor } from './post-views';
+import { loadPublicUsers } from './profiles';
 import { preserveBeforeChange } from './holds';
 import { sendMessage } from './outbox';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
@@ -68,8 +72,20 @@ export async function listReports(ctx: AppContext, viewer: Viewer, status: Repor
     .lean<ReportFields[]>();
   return toPage(rows, page, async (kept) => {
     await auditQueueReads(viewer, kept);
-    return presentReports(kept, viewer, ctx.signer);
+    return presentReportsFor(kept, viewer, ctx.signer);
   });
+}
+
+/** Reports with their posts as the reviewing moderator sees them and their reporters' public cards. */
+async function presentReportsFor(rows: ReportFields[], viewer: Viewer, signer: UrlSigner): Promise<ReportShape[]> {
+  if (!rows.length) return [];
+  const [posts, reporters] = await Promise.all([
+    Post.find({ _id: { $in: rows.map((row) => row.postId) }, deletedAt: null }, POST_PRESENTER_FIELDS).lean<PresentablePost[]>(),
+    loadPublicUsers(rows.map((row) => String(row.reporterId))),
+  ]);
+  const presented = await presentPostsFor(posts, viewer, signer);
+  const postById = new Map(posts.map((post, index) => [String(post._id), { post: presented[index]!, hidden: post.hiddenAt != null }]));
+  return presentReports(rows, postById, reporters);
 }
 
 /**

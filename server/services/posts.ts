@@ -10,7 +10,7 @@ import { Post, type PostFields, type PostImageFields } from '../models/post';
 import { PostRevision } from '../models/post-revision';
 import { authorizeGroup, authorizePost, LISTABLE_POST, loadGroupRef, type AuthorizeOptions, type PostAction } from '../policy';
 import type { Viewer } from '../policy/viewer';
-import { presentPost, presentPosts } from '../presenters/post';
+import { presentPostFor, presentPostsFor } from './post-views';
 import { preserveBeforeChange } from './holds';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 import { MAX_BODY_LENGTH, sanitizeBody } from './post-body';
@@ -99,11 +99,11 @@ export async function createPost(ctx: AppContext, viewer: Viewer, groupId: Types
     }
   }
   publish(ctx, 'post.created', created);
-  return presentPost(created, viewer, ctx.signer);
+  return presentPostFor(created, viewer, ctx.signer);
 }
 
 export async function getPost(ctx: AppContext, viewer: Viewer | null, postId: Types.ObjectId, options: AuthorizeOptions = {}): Promise<PostShape> {
-  return presentPost(await loadPostFor(viewer, postId, 'read', options), viewer, ctx.signer);
+  return presentPostFor(await loadPostFor(viewer, postId, 'read', options), viewer, ctx.signer);
 }
 
 /** Replies oldest first; hidden replies are left out of lists for everyone. */
@@ -119,7 +119,7 @@ export async function listReplies(
     .sort({ _id: 1 })
     .limit(page.limit + 1)
     .lean<PostFields[]>();
-  return toPage(rows, page, (kept) => presentPosts(kept, viewer, ctx.signer));
+  return toPage(rows, page, (kept) => presentPostsFor(kept, viewer, ctx.signer));
 }
 
 /** The author edits; the replaced body is kept as a revision (who, when, what). */
@@ -139,7 +139,7 @@ export async function editPost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
   if (!updated) throw new HttpError(409, 'conflict', 'The post changed while you were editing it; reload and try again.');
   await PostRevision.create({ postId, editorId: viewer._id, body: post.body, bodyText: post.bodyText, replacedAt: editedAt });
   publish(ctx, 'post.updated', updated);
-  return presentPost(updated, viewer, ctx.signer);
+  return presentPostFor(updated, viewer, ctx.signer);
 }
 
 /** Counts a post's listable replies again; moderation calls this when hiding or restoring a reply. */

@@ -3,7 +3,8 @@ import type { Types } from 'mongoose';
 import type { AppContext } from '../context';
 import { Unauthorized } from '../errors';
 import { encodeImage, type ImageInput } from '../media/images';
-import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
+import { readCache } from '../db/read-cache';
+import { ACTIVE_ACCOUNT, PUBLIC_USER_PROJECTION, User, type PublicUserFields, type UserFields } from '../models/user';
 import { AVATAR_VARIANTS } from '../presenters/user';
 
 export interface ProfileChanges {
@@ -47,12 +48,21 @@ export async function replaceAvatar(ctx: AppContext, userId: Types.ObjectId, upl
   return { ...before, avatarKey: key };
 }
 
-/** Only the fields a PublicUser is made of, so the private ones are never even loaded. */
-export const PUBLIC_USER_PROJECTION = { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 } as const;
-
-export type PublicUserFields = Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>;
-
 /** A profile any signed-in user may view; accounts that are not active (awaiting consent, erased) do not exist. */
 export async function findPublicProfile(id: Types.ObjectId): Promise<PublicUserFields | null> {
-  return User.findOne({ _id: id, ...ACTIVE_ACCOUNT }, PUBLIC_USER_PROJECTION).lean<PublicUserFields>();
+  return (await loadPublicUsers([String(id)])).get(String(id)) ?? null;
+}
+
+/**
+ * The public cards of active users by hex id (null for anyone not active), through the read cache that
+ * profile and account events drop: the one way authors, reporters and members are loaded for presenting.
+ */
+export async function loadPublicUsers(userIds: readonly string[]): Promise<Map<string, PublicUserFields | null>> {
+  const unique = [...new Set(userIds)];
+  return readCache.authors.getMany(unique, async (missing) => {
+    const found = await User.find({ _id: { $in: missing }, ...ACTIVE_ACCOUNT }, PUBLIC_USER_PROJECTION).lean<PublicUserFields[]>();
+    const byId = new Map<string, PublicUserFields | null>(missing.map((id) => [id, null]));
+    for (const user of found) byId.set(String(user._id), user);
+    return byId;
+  });
 }

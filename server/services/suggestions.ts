@@ -7,7 +7,7 @@ import { Membership } from '../models/membership';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { publicGroupIds } from '../policy';
 import type { Viewer } from '../policy/viewer';
-import { presentGroups } from '../presenters/group';
+import { presentGroupsFor } from './groups';
 
 export const MAX_SUGGESTIONS = 10;
 /** Bounds the work for people in very large groups: the overlap is estimated from this many co-members. */
@@ -47,5 +47,5 @@ export async function suggestedGroups(viewer: Viewer): Promise<GroupShape[]> {
   const ranked = groups
     .sort((a, b) => score.get(String(b._id))! - score.get(String(a._id))! || (b.memberCount ?? 0) - (a.memberCount ?? 0) || String(a._id).localeCompare(String(b._id)))
     .slice(0, MAX_SUGGESTIONS);
-  return presentGroups(ranked, viewer);
+  return presentGroupsFor(ranked, viewer);
 }

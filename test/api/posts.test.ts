@@ -37,7 +37,7 @@ describe('posts', () => {
 
     it('lets a member post and answers the Post shape', async () => {
       const res = await write(member, open, '<p>Hello <strong>world</strong></p>').expect(201);
-      expect(res.body).to.have.keys('id', 'groupId', 'author', 'body', 'bodyText', 'parentId', 'images', 'likeCount', 'likedByMe', 'replyCount', 'createdAt', 'editedAt');
+      expect(res.body).to.have.keys('id', 'groupId', 'author', 'body', 'bodyText', 'parentId', 'images', 'likeCount', 'likedByMe', 'replyCount', 'createdAt', 'editedAt', 'can');
       expect(res.body).to.deep.include({ groupId: idOf(open), body: '<p>Hello <strong>world</strong></p>', bodyText: 'Hello world', parentId: null, likeCount: 0, likedByMe: false, replyCount: 0, editedAt: null });
       expect(res.body.author).to.have.keys('id', 'displayName', 'avatarUrl', 'bio', 'joinedAt');
     });

@@ -1,6 +1,6 @@
 // One group: who may join and how, its live posts, and member management for its owners and moderators.
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Group, GroupMember, JoinPolicy, MembershipStatus } from '../../../shared/api';
+import type { Group, GroupMember, JoinPolicy } from '../../../shared/api';
 import { api, ApiError, type MemberListStatus } from '../../api';
 import { Avatar } from '../../components/Avatar';
 import { Field, fieldError, useAction, useTitle } from '../../components/Form';
@@ -14,8 +14,6 @@ import { GroupBadges } from './GroupDirectory';
 import { PostItem } from './PostItem';
 import { forgetGroup, rememberGroup } from './groups-cache';
 
-const MEMBER_STATUSES = new Set<MembershipStatus>(['member', 'moderator', 'owner']);
-const MANAGER_STATUSES = new Set<MembershipStatus>(['moderator', 'owner']);
 
 function JoinControls({ group, onChange }: { group: Group; onChange: (group: Group) => void }) {
   const me = useMe();
@@ -30,15 +28,15 @@ function JoinControls({ group, onChange }: { group: Group; onChange: (group: Gro
 
   let control;
   if (group.myStatus === 'owner') control = <span class="join-note">You own this group.</span>;
-  else if (MEMBER_STATUSES.has(group.myStatus) || group.myStatus === 'pending') {
+  else if (group.can.leave && group.myStatus !== 'invited') {
     const label = group.myStatus === 'pending' ? 'Withdraw request' : 'Leave group';
     control = (
       <button type="button" class="button" disabled={busy} onClick={() => confirm(`${label}?`) && void leave()}>
         {label}
       </button>
     );
-  } else if (group.joinPolicy === 'invite' && group.myStatus !== 'invited') {
-    control = <span class="join-note">Membership is by invitation only.</span>;
+  } else if (!group.can.join) {
+    control = <span class="join-note">{group.joinPolicy === 'invite' ? 'Membership is by invitation only.' : 'You cannot join this group.'}</span>;
   } else {
     const label = group.myStatus === 'invited' ? 'Accept invitation' : group.joinPolicy === 'request' ? 'Ask to join' : 'Join group';
     control = (
@@ -78,12 +76,12 @@ function MemberRow({ group, member, onChanged }: { group: Group; member: GroupMe
             Approve
           </button>
         )}
-        {group.myStatus === 'owner' && member.status === 'member' && (
+        {group.can.update && member.status === 'member' && (
           <button type="button" class="button button-small" disabled={busy} onClick={() => void act(() => api.setMemberRole(group.id, member.id, 'moderator'))}>
             Make moderator
           </button>
         )}
-        {group.myStatus === 'owner' && member.status === 'moderator' && (
+        {group.can.update && member.status === 'moderator' && (
           <button type="button" class="button button-small" disabled={busy} onClick={() => void act(() => api.setMemberRole(group.id, member.id, 'member'))}>
             Remove moderator role
           </button>
@@ -230,7 +228,7 @@ function GroupPosts({ group }: { group: Group }) {
   const load = useCallback((cursor: string | null) => api.groupPosts(group.id, { cursor }), [group.id]);
   const accept = useCallback((post: { groupId: string; parentId: string | null }) => post.groupId === group.id && post.parentId === null, [group.id]);
   const posts = useLivePosts({ feed: `group:${group.id}`, load, accept });
-  const canPost = MEMBER_STATUSES.has(group.myStatus);
+  const canPost = group.can.post;
   return (
     <>
       {canPost ? (
@@ -297,7 +295,6 @@ export function GroupPage({ id }: { id: string }) {
   }
   if (!group || group.id !== id) return <Loading label="Loading group…" />;
 
-  const readable = group.visibility === 'public' || MEMBER_STATUSES.has(group.myStatus);
   return (
     <div class="page">
       <header class="card group-header">
@@ -307,9 +304,9 @@ export function GroupPage({ id }: { id: string }) {
         <p class="group-meta">{plural(group.memberCount, 'member')}</p>
         <JoinControls group={group} onChange={changed} />
       </header>
-      {group.myStatus === 'owner' && <GroupSettings group={group} onSaved={changed} />}
-      {MANAGER_STATUSES.has(group.myStatus) && <MemberManager group={group} onGroupChanged={() => setVersion((value) => value + 1)} />}
-      {readable ? (
+      {group.can.update && <GroupSettings group={group} onSaved={changed} />}
+      {group.can.manage && <MemberManager group={group} onGroupChanged={() => setVersion((value) => value + 1)} />}
+      {group.can.read ? (
         <GroupPosts key={`${group.id}:${group.myStatus}`} group={group} />
       ) : (
         <Empty icon="lock" title="This group is closed">

@@ -10,7 +10,6 @@ import { Composer } from './Composer';
 import { PostItem } from './PostItem';
 import { rememberGroup } from './groups-cache';
 
-const POSTING_STATUSES = new Set(['member', 'moderator', 'owner']);
 const loadFeed = (cursor: string | null) => api.feed({ cursor });
 const topLevel = (post: { parentId: string | null }) => post.parentId === null;
 
@@ -27,7 +26,7 @@ function useMyGroups(): Group[] | null {
         const result = await api.groups({ cursor, limit: 50 });
         for (const group of result.items) {
           rememberGroup(group);
-          if (POSTING_STATUSES.has(group.myStatus)) mine.push(group);
+          if (group.can.post) mine.push(group);
         }
         cursor = result.nextCursor;
         if (!cursor) break;

@@ -7,7 +7,6 @@ import { Icon } from '../../components/Icon';
 import { PostCard } from '../../components/PostCard';
 import { FormError } from '../../components/States';
 import { plural } from '../../format';
-import { isModerator } from '../../session';
 import { Editor } from './Editor';
 import { useGroup } from './groups-cache';
 import { editorHtml } from './rich-text';
@@ -48,9 +47,7 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
   const [editEmpty, setEditEmpty] = useState(false);
   const menu = useRef<HTMLDetailsElement>(null);
   const mine = post.author?.id === me.id;
-  const moderator = isModerator(me);
-  const group = useGroup(post.groupId);
-  const canDelete = mine || moderator || group?.myStatus === 'owner' || group?.myStatus === 'moderator';
+  const can = post.can;
 
   const toggleLike = async () => {
     const before = post;
@@ -149,6 +146,7 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
       <footer class="post-footer">
         <button
           type="button"
+          disabled={!can.like && !post.likedByMe}
           class={`action like${post.likedByMe ? ' liked' : ''}`}
           aria-pressed={post.likedByMe}
           aria-label={`${post.likedByMe ? 'Unlike' : 'Like'} post by ${name} (${plural(post.likeCount, 'like')})`}
@@ -170,22 +168,22 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
             <Icon name="more" />
           </summary>
           <div class="menu-items">
-            {mine && (
+            {can.edit && (
               <button type="button" onClick={() => open('edit')}>
                 Edit
               </button>
             )}
-            {!mine && (
+            {can.report && (
               <button type="button" onClick={() => open('report')}>
                 Report
               </button>
             )}
-            {moderator && !mine && (
+            {can.hide && (
               <button type="button" onClick={() => open('hide')}>
                 Hide (moderator)
               </button>
             )}
-            {canDelete && (
+            {can.delete && (
               <button type="button" class="danger" onClick={remove}>
                 Delete
               </button>

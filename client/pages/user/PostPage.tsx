@@ -19,7 +19,7 @@ function Replies({ post, onReplied }: { post: Post; onReplied: () => void }) {
   const load = useCallback((cursor: string | null) => api.replies(post.id, { cursor }), [post.id]);
   const accept = useCallback((reply: Post) => reply.parentId === post.id, [post.id]);
   const replies = useLivePosts({ feed: `group:${post.groupId}`, load, accept, order: 'oldest' });
-  const member = group !== null && ['member', 'moderator', 'owner'].includes(group.myStatus);
+  const member = post.can.reply;
   return (
     <section aria-labelledby="replies-title" class="replies">
       <h2 id="replies-title" class="section-title">
@@ -75,7 +75,7 @@ export function PostPage({ id }: { id: string }) {
   }, [id, attempt]);
 
   useEffect(() => {
-    const offUpdate = onLive('post:update', (updated) => updated.id === id && setPost((current) => (current ? { ...updated, likedByMe: current.likedByMe } : current)));
+    const offUpdate = onLive('post:update', (updated) => updated.id === id && setPost((current) => (current ? { ...updated, likedByMe: current.likedByMe, can: current.can } : current)));
     const offLike = onLive('like:update', ({ postId, likeCount }) => postId === id && setPost((current) => (current ? { ...current, likeCount } : current)));
     const offDelete = onLive('post:delete', (deleted) => deleted.id === id && setGone(true));
     return () => {
