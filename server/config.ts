@@ -1,7 +1,5 @@
 // The only module that reads the environment. Everything else receives a Config.
 import path from 'node:path';
-import type { ErasureSettings } from './services/erasure';
-import type { LoginLimits } from './services/login-throttle';
 
 export interface Config {
   port: number;
@@ -22,10 +20,6 @@ export interface Config {
   /** Where outgoing messages go after the outbox records them. */
   mailTransport: 'log' | 'none';
   logLevel: 'silent' | 'error' | 'warn' | 'info';
-  /** Not from the environment: tests tighten or relax sign-in limits; unset means DEFAULT_LOGIN_LIMITS. */
-  loginLimits?: LoginLimits;
-  /** Not from the environment: tests shorten the erasure lease and slow its steps; unset means DEFAULT_ERASURE_SETTINGS. */
-  erasure?: Partial<ErasureSettings>;
 }
 
 export class ConfigError extends Error {}

@@ -4,6 +4,7 @@ import type { Logger } from './log';
 import type { UrlSigner } from './media/signed-urls';
 import type { MediaStore } from './media/store';
 import type { DomainEvents } from './services/events';
+import type { Tuning } from './tuning';
 
 /** What every router and service of one running forum shares. Built once in server/forum.ts. */
 export interface AppContext {
@@ -13,4 +14,5 @@ export interface AppContext {
   readonly media: MediaStore;
   readonly signer: UrlSigner;
   readonly dbMode: DatabaseMode;
+  readonly tuning: Tuning;
 }

@@ -7,8 +7,9 @@ import { expressServerClasses } from './http/server-classes';
 import type { Config } from './config';
 import type { AppContext } from './context';
 import { connectDatabase, type Database } from './db';
-import { readCache } from './db/read-cache';
+import { readCache } from './services/read-cache';
 import { createLogger, type Logger } from './log';
+import { tuningWith, type TuningOverrides } from './tuning';
 import { loadMediaSecret, UrlSigner } from './media/signed-urls';
 import { MediaStore } from './media/store';
 import { attachRealtime, type Realtime } from './realtime';
@@ -31,6 +32,8 @@ export interface ForumOptions {
   /** An already connected database (tests share one); otherwise one is connected and owned here. */
   database?: Database;
   log?: Logger;
+  /** Limits and timings other than the defaults (tests). */
+  tuning?: TuningOverrides;
 }
 
 export async function createForum(config: Config, options: ForumOptions = {}): Promise<Forum> {
@@ -44,6 +47,7 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
     media: new MediaStore(path.resolve(config.uploadsDir)),
     signer: new UrlSigner(await loadMediaSecret(config.mediaUrlSecret, config.dataDir)),
     dbMode: database.mode,
+    tuning: tuningWith(options.tuning),
   };
   const stopCaching = ctx.events.onCluster((event) => readCache.apply(event));
   const stopRelay = config.redisUrl ? await startEventRelay(ctx, config.redisUrl, readCache) : null;

@@ -53,3 +53,24 @@ export type PostFields = Omit<InferSchemaType<typeof postSchema>, 'images'> & {
   updatedAt: Date;
 };
 export const Post = model<PostFields>('Post', postSchema);
+
+/** The fields the post presenter reads; feeds project exactly these (and the read cache keeps them). */
+export const POST_PRESENTER_FIELDS = {
+  groupId: 1,
+  authorId: 1,
+  parentId: 1,
+  body: 1,
+  bodyText: 1,
+  images: 1,
+  likeCount: 1,
+  replyCount: 1,
+  hiddenAt: 1,
+  createdAt: 1,
+  editedAt: 1,
+  deletedAt: 1,
+} as const;
+
+export type PresentablePost = Pick<
+  PostFields,
+  '_id' | 'groupId' | 'authorId' | 'parentId' | 'body' | 'bodyText' | 'images' | 'likeCount' | 'replyCount' | 'hiddenAt' | 'createdAt' | 'editedAt'
+> & Partial<Pick<PostFields, 'deletedAt'>>;

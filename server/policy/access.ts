@@ -3,7 +3,7 @@
 import { Types } from 'mongoose';
 import type { GroupVisibility } from '../../shared/api';
 import { Group } from '../models/group';
-import { readCache, type CachedGroupRef, type CachedMembership } from '../db/read-cache';
+import { readCache, type CachedGroupRef, type CachedMembership } from '../services/read-cache';
 import { Membership, type GroupRole, type MembershipState } from '../models/membership';
 import { isSiteModerator, type Viewer } from './viewer';
 

@@ -2,7 +2,7 @@
 import { Types } from 'mongoose';
 import type { FeedName } from '../../shared/events';
 import { Group } from '../models/group';
-import { readCache, type CachedMembership } from '../db/read-cache';
+import { readCache, type CachedMembership } from '../services/read-cache';
 import type { GroupRole } from '../models/membership';
 import { loadGroupRef, membershipsOf } from './access';
 import { can } from './rules';

@@ -1,31 +1,10 @@
 import type { Post, PostPermissions, PublicUser } from '../../shared/api';
 import { signPostImage } from '../media/post-images';
 import type { UrlSigner } from '../media/signed-urls';
-import type { PostFields } from '../models/post';
+import type { PresentablePost } from '../models/post';
 import type { PublicUserFields } from '../models/user';
 import { imagesLongLived, postPermissions, type GroupAccess } from '../policy';
 import { presentPublicUser } from './user';
-
-/** The fields the presenter reads; feeds project exactly these. */
-export const POST_PRESENTER_FIELDS = {
-  groupId: 1,
-  authorId: 1,
-  parentId: 1,
-  body: 1,
-  bodyText: 1,
-  images: 1,
-  likeCount: 1,
-  replyCount: 1,
-  hiddenAt: 1,
-  createdAt: 1,
-  editedAt: 1,
-  deletedAt: 1,
-} as const;
-
-export type PresentablePost = Pick<
-  PostFields,
-  '_id' | 'groupId' | 'authorId' | 'parentId' | 'body' | 'bodyText' | 'images' | 'likeCount' | 'replyCount' | 'hiddenAt' | 'createdAt' | 'editedAt'
-> & Partial<Pick<PostFields, 'deletedAt'>>;
 
 /** A row's ids and dates as presented. */
 interface RowTexts {

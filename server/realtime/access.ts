@@ -4,20 +4,18 @@ import { Types } from 'mongoose';
 import type { LivePost } from '../../shared/events';
 import { Forbidden, NotFound } from '../errors';
 import type { UrlSigner } from '../media/signed-urls';
-import { Post } from '../models/post';
 import { loadIdentity } from '../services/tokens';
 import {
   authorizeGroup,
   can,
   canSubscribe,
   filterViewers,
-  LISTABLE_TOP_LEVEL_POST,
   loadGroupRef,
   memberGroupIds,
   viewerFromUser,
   type Viewer,
 } from '../policy';
-import { POST_PRESENTER_FIELDS, type PresentablePost } from '../presenters/post';
+import { findFeedPost } from '../services/feeds';
 import { presentPostFor } from '../services/post-views';
 
 /** Who may see a post or group in feeds: anyone (even anonymous), or the group's members. */
@@ -65,11 +63,6 @@ export function createFeedAccess(signer: UrlSigner): FeedAccess {
     return (await can(null, 'read', group)) ? 'public' : 'members';
   }
 
-  /** Feeds show listable top-level posts only. */
-  function feedPost<T>(postId: string, fields: Record<string, 1>) {
-    return Post.findOne({ _id: new Types.ObjectId(postId), ...LISTABLE_TOP_LEVEL_POST }, fields).lean<T>();
-  }
-
   return {
     async viewerOf(userId) {
       const user = await loadIdentity(new Types.ObjectId(userId));
@@ -104,7 +97,7 @@ export function createFeedAccess(signer: UrlSigner): FeedAccess {
     groupAudience,
 
     async livePost(postId) {
-      const row = await feedPost<PresentablePost>(postId, POST_PRESENTER_FIELDS);
+      const row = await findFeedPost(postId);
       if (!row) return null;
       const audience = await groupAudience(String(row.groupId));
       if (!audience) return null;
@@ -113,7 +106,7 @@ export function createFeedAccess(signer: UrlSigner): FeedAccess {
     },
 
     async likeView(postId) {
-      const row = await feedPost<{ groupId: Types.ObjectId; likeCount: number }>(postId, { groupId: 1, likeCount: 1 });
+      const row = await findFeedPost(postId);
       if (!row) return null;
       const audience = await groupAudience(String(row.groupId));
       return audience ? { groupId: String(row.groupId), likeCount: row.likeCount ?? 0, audience } : null;

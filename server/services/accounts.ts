@@ -9,7 +9,7 @@ import { ParentalConsent } from '../models/parental-consent';
 import type { Types } from 'mongoose';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { recordConsent } from './consent';
-import { DEFAULT_LOGIN_LIMITS, LoginThrottle, type ThrottleSubject } from './login-throttle';
+import { LoginThrottle, type ThrottleSubject } from './login-throttle';
 import { sendMessage } from './outbox';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords';
 import { issueToken, revokeAllTokens } from './tokens';
@@ -25,7 +25,7 @@ export type Registration =
   | { status: 'pending_parental_consent'; user: UserFields };
 
 function throttleOf(ctx: AppContext): LoginThrottle {
-  return new LoginThrottle(ctx.config.loginLimits ?? DEFAULT_LOGIN_LIMITS);
+  return new LoginThrottle(ctx.tuning.loginLimits);
 }
 
 function hashConsentToken(token: string): string {

@@ -6,6 +6,7 @@
 // whose lease ran out when it starts and periodically afterwards.
 import type { Types } from 'mongoose';
 import type { AppContext } from '../context';
+import type { ErasureSettings } from '../tuning';
 import { Consent } from '../models/consent';
 import { EmailChange } from '../models/email-change';
 import { ErasureJob, type ErasureJobFields, type ErasureStep } from '../models/erasure-job';
@@ -26,17 +27,6 @@ import { removePost, type RemovablePost } from './posts';
 import { AVATAR_VARIANT_NAMES } from './profiles';
 import { addressHash, suppressAddressHash } from './suppression';
 import { revokeAllTokens } from './tokens';
-
-export interface ErasureSettings {
-  /** How long a process holds a job without renewing it; a dead holder's job waits this long at most. */
-  leaseMs: number;
-  /** How often each process looks for jobs nobody holds. */
-  sweepMs: number;
-  /** A pause before each removed item. Only tests set it, to stop a process half way. */
-  stepDelayMs: number;
-}
-
-export const DEFAULT_ERASURE_SETTINGS: ErasureSettings = { leaseMs: 30_000, sweepMs: 60_000, stepDelayMs: 0 };
 
 const BATCH = 100;
 const REMOVABLE_POST_FIELDS = { groupId: 1, authorId: 1, parentId: 1, hiddenAt: 1, images: 1 } as const;
@@ -274,7 +264,7 @@ const workers = new WeakMap<AppContext, ErasureWorker>();
 
 /** The composition root starts one worker per forum; it resumes unfinished erasures right away. */
 export function startErasureWorker(ctx: AppContext): ErasureWorker {
-  const worker = new ErasureWorker(ctx, { ...DEFAULT_ERASURE_SETTINGS, ...ctx.config.erasure });
+  const worker = new ErasureWorker(ctx, ctx.tuning.erasure);
   workers.set(ctx, worker);
   worker.start();
   return worker;

@@ -4,10 +4,9 @@
 // readable group in the database (about 170 on the benchmark's data) and the driver decodes every row again
 // for every request. Which groups are read stays the policy's decision: a head holds one group's posts only.
 import { Types } from 'mongoose';
-import { readCache, type CachedFeedHead } from '../db/read-cache';
-import { Post } from '../models/post';
+import { readCache, type CachedFeedHead } from '../services/read-cache';
+import { POST_PRESENTER_FIELDS, Post, type PresentablePost } from '../models/post';
 import { LISTABLE_TOP_LEVEL_POST } from '../policy';
-import { POST_PRESENTER_FIELDS, type PresentablePost } from '../presenters/post';
 import { MAX_PAGE_SIZE } from './pagination';
 
 /** Enough for a first page of the largest size plus the row that tells whether a next page exists. */

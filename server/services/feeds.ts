@@ -1,16 +1,15 @@
 // Lists of posts: home, group, public (cached), and a user's posts and likes. Every list is scoped by the
 // policy (the readable groups, in the query or in the choice of cached group heads), then presented with one
 // batched author and one batched likedByMe lookup.
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { Page, Post as PostShape } from '../../shared/api';
 import type { AppContext } from '../context';
 import { NotFound } from '../errors';
 import { Like } from '../models/like';
-import { Post } from '../models/post';
+import { POST_PRESENTER_FIELDS, Post, type PresentablePost } from '../models/post';
 import { ACTIVE_ACCOUNT, User } from '../models/user';
 import { authorizeGroup, LISTABLE_POST, LISTABLE_TOP_LEVEL_POST, loadGroupRef, publicGroupIds, readableGroupIds, type AuthorizeOptions } from '../policy';
 import type { Viewer } from '../policy/viewer';
-import { POST_PRESENTER_FIELDS, type PresentablePost } from '../presenters/post';
 import { presentPostsFor } from './post-views';
 import { newestFromHeads } from './feed-heads';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
@@ -115,4 +114,10 @@ export async function userLikes(ctx: AppContext, viewer: Viewer, userId: Types.O
     ),
     nextCursor: hasMore ? String(shown[shown.length - 1]!.likeId) : null,
   };
+}
+
+/** A post as feeds show it, or null when no feed shows it (a reply, hidden, deleted or gone). */
+export async function findFeedPost(postId: string): Promise<PresentablePost | null> {
+  if (!Types.ObjectId.isValid(postId)) return null;
+  return Post.findOne({ _id: new Types.ObjectId(postId), ...LISTABLE_TOP_LEVEL_POST }, POST_PRESENTER_FIELDS).lean<PresentablePost>();
 }

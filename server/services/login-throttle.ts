@@ -3,21 +3,8 @@
 import { createHash } from 'node:crypto';
 import { RateLimited } from '../errors';
 import { LoginAttempt, type LoginAttemptFields } from '../models/login-attempt';
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from '../tuning';
 
-export interface LoginLimits {
-  /** Password checks per account (known or not) per window. */
-  perAccount: number;
-  /** Failed password checks per client address per window (successes give their attempt back). */
-  perAddress: number;
-  windowMs: number;
-}
-
-/** The production limits: the one place they are set. Tests pass their own through Config.loginLimits. */
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
-  perAccount: 5,
-  perAddress: 20,
-  windowMs: 15 * 60 * 1000,
-};
 
 export interface ThrottleSubject {
   /** The e-mail as typed; counted whether or not an account has it, so the limit reveals nothing. */

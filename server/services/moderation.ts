@@ -8,7 +8,7 @@ import { Conflict, NotFound } from '../errors';
 import { Group } from '../models/group';
 import { Membership, type GroupRole, type MembershipState } from '../models/membership';
 import { ModerationAction, type ModerationActionKind } from '../models/moderation-action';
-import { Post, type PostFields } from '../models/post';
+import { POST_PRESENTER_FIELDS, Post, type PostFields, type PresentablePost } from '../models/post';
 import { Report, type ReportFields } from '../models/report';
 import { User } from '../models/user';
 import {
@@ -27,7 +27,6 @@ import {
 } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentModerationNotice, presentReports } from '../presenters/moderation';
-import { POST_PRESENTER_FIELDS, type PresentablePost } from '../presenters/post';
 import type { UrlSigner } from '../media/signed-urls';
 import { appendAudit } from './audit';
 import { presentPostsFor } from './post-views';

@@ -3,11 +3,12 @@
 // maps. At most three reads whatever the count, usually all answered by the read cache.
 import type { Types } from 'mongoose';
 import type { Post } from '../../shared/api';
-import { MAX_CACHED_LIKES, readCache } from '../db/read-cache';
+import { MAX_CACHED_LIKES, readCache } from '../services/read-cache';
 import type { UrlSigner } from '../media/signed-urls';
 import { Like } from '../models/like';
+import type { PresentablePost } from '../models/post';
 import { accessFrom, accessTo, loadGroupRef, type GroupAccess, type Viewer } from '../policy';
-import { presentPosts, type PostViewFacts, type PresentablePost } from '../presenters/post';
+import { presentPosts, type PostViewFacts } from '../presenters/post';
 import { loadPublicUsers } from './profiles';
 
 /**

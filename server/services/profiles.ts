@@ -3,7 +3,7 @@ import type { Types } from 'mongoose';
 import type { AppContext } from '../context';
 import { Unauthorized } from '../errors';
 import { encodeImage, type ImageInput } from '../media/images';
-import { readCache } from '../db/read-cache';
+import { readCache } from '../services/read-cache';
 import { ACTIVE_ACCOUNT, PUBLIC_USER_PROJECTION, User, type PublicUserFields, type UserFields } from '../models/user';
 import { AVATAR_VARIANTS } from '../presenters/user';
 

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
 import { Token } from '../models/token';
-import { readCache, type CachedIdentity, type CachedSession } from '../db/read-cache';
+import { readCache, type CachedIdentity, type CachedSession } from '../services/read-cache';
 import { User } from '../models/user';
 import { viewerFromUser, type Viewer } from '../policy/viewer';
 import type { DomainEvents } from './events';

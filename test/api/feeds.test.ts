@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { Post as PostShape } from '../../shared/api';
 import type { GroupFields } from '../../server/models/group';
-import { readCache } from '../../server/db/read-cache';
+import { readCache } from '../../server/services/read-cache';
 import { Like } from '../../server/models/like';
 import { Post } from '../../server/models/post';
 import { PUBLIC_FEED_TTL_MS } from '../../server/services/public-feed-cache';

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { GroupFields } from '../../server/models/group';
-import { MAX_CACHED_LIKES } from '../../server/db/read-cache';
+import { MAX_CACHED_LIKES } from '../../server/services/read-cache';
 import { Like } from '../../server/models/like';
 import { Post } from '../../server/models/post';
 import { buildContentCast, buildPost, idOf } from '../support/content';

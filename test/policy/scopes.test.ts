@@ -1,7 +1,7 @@
 // The policy's query scopes and single-object checks against the database, and the moderator-read hook.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { readCache } from '../../server/db/read-cache';
+import { readCache } from '../../server/services/read-cache';
 import { Group } from '../../server/models/group';
 import { Membership } from '../../server/models/membership';
 import { Post } from '../../server/models/post';

@@ -2,7 +2,7 @@
 // answered, deeper ones only when the heads reach, and a group's head follows the events about its posts.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { readCache } from '../../server/db/read-cache';
+import { readCache } from '../../server/services/read-cache';
 import { Post } from '../../server/models/post';
 import { FEED_HEAD_CHARS, FEED_HEAD_SIZE, newestFromHeads } from '../../server/services/feed-heads';
 import { MAX_PAGE_SIZE } from '../../server/services/pagination';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
 import sharp from 'sharp';
 import type { AppContext } from '../../server/context';
-import { readCache } from '../../server/db/read-cache';
+import { readCache } from '../../server/services/read-cache';
 import { encodeImage } from '../../server/media/images';
 import { POST_IMAGE_VARIANTS } from '../../server/media/post-images';
 import { Group, type GroupFields } from '../../server/models/group';

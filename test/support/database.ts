@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import type { Database } from '../../server/db';
-import { readCache } from '../../server/db/read-cache';
+import { readCache } from '../../server/services/read-cache';
 
 let shared: Database | null = null;
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
 import type { Config } from '../../server/config';
+import type { TuningOverrides } from '../../server/tuning';
 import { createForum, type Forum } from '../../server/forum';
 import { createLogger } from '../../server/log';
 import { sharedDatabase } from './database';
@@ -36,9 +37,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-export async function startTestForum(overrides: Partial<Config> = {}): Promise<TestForum> {
-  const config = testConfig(overrides);
-  const forum = await createForum(config, { database: sharedDatabase(), log: createLogger(config.logLevel) });
+/** A forum on the shared test database; limits and timings (`loginLimits`, `erasure`) may be overridden beside the config. */
+export async function startTestForum(overrides: Partial<Config> & TuningOverrides = {}): Promise<TestForum> {
+  const { loginLimits, erasure, ...configOverrides } = overrides;
+  const config = testConfig(configOverrides);
+  const forum = await createForum(config, { database: sharedDatabase(), log: createLogger(config.logLevel), tuning: { loginLimits, erasure } });
   const closeForum = forum.close.bind(forum);
   const testForum: TestForum = Object.assign(forum, {
     http: supertest(forum.app),

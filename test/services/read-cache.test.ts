@@ -3,7 +3,8 @@
 // drops what it changes.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { DroppableCache, MAX_ENTRY_AGE_MS, readCache } from '../../server/db/read-cache';
+import { DroppableCache, MAX_ENTRY_AGE_MS } from '../../server/db/droppable-cache';
+import { readCache } from '../../server/services/read-cache';
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
