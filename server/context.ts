@@ -4,6 +4,7 @@ import type { Logger } from './log';
 import type { UrlSigner } from './media/signed-urls';
 import type { MediaStore } from './media/store';
 import type { DomainEvents } from './services/events';
+import type { HealthChecks } from './services/health';
 import type { Tuning } from './tuning';
 
 /** What every router and service of one running forum shares. Built once in server/forum.ts. */
@@ -15,4 +16,6 @@ export interface AppContext {
   readonly signer: UrlSigner;
   readonly dbMode: DatabaseMode;
   readonly tuning: Tuning;
+  /** Readiness probes of what this process depends on (the database, Redis). */
+  readonly health: HealthChecks;
 }

@@ -10,6 +10,7 @@ import { connectDatabase, type Database } from './db';
 import { readCache } from './services/read-cache';
 import { createLogger, type Logger } from './log';
 import { tuningWith, type TuningOverrides } from './tuning';
+import { HealthChecks } from './services/health';
 import { loadMediaSecret, UrlSigner } from './media/signed-urls';
 import { MediaStore } from './media/store';
 import { attachRealtime, type Realtime } from './realtime';
@@ -48,9 +49,12 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
     signer: new UrlSigner(await loadMediaSecret(config.mediaUrlSecret, config.dataDir)),
     dbMode: database.mode,
     tuning: tuningWith(options.tuning),
+    health: new HealthChecks(),
   };
+  ctx.health.add('database', () => database.ping());
   const stopCaching = ctx.events.onCluster((event) => readCache.apply(event));
-  const stopRelay = config.redisUrl ? await startEventRelay(ctx, config.redisUrl, readCache) : null;
+  const relay = config.redisUrl ? await startEventRelay(ctx, config.redisUrl, readCache) : null;
+  if (relay) ctx.health.add('redis', () => relay.ping());
   const app = createApp(ctx);
   const server = http.createServer(expressServerClasses(app), app);
   const realtime = await attachRealtime(ctx, server);
@@ -58,7 +62,7 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
   const closers: Array<() => Promise<void>> = [
     async () => {
       stopCaching();
-      await stopRelay?.();
+      await relay?.close();
     },
     () => erasures.close(),
     () => realtime.close(),

@@ -26,10 +26,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface Health {
-  ok: true;
-  db: 'embedded' | 'mongodb';
-}
+/** `GET /api/health`: `ok: false` (with 503) names what cannot serve. */
+export type Health = { ok: true; db: 'embedded' | 'mongodb' } | { ok: false; db: 'embedded' | 'mongodb'; failing: string[] };
 
 export const ROLES = ['admin', 'moderator'] as const;
 export type Role = (typeof ROLES)[number];

@@ -10,6 +10,8 @@ export type DatabaseMode = 'embedded' | 'mongodb';
 export interface Database {
   readonly mode: DatabaseMode;
   readonly uri: string;
+  /** Resolves when the database answers a command now. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,11 @@ export async function connectDatabase(config: Config, log: Logger, options: Conn
   return {
     mode,
     uri,
+    async ping() {
+      const db = mongoose.connection.db;
+      if (!db || mongoose.connection.readyState !== 1) throw new Error('the database is not connected');
+      await db.command({ ping: 1 });
+    },
     async close() {
       await mongoose.disconnect();
       await engine?.stop();

@@ -21,7 +21,13 @@ export interface RelayListener {
   resume(): void;
 }
 
-export async function startEventRelay(ctx: AppContext, url: string, listener: RelayListener): Promise<() => Promise<void>> {
+export interface EventRelay {
+  /** Resolves while Redis answers and the subscription is up. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startEventRelay(ctx: AppContext, url: string, listener: RelayListener): Promise<EventRelay> {
   const origin = randomUUID();
   const pub = createClient({ url });
   const sub = pub.duplicate();
@@ -57,8 +63,14 @@ export async function startEventRelay(ctx: AppContext, url: string, listener: Re
   const stop = ctx.events.onAny((event) => {
     pub.publish(CHANNEL, JSON.stringify({ origin, event } satisfies Envelope)).catch((error: unknown) => ctx.log.error('event relay: publish failed', error));
   });
-  return async () => {
-    stop();
-    await Promise.allSettled([pub.close(), sub.close()]);
+  return {
+    async ping() {
+      if (!sub.isReady) throw new Error('the event relay is not subscribed');
+      await pub.ping();
+    },
+    async close() {
+      stop();
+      await Promise.allSettled([pub.close(), sub.close()]);
+    },
   };
 }

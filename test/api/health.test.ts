@@ -14,6 +14,11 @@ describe('GET /api/health', () => {
     expect(['embedded', 'mongodb']).to.include(res.body.db);
   });
 
+  it('has a liveness check that needs no token and touches nothing', async () => {
+    const res = await forum.http.get('/api/health/live').expect(200);
+    expect(res.body).to.deep.equal({ ok: true });
+  });
+
   it('answers unknown API routes with a JSON 404, not the HTML shell', async () => {
     const res = await forum.http.get('/api/no-such-thing').expect(404);
     expect(res.body.error.code).to.equal('not_found');

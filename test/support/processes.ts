@@ -124,3 +124,19 @@ export async function startForumProcess(env: Record<string, string>): Promise<Fo
     },
   });
 }
+
+export interface EngineProcess extends Child {
+  /** `mongodb://127.0.0.1:<port>` */
+  readonly uri: string;
+}
+
+/** The embedded engine on its own (`npm run db`), in memory, on a free port: a database that a test can kill. */
+export async function startEngineProcess(): Promise<EngineProcess> {
+  const { child, match } = await start(
+    process.execPath,
+    ['--import', 'tsx', path.resolve('server/embedded-mongo/cli.ts'), '--port', '0'],
+    { PATH: process.env.PATH, HOME: process.env.HOME },
+    /embedded-mongo listening on (mongodb:\/\/\S+)/,
+  );
+  return Object.assign(child, { uri: match[1]! });
+}
