@@ -1,9 +1,8 @@
 // Request and response classes for the forum's node:http server whose instances are born with the
 // prototypes Express gives them. Express's app.handle switches the prototype of every request and response
-// (Object.setPrototypeOf to app.request / app.response). In V8 that switch is expensive, and it leaves a third
-// of everything a request allocates surviving young-generation collections: measured on a one-route Express 5
-// app under load, 8,600 req/s with 35 % of allocation surviving, against 35,000 req/s and 0.2 % once requests
-// are born with those prototypes (Express's switch then finds nothing to change). Express keeps working as
+// (Object.setPrototypeOf to app.request / app.response). In V8 that switch is expensive and makes much of what
+// a request allocates survive young-generation collections (docs/performance.md has the figures); with
+// requests born with those prototypes, Express's switch finds nothing to change. Express keeps working as
 // documented; only where its prototypes live changes.
 import http from 'node:http';
 import type { Express } from 'express';

@@ -28,7 +28,7 @@ const postSchema = new Schema(
     editedAt: { type: Date, default: null },
     /** Set on a top-level post deleted while others' replies hang under it: the placeholder keeps the thread. */
     deletedAt: { type: Date, default: null },
-    /** Moderation (issue 6): a hidden post is visible only to site moderators and the group's owner/moderators. */
+    /** Moderation: a hidden post is visible only to site moderators and the group's owner/moderators. */
     hiddenAt: { type: Date, default: null },
     hiddenBy: { type: Schema.Types.ObjectId, default: null },
     hiddenReason: { type: String, default: null },

@@ -1,4 +1,4 @@
-import { Schema, model, type HydratedDocument, type InferSchemaType, type Types } from 'mongoose';
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
 const preferencesSchema = new Schema(
   {
@@ -46,5 +46,4 @@ export const PUBLIC_USER_PROJECTION = { displayName: 1, avatarKey: 1, bio: 1, cr
 export type PublicUserFields = Readonly<Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>>;
 
 export type UserFields = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
-export type UserDocument = HydratedDocument<UserFields>;
 export const User = model<UserFields>('User', userSchema);

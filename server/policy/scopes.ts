@@ -63,7 +63,7 @@ const NO_MEMBERSHIPS: ReadonlyMap<string, CachedMembership> = new Map();
 /**
  * readableGroupIds() per pair of its inputs. Both come from the read cache, which replaces a value when its
  * facts change and never changes one, so a pair always gives the same answer: it is worked out once, not on
- * every feed request (turning every public group's id into a string each time was a tenth of a home feed).
+ * every feed request.
  */
 const readableByInputs = new WeakMap<readonly Types.ObjectId[], WeakMap<ReadonlyMap<string, CachedMembership>, readonly Types.ObjectId[]>>();
 

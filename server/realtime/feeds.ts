@@ -1,4 +1,5 @@
 // Parses what a client asks to follow. Anything but `{feed: "public" | "home" | "group:<id>"}` is refused.
+import { z } from 'zod';
 import { isObjectIdHex } from '../http/validation';
 
 export type Feed = { kind: 'public' } | { kind: 'home' } | { kind: 'group'; groupId: string; reason: string | null };
@@ -9,23 +10,35 @@ const MAX_REASON_LENGTH = 500;
 
 const FEED_HELP = 'Expected {feed: "public" | "home" | "group:<id>"}.';
 
+const feedRequestSchema = z.object(
+  {
+    feed: z.string({ error: `feed must be a string. ${FEED_HELP}` }),
+    // A site moderator's stated reason for following a closed group they are not in (checked for group feeds only).
+    reason: z.unknown().optional(),
+  },
+  { error: `The request must be an object. ${FEED_HELP}` },
+);
+
+const reasonSchema = z
+  .string()
+  .max(MAX_REASON_LENGTH)
+  .refine((reason) => reason.trim().length > 0)
+  .transform((reason) => reason.trim());
+
 export function parseFeedRequest(request: unknown): Feed | FeedError {
-  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
-    return { code: 'invalid_feed', message: `The request must be an object. ${FEED_HELP}` };
-  }
-  const feed = (request as { feed?: unknown }).feed;
-  if (typeof feed !== 'string') return { code: 'invalid_feed', message: `feed must be a string. ${FEED_HELP}` };
+  const parsed = feedRequestSchema.safeParse(request);
+  if (!parsed.success) return { code: 'invalid_feed', message: parsed.error.issues[0]!.message };
+  const { feed, reason } = parsed.data;
   if (feed === 'public') return { kind: 'public' };
   if (feed === 'home') return { kind: 'home' };
   if (feed.startsWith('group:')) {
     const groupId = feed.slice('group:'.length);
     // Like a path id on REST: a string that is not an id names no group.
     if (!isObjectIdHex(groupId)) return { code: 'not_found', message: 'No such group.' };
-    const reason = (request as { reason?: unknown }).reason;
-    if (reason !== undefined && (typeof reason !== 'string' || reason.trim().length === 0 || reason.length > MAX_REASON_LENGTH)) {
-      return { code: 'invalid_feed', message: `reason must be a non-empty string of at most ${MAX_REASON_LENGTH} characters.` };
-    }
-    return { kind: 'group', groupId: groupId.toLowerCase(), reason: typeof reason === 'string' ? reason.trim() : null };
+    if (reason === undefined) return { kind: 'group', groupId: groupId.toLowerCase(), reason: null };
+    const stated = reasonSchema.safeParse(reason);
+    if (!stated.success) return { code: 'invalid_feed', message: `reason must be a non-empty string of at most ${MAX_REASON_LENGTH} characters.` };
+    return { kind: 'group', groupId: groupId.toLowerCase(), reason: stated.data };
   }
   return { code: 'invalid_feed', message: `Unknown feed. ${FEED_HELP}` };
 }

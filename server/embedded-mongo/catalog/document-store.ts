@@ -229,7 +229,7 @@ export class DocumentImage {
  * Decoded documents by store and record id, within a budget counted in BSON bytes, evicted oldest first
  * with a second chance for those read since they were last passed over (the clock algorithm).
  * A hit only marks its entry: moving it to the end of the map, as an exact LRU would, costs time in
- * proportion to the map's size in V8 (about 20 µs per hit at 50,000 entries, measured).
+ * proportion to the map's size in V8.
  */
 class DecodedDocuments {
   private readonly entries = new Map<number, { doc: Document; bytes: number; read: boolean }>();
