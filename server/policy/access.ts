@@ -1,5 +1,5 @@
 // Facts the rules need about one viewer and one group, loaded with small indexed queries through the read
-// cache (server/db/read-cache.ts), which the group and membership events drop the moment they change.
+// cache (server/services/read-cache.ts), which the group and membership events drop the moment they change.
 import { Types } from 'mongoose';
 import type { GroupVisibility } from '../../shared/api';
 import { Group } from '../models/group';

@@ -1,6 +1,6 @@
 // Two forum processes sharing one database and one real Redis: what is written through process A reaches
 // sockets on process B, and revocation through A takes effect on B's sockets before the next event. Each
-// process caches identities and access facts (server/db/read-cache.ts); a change made through A must reach
+// process caches identities and access facts (server/services/read-cache.ts); a change made through A must reach
 // B's cache through the event relay, so B's HTTP answers change with it.
 import { expect } from 'chai';
 import mongoose from 'mongoose';
