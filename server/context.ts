@@ -3,6 +3,7 @@ import type { DatabaseMode } from './db';
 import type { Logger } from './log';
 import type { UrlSigner } from './media/signed-urls';
 import type { MediaStore } from './media/store';
+import type { ModeratorReadAuditor } from './policy/moderator-reads';
 import type { DomainEvents } from './services/events';
 import type { HealthChecks } from './services/health';
 import type { Tuning } from './tuning';
@@ -18,4 +19,6 @@ export interface AppContext {
   readonly tuning: Tuning;
   /** Readiness probes of what this process depends on (the database, Redis). */
   readonly health: HealthChecks;
+  /** Records a site moderator's read of a closed group they are not in (and refuses one without a reason). */
+  readonly auditModeratorRead: ModeratorReadAuditor;
 }

@@ -11,6 +11,7 @@ import { readCache } from './services/read-cache';
 import { createLogger, type Logger } from './log';
 import { tuningWith, type TuningOverrides } from './tuning';
 import { HealthChecks } from './services/health';
+import { auditModeratorRead } from './services/moderation';
 import { loadMediaSecret, UrlSigner } from './media/signed-urls';
 import { MediaStore } from './media/store';
 import { attachRealtime, type Realtime } from './realtime';
@@ -50,6 +51,7 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
     dbMode: database.mode,
     tuning: tuningWith(options.tuning),
     health: new HealthChecks(),
+    auditModeratorRead: (read) => auditModeratorRead(ctx, read),
   };
   ctx.health.add('database', () => database.ping());
   const stopCaching = ctx.events.onCluster((event) => readCache.apply(event));

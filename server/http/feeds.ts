@@ -4,12 +4,13 @@ import type { AppContext } from '../context';
 import { homeFeed } from '../services/feeds';
 import { parsePageRequest } from '../services/pagination';
 import { PublicFeedCache, type EncodedPage } from '../services/public-feed-cache';
-import { acceptsGzip } from './accept-encoding';
+import { gzipNegotiator } from './accept-encoding';
 import { signedIn, type Auth } from './auth';
 
 export function feedsRouter(ctx: AppContext, auth: Auth): Router {
   const router = Router();
   const publicFeed = new PublicFeedCache(ctx);
+  const acceptsGzip = gzipNegotiator();
 
   // No auth at all: a token (even a stale one) must not change or slow down the homepage.
   // The hottest route sends ready bytes with plain node:http calls: Express's send() would look at

@@ -36,7 +36,7 @@ export {
   readableGroupIds,
   visiblePostsFilter,
 } from './scopes';
-export { recordModeratorRead, setModeratorReadAuditor, type ModeratorRead, type ModeratorReadAuditor } from './moderator-reads';
+export { recordModeratorRead, type ModeratorRead, type ModeratorReadAuditor } from './moderator-reads';
 export { imagesLongLived, postImageServable } from './images';
 export { groupPermissions, postPermissions, seesMemberCount } from './permissions';
 export {

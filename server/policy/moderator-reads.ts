@@ -1,8 +1,9 @@
 // THE hook for site moderators reading closed groups they are not in. Every single-object door that lets
-// such a read through (group feed, post by id, replies, image URLs, deletes) calls recordModeratorRead()
-// via authorize(). The moderation issue installs the audit log here with setModeratorReadAuditor() and
-// may make a reason mandatory by throwing from its auditor.
+// such a read through (group feed, post by id, replies, deletes, live follows) passes the forum's auditor
+// (AppContext.auditModeratorRead) to authorize(), which calls it; the auditor records the read and may
+// refuse it (a reason is mandatory). A door that passes no auditor cannot let such a read through at all.
 import type { Types } from 'mongoose';
+import { Forbidden } from '../errors';
 import type { Viewer } from './viewer';
 
 export interface ModeratorRead {
@@ -16,15 +17,8 @@ export interface ModeratorRead {
 
 export type ModeratorReadAuditor = (read: ModeratorRead) => Promise<void>;
 
-let auditor: ModeratorReadAuditor | null = null;
-
-/** Installs (or, with null, removes) the auditor; returns the previous one. */
-export function setModeratorReadAuditor(next: ModeratorReadAuditor | null): ModeratorReadAuditor | null {
-  const previous = auditor;
-  auditor = next;
-  return previous;
-}
-
-export async function recordModeratorRead(read: ModeratorRead): Promise<void> {
-  if (auditor) await auditor(read);
+/** Audits the read, or refuses it when no auditor was given: an override read is never unaudited. */
+export async function recordModeratorRead(read: ModeratorRead, auditor: ModeratorReadAuditor | undefined): Promise<void> {
+  if (!auditor) throw new Forbidden('This read of a closed group cannot be audited here, so it is refused.');
+  await auditor(read);
 }

@@ -15,7 +15,7 @@ import {
   type GroupAccess,
   type GroupRef,
 } from './access';
-import { recordModeratorRead } from './moderator-reads';
+import { recordModeratorRead, type ModeratorReadAuditor } from './moderator-reads';
 import type { Viewer } from './viewer';
 
 export type GroupAction =
@@ -139,6 +139,8 @@ export async function can(
 export interface AuthorizeOptions {
   /** A site moderator's stated reason for reading a closed group they are not in. */
   reason?: string | null;
+  /** Records such a read (and may refuse it); without one, such a read is refused. */
+  audit?: ModeratorReadAuditor;
 }
 
 async function settle(
@@ -160,7 +162,7 @@ async function settle(
       postId,
       action,
       reason: options.reason ?? null,
-    });
+    }, options.audit);
   }
   return access;
 }

@@ -13,6 +13,7 @@ import {
   loadGroupRef,
   memberGroupIds,
   viewerFromUser,
+  type ModeratorReadAuditor,
   type Viewer,
 } from '../policy';
 import { findFeedPost } from '../services/feeds';
@@ -55,7 +56,7 @@ export interface FeedAccess {
 export type FollowDecision = 'allow' | 'not_found' | { forbidden: string };
 
 /** FeedAccess answered by server/policy/ and the post presenter. */
-export function createFeedAccess(signer: UrlSigner): FeedAccess {
+export function createFeedAccess(signer: UrlSigner, auditModeratorRead: ModeratorReadAuditor): FeedAccess {
   async function groupAudience(groupId: string): Promise<Audience | null> {
     const group = await loadGroupRef(new Types.ObjectId(groupId));
     if (!group) return null;
@@ -74,7 +75,7 @@ export function createFeedAccess(signer: UrlSigner): FeedAccess {
       if (!group) return 'not_found';
       try {
         // authorizeGroup records a site moderator's override read of a closed group for the audit.
-        await authorizeGroup(viewer, 'subscribe', group, { reason });
+        await authorizeGroup(viewer, 'subscribe', group, { reason, audit: auditModeratorRead });
         return 'allow';
       } catch (error) {
         if (error instanceof NotFound) return 'not_found';

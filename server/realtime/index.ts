@@ -40,7 +40,7 @@ async function connectRedisAdapter(ctx: AppContext, io: ForumServer, url: string
 export async function attachRealtime(
   ctx: AppContext,
   httpServer: http.Server,
-  access: FeedAccess = createFeedAccess(ctx.signer),
+  access: FeedAccess = createFeedAccess(ctx.signer, ctx.auditModeratorRead),
 ): Promise<Realtime> {
   const io: ForumServer = new Server(httpServer, {
     path: '/socket.io',

@@ -45,7 +45,7 @@ export async function groupFeed(
 ): Promise<Page<PostShape>> {
   const group = await loadGroupRef(groupId);
   if (!group) throw new NotFound('group');
-  await authorizeGroup(viewer, 'read', group, options);
+  await authorizeGroup(viewer, 'read', group, { ...options, audit: ctx.auditModeratorRead });
   const rows = await newestTopLevelPosts([groupId], page);
   return toPage(rows, page, (kept) => presentPostsFor(kept, viewer, ctx.signer));
 }

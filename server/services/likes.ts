@@ -13,7 +13,7 @@ async function currentCount(postId: Types.ObjectId): Promise<number> {
 }
 
 export async function likePost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId): Promise<LikeState> {
-  const post = await loadPostFor(viewer, postId, 'like');
+  const post = await loadPostFor(ctx, viewer, postId, 'like');
   try {
     await Like.create({ postId, userId: viewer._id, groupId: post.groupId });
   } catch (error) {
@@ -30,7 +30,7 @@ export async function likePost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
 }
 
 export async function unlikePost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId): Promise<LikeState> {
-  const post = await loadPostFor(viewer, postId, 'like');
+  const post = await loadPostFor(ctx, viewer, postId, 'like');
   return { likeCount: await withdrawLike(ctx, viewer._id, { _id: postId, groupId: post.groupId }), likedByMe: false };
 }
 

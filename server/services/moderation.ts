@@ -23,7 +23,7 @@ import {
   recordModeratorRead,
   requireModeratorReadReason,
   reviewScope,
-  setModeratorReadAuditor,
+  type ModeratorRead,
 } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentModerationNotice, presentReports } from '../presenters/moderation';
@@ -70,7 +70,7 @@ export async function listReports(ctx: AppContext, viewer: Viewer, status: Repor
     .limit(page.limit + 1)
     .lean<ReportFields[]>();
   return toPage(rows, page, async (kept) => {
-    await auditQueueReads(viewer, kept);
+    await auditQueueReads(ctx, viewer, kept);
     return presentReportsFor(kept, viewer, ctx.signer);
   });
 }
@@ -91,7 +91,7 @@ async function presentReportsFor(rows: ReportFields[], viewer: Viewer, signer: U
  * The queue shows each reported post in full, so a site moderator seeing a closed group's post this way
  * is audited like any other read of a closed group they are not in; the report is the stated reason.
  */
-async function auditQueueReads(viewer: Viewer, reports: readonly ReportFields[]): Promise<void> {
+async function auditQueueReads(ctx: AppContext, viewer: Viewer, reports: readonly ReportFields[]): Promise<void> {
   const byGroup = new Map<string, ReportFields[]>();
   for (const report of reports) {
     const key = String(report.groupId);
@@ -101,7 +101,7 @@ async function auditQueueReads(viewer: Viewer, reports: readonly ReportFields[])
     const group = await loadGroupRef(inGroup[0]!.groupId);
     if (!group || !readsByModeratorOverride(await accessTo(viewer, group))) continue;
     for (const report of inGroup) {
-      await recordModeratorRead({ viewer, groupId: group._id, postId: report.postId, action: 'review', reason: `reviewing report ${String(report._id)}` });
+      await recordModeratorRead({ viewer, groupId: group._id, postId: report.postId, action: 'review', reason: `reviewing report ${String(report._id)}` }, ctx.auditModeratorRead);
     }
   }
 }
@@ -306,20 +306,19 @@ export async function moderationActionsOn(userId: Types.ObjectId): Promise<Moder
  * Wires moderation into a running forum: site moderators' reads of closed groups they are not in need a
  * reason and are audited, and reports on a post its author deleted are closed.
  */
+/** The forum's moderator-read auditor (AppContext.auditModeratorRead): a reason is required and written to the audit log. */
+export async function auditModeratorRead(ctx: AppContext, read: ModeratorRead): Promise<void> {
+  if (!moderatorReadTouchesContent(read)) return;
+  const reason = requireModeratorReadReason(read);
+  const target = read.postId ? `post:${String(read.postId)}` : `group:${String(read.groupId)}`;
+  await appendAudit(ctx, { actor: read.viewer.id, action: 'moderator.read', target, reason });
+}
+
 export function installModeration(ctx: AppContext): () => void {
-  setModeratorReadAuditor(async (read) => {
-    if (!moderatorReadTouchesContent(read)) return;
-    const reason = requireModeratorReadReason(read);
-    const target = read.postId ? `post:${String(read.postId)}` : `group:${String(read.groupId)}`;
-    await appendAudit(ctx, { actor: read.viewer.id, action: 'moderator.read', target, reason });
-  });
   const offDeleted = ctx.events.on('post.deleted', (event) => {
     closeReports({ postId: event.postId }, 'resolved', { action: 'post_deleted', by: null, reason: null }).catch((error: unknown) =>
       ctx.log.error('closing reports of a deleted post failed', error),
     );
   });
-  return () => {
-    setModeratorReadAuditor(null);
-    offDeleted();
-  };
+  return () => offDeleted();
 }

@@ -30,6 +30,7 @@ function checkBodyLength(body: string): void {
 
 /** Loads a post and checks `action` for the viewer: 404 when invisible, 403 when visible but not allowed. */
 export async function loadPostFor(
+  ctx: AppContext,
   viewer: Viewer | null,
   postId: Types.ObjectId,
   action: PostAction,
@@ -37,7 +38,7 @@ export async function loadPostFor(
 ): Promise<PostFields> {
   const post = await Post.findById(postId).lean<PostFields>();
   if (!post) throw new NotFound('post');
-  await authorizePost(viewer, action, post, options);
+  await authorizePost(viewer, action, post, { ...options, audit: ctx.auditModeratorRead });
   return post;
 }
 
@@ -73,7 +74,7 @@ export async function createPost(ctx: AppContext, viewer: Viewer, groupId: Types
   if (!group) throw new NotFound('group');
   let parent: PostFields | null = null;
   if (input.parentId) {
-    parent = await loadPostFor(viewer, input.parentId, 'reply');
+    parent = await loadPostFor(ctx, viewer, input.parentId, 'reply');
     if (!parent.groupId.equals(groupId)) throw new NotFound('post');
   } else {
     await authorizeGroup(viewer, 'post', group);
@@ -103,7 +104,7 @@ export async function createPost(ctx: AppContext, viewer: Viewer, groupId: Types
 }
 
 export async function getPost(ctx: AppContext, viewer: Viewer | null, postId: Types.ObjectId, options: AuthorizeOptions = {}): Promise<PostShape> {
-  return presentPostFor(await loadPostFor(viewer, postId, 'read', options), viewer, ctx.signer);
+  return presentPostFor(await loadPostFor(ctx, viewer, postId, 'read', options), viewer, ctx.signer);
 }
 
 /** Replies oldest first; hidden replies are left out of lists for everyone. */
@@ -114,7 +115,7 @@ export async function listReplies(
   page: PageRequest,
   options: AuthorizeOptions = {},
 ): Promise<Page<PostShape>> {
-  await loadPostFor(viewer, postId, 'read', options);
+  await loadPostFor(ctx, viewer, postId, 'read', options);
   const rows = await Post.find({ parentId: postId, ...LISTABLE_POST, ...cursorFilter(page, 1) })
     .sort({ _id: 1 })
     .limit(page.limit + 1)
@@ -125,7 +126,7 @@ export async function listReplies(
 /** The author edits; the replaced body is kept as a revision (who, when, what). */
 export async function editPost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId, input: { body: string }): Promise<PostShape> {
   checkBodyLength(input.body);
-  const post = await loadPostFor(viewer, postId, 'edit');
+  const post = await loadPostFor(ctx, viewer, postId, 'edit');
   const { body, bodyText } = sanitizeBody(input.body);
   if (!bodyText && !post.images.length) throw new Invalid('body', 'body: the post is empty once unsafe markup is removed.');
   await preserveBeforeChange(ctx, { postIds: [postId] }, 'edit');
@@ -168,7 +169,7 @@ export type RemovablePost = Pick<PostFields, '_id' | 'groupId' | 'authorId' | 'p
  * placeholder (no body, no author, no images) so the thread stays readable; feeds never list it.
  */
 export async function deletePost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId, options: AuthorizeOptions = {}): Promise<void> {
-  const post = await loadPostFor(viewer, postId, 'delete', options);
+  const post = await loadPostFor(ctx, viewer, postId, 'delete', options);
   await preserveBeforeChange(ctx, { postIds: [postId] }, 'delete');
   if (!(await removePost(ctx, post))) throw new NotFound('post');
 }

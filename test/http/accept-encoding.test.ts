@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { acceptsGzip } from '../../server/http/accept-encoding';
+import { acceptsGzip, gzipNegotiator } from '../../server/http/accept-encoding';
 
 describe('Accept-Encoding: does the client take gzip?', () => {
   const cases: [string | undefined, boolean][] = [
@@ -21,4 +21,13 @@ describe('Accept-Encoding: does the client take gzip?', () => {
   for (const [header, expected] of cases) {
     it(`${JSON.stringify(header)} → ${expected ? 'gzip' : 'plain'}`, () => expect(acceptsGzip(header)).to.equal(expected));
   }
+});
+
+describe('gzipNegotiator', () => {
+  it('answers as acceptsGzip does, whatever order the headers come in', () => {
+    const negotiate = gzipNegotiator();
+    for (const header of ['gzip', 'identity', 'gzip', 'gzip;q=0', 'gzip;q=0', '*', undefined, 'br, gzip']) {
+      expect(negotiate(header)).to.equal(acceptsGzip(header));
+    }
+  });
 });

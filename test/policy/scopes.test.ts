@@ -1,5 +1,6 @@
 // The policy's query scopes and single-object checks against the database, and the moderator-read hook.
 import { expect } from 'chai';
+import { Forbidden } from '../../server/errors';
 import { Types } from 'mongoose';
 import { readCache } from '../../server/services/read-cache';
 import { Group } from '../../server/models/group';
@@ -13,7 +14,6 @@ import {
   memberGroupIds,
   moderatedGroupIds,
   readableGroupIds,
-  setModeratorReadAuditor,
   visiblePostsFilter,
   type ModeratorRead,
 } from '../../server/policy';
@@ -115,18 +115,14 @@ describe('policy scopes', () => {
 
   describe('the moderator-read hook', () => {
     const reads: ModeratorRead[] = [];
-    let previous: ReturnType<typeof setModeratorReadAuditor>;
-    before(() => {
-      previous = setModeratorReadAuditor(async (read) => {
-        reads.push(read);
-      });
-    });
-    after(() => setModeratorReadAuditor(previous));
+    const audit = async (read: ModeratorRead) => {
+      reads.push(read);
+    };
 
     it('is called when a site moderator reads a closed group they are not in, with the reason', async () => {
       const post = await buildPost({ group: closed, author: member });
       reads.length = 0;
-      await authorizePost(siteModerator.viewer, 'read', post, { reason: 'report #12' });
+      await authorizePost(siteModerator.viewer, 'read', post, { reason: 'report #12', audit });
       expect(reads).to.have.length(1);
       expect(reads[0]).to.deep.include({ action: 'read', reason: 'report #12' });
       expect(String(reads[0]!.groupId)).to.equal(idOf(closed));
@@ -135,9 +131,9 @@ describe('policy scopes', () => {
 
     it('is called for a closed group feed read, not for looking at the group’s name and settings', async () => {
       reads.length = 0;
-      await authorizeGroup(siteModerator.viewer, 'view', closed);
+      await authorizeGroup(siteModerator.viewer, 'view', closed, { audit });
       expect(reads).to.deep.equal([]);
-      await authorizeGroup(siteModerator.viewer, 'read', closed, { reason: 'report #13' });
+      await authorizeGroup(siteModerator.viewer, 'read', closed, { reason: 'report #13', audit });
       expect(reads.map((read) => [read.action, read.reason, read.postId])).to.deep.equal([['read', 'report #13', null]]);
     });
 
@@ -145,26 +141,34 @@ describe('policy scopes', () => {
       const closedPost = await buildPost({ group: closed, author: member });
       const publicPost = await buildPost({ group: open, author: owner });
       reads.length = 0;
-      await authorizePost(member.viewer, 'read', closedPost);
-      await authorizePost(siteModerator.viewer, 'read', publicPost);
+      await authorizePost(member.viewer, 'read', closedPost, { audit });
+      await authorizePost(siteModerator.viewer, 'read', publicPost, { audit });
       expect(reads).to.deep.equal([]);
     });
 
     it('can refuse the read by throwing', async () => {
       const post = await buildPost({ group: closed, author: member });
-      setModeratorReadAuditor(async () => {
+      const refuse = async () => {
         throw new Error('a reason is required');
-      });
-      try {
-        await authorizePost(siteModerator.viewer, 'read', post).then(
-          () => expect.fail('should refuse'),
-          (error: Error) => expect(error.message).to.equal('a reason is required'),
-        );
-      } finally {
-        setModeratorReadAuditor(async (read) => {
-          reads.push(read);
-        });
-      }
+      };
+      await authorizePost(siteModerator.viewer, 'read', post, { audit: refuse }).then(
+        () => expect.fail('should refuse'),
+        (error: Error) => expect(error.message).to.equal('a reason is required'),
+      );
+    });
+
+    it('refuses the read outright where a door passes no auditor, so no override read goes unaudited', async () => {
+      const post = await buildPost({ group: closed, author: member });
+      await authorizePost(siteModerator.viewer, 'read', post, { reason: 'report #14' }).then(
+        () => expect.fail('should refuse'),
+        (error: Error) => expect(error).to.be.instanceOf(Forbidden),
+      );
+      await authorizeGroup(siteModerator.viewer, 'read', closed, { reason: 'report #14' }).then(
+        () => expect.fail('should refuse'),
+        (error: Error) => expect(error).to.be.instanceOf(Forbidden),
+      );
+      // Members need no auditor: nothing is overridden.
+      await authorizePost(member.viewer, 'read', post);
     });
   });
 });

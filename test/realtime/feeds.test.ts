@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import type { Group } from '../../shared/api';
-import { setModeratorReadAuditor, type ModeratorRead } from '../../server/policy';
+import { AuditEntry } from '../../server/models/audit-entry';
 import { MAX_GROUP_FEEDS } from '../../server/realtime/subscriptions';
 import { resetDatabase } from '../support/database';
 import { buildUser, type BuiltUser } from '../support/factories';
@@ -109,21 +109,15 @@ describe('realtime feeds', () => {
       expect(missing).to.deep.equal(closed);
     });
 
-    it('let a site moderator follow a closed group they are not in, recording the read for the audit', async () => {
+    it('let a site moderator follow a closed group they are not in with a stated reason, recording the read for the audit', async () => {
       const moderator = await buildUser({ roles: ['moderator'] });
-      const reads: ModeratorRead[] = [];
-      const previous = setModeratorReadAuditor(async (read) => void reads.push(read));
-      try {
-        const { socket, recorder } = await pool.open(forum.url, { token: moderator.token });
-        expect(await subscribe(socket, `group:${closedGroup.id}`)).to.deep.equal({ ok: true });
-        expect(reads.map((r) => [r.viewer.id, String(r.groupId), r.action])).to.deep.equal([
-          [moderator.user._id.toString(), closedGroup.id, 'subscribe'],
-        ]);
-        const post = await api.post(owner, closedGroup.id);
-        await recorder.next('post:new', (p) => p.id === post.id);
-      } finally {
-        setModeratorReadAuditor(previous);
-      }
+      const { socket, recorder } = await pool.open(forum.url, { token: moderator.token });
+      expect((await subscribe(socket, `group:${closedGroup.id}`)).ok).to.equal(false);
+      expect(await subscribe(socket, `group:${closedGroup.id}`, { reason: 'report #21' })).to.deep.equal({ ok: true });
+      const audited = await AuditEntry.find({ actor: moderator.user._id.toString(), action: 'moderator.read' }).lean();
+      expect(audited.map((entry) => [entry.target, entry.reason])).to.deep.equal([[`group:${closedGroup.id}`, 'report #21']]);
+      const post = await api.post(owner, closedGroup.id);
+      await recorder.next('post:new', (p) => p.id === post.id);
     });
 
     it('deliver one copy per event to a socket following the same post through several feeds', async () => {
