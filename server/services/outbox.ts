@@ -23,16 +23,15 @@ export interface MailTransport {
 const URL_PATTERN = /https?:\/\/\S+/g;
 
 /**
- * Development transport: one line per message on stdout with the recipient and the message's links (so a
- * developer can follow a consent link) but not its text, which may carry personal data. It writes past the
- * logger on purpose: the logger removes addresses and tokens, and here they are the point.
+ * Development transport: one log line per message with the recipient and the message's links (so a
+ * developer can follow a consent link) but not its text, which may carry personal data.
  */
-function logTransport(): MailTransport {
+function logTransport(log: Logger): MailTransport {
   return {
     name: 'log',
     async deliver(message) {
       const links = message.text.match(URL_PATTERN) ?? [];
-      process.stdout.write(`mail ${String(message._id)} to ${message.to}: "${message.subject}"${links.length ? ` links: ${links.join(' ')}` : ''}\n`);
+      log.info(`mail ${String(message._id)} to ${message.to}: "${message.subject}"${links.length ? ` links: ${links.join(' ')}` : ''}`);
       return true;
     },
   };

@@ -6,6 +6,7 @@ import { discoverEndpoints, routerStack, type Endpoint } from '../support/routes
 
 const OPEN_TO_VISITORS = new Set([
   'GET /api/health',
+  'GET /api/health/live',
   'POST /api/auth/register',
   'POST /api/auth/login',
   'POST /api/auth/parental-consent',

@@ -20,6 +20,19 @@ const PAGE = 20;
 
 interface Viewer {
   _id: ObjectId;
+  siteModerator: boolean;
+}
+
+/** What the viewer is to a group, for the posts' `can`: its visibility and the viewer's role there (null: not a member). */
+interface GroupFacts {
+  visibility: string;
+  role: string | null;
+}
+
+/** The readable groups, with what `can` needs of each. */
+interface Readable {
+  ids: ObjectId[];
+  facts: Map<string, GroupFacts>;
 }
 
 /** The `/memo/…` answers' memory; null while answering an unprefixed request. */
@@ -44,20 +57,45 @@ async function lookUpViewer(db: Db, token: string): Promise<Viewer | null> {
   const record = await db.collection('tokens').findOne({ tokenHash: createHash('sha256').update(token).digest('hex') });
   if (!record || record.expiresAt.getTime() <= Date.now()) return null;
   const user = await db.collection('users').findOne({ _id: record.userId });
-  return user && user.status === 'active' ? { _id: user._id as ObjectId } : null;
+  const roles = (user?.roles ?? []) as string[];
+  return user && user.status === 'active' ? { _id: user._id as ObjectId, siteModerator: roles.includes('moderator') || roles.includes('admin') } : null;
 }
 
-function readableGroupIds(db: Db, viewer: Viewer, memo: Memo): Promise<ObjectId[]> {
-  return recall(memo, `readable:${viewer._id}`, () => lookUpReadableGroupIds(db, viewer));
+function readableGroups(db: Db, viewer: Viewer, memo: Memo): Promise<Readable> {
+  return recall(memo, `readable:${viewer._id}`, () => lookUpReadableGroups(db, viewer));
 }
 
-async function lookUpReadableGroupIds(db: Db, viewer: Viewer): Promise<ObjectId[]> {
+async function lookUpReadableGroups(db: Db, viewer: Viewer): Promise<Readable> {
   const [publicRows, memberRows] = await Promise.all([
     db.collection('groups').find({ visibility: 'public' }, { projection: { _id: 1 } }).toArray(),
-    db.collection('memberships').find({ userId: viewer._id, status: 'member' }, { projection: { groupId: 1 } }).toArray(),
+    db.collection('memberships').find({ userId: viewer._id, status: 'member' }, { projection: { groupId: 1, role: 1 } }).toArray(),
   ]);
-  const seen = new Set(publicRows.map((row) => String(row._id)));
-  return [...publicRows.map((row) => row._id as ObjectId), ...memberRows.map((row) => row.groupId as ObjectId).filter((id) => !seen.has(String(id)))];
+  const facts = new Map<string, GroupFacts>(publicRows.map((row) => [String(row._id), { visibility: 'public', role: null }]));
+  const ids = publicRows.map((row) => row._id as ObjectId);
+  for (const row of memberRows) {
+    const known = facts.get(String(row.groupId));
+    if (known) known.role = row.role as string;
+    else {
+      facts.set(String(row.groupId), { visibility: 'closed', role: row.role as string });
+      ids.push(row.groupId as ObjectId);
+    }
+  }
+  return { ids, facts };
+}
+
+/** The forum's `can` for a listed post (readable, top-level, neither hidden nor deleted), restated for the baseline. */
+function permissions(row: Document, viewer: Viewer, group: GroupFacts | undefined) {
+  const isAuthor = row.authorId != null && String(row.authorId) === String(viewer._id);
+  const member = group?.role != null;
+  const manages = group?.role === 'owner' || group?.role === 'moderator';
+  return {
+    edit: isAuthor,
+    delete: isAuthor || manages || viewer.siteModerator,
+    reply: row.parentId == null && member,
+    like: group?.visibility === 'public' || member,
+    report: !isAuthor,
+    hide: viewer.siteModerator || manages,
+  };
 }
 
 function newestOf(db: Db, groupIds: ObjectId[]): Promise<Document[]> {
@@ -127,7 +165,7 @@ async function likedAmong(db: Db, viewer: Viewer, rows: Document[], memo: Memo):
   return new Set(found.map((like) => String(like.postId)));
 }
 
-async function present(db: Db, signer: UrlSigner, rows: Document[], viewer: Viewer, memo: Memo): Promise<string> {
+async function present(db: Db, signer: UrlSigner, rows: Document[], viewer: Viewer, memo: Memo, facts: Map<string, GroupFacts>): Promise<string> {
   const more = rows.length > PAGE;
   const kept = more ? rows.slice(0, PAGE) : rows;
   const authorIds = [...new Map(kept.filter((r) => r.authorId).map((r) => [String(r.authorId), r.authorId])).values()];
@@ -166,25 +204,27 @@ async function present(db: Db, signer: UrlSigner, rows: Document[], viewer: View
       replyCount: row.replyCount ?? 0,
       createdAt: row.createdAt.toISOString(),
       editedAt: row.editedAt ? row.editedAt.toISOString() : null,
+      can: permissions(row, viewer, facts.get(String(row.groupId))),
     };
   });
   return JSON.stringify({ items, nextCursor: more ? String(kept[kept.length - 1]!._id) : null });
 }
 
 async function homeFeed(db: Db, signer: UrlSigner, viewer: Viewer, memo: Memo): Promise<string> {
-  return present(db, signer, await topLevel(db, await readableGroupIds(db, viewer, memo), memo), viewer, memo);
+  const readable = await readableGroups(db, viewer, memo);
+  return present(db, signer, await topLevel(db, readable.ids, memo), viewer, memo, readable.facts);
 }
 
 async function groupFeed(db: Db, signer: UrlSigner, viewer: Viewer, groupId: ObjectId, memo: Memo): Promise<string | null> {
   const [group] = await byIds(db, memo, 'groups', [groupId], { visibility: 1 });
   if (!group) return null;
-  if (group.visibility !== 'public') {
-    const membership = await recall(memo, `membership:${groupId}:${viewer._id}`, () =>
-      db.collection('memberships').findOne({ groupId, userId: viewer._id }, { projection: { status: 1, role: 1 } }),
-    );
-    if (membership?.status !== 'member') return null;
-  }
-  return present(db, signer, await topLevel(db, [groupId], memo), viewer, memo);
+  const membership = await recall(memo, `membership:${groupId}:${viewer._id}`, () =>
+    db.collection('memberships').findOne({ groupId, userId: viewer._id }, { projection: { status: 1, role: 1 } }),
+  );
+  const member = membership?.status === 'member';
+  if (group.visibility !== 'public' && !member) return null;
+  const facts = new Map([[String(groupId), { visibility: group.visibility as string, role: member ? (membership!.role as string) : null }]]);
+  return present(db, signer, await topLevel(db, [groupId], memo), viewer, memo, facts);
 }
 
 function percentile(sorted: number[], p: number): number {
