@@ -36,6 +36,8 @@ export class Engine {
   readonly counters: Counters = { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 };
   currentConnections = 0;
   totalConnections = 0;
+  /** Set when storage failed: the engine then answers nothing, as a mongod that stopped would. */
+  fatal: Error | null = null;
 
   constructor(catalog: Catalog, options: EngineOptions) {
     this.catalog = catalog;

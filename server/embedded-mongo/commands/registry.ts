@@ -65,6 +65,7 @@ function rejectCollation(body: Document): void {
 export async function runCommand(ctx: CommandContext): Promise<Document> {
   try {
     const { body } = ctx;
+    if (ctx.engine.fatal) throw new CommandError(ErrorCode.InternalError, `the engine stopped after a storage failure: ${ctx.engine.fatal.message}`);
     const { handler } = lookupCommand(body);
     if (body.txnNumber !== undefined || body.startTransaction !== undefined || body.autocommit !== undefined) transactionError();
     rejectCollation(body);
