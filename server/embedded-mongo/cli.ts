@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   const server = await startEmbeddedMongo({
     ...opts,
     logger: { info: (m) => process.stderr.write(`${m}\n`), warn: (m) => process.stderr.write(`${m}\n`) },
+    // As mongod does on a journal error: stop, and let the restart replay what is on disk.
+    onFatal: () => process.exit(1),
   });
   process.stdout.write(`embedded-mongo listening on ${server.uri}\n`);
   let stopping = false;

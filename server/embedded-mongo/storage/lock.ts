@@ -25,21 +25,25 @@ async function readPid(file: string): Promise<string> {
  * `mongod.lock` only tells people which process that is.
  */
 async function abstractSocketLock(dir: string, file: string): Promise<DirectoryLock> {
-  const { dev, ino } = await fs.stat(dir);
+  // The birth time tells a directory from a later one that reuses its inode number.
+  const { dev, ino, birthtimeMs } = await fs.stat(dir);
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EADDRINUSE') reject(err);
       else readPid(file).then((pid) => reject(inUse(dir, file, pid)), reject);
     });
-    server.listen(`\0embedded-mongo-lock:${dev}:${ino}`, () => resolve());
+    server.listen(`\0embedded-mongo-lock:${dev}:${ino}:${birthtimeMs}`, () => resolve());
   });
   server.unref();
   await fs.writeFile(file, `${process.pid}\n`, { mode: FILE_MODE });
   // A file a crashed owner left behind keeps its old mode through writeFile.
   await fs.chmod(file, FILE_MODE);
+  let released = false;
   return {
     async release() {
+      if (released) return;
+      released = true;
       await fs.rm(file, { force: true });
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
