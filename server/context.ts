@@ -13,4 +13,6 @@ export interface AppContext {
   readonly media: MediaStore;
   readonly signer: UrlSigner;
   readonly dbMode: DatabaseMode;
+  /** Leaves no deleted data in the embedded engine's files; see Database.compactStorage. */
+  readonly compactStorage: () => Promise<void>;
 }

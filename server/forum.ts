@@ -44,6 +44,7 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
     media: new MediaStore(path.resolve(config.uploadsDir)),
     signer: new UrlSigner(await loadMediaSecret(config.mediaUrlSecret, config.dataDir)),
     dbMode: database.mode,
+    compactStorage: () => database.compactStorage(),
   };
   const stopCaching = ctx.events.onCluster((event) => readCache.apply(event));
   const stopRelay = config.redisUrl ? await startEventRelay(ctx, config.redisUrl, readCache) : null;
