@@ -7,9 +7,11 @@ export const ErrorCode = {
   FailedToParse: 9,
   TypeMismatch: 14,
   IllegalOperation: 20,
+  ConflictingUpdateOperators: 40,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
   CursorNotFound: 43,
+  MaxTimeMSExpired: 50,
   NamespaceExists: 48,
   CommandNotFound: 59,
   ImmutableField: 66,
@@ -19,8 +21,10 @@ export const ErrorCode = {
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
   CannotIndexParallelArrays: 171,
+  NotImplemented: 238,
   UnsupportedOpQueryCommand: 352,
   DuplicateKey: 11000,
+  UnknownField: 40415,
 } as const;
 
 const codeNames: Record<number, string> = {
@@ -29,9 +33,11 @@ const codeNames: Record<number, string> = {
   9: 'FailedToParse',
   14: 'TypeMismatch',
   20: 'IllegalOperation',
+  40: 'ConflictingUpdateOperators',
   26: 'NamespaceNotFound',
   27: 'IndexNotFound',
   43: 'CursorNotFound',
+  50: 'MaxTimeMSExpired',
   48: 'NamespaceExists',
   59: 'CommandNotFound',
   66: 'ImmutableField',
@@ -41,8 +47,11 @@ const codeNames: Record<number, string> = {
   85: 'IndexOptionsConflict',
   86: 'IndexKeySpecsConflict',
   171: 'CannotIndexParallelArrays',
+  238: 'NotImplemented',
   352: 'UnsupportedOpQueryCommand',
   11000: 'DuplicateKey',
+  // mongod names errors raised by a bare assertion after their location.
+  40415: 'Location40415',
 };
 
 /** An error a command answers with `ok: 0`; anything else thrown by a handler is an internal error. */
