@@ -112,6 +112,9 @@ describe('embedded-mongo answers as mongod does where it used to stay silent', (
       ['find min/max', { find: 'people', hint: { _id: 1 }, min: { _id: 2 } }],
       ['let in find', { find: 'people', filter: { $expr: { $eq: ['$name', '$$who'] } }, let: { who: 'Ada' } }],
       ['let in delete', { delete: 'people', deletes: [{ q: { $expr: { $eq: ['$name', '$$who'] } }, limit: 1 }], let: { who: 'Ada' } }],
+      ['a view', { create: 'recent', viewOn: 'people', pipeline: [{ $match: { n: { $gt: 1 } } }] }],
+      ['a JSON-schema validator', { create: 'checked', validator: { $jsonSchema: { required: ['name'] } } }],
+      ['a capped collection', { create: 'ring', capped: true, size: 4096 }],
       ['constants in a pipeline update', { update: 'people', updates: [{ q: { _id: 1 }, u: [{ $set: { n: '$$c' } }], c: { c: 7 } }] }],
     ] as const) {
       it(label, async () => {
@@ -120,8 +123,10 @@ describe('embedded-mongo answers as mongod does where it used to stay silent', (
       });
     }
 
-    it('and nothing was deleted or changed by the refused writes', async () => {
+    it('and nothing was deleted, changed or created by the refused commands', async () => {
       expect(await people.countDocuments()).to.equal(3);
+      const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+      expect(names.filter((n) => ['recent', 'checked', 'ring'].includes(n))).to.deep.equal([]);
       expect((await people.findOne({ _id: 1 }))?.n).to.equal(1);
     });
 

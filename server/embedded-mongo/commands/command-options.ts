@@ -33,6 +33,11 @@ const COMMAND_FIELDS: Record<string, string[]> = {
   ],
   count: ['count', 'query', 'limit', 'skip', 'hint', 'collation', 'fields', 'encryptionInformation'],
   distinct: ['distinct', 'key', 'query', 'collation', 'hint', 'mirrored', 'sampleId'],
+  create: [
+    'create', 'capped', 'autoIndexId', 'idIndex', 'size', 'max', 'storageEngine', 'validator', 'validationLevel',
+    'validationAction', 'indexOptionDefaults', 'viewOn', 'pipeline', 'collation', 'timeseries', 'clusteredIndex',
+    'changeStreamPreAndPostImages', 'expireAfterSeconds', 'encryptedFields', 'recordIdsReplicated',
+  ],
   aggregate: [
     'aggregate', 'pipeline', 'explain', 'allowDiskUse', 'cursor', 'bypassDocumentValidation', 'collation', 'hint',
     'let', 'exchange', 'needsMerge', 'fromMongos', 'isMapReduceCommand', 'collectionUUID', 'passthroughToShard',
@@ -77,6 +82,15 @@ export function checkCommandOptions(name: string, body: Document): void {
       if (set(body[option])) throw notImplemented(`find option '${option}'`);
     }
     if (nonEmpty(body.min) || nonEmpty(body.max)) throw notImplemented("find options 'min' and 'max'");
+  }
+  if (name === 'create') {
+    // Each of these changes what the collection accepts or returns; stored and ignored, they would lie.
+    for (const option of ['capped', 'size', 'max', 'validator', 'viewOn', 'pipeline', 'timeseries', 'clusteredIndex', 'expireAfterSeconds', 'encryptedFields'] as const) {
+      if (set(body[option])) throw notImplemented(`create option '${option}'`);
+    }
+    for (const option of ['validationLevel', 'validationAction'] as const) {
+      if (body[option] !== undefined && body[option] !== (option === 'validationLevel' ? 'strict' : 'error')) throw notImplemented(`create option '${option}'`);
+    }
   }
   // Aggregation evaluates `let` itself; the matcher of find and the writes does not see variables.
   if (name !== 'aggregate' && nonEmpty(body.let)) throw notImplemented(`'let' in ${name}`);
