@@ -51,6 +51,7 @@ const codeNames: Record<number, string> = {
   352: 'UnsupportedOpQueryCommand',
   11000: 'DuplicateKey',
   // mongod names errors raised by a bare assertion after their location.
+  40323: 'Location40323',
   40415: 'Location40415',
 };
 
