@@ -4,8 +4,10 @@ import type { Document } from './documents';
 export const ErrorCode = {
   InternalError: 1,
   BadValue: 2,
+  Unauthorized: 13,
   FailedToParse: 9,
   TypeMismatch: 14,
+  AuthenticationFailed: 18,
   IllegalOperation: 20,
   ConflictingUpdateOperators: 40,
   NamespaceNotFound: 26,
@@ -22,6 +24,7 @@ export const ErrorCode = {
   IndexKeySpecsConflict: 86,
   CannotIndexParallelArrays: 171,
   NotImplemented: 238,
+  MechanismUnavailable: 334,
   UnsupportedOpQueryCommand: 352,
   DuplicateKey: 11000,
   UnknownField: 40415,
@@ -30,8 +33,10 @@ export const ErrorCode = {
 const codeNames: Record<number, string> = {
   1: 'InternalError',
   2: 'BadValue',
+  13: 'Unauthorized',
   9: 'FailedToParse',
   14: 'TypeMismatch',
+  18: 'AuthenticationFailed',
   20: 'IllegalOperation',
   40: 'ConflictingUpdateOperators',
   26: 'NamespaceNotFound',
@@ -48,6 +53,7 @@ const codeNames: Record<number, string> = {
   86: 'IndexKeySpecsConflict',
   171: 'CannotIndexParallelArrays',
   238: 'NotImplemented',
+  334: 'MechanismUnavailable',
   352: 'UnsupportedOpQueryCommand',
   11000: 'DuplicateKey',
   // mongod names errors raised by a bare assertion after their location.

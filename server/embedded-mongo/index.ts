@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
+import { UserStore, type UserCredentials } from './auth';
 import { Catalog } from './catalog/catalog';
 import { Connection } from './connection';
 import { Engine, type Logger } from './engine';
@@ -26,6 +27,8 @@ export interface EmbeddedMongoOptions {
   previousEncryptionKeys?: Buffer[];
   /** Told when storage fails and the engine stops serving (fail-stop); the standalone process exits. */
   onFatal?: (err: Error) => void;
+  /** With users, every connection must authenticate with SCRAM-SHA-256 (as mongod --auth). */
+  users?: UserCredentials[];
   /** Fault injection for storage tests. */
   faults?: StorageFaults;
   /** Default: console-based, quiet for info. */
@@ -56,6 +59,7 @@ const defaultLogger: Logger = {
 /** Starts a MongoDB wire-protocol server that mongoose and the official driver can use. */
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const logger = options.logger ?? defaultLogger;
+  const users = options.users?.length ? new UserStore(options.users) : null;
   const catalog = new Catalog();
   let onFatal = (err: Error): void => options.onFatal?.(err);
   const storage: Storage = options.dbpath
@@ -67,7 +71,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
         onFatal: (err) => onFatal(err),
       })
     : new MemoryStorage();
-  const engine = new Engine(catalog, { storage, logger, cursorTimeoutMs: options.cursorTimeoutMs ?? 10 * 60_000 });
+  const engine = new Engine(catalog, { storage, logger, cursorTimeoutMs: options.cursorTimeoutMs ?? 10 * 60_000, users });
 
   const connections = new Set<Connection>();
   let nextConnectionId = 1;

@@ -1,6 +1,7 @@
 import type { Document } from '../documents';
 import { CommandError, ErrorCode } from '../errors';
 import { adminCommands } from './admin';
+import { OPEN_COMMANDS } from '../auth';
 import { aggregateCommands } from './aggregate';
 import { checkCommandOptions, enforceTimeLimit, readTimeLimit } from './command-options';
 import type { CommandContext, CommandHandler } from './context';
@@ -68,6 +69,7 @@ export async function runCommand(ctx: CommandContext): Promise<Document> {
     const { body } = ctx;
     if (ctx.engine.fatal) throw new CommandError(ErrorCode.InternalError, `the engine stopped after a storage failure: ${ctx.engine.fatal.message}`);
     const { name, handler } = lookupCommand(body);
+    if (ctx.auth && !ctx.auth.user && !OPEN_COMMANDS.has(name)) throw new CommandError(ErrorCode.Unauthorized, `Command ${name} requires authentication`);
     if (body.txnNumber !== undefined || body.startTransaction !== undefined || body.autocommit !== undefined) transactionError();
     checkCommandOptions(name, body);
     rejectCollation(body);
