@@ -1,5 +1,7 @@
 // The only module that reads the environment. Everything else receives a Config.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseEncryptionKey } from './embedded-mongo/storage/crypto';
 
 export interface Config {
   port: number;
@@ -7,6 +9,13 @@ export interface Config {
   /** Unset means: start the embedded engine under `dataDir`. */
   mongodbUri: string | null;
   dataDir: string;
+  /**
+   * Seals the embedded engine's journal and snapshots (AES-256-GCM); null keeps them plaintext.
+   * From DATA_ENCRYPTION_KEY or the file DATA_ENCRYPTION_KEY_FILE names.
+   */
+  dataEncryptionKey: Buffer | null;
+  /** Keys data may still be sealed with (DATA_ENCRYPTION_PREVIOUS_KEYS); the next start rewrites it under the current one. */
+  previousDataEncryptionKeys: Buffer[];
   uploadsDir: string;
   clientDir: string;
   redisUrl: string | null;
@@ -81,6 +90,29 @@ function parseChoice<T extends string>(raw: string | undefined, name: string, ch
   return raw as T;
 }
 
+function parseKey(raw: string, name: string): Buffer {
+  try {
+    return parseEncryptionKey(raw);
+  } catch (err) {
+    throw new ConfigError(`${name}: ${(err as Error).message}`);
+  }
+}
+
+function loadEncryptionKey(env: Env, cwd: string): Buffer | null {
+  const inline = nonEmpty(env, 'DATA_ENCRYPTION_KEY');
+  const file = nonEmpty(env, 'DATA_ENCRYPTION_KEY_FILE');
+  if (inline && file) throw new ConfigError('set DATA_ENCRYPTION_KEY or DATA_ENCRYPTION_KEY_FILE, not both');
+  if (inline) return parseKey(inline, 'DATA_ENCRYPTION_KEY');
+  if (!file) return null;
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch (err) {
+    throw new ConfigError(`DATA_ENCRYPTION_KEY_FILE "${file}" cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return parseKey(text, `DATA_ENCRYPTION_KEY_FILE "${file}"`);
+}
+
 /** Builds and validates the configuration; throws ConfigError with one clear sentence. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const port = parsePort(nonEmpty(env, 'PORT'), 'PORT', 3000);
@@ -97,6 +129,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     host,
     mongodbUri: parseUrl(nonEmpty(env, 'MONGODB_URI'), 'MONGODB_URI', ['mongodb:', 'mongodb+srv:']),
     dataDir: path.resolve(cwd, nonEmpty(env, 'DATA_DIR') ?? 'data'),
+    dataEncryptionKey: loadEncryptionKey(env, cwd),
+    previousDataEncryptionKeys: (nonEmpty(env, 'DATA_ENCRYPTION_PREVIOUS_KEYS') ?? '')
+      .split(',')
+      .filter((k) => k.trim())
+      .map((k) => parseKey(k, 'DATA_ENCRYPTION_PREVIOUS_KEYS')),
     uploadsDir: path.resolve(cwd, nonEmpty(env, 'UPLOADS_DIR') ?? 'uploads'),
     clientDir: path.resolve(cwd, nonEmpty(env, 'CLIENT_DIR') ?? 'dist/client'),
     redisUrl: parseUrl(nonEmpty(env, 'REDIS_URL'), 'REDIS_URL', ['redis:', 'rediss:']),

@@ -21,4 +21,6 @@ export interface AppContext {
   readonly health: HealthChecks;
   /** Records a site moderator's read of a closed group they are not in (and refuses one without a reason). */
   readonly auditModeratorRead: ModeratorReadAuditor;
+  /** Leaves no deleted data in the embedded engine's files; see Database.compactStorage. */
+  readonly compactStorage: () => Promise<void>;
 }

@@ -52,6 +52,7 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
     tuning: tuningWith(options.tuning),
     health: new HealthChecks(),
     auditModeratorRead: (read) => auditModeratorRead(ctx, read),
+    compactStorage: () => database.compactStorage(),
   };
   ctx.health.add('database', () => database.ping());
   const stopCaching = ctx.events.onCluster((event) => readCache.apply(event));

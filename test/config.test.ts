@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../server/config';
 
@@ -61,4 +63,30 @@ describe('config', () => {
       expect(() => loadConfig(env)).to.throw(ConfigError, message);
     });
   }
+
+  describe('data encryption key', () => {
+    const hex = 'ab'.repeat(32);
+
+    it('is off by default, and read as hex, as base64 or from a key file', () => {
+      expect(loadConfig({}).dataEncryptionKey).to.equal(null);
+      expect(loadConfig({ DATA_ENCRYPTION_KEY: hex }).dataEncryptionKey?.toString('hex')).to.equal(hex);
+      const b64 = Buffer.from(hex, 'hex').toString('base64');
+      expect(loadConfig({ DATA_ENCRYPTION_KEY: b64 }).dataEncryptionKey?.toString('hex')).to.equal(hex);
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'forum-config-'));
+      try {
+        writeFileSync(path.join(dir, 'key'), `${hex}\n`);
+        expect(loadConfig({ DATA_ENCRYPTION_KEY_FILE: 'key' }, dir).dataEncryptionKey?.toString('hex')).to.equal(hex);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect(loadConfig({ DATA_ENCRYPTION_PREVIOUS_KEYS: `${hex},${'cd'.repeat(32)}` }).previousDataEncryptionKeys).to.have.length(2);
+    });
+
+    it('refuses a short key, a missing key file and both ways at once, with one sentence', () => {
+      expect(() => loadConfig({ DATA_ENCRYPTION_KEY: 'abc' })).to.throw(ConfigError, /DATA_ENCRYPTION_KEY: an encryption key must be 32 bytes/);
+      expect(() => loadConfig({ DATA_ENCRYPTION_KEY_FILE: '/nonexistent/key' })).to.throw(ConfigError, /DATA_ENCRYPTION_KEY_FILE "\/nonexistent\/key" cannot be read \(ENOENT\)/);
+      expect(() => loadConfig({ DATA_ENCRYPTION_KEY: hex, DATA_ENCRYPTION_KEY_FILE: 'key' })).to.throw(ConfigError, /not both/);
+      expect(() => loadConfig({ DATA_ENCRYPTION_PREVIOUS_KEYS: 'nope' })).to.throw(ConfigError, /DATA_ENCRYPTION_PREVIOUS_KEYS/);
+    });
+  });
 });

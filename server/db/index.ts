@@ -12,8 +12,16 @@ export interface Database {
   readonly uri: string;
   /** Resolves when the database answers a command now. */
   ping(): Promise<void>;
+  /**
+   * Rewrites the embedded engine's files so that nothing deleted before the call stays on disk (an
+   * erasure's last step). A no-op on MongoDB, whose storage engine and backups are the operator's.
+   */
+  compactStorage(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Linux and macOS refuse longer Unix socket paths. */
+const MAX_SOCKET_PATH_BYTES = 103;
 
 export interface ConnectOptions {
   /** Embedded engine without a journal: for tests, where durability is not what is being tested. */
@@ -25,9 +33,20 @@ export async function connectDatabase(config: Config, log: Logger, options: Conn
   let engine: EmbeddedMongo | null = null;
   let uri = config.mongodbUri;
   if (uri === null) {
+    const dbpath = options.inMemory ? undefined : path.join(config.dataDir, 'db');
+    // Durable data is served on a Unix socket in its own 0700 directory, so no other local user can
+    // connect; the in-memory engine of a test run stays on a loopback port for its child processes.
+    const socketPath = dbpath && path.join(dbpath, 'mongod.sock');
+    if (socketPath && Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
+      throw new Error(`DATA_DIR is too long for the database socket ${socketPath} (over ${MAX_SOCKET_PATH_BYTES} bytes); choose a shorter DATA_DIR`);
+    }
     engine = await startEmbeddedMongo({
-      dbpath: options.inMemory ? undefined : path.join(config.dataDir, 'db'),
+      dbpath,
+      socketPath,
+      encryptionKey: config.dataEncryptionKey ?? undefined,
+      previousEncryptionKeys: config.previousDataEncryptionKeys,
       logger: { info: (m) => log.info(m), warn: (m) => log.warn(m) },
+      onFatal: (err) => log.error(`database stopped after a storage failure; restart the forum to recover from the journal: ${err.message}`),
     });
     uri = `${engine.uri}/${options.databaseName ?? 'forum'}`;
   }
@@ -52,6 +71,7 @@ export async function connectDatabase(config: Config, log: Logger, options: Conn
       if (!db || mongoose.connection.readyState !== 1) throw new Error('the database is not connected');
       await db.command({ ping: 1 });
     },
+    compactStorage: () => engine?.compact() ?? Promise.resolve(),
     async close() {
       await mongoose.disconnect();
       await engine?.stop();

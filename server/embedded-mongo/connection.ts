@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { ConnectionAuth } from './auth';
 import { runCommand } from './commands/registry';
 import type { Engine } from './engine';
 import { CommandError, ErrorCode } from './errors';
@@ -18,12 +19,14 @@ export class Connection {
   private buffered = 0;
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly auth: ConnectionAuth | null;
 
   constructor(
     private readonly engine: Engine,
     private readonly socket: Socket,
     readonly id: number,
   ) {
+    this.auth = engine.users ? new ConnectionAuth(engine.users) : null;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.engine.logger.info(`embedded-mongo: connection ${id} socket error: ${err.message}`));
@@ -118,7 +121,7 @@ export class Connection {
     } catch (err) {
       return Promise.resolve((err as CommandError).toReply());
     }
-    return runCommand({ engine: this.engine, db, body, connectionId: this.id, remoteAddress: this.remote });
+    return runCommand({ engine: this.engine, db, body, connectionId: this.id, remoteAddress: this.remote, auth: this.auth });
   }
 
   private send(reply: Document, responseTo: number, legacy: boolean): void {

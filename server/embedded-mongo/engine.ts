@@ -1,4 +1,5 @@
 import type { UUID } from 'bson';
+import type { UserStore } from './auth';
 import { Catalog, validateCollectionName } from './catalog/catalog';
 import type { Collection } from './catalog/collection';
 import { CursorManager } from './cursors';
@@ -14,6 +15,8 @@ export interface EngineOptions {
   storage: Storage;
   logger: Logger;
   cursorTimeoutMs: number;
+  /** With users, every connection must authenticate (SCRAM-SHA-256) before other commands. */
+  users?: UserStore | null;
 }
 
 /** Process-wide counters serverStatus reports. */
@@ -32,15 +35,19 @@ export class Engine {
   readonly cursors: CursorManager;
   readonly storage: Storage;
   readonly logger: Logger;
+  readonly users: UserStore | null;
   readonly startedAt = Date.now();
   readonly counters: Counters = { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 };
   currentConnections = 0;
   totalConnections = 0;
+  /** Set when storage failed: the engine then answers nothing, as a mongod that stopped would. */
+  fatal: Error | null = null;
 
   constructor(catalog: Catalog, options: EngineOptions) {
     this.catalog = catalog;
     this.storage = options.storage;
     this.logger = options.logger;
+    this.users = options.users ?? null;
     this.cursors = new CursorManager(options.cursorTimeoutMs);
   }
 

@@ -4,12 +4,16 @@ import type { Document } from './documents';
 export const ErrorCode = {
   InternalError: 1,
   BadValue: 2,
+  Unauthorized: 13,
   FailedToParse: 9,
   TypeMismatch: 14,
+  AuthenticationFailed: 18,
   IllegalOperation: 20,
+  ConflictingUpdateOperators: 40,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
   CursorNotFound: 43,
+  MaxTimeMSExpired: 50,
   NamespaceExists: 48,
   CommandNotFound: 59,
   ImmutableField: 66,
@@ -19,19 +23,26 @@ export const ErrorCode = {
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
   CannotIndexParallelArrays: 171,
+  NotImplemented: 238,
+  MechanismUnavailable: 334,
   UnsupportedOpQueryCommand: 352,
   DuplicateKey: 11000,
+  UnknownField: 40415,
 } as const;
 
 const codeNames: Record<number, string> = {
   1: 'InternalError',
   2: 'BadValue',
+  13: 'Unauthorized',
   9: 'FailedToParse',
   14: 'TypeMismatch',
+  18: 'AuthenticationFailed',
   20: 'IllegalOperation',
+  40: 'ConflictingUpdateOperators',
   26: 'NamespaceNotFound',
   27: 'IndexNotFound',
   43: 'CursorNotFound',
+  50: 'MaxTimeMSExpired',
   48: 'NamespaceExists',
   59: 'CommandNotFound',
   66: 'ImmutableField',
@@ -41,8 +52,13 @@ const codeNames: Record<number, string> = {
   85: 'IndexOptionsConflict',
   86: 'IndexKeySpecsConflict',
   171: 'CannotIndexParallelArrays',
+  238: 'NotImplemented',
+  334: 'MechanismUnavailable',
   352: 'UnsupportedOpQueryCommand',
   11000: 'DuplicateKey',
+  // mongod names errors raised by a bare assertion after their location.
+  40323: 'Location40323',
+  40415: 'Location40415',
 };
 
 /** An error a command answers with `ok: 0`; anything else thrown by a handler is an internal error. */

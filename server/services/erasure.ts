@@ -136,7 +136,20 @@ class JobRun {
       await ErasureJob.updateOne({ _id: this.job._id }, { $addToSet: { stepsDone: step } });
     }
     await ErasureJob.deleteOne({ _id: this.job._id });
+    await this.compactStorage();
     this.ctx.log.info(`erasure: job ${String(this.job._id)} finished`);
+  }
+
+  /**
+   * Deleted documents stay in the engine's journal until it is compacted; compacting now keeps the
+   * person's plaintext from lingering on disk for hours. Should it fail, the next start compacts.
+   */
+  private async compactStorage(): Promise<void> {
+    try {
+      await this.ctx.compactStorage();
+    } catch (error) {
+      this.ctx.log.error(`erasure: job ${String(this.job._id)} is done, but compacting the database files failed; the next start compacts them`, error);
+    }
   }
 
   private beforeItem(progress?: Record<string, unknown>): Promise<void> {

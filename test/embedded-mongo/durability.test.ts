@@ -138,7 +138,7 @@ describe('embedded-mongo durability', function () {
 
   it('shares one fsync among writes that arrive while another is running', async () => {
     const dir = await freshDir();
-    const journal = new Journal(path.join(dir, 'journal-group.bin'), 0, null);
+    const journal = new Journal(path.join(dir, 'journal-group.bin'), { gen: 1, cipher: null, syncDirectory: null });
     await Promise.all(Array.from({ length: 200 }, (_, i) => journal.append(Buffer.from(`record ${i}`))));
     expect(journal.syncCount).to.be.at.most(3);
     await journal.close();

@@ -24,6 +24,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     host: '127.0.0.1',
     mongodbUri: null,
     dataDir: path.join(dir, 'data'),
+    dataEncryptionKey: null,
+    previousDataEncryptionKeys: [],
     uploadsDir: path.join(dir, 'uploads'),
     clientDir: path.resolve('dist/client'),
     redisUrl: null,

@@ -91,7 +91,9 @@ export function prepareAggregate(ctx: CommandContext): { ns: string; spec: Query
   }
   const collName = typeof body.aggregate === 'string' ? collectionArg(body, 'aggregate') : undefined;
   if (collName === undefined && body.aggregate !== 1) throw badValue("aggregate must name a collection or be 1");
-  const { spec, rest } = splitPushdown(pipeline as Document[]);
+  // The planner's matcher sees no `let` variables; with them every stage runs in mingo, which does.
+  const withVariables = isPlainObject(body.let) && Object.keys(body.let).length > 0;
+  const { spec, rest } = withVariables ? { spec: { filter: {}, sort: [] }, rest: pipeline as Document[] } : splitPushdown(pipeline as Document[]);
   return { ns: `${db}.${collName ?? '$cmd.aggregate'}`, spec, rest, pipeline: pipeline as Document[], collName };
 }
 

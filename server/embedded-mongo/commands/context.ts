@@ -1,3 +1,4 @@
+import type { ConnectionAuth } from '../auth';
 import type { Engine } from '../engine';
 import { isPlainObject, type Document } from '../documents';
 import { badValue, CommandError, ErrorCode, typeMismatch } from '../errors';
@@ -9,6 +10,8 @@ export interface CommandContext {
   body: Document;
   connectionId: number;
   remoteAddress: string;
+  /** Null when the engine runs without users (no authentication). */
+  auth: ConnectionAuth | null;
 }
 
 export type CommandHandler = (ctx: CommandContext) => Document | Promise<Document>;

@@ -1,4 +1,6 @@
 import os from 'node:os';
+import { mechanismsFor } from '../auth';
+import { CommandError, ErrorCode } from '../errors';
 import { MAX_BSON_OBJECT_BYTES, MAX_MESSAGE_BYTES } from '../wire/protocol';
 import type { Document } from '../documents';
 import type { CommandContext, CommandHandler } from './context';
@@ -20,6 +22,7 @@ function helloReply(ctx: CommandContext, legacy: boolean): Document {
     minWireVersion: 0,
     maxWireVersion: MAX_WIRE_VERSION,
     readOnly: false,
+    ...mechanismsFor(ctx.engine.users, ctx.body),
     ok: 1,
   };
 }
@@ -29,6 +32,15 @@ export const handshakeCommands: Record<string, CommandHandler> = {
   isMaster: (ctx) => helloReply(ctx, true),
   ismaster: (ctx) => helloReply(ctx, true),
   ping: () => ({ ok: 1 }),
+  saslStart: (ctx) => {
+    if (!ctx.auth) throw new CommandError(ErrorCode.AuthenticationFailed, 'Authentication failed.');
+    return ctx.auth.start(ctx.body);
+  },
+  saslContinue: (ctx) => {
+    if (!ctx.auth) throw new CommandError(ErrorCode.AuthenticationFailed, 'Authentication failed.');
+    return ctx.auth.continue(ctx.body);
+  },
+  logout: () => ({ ok: 1 }),
   buildInfo: () => ({
     version: SERVER_VERSION,
     gitVersion: 'embedded-mongo',
@@ -47,7 +59,10 @@ export const handshakeCommands: Record<string, CommandHandler> = {
   killAllSessions: () => ({ ok: 1 }),
   whatsmyuri: (ctx) => ({ you: ctx.remoteAddress, ok: 1 }),
   getCmdLineOpts: () => ({ argv: ['embedded-mongo'], parsed: {}, ok: 1 }),
-  connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
+  connectionStatus: (ctx) => ({
+    authInfo: { authenticatedUsers: ctx.auth?.user ? [{ user: ctx.auth.user, db: 'admin' }] : [], authenticatedUserRoles: [] },
+    ok: 1,
+  }),
   hostInfo: () => ({
     system: { hostname: os.hostname(), numCores: os.cpus().length, memSizeMB: Math.round(os.totalmem() / 2 ** 20) },
     os: { type: os.type(), version: os.release() },

@@ -1,7 +1,9 @@
 import type { Document } from '../documents';
 import { CommandError, ErrorCode } from '../errors';
 import { adminCommands } from './admin';
+import { OPEN_COMMANDS } from '../auth';
 import { aggregateCommands } from './aggregate';
+import { checkCommandOptions, enforceTimeLimit, readTimeLimit } from './command-options';
 import type { CommandContext, CommandHandler } from './context';
 import { explainCommands } from './explain';
 import { handshakeCommands } from './handshake';
@@ -65,10 +67,20 @@ function rejectCollation(body: Document): void {
 export async function runCommand(ctx: CommandContext): Promise<Document> {
   try {
     const { body } = ctx;
-    const { handler } = lookupCommand(body);
+    if (ctx.engine.fatal) throw new CommandError(ErrorCode.InternalError, `the engine stopped after a storage failure: ${ctx.engine.fatal.message}`);
+    const { name, handler } = lookupCommand(body);
+    if (ctx.auth && !ctx.auth.user && !OPEN_COMMANDS.has(name)) throw new CommandError(ErrorCode.Unauthorized, `Command ${name} requires authentication`);
     if (body.txnNumber !== undefined || body.startTransaction !== undefined || body.autocommit !== undefined) transactionError();
+    checkCommandOptions(name, body);
     rejectCollation(body);
-    return await handler(ctx);
+    const limit = readTimeLimit(name, body);
+    const started = performance.now();
+    const reply = await handler(ctx);
+    enforceTimeLimit(limit, started, () => {
+      const id = (reply.cursor as Document | undefined)?.id;
+      if (id !== undefined) ctx.engine.cursors.kill(Number(id));
+    });
+    return reply;
   } catch (err) {
     if (err instanceof CommandError) return err.toReply();
     ctx.engine.logger.warn(`embedded-mongo: command ${Object.keys(ctx.body)[0]} failed: ${(err as Error)?.stack ?? String(err)}`);

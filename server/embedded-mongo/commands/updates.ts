@@ -33,7 +33,24 @@ export function validateUpdate(u: unknown): UpdateSpec {
     }
     if (!isPlainObject(u[op])) throw new CommandError(ErrorCode.FailedToParse, `Modifiers operate on fields but we found type ${typeof u[op]} instead`);
   }
+  rejectConflictingPaths(u);
   return u;
+}
+
+/** Two operators on one path, or on a path and its parent, is mongod's ConflictingUpdateOperators. */
+function rejectConflictingPaths(u: Document): void {
+  const seen: string[][] = [];
+  for (const [op, fields] of Object.entries(u)) {
+    for (const [path, value] of Object.entries(fields as Document)) {
+      const paths = op === '$rename' && typeof value === 'string' ? [path, value] : [path];
+      for (const p of paths) {
+        const parts = p.split('.');
+        const other = seen.find((q) => q.length <= parts.length ? q.every((s, i) => s === parts[i]) : parts.every((s, i) => s === q[i]));
+        if (other) throw new CommandError(ErrorCode.ConflictingUpdateOperators, `Updating the path '${p}' would create a conflict at '${(other.length <= parts.length ? other : parts).join('.')}'`);
+        seen.push(parts);
+      }
+    }
+  }
 }
 
 export function isReplacement(u: UpdateSpec): boolean {

@@ -1,11 +1,34 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { frameRecord } from './records';
+import { serialize } from 'bson';
+import { recordPlace, type RecordCipher } from './crypto';
+import { FILE_MODE, writeAll, type StorageFaults } from './file-io';
+import { frameRecord, RECORD_HEADER_BYTES } from './records';
 
 interface Pending {
   buffers: Uint8Array[];
   resolve: () => void;
   reject: (err: Error) => void;
+}
+
+export interface JournalOptions {
+  /** The journal's generation, written in its header and bound into every sealed record. */
+  gen: number;
+  /** Seals every record after the plaintext header; null writes plaintext. */
+  cipher: RecordCipher | null;
+  /** Makes the new directory entry durable before the first record is acknowledged. */
+  syncDirectory: (() => Promise<void>) | null;
+  /** Told once when a write or fsync fails: from then on nothing can be acknowledged. */
+  onFailure?: (err: Error) => void;
+  faults?: StorageFaults;
+}
+
+/** The first record of every journal: plaintext, so a reader knows the format and which key seals the rest. */
+export interface JournalHeader {
+  kind: 'journal';
+  format: 2;
+  gen: number;
+  keyId?: string;
 }
 
 /**
@@ -16,6 +39,8 @@ export class Journal {
   private pending: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private failure: Error | null = null;
+  private bytes = 0;
+  private syncDirectory: (() => Promise<void>) | null;
   /** How many fdatasyncs have run; group commit keeps this well below the number of appends. */
   syncCount = 0;
 
@@ -28,12 +53,14 @@ export class Journal {
    */
   constructor(
     readonly path: string,
-    private bytes: number,
-    private syncDirectory: (() => Promise<void>) | null,
+    private readonly options: JournalOptions,
   ) {
-    this.opened = fs.open(path, 'a');
+    this.syncDirectory = options.syncDirectory;
+    this.opened = fs.open(path, 'a', FILE_MODE);
     // Surfaced by the first flush or by close(); a rejection nobody awaits yet must not crash.
     this.opened.catch(() => undefined);
+    const header: JournalHeader = { kind: 'journal', format: 2, gen: options.gen, ...(options.cipher ? { keyId: options.cipher.keyId } : {}) };
+    this.enqueue(frameRecord(serialize(header)), () => undefined, () => undefined);
   }
 
   /** Bytes in the file, including records still waiting for their fsync. */
@@ -44,15 +71,19 @@ export class Journal {
   /** Resolves once the record is on disk. */
   append(payload: Uint8Array): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    const buffers = frameRecord(payload);
-    this.bytes += buffers[0].length + buffers[1].length;
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ buffers, resolve, reject });
-      this.flushing ??= this.flushLoop();
-    });
+    const { cipher, gen } = this.options;
+    const framed = frameRecord(cipher ? cipher.seal(payload, recordPlace('journal', gen, this.bytes)) : payload);
+    return new Promise<void>((resolve, reject) => this.enqueue(framed, resolve, reject));
+  }
+
+  private enqueue(buffers: Uint8Array[], resolve: () => void, reject: (err: Error) => void): void {
+    this.bytes += RECORD_HEADER_BYTES + buffers[1].length;
+    this.pending.push({ buffers, resolve, reject });
+    this.flushing ??= this.flushLoop();
   }
 
   private async flushLoop(): Promise<void> {
+    const { faults } = this.options;
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
@@ -62,15 +93,17 @@ export class Journal {
           await this.syncDirectory();
           this.syncDirectory = null;
         }
-        await writeAll(fh, batch.flatMap((p) => p.buffers));
-        await fh.datasync();
+        await writeAll(fh, batch.flatMap((p) => p.buffers), this.path, faults);
+        await (faults?.datasync ? faults.datasync(fh, this.path) : fh.datasync());
         this.syncCount++;
         for (const p of batch) p.resolve();
       } catch (err) {
-        // After a failed write or fsync nothing later can be acknowledged safely.
-        this.failure = err as Error;
+        // After a failed write or fsync the kernel may have dropped the dirty pages and cleared
+        // the error: retrying could report success for data that never reached the disk.
+        this.failure = new Error(`journal ${this.path}: ${(err as Error).message}`);
         for (const p of [...batch, ...this.pending]) p.reject(this.failure);
         this.pending = [];
+        this.options.onFailure?.(this.failure);
       }
     }
     this.flushing = null;
@@ -80,22 +113,5 @@ export class Journal {
   async close(): Promise<void> {
     while (this.flushing) await this.flushing;
     await (await this.opened).close();
-  }
-}
-
-async function writeAll(fh: FileHandle, buffers: Uint8Array[]): Promise<void> {
-  let queue = buffers;
-  while (queue.length > 0) {
-    const { bytesWritten } = await fh.writev(queue);
-    let left = bytesWritten;
-    const rest: Uint8Array[] = [];
-    for (const b of queue) {
-      if (left >= b.length) left -= b.length;
-      else {
-        rest.push(left > 0 ? b.subarray(left) : b);
-        left = 0;
-      }
-    }
-    queue = rest;
   }
 }

@@ -62,11 +62,16 @@ export function toUuid(v: unknown): UUID | undefined {
 /** Where acknowledged writes go before the reply; in-memory mode has nothing to wait for. */
 export interface Storage {
   commit(ops: WriteOp[]): Promise<void>;
+  /** Resolves once no file holds anything deleted before the call. */
+  compactNow(): Promise<void>;
   close(): Promise<void>;
 }
 
 export class MemoryStorage implements Storage {
   commit(): Promise<void> {
+    return Promise.resolve();
+  }
+  compactNow(): Promise<void> {
     return Promise.resolve();
   }
   close(): Promise<void> {

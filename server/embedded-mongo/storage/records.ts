@@ -16,6 +16,8 @@ export function frameRecord(payload: Uint8Array): Uint8Array[] {
 
 export interface RecordScan {
   records: Buffer[];
+  /** Where each record (its header) starts in the data; sealed records are bound to it. */
+  offsets: number[];
   /** Bytes of the file that hold complete, valid records. */
   validLength: number;
   /** Why scanning stopped before the end of the data, if it did. */
@@ -24,24 +26,26 @@ export interface RecordScan {
 
 export function scanRecords(data: Buffer): RecordScan {
   const records: Buffer[] = [];
+  const offsets: number[] = [];
   let offset = 0;
   while (offset < data.length) {
     if (offset + RECORD_HEADER_BYTES > data.length) {
-      return { records, validLength: offset, problem: `partial record header at byte ${offset}` };
+      return { records, offsets, validLength: offset, problem: `partial record header at byte ${offset}` };
     }
     const length = data.readUInt32LE(offset);
     const checksum = data.readUInt32LE(offset + 4);
     const start = offset + RECORD_HEADER_BYTES;
     if (start + length > data.length) {
-      return { records, validLength: offset, problem: `record at byte ${offset} claims ${length} bytes but the file ends first` };
+      return { records, offsets, validLength: offset, problem: `record at byte ${offset} claims ${length} bytes but the file ends first` };
     }
     if (crc32c(data, start, start + length) !== checksum) {
-      return { records, validLength: offset, problem: `checksum mismatch in record at byte ${offset}` };
+      return { records, offsets, validLength: offset, problem: `checksum mismatch in record at byte ${offset}` };
     }
     records.push(data.subarray(start, start + length));
+    offsets.push(offset);
     offset = start + length;
   }
-  return { records, validLength: offset };
+  return { records, offsets, validLength: offset };
 }
 
 /** Splits a record payload made of concatenated BSON documents. */

@@ -1,0 +1,143 @@
+import { expect } from 'chai';
+import { MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
+import { isEmbedded, startTarget, uniqueDbName, type Target } from './target';
+
+async function serverError(p: Promise<unknown>): Promise<MongoServerError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, 'expected the command to fail').to.be.instanceOf(MongoServerError);
+  return err as MongoServerError;
+}
+
+/** Where the engine and mongod 7.0 used to differ silently: each case either agrees or is refused loudly. */
+describe('embedded-mongo answers as mongod does where it used to stay silent', () => {
+  let target: Target;
+  let client: MongoClient;
+  let db: Db;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let people: Collection<any>;
+
+  before(async () => {
+    target = await startTarget();
+    client = await MongoClient.connect(target.uri, { serverSelectionTimeoutMS: 5000 });
+    db = client.db(uniqueDbName('conformance'));
+    people = db.collection('people');
+    await people.insertMany([
+      { _id: 1, name: 'Ada', n: 1 },
+      { _id: 2, name: 'Grace', n: 2 },
+      { _id: 3, name: 'Edsger', n: 3 },
+    ]);
+  });
+
+  after(async () => {
+    await db.dropDatabase();
+    await client.close();
+    await target.stop();
+  });
+
+  describe('unknown command fields are rejected, not ignored', () => {
+    for (const [label, command, field] of [
+      ['find', { find: 'people', filter: {}, fooBar: 1 }, 'find.fooBar'],
+      ['insert', { insert: 'people', documents: [{ _id: 9 }], fooBar: 1 }, 'insert.fooBar'],
+      ['count', { count: 'people', fooBar: 1 }, 'count.fooBar'],
+      ['aggregate', { aggregate: 'people', pipeline: [], cursor: {}, fooBar: 1 }, 'aggregate.fooBar'],
+      ['an update statement', { update: 'people', updates: [{ q: { _id: 1 }, u: { $set: { n: 5 } }, fooBar: 1 }] }, 'update.updates.fooBar'],
+      ['a delete statement', { delete: 'people', deletes: [{ q: { _id: 1 }, limit: 1, fooBar: 1 }] }, 'delete.deletes.fooBar'],
+    ] as const) {
+      it(`in ${label}: 40415 naming the field`, async () => {
+        const err = await serverError(db.command(command));
+        expect(err.code).to.equal(40415);
+        expect(err.message).to.equal(`BSON field '${field}' is an unknown field.`);
+      });
+    }
+
+    it('and the statement they were in changed nothing', async () => {
+      expect(await people.countDocuments({ _id: 9 })).to.equal(0);
+      expect((await people.findOne({ _id: 1 }))?.n).to.equal(1);
+    });
+
+    it('accepts the generic fields drivers send (comment, maxTimeMS 0, readConcern)', async () => {
+      const r = await db.command({ find: 'people', filter: { _id: 2 }, comment: 'why this query runs', maxTimeMS: 0, readConcern: { level: 'local' } });
+      expect(r.cursor.firstBatch).to.deep.equal([{ _id: 2, name: 'Grace', n: 2 }]);
+    });
+  });
+
+  describe('update operators', () => {
+    it('two operators on one path are 40 ConflictingUpdateOperators', async () => {
+      const err = await serverError(people.updateOne({ _id: 1 }, { $set: { n: 1 }, $inc: { n: 1 } }));
+      expect([err.code, err.codeName]).to.deep.equal([40, 'ConflictingUpdateOperators']);
+    });
+
+    it('a path and its parent are a conflict too, and nothing changes', async () => {
+      const err = await serverError(people.updateOne({ _id: 1 }, { $set: { 'a.b': 1 }, $unset: { a: '' } }));
+      expect(err.code).to.equal(40);
+      expect(await people.findOne({ _id: 1 })).to.deep.equal({ _id: 1, name: 'Ada', n: 1 });
+    });
+
+    it('sibling paths do not conflict', async () => {
+      await people.updateOne({ _id: 3 }, { $set: { 'a.b': 1 }, $inc: { 'a.c': 2 } });
+      expect((await people.findOne({ _id: 3 }))?.a).to.deep.equal({ b: 1, c: 2 });
+      await people.updateOne({ _id: 3 }, { $unset: { a: '' } });
+    });
+  });
+
+  describe('options that change results', () => {
+    it('a hint that names no index is 2 BadValue', async () => {
+      const err = await serverError(people.find({}, { hint: 'no_such_index' }).toArray());
+      expect(err.code).to.equal(2);
+      expect(err.message).to.include('hint provided does not correspond to an existing index');
+    });
+
+    it('a negative maxTimeMS is 2 BadValue', async () => {
+      const err = await serverError(db.command({ find: 'people', filter: {}, maxTimeMS: -1 }));
+      expect(err.code).to.equal(2);
+    });
+
+    it('let variables reach $expr in aggregate', async () => {
+      const r = await people.aggregate([{ $match: { $expr: { $eq: ['$name', '$$who'] } } }, { $project: { _id: 1 } }], { let: { who: 'Grace' } }).toArray();
+      expect(r).to.deep.equal([{ _id: 2 }]);
+    });
+  });
+
+  describe('what the embedded engine does not do is refused with 238 NotImplemented', function () {
+    before(function () {
+      if (!isEmbedded) this.skip();
+    });
+
+    for (const [label, command] of [
+      ['find returnKey', { find: 'people', returnKey: true }],
+      ['find showRecordId', { find: 'people', showRecordId: true }],
+      ['find min/max', { find: 'people', hint: { _id: 1 }, min: { _id: 2 } }],
+      ['let in find', { find: 'people', filter: { $expr: { $eq: ['$name', '$$who'] } }, let: { who: 'Ada' } }],
+      ['let in delete', { delete: 'people', deletes: [{ q: { $expr: { $eq: ['$name', '$$who'] } }, limit: 1 }], let: { who: 'Ada' } }],
+      ['a view', { create: 'recent', viewOn: 'people', pipeline: [{ $match: { n: { $gt: 1 } } }] }],
+      ['a JSON-schema validator', { create: 'checked', validator: { $jsonSchema: { required: ['name'] } } }],
+      ['a capped collection', { create: 'ring', capped: true, size: 4096 }],
+      ['constants in a pipeline update', { update: 'people', updates: [{ q: { _id: 1 }, u: [{ $set: { n: '$$c' } }], c: { c: 7 } }] }],
+    ] as const) {
+      it(label, async () => {
+        const err = await serverError(db.command(command));
+        expect([err.code, err.codeName]).to.deep.equal([238, 'NotImplemented']);
+      });
+    }
+
+    it('and nothing was deleted, changed or created by the refused commands', async () => {
+      expect(await people.countDocuments()).to.equal(3);
+      const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+      expect(names.filter((n) => ['recent', 'checked', 'ring'].includes(n))).to.deep.equal([]);
+      expect((await people.findOne({ _id: 1 }))?.n).to.equal(1);
+    });
+
+    it('a read that took longer than its maxTimeMS answers 50 MaxTimeMSExpired', async () => {
+      const big = db.collection('big');
+      await big.insertMany(Array.from({ length: 20_000 }, (_, i) => ({ i, s: `item number ${i} of many` })));
+      // Evaluating this expression on 20 000 documents takes well over a millisecond on any machine.
+      const slow = { $expr: { $regexMatch: { input: { $concat: ['$s', '$s', '$s'] }, regex: 'z$' } } };
+      const err = await serverError(big.find(slow, { maxTimeMS: 1 }).toArray());
+      expect([err.code, err.codeName]).to.deep.equal([50, 'MaxTimeMSExpired']);
+      expect(await big.countDocuments(slow, { maxTimeMS: 60_000 })).to.equal(0);
+    });
+  });
+});
