@@ -60,9 +60,9 @@ describe('embedded-mongo text indexes and $text', () => {
     await c.insertOne({ body: 'coffee' });
     expect((await serverError(c.find({ $text: { $search: 'coffee' } }).toArray())).code).to.equal(27);
     const t = await collectionWith('malformed', [{ body: 'coffee' }]);
-    await serverError(t.find({ $text: { $search: 42 } }).toArray());
+    await serverError(t.find({ $text: { $search: 42 } } as Document).toArray());
     await serverError(t.find({ $text: { $search: 'coffee', $language: 'klingon' } }).toArray());
-    await serverError(t.find({ $text: { $search: 'coffee', $caseSensitive: 'yes' } }).toArray());
+    await serverError(t.find({ $text: { $search: 'coffee', $caseSensitive: 'yes' } } as Document).toArray());
   });
 
   it('stems English words, folds case and diacritics, and drops stop words', async () => {

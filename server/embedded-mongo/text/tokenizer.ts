@@ -59,3 +59,15 @@ export function containsPhrase(text: string, phrase: string, opts: Pick<TokenOpt
   };
   return fold(text).includes(fold(phrase));
 }
+
+/** Where each raw word of a text starts and ends (for highlighting what a query matched). */
+export function* wordSpans(text: string, language: string): Generator<[start: number, end: number]> {
+  const delimiters = delimitersOf(language);
+  const global = new RegExp(delimiters.source, delimiters.flags + 'g');
+  let start = 0;
+  for (const m of text.matchAll(global)) {
+    if (m.index > start) yield [start, m.index];
+    start = m.index + m[0].length;
+  }
+  if (start < text.length) yield [start, text.length];
+}
