@@ -81,6 +81,8 @@ export function canonicalValue(v: unknown): string | undefined {
   }
 }
 
+const RECENT_SCORES = 256;
+
 interface ScoreHelper {
   freq: number;
   count: number;
@@ -96,6 +98,8 @@ export class TextIndex extends BTreeIndex {
   private readonly suffixPaths: readonly string[][];
   private readonly postings = new Map<string, Postings>();
   private readonly entries = new Map<number, TextEntry>();
+  /** Scores of recently indexed texts (never edited: keysFor copies them into key tuples). */
+  private readonly recentScores = new Map<string, Map<string, number>>();
 
   constructor(spec: IndexSpec) {
     super(spec);
@@ -131,11 +135,25 @@ export class TextIndex extends BTreeIndex {
     return out;
   }
 
-  /** Term → score for a document, as MongoDB's FTSSpec scores each string of each weighted field. */
+  /**
+   * Term → score for a document, as MongoDB's FTSSpec scores each string of each weighted field. An update that
+   * leaves the text alone (a like count, a flag) scores the same text twice (before and after), hence the cache.
+   */
   scoreDocument(doc: Document, language: string): Map<string, number> {
+    const texts = this.textsOf(doc);
+    const cacheKey = `${language}\u0000${texts.map(([text, weight]) => `${weight}\u0000${text}`).join('\u0000')}`;
+    const cached = this.recentScores.get(cacheKey);
+    if (cached) return cached;
+    const scores = this.computeScores(texts, language);
+    if (this.recentScores.size >= RECENT_SCORES) this.recentScores.delete(this.recentScores.keys().next().value!);
+    this.recentScores.set(cacheKey, scores);
+    return scores;
+  }
+
+  private computeScores(texts: [text: string, weight: number][], language: string): Map<string, number> {
     const scores = new Map<string, number>();
     const opts: TokenOptions = { language, stopWords: true, caseSensitive: false, diacriticSensitive: false };
-    for (const [text, weight] of this.textsOf(doc)) {
+    for (const [text, weight] of texts) {
       const helpers = new Map<string, ScoreHelper>();
       const tokens = terms(text, opts);
       for (const term of tokens) {
