@@ -132,6 +132,26 @@ describe('embedded-mongo text indexes and $text', () => {
     await serverError(c.find({ g: 1 }, { sort: { score: { $meta: 'textScore' } } }).toArray());
   });
 
+  it('pages of a search ranked by score then newest agree with the whole ranking, through inserts and updates', async () => {
+    const bodiesFor = (i: number) => ['harvest', 'harvest report', 'harvest harvest notes', 'early harvest plan today'][i % 4]!;
+    const c = await collectionWith('ranked', Array.from({ length: 40 }, (_, i) => ({ body: bodiesFor(i), g: i % 3 })), { body: 'text', g: 1 });
+    const ranking = async (filter: Document, limit?: number, skip?: number) => {
+      const cursor = c.find(filter, { projection: { _id: 1 }, sort: { score: { $meta: 'textScore' }, _id: -1 } });
+      if (skip) cursor.skip(skip);
+      if (limit) cursor.limit(limit);
+      return (await cursor.toArray()).map((d) => String(d._id));
+    };
+    for (let round = 0; round < 2; round++) {
+      const filter = { $text: { $search: 'harvest' }, g: { $in: [0, 2] } };
+      const all = await ranking(filter);
+      expect(all).to.have.length(await c.countDocuments(filter));
+      expect(await ranking(filter, 5)).to.deep.equal(all.slice(0, 5));
+      expect(await ranking(filter, 5, 5)).to.deep.equal(all.slice(5, 10));
+      await c.insertOne({ body: 'harvest', g: 0 });
+      await c.updateMany({ body: 'harvest report' }, { $set: { g: 2 } });
+    }
+  });
+
   it('explains the text index used and the documents examined', async () => {
     const docs = Array.from({ length: 60 }, (_, i) => ({ body: i % 3 === 0 ? `rare word ${i}` : `common filler ${i}`, g: i % 2 }));
     const c = await collectionWith('explained', docs, { body: 'text', g: 1 });

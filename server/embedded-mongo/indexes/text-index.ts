@@ -15,8 +15,11 @@ class Postings {
   rids = new Int32Array(4);
   scores = new Float64Array(4);
   length = 0;
+  /** The list by score, then newest _id, built when first asked for and dropped on any change. */
+  ranked: { rids: Int32Array; scores: Float64Array } | null = null;
 
   push(rid: number, score: number): void {
+    this.ranked = null;
     if (this.length === this.rids.length) {
       const rids = new Int32Array(this.length * 2);
       rids.set(this.rids);
@@ -32,6 +35,7 @@ class Postings {
 
   /** Order within a list does not matter (scores are summed per document), so the last entry fills the gap. */
   remove(rid: number): void {
+    this.ranked = null;
     for (let i = this.length - 1; i >= 0; i--) {
       if (this.rids[i] !== rid) continue;
       this.length--;
@@ -232,12 +236,34 @@ export class TextIndex extends BTreeIndex {
     this.version++;
   }
 
-  /** Each (record id, score) of a term, and the entry of that record. */
-  *scan(term: string): Generator<[rid: number, score: number, entry: TextEntry]> {
+  /** A term's posting list (read it before anything can change the index: a query scans it to its end at once). */
+  postingsOf(term: string): Readonly<Pick<Postings, 'rids' | 'scores' | 'length'>> | undefined {
+    return this.postings.get(term);
+  }
+
+  /**
+   * A term's entries by score, then by ObjectId _id newest first: the order of a search ranked by relevance then
+   * recency, so a single-term search reads only as far down as its page reaches. Undefined when some entry's _id
+   * is not an ObjectId. Kept until the term's list changes.
+   */
+  rankedPostingsOf(term: string): { rids: Int32Array; scores: Float64Array } | undefined {
     const list = this.postings.get(term);
-    if (!list) return;
-    // A snapshot of the list: the scan is run to its end before anything can change the index.
-    for (let i = 0; i < list.length; i++) yield [list.rids[i], list.scores[i], this.entries.get(list.rids[i])!];
+    if (!list) return { rids: new Int32Array(0), scores: new Float64Array(0) };
+    if (list.ranked) return list.ranked;
+    const ids: string[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const idKey = this.entries.get(list.rids[i])?.idKey;
+      if (idKey === undefined) return undefined;
+      ids.push(idKey);
+    }
+    const order = Array.from({ length: list.length }, (_, i) => i);
+    order.sort((a, b) => list.scores[b] - list.scores[a] || (ids[a] < ids[b] ? 1 : ids[a] > ids[b] ? -1 : 0));
+    list.ranked = { rids: Int32Array.from(order, (i) => list.rids[i]), scores: Float64Array.from(order, (i) => list.scores[i]) };
+    return list.ranked;
+  }
+
+  entryOf(rid: number): TextEntry | undefined {
+    return this.entries.get(rid);
   }
 
   /** Index entries (term, document) held: what explain and the bench count. */

@@ -146,22 +146,59 @@ export function runTextPlan(coll: Collection, plan: TextPlan, opts: { skip?: num
 }
 
 function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { skip?: number; limit?: number }): Generator<Hit> {
+  const skip = opts.skip ?? 0;
+  const bound = opts.limit ? skip + opts.limit : Infinity;
+  const sort = plan.sort;
+  const residual: Matcher | null = compileFilter(plan.residual);
+  const check = needsDocumentCheck(plan.query);
+  // One term ranked by score then newest: its list in that order, read until the page is full.
+  const ranked =
+    plan.query.lookup.length === 1 && sort.length === 2 && byScoreThenId(sort) && sort[1][1] < 0 && !check && !residual && Number.isFinite(bound)
+      ? plan.index.rankedPostingsOf(plan.query.lookup[0])
+      : undefined;
+  if (ranked) {
+    const top: Candidate[] = [];
+    let decided = true;
+    for (let i = 0; i < ranked.rids.length && top.length < bound; i++) {
+      stats.keysExamined++;
+      const entry = plan.index.entryOf(ranked.rids[i])!;
+      const verdict = suffixVerdict(plan, entry);
+      if (verdict < 0) decided = false;
+      if (verdict > 0) top.push({ rid: ranked.rids[i], score: ranked.scores[i], entry, undecided: false });
+    }
+    if (decided) {
+      let n = 0;
+      for (const c of top) {
+        const doc = coll.docs.get(c.rid);
+        if (!doc) continue;
+        stats.docsExamined++;
+        if (n++ < skip) continue;
+        stats.nReturned++;
+        yield hand(c, doc);
+      }
+      return;
+    }
+    stats.keysExamined = 0;
+  }
   // TEXT_OR: one pass over each term's postings, summing the scores of the entries in scope.
   const found = new Map<number, Candidate>();
   for (const term of plan.query.lookup) {
-    for (const [rid, score, entry] of plan.index.scan(term)) {
-      stats.keysExamined++;
+    const list = plan.index.postingsOf(term);
+    if (!list) continue;
+    const { rids, scores: termScores, length } = list;
+    stats.keysExamined += length;
+    for (let i = 0; i < length; i++) {
+      const rid = rids[i];
       const known = found.get(rid);
       if (known) {
-        known.score += score;
+        known.score += termScores[i];
         continue;
       }
+      const entry = plan.index.entryOf(rid)!;
       const verdict = suffixVerdict(plan, entry);
-      if (verdict !== 0) found.set(rid, { rid, score, entry, undecided: verdict < 0 });
+      if (verdict !== 0) found.set(rid, { rid, score: termScores[i], entry, undecided: verdict < 0 });
     }
   }
-  const residual: Matcher | null = compileFilter(plan.residual);
-  const check = needsDocumentCheck(plan.query);
   let undecidedFilter: Matcher | null | undefined;
   const fetch = (c: Candidate): Document | undefined => {
     const doc = coll.docs.get(c.rid);
@@ -175,14 +212,6 @@ function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { s
     if (check && !textMatches(plan, doc)) return undefined;
     return doc;
   };
-  const hand = (c: Candidate, doc: Document): Hit => {
-    const copy = { ...doc };
-    scores.set(copy, c.score);
-    return [c.rid, copy];
-  };
-  const skip = opts.skip ?? 0;
-  const bound = opts.limit ? skip + opts.limit : Infinity;
-  const sort = plan.sort;
   const candidates = [...found.values()];
   let ordered: Iterable<[Candidate, Document]>;
   if (sort.length === 0) {
@@ -235,6 +264,13 @@ function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { s
     stats.nReturned++;
     yield hand(c, doc);
   }
+}
+
+/** A returned document: a copy of its own, so its score is never another query's. */
+function hand(c: Candidate, doc: Document): Hit {
+  const copy = { ...doc };
+  scores.set(copy, c.score);
+  return [c.rid, copy];
 }
 
 function byScoreThenId(sort: SortSpec): boolean {
