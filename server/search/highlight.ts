@@ -27,7 +27,14 @@ export function searchedTerms(search: string): Set<string> {
 /** An excerpt of `text` around its first match, escaped, matches in <mark>. */
 export function highlight(text: string, terms: ReadonlySet<string>): string {
   const spans = [...wordSpans(text, LANGUAGE)];
-  const matched = spans.map(([start, end]) => terms.has(textTerm(text.slice(start, end), TERM_OPTIONS) ?? ''));
+  // Posts repeat their words: each distinct word is stemmed once.
+  const seen = new Map<string, boolean>();
+  const matched = spans.map(([start, end]) => {
+    const word = text.slice(start, end);
+    let hit = seen.get(word);
+    if (hit === undefined) seen.set(word, (hit = terms.has(textTerm(word, TERM_OPTIONS) ?? '')));
+    return hit;
+  });
   const first = matched.indexOf(true);
   let from = 0;
   if (first >= 0 && spans[first]![0] > LEAD_CHARS) {

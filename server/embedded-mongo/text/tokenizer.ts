@@ -15,8 +15,13 @@ const DELIMITERS = /[\p{White_Space}\p{Pattern_Syntax}\p{Dash}\p{Quotation_Mark}
 // The `v` flag (set subtraction) is Node 20's; TypeScript's target does not know it, hence the constructor.
 const ENGLISH_DELIMITERS = new RegExp(String.raw`[[\p{White_Space}\p{Pattern_Syntax}\p{Dash}\p{Quotation_Mark}\p{Terminal_Punctuation}]--[']]+`, 'v');
 const ASCII = /^[\x00-\x7f]*$/;
+// The same sets restricted to ASCII, for the common all-ASCII text: Unicode property classes match slowly.
+const ASCII_DELIMITERS = /[\t-\r !-\/:-@[-^`{-~]+/;
+const ASCII_ENGLISH_DELIMITERS = /[\t-\r !-&(-\/:-@[-^`{-~]+/;
 
-export function delimitersOf(language: string): RegExp {
+/** The delimiter pattern for a language; for a text given, the faster ASCII one when the text is all ASCII. */
+export function delimitersOf(language: string, text?: string): RegExp {
+  if (text !== undefined && ASCII.test(text)) return language === 'english' ? ASCII_ENGLISH_DELIMITERS : ASCII_DELIMITERS;
   return language === 'english' ? ENGLISH_DELIMITERS : DELIMITERS;
 }
 
@@ -30,7 +35,7 @@ export function stripDiacritics(s: string): string {
 
 /** The raw words of a text, in order, before any folding. */
 export function rawWords(text: string, language: string): string[] {
-  return text.split(delimitersOf(language)).filter((w) => w.length > 0);
+  return text.split(delimitersOf(language, text)).filter((w) => w.length > 0);
 }
 
 /** One raw word as a term: undefined when it is a stop word. */
@@ -61,9 +66,12 @@ export function containsPhrase(text: string, phrase: string, opts: Pick<TokenOpt
 }
 
 /** Where each raw word of a text starts and ends (for highlighting what a query matched). */
+const GLOBAL_DELIMITERS = new Map<RegExp, RegExp>();
+
 export function* wordSpans(text: string, language: string): Generator<[start: number, end: number]> {
-  const delimiters = delimitersOf(language);
-  const global = new RegExp(delimiters.source, delimiters.flags + 'g');
+  const delimiters = delimitersOf(language, text);
+  let global = GLOBAL_DELIMITERS.get(delimiters);
+  if (!global) GLOBAL_DELIMITERS.set(delimiters, (global = new RegExp(delimiters.source, delimiters.flags + 'g')));
   let start = 0;
   for (const m of text.matchAll(global)) {
     if (m.index > start) yield [start, m.index];
