@@ -41,6 +41,7 @@ const ROUTES: Route[] = [
   { pattern: '/groups/:id', access: 'user', view: (p) => <Lazy load={userPages} pick={(m) => m.GroupPage} props={{ id: p.id! }} /> },
   { pattern: '/posts/:id', access: 'user', view: (p) => <Lazy load={userPages} pick={(m) => m.PostPage} props={{ id: p.id! }} /> },
   { pattern: '/users/:id', access: 'user', view: (p) => <Lazy load={userPages} pick={(m) => m.ProfilePage} props={{ id: p.id! }} /> },
+  { pattern: '/search', access: 'user', view: () => <Lazy load={userPages} pick={(m) => m.SearchPage} props={{}} /> },
   { pattern: '/me', access: 'user', view: () => <Lazy load={userPages} pick={(m) => m.EditProfile} props={{}} /> },
   { pattern: '/privacy', access: 'user', view: () => <Lazy load={privacyPages} pick={(m) => m.PrivacyCentre} props={{}} /> },
   { pattern: '/mod', access: 'user', view: () => <Lazy load={modPages} pick={(m) => m.ReportQueue} props={{}} /> },
@@ -112,6 +113,47 @@ function NotFoundPage() {
   );
 }
 
+/** The search box: "/" focuses it from anywhere but a text field; submitting opens the results page. */
+function HeaderSearch() {
+  const { path, search } = useLocation();
+  const input = useRef<HTMLInputElement>(null);
+  const onResults = path === '/search';
+  const current = onResults ? (search.get('q') ?? '') : '';
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+      event.preventDefault();
+      input.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  useEffect(() => {
+    if (input.current && document.activeElement !== input.current) input.current.value = current;
+  }, [current]);
+
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const q = input.current?.value.trim() ?? '';
+    if (!q) return;
+    const type = onResults ? (search.get('type') ?? 'posts') : 'posts';
+    navigate(`/search?${new URLSearchParams({ q, type }).toString()}`);
+  };
+
+  return (
+    <form class="site-search" role="search" onSubmit={submit}>
+      <label for="site-search-input" class="visually-hidden">
+        Search posts, groups and people
+      </label>
+      <input id="site-search-input" ref={input} type="search" name="q" maxLength={200} placeholder="Search  ( / )" defaultValue={current} autoComplete="off" />
+    </form>
+  );
+}
+
 function Header() {
   const state = useSession();
   const live = useLiveStatus();
@@ -136,6 +178,7 @@ function Header() {
         <span class={`live-dot live-${live}`} role="status" title={live === 'live' ? 'Live updates on' : 'Live updates paused'}>
           <span class="visually-hidden">{live === 'live' ? 'Live updates on' : live === 'connecting' ? 'Connecting to live updates' : 'Live updates paused, reconnecting'}</span>
         </span>
+        {state.status === 'user' && <HeaderSearch />}
         {state.status === 'user' ? (
           <nav class="site-nav" aria-label="Main">
             <a href="/home" aria-current={current('/home')}>

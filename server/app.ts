@@ -17,6 +17,7 @@ import { privacyRouter } from './http/privacy';
 import { securityHeaders } from './http/security-headers';
 import { userContentRouter } from './http/user-content';
 import { usersRouter } from './http/users';
+import { searchRouter } from './http/search';
 import { installModeration } from './services/moderation';
 
 /** JSON bodies are small by design; images arrive as multipart and have their own limits. */
@@ -45,6 +46,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(postsRouter(ctx, auth));
   api.use(userContentRouter(ctx, auth));
   api.use(moderationRouter(ctx, auth));
+  api.use(searchRouter(ctx, auth));
   api.use(apiNotFound);
 
   app.use('/api', api);

@@ -159,3 +159,11 @@ export interface LikeState {
   likeCount: number;
   likedByMe: boolean;
 }
+
+/** GET /api/search `type`. */
+export type SearchType = 'posts' | 'groups' | 'people';
+
+/** A post found by search; `highlight` is an excerpt of `bodyText`, HTML-escaped, the matched words in `<mark>`. */
+export interface PostSearchHit extends Post {
+  highlight: string;
+}

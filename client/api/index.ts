@@ -1,10 +1,17 @@
 // Typed calls for every route of the contract (../shared/API.md) the browser uses.
-import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PublicUser } from '../../shared/api';
+import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PostSearchHit, PublicUser, SearchType } from '../../shared/api';
 import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus } from '../../shared/moderation';
 import type { EmailChangeRequested, RestrictionState, UnsubscribeResult } from '../../shared/privacy';
 import { download, query, request, upload } from './http';
 
 export { ApiError } from './http';
+
+/** What each search tab lists. */
+export interface SearchResult {
+  posts: PostSearchHit;
+  groups: Group;
+  people: PublicUser;
+}
 
 export interface PageRequest {
   cursor?: string | null;
@@ -51,6 +58,9 @@ export const api = {
     form.append('image', image, 'avatar.png');
     return upload<AvatarResult>('PUT', '/api/me/avatar', form, onProgress);
   },
+
+  search: <T extends SearchType>(q: string, type: T, page: PageRequest = {}) =>
+    request<Page<SearchResult[T]>>('GET', `/api/search${query({ q, type, ...page })}`),
 
   user: (userId: string) => request<PublicUser>('GET', `/api/users/${id(userId)}`),
   userPosts: (userId: string, page: PageRequest = {}) => request<Page<Post>>('GET', `/api/users/${id(userId)}/posts${query({ ...page })}`),

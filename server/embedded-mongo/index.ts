@@ -143,3 +143,6 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     },
   };
 }
+
+/** Text analysis as the engine's text indexes do it, for callers that show what a `$text` query matched. */
+export { termOf as textTerm, wordSpans } from './text/tokenizer';

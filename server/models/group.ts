@@ -19,5 +19,8 @@ groupSchema.index({ slug: 1 }, { unique: true });
 // readableGroupIds() asks for every public group's id on each feed request.
 groupSchema.index({ visibility: 1 });
 
+// Search by name (weighted) and description.
+groupSchema.index({ name: 'text', description: 'text' }, { name: 'search_text', weights: { name: 5, description: 1 }, default_language: 'english', language_override: 'searchLanguage' });
+
 export type GroupFields = InferSchemaType<typeof groupSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
 export const Group = model<GroupFields>('Group', groupSchema);

@@ -42,6 +42,12 @@ postSchema.index({ groupId: 1, parentId: 1, _id: -1 });
 postSchema.index({ authorId: 1, _id: -1 });
 // Replies of a post, oldest first.
 postSchema.index({ parentId: 1, _id: 1 });
+// Search (server/search/): words of the current text only; the scalar fields after it hold the policy's scope
+// (readable groups, listable states) and `from:`, so the scope is decided on index entries, before any post is read.
+postSchema.index(
+  { bodyText: 'text', groupId: 1, hiddenAt: 1, deletedAt: 1, authorId: 1 },
+  { name: 'search_text', default_language: 'english', language_override: 'searchLanguage' },
+);
 // The media route finds the post of an image file.
 postSchema.index({ 'images.key': 1 });
 

@@ -36,6 +36,8 @@ const userSchema = new Schema(
 );
 
 userSchema.index({ email: 1 }, { unique: true });
+// People search: display names only (never e-mail or name), whole words in any language, no stemming.
+userSchema.index({ displayName: 'text', status: 1 }, { name: 'search_text', default_language: 'none', language_override: 'searchLanguage' });
 
 /** The accounts other users may see or interact with; add it to every query that shows a user to someone else. */
 export const ACTIVE_ACCOUNT = { status: 'active' } as const;

@@ -181,11 +181,23 @@ interface InsertsProbe {
   sequential: number; concurrent64: number; fsyncLoop: number;
 }
 
-const FIGURES = [1, 2, 3, 4, 5, 6, 7, 8];
+const FIGURES = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 /** A figure whose baseline is another figure's measurement brings that figure along. */
 const BASELINE_FIGURES: Record<number, number[]> = { 2: [1], 3: [2] };
 /** The figures measured on the forum process that serves the HTTP runs (6 gets a fresh one of its own). */
-const MAIN_FORUM_FIGURES = [1, 2, 3, 4, 5, 7];
+const MAIN_FORUM_FIGURES = [1, 2, 3, 4, 5, 7, 9];
+const SEARCH_CONNECTIONS = 20;
+/** The data set's vocabulary is a few dozen words: "clinic" is in most posts, "notes" only in those with a link. */
+const SEARCH_WORDS: [kind: string, word: string][] = [
+  ['common', 'clinic'],
+  ['rare', 'notes'],
+];
+interface TextIndexProbe {
+  posts: number;
+  withText: { ms: number; heldBytes: number };
+  without: { ms: number; heldBytes: number };
+  searches: { word: string; keysExamined: number; docsExamined: number; nReturned: number; inScope: number; everywhere: number; plan: string }[];
+}
 
 function selectFigures(only: string | undefined): Set<number> {
   const chosen = new Set<number>();
@@ -522,7 +534,61 @@ async function main(): Promise<void> {
         conditions: `${fmt(jpeg.length / 1e6, 1)} MB JPEG, 4000×3000; ${cores} connections, ${uploadSeconds} s; ${cpuText(load)}`,
       });
     }
+
+    // 9. Search next to the home feed, both at 20 connections in this run.
+    if (want(9)) {
+      const home = await fetchChecked(`${forum.url}/api/feed`, { headers: auth });
+      const homeLoad = await measureHttp({ url: `${forum.url}/api/feed`, headers: auth, connections: SEARCH_CONNECTIONS, seconds, minBytes: home.text.length, serverPid: forum.child.pid });
+      log(`  home feed at ${SEARCH_CONNECTIONS} connections: ${httpText(homeLoad)}`);
+      for (const [kind, word] of SEARCH_WORDS) {
+        const url = `${forum.url}/api/search?type=posts&q=${encodeURIComponent(word)}`;
+        const first = await fetchChecked(url, { headers: auth });
+        requireItems(`search for ${word}`, first.json, 1);
+        const load = await measureHttp({ url, headers: auth, connections: SEARCH_CONNECTIONS, seconds, minBytes: first.text.length, serverPid: forum.child.pid });
+        log(`  search (${kind} word "${word}"): ${httpText(load)}`);
+        rows.push({
+          figure: `9. \`GET /api/search\` for a ${kind} word ("${word}"), member of ${persona.groupIds.length} groups`,
+          measured: httpText(load),
+          baseline: `\`GET /api/feed\`, same persona, same connections: ${httpText(homeLoad)}`,
+          ratio: load.requestsPerSecond / homeLoad.requestsPerSecond,
+          target: '≥ 0.3 of the home feed, p99 < 50 ms',
+          met: load.requestsPerSecond / homeLoad.requestsPerSecond >= 0.3 && load.p99 < 50,
+          conditions: `${SEARCH_CONNECTIONS} connections; ${cpuText(load)}; ranked by textScore then newest, 20 per page with highlights`,
+        });
+      }
+    }
     await forum.stop();
+  }
+
+  // 9 (engine side). Over the data the forum just left (its text indexes in the journal): what searches examine,
+  // and start-up time and memory with the text indexes against the same data without them.
+  if (want(9)) {
+    const [cmd, argv] = tsNode('test/bench/baselines/text-index.ts', [path.join(dataEnv.DATA_DIR!, 'db'), JSON.stringify(persona.groupIds), ...SEARCH_WORDS.map(([, word]) => word)], ['--expose-gc']);
+    const child = startChild(cmd, argv, { core: SERVER_CORE });
+    const line = await child.waitFor(/^(\{"posts".*)$/m, 600_000);
+    await child.stop();
+    const probe = JSON.parse(line[1]!) as TextIndexProbe;
+    log(`  text index: ${JSON.stringify(probe)}`);
+    for (const search of probe.searches) {
+      rows.push({
+        figure: `9. engine: search for "${search.word}", examined against matched in the readable scope`,
+        measured: `${fmt(search.docsExamined)} documents read (${fmt(search.keysExamined)} index entries) for ${search.nReturned} returned; plan ${search.plan}`,
+        baseline: `${fmt(search.inScope)} posts match in the readable scope (${fmt(search.everywhere)} in all groups, ${fmt(probe.posts)} posts)`,
+        ratio: search.docsExamined / Math.max(1, search.inScope),
+        target: 'examined ≤ matched in scope, never a collection scan',
+        met: search.docsExamined <= search.inScope && search.keysExamined <= search.everywhere && search.plan !== 'COLLSCAN',
+        conditions: 'explain executionStats through the driver; ranked by textScore then _id, limit 21',
+      });
+    }
+    rows.push({
+      figure: '9. engine: start-up with the text indexes (posts, groups, users; rebuilt from the documents)',
+      measured: `${fmt(probe.withText.ms)} ms, ${fmt(probe.withText.heldBytes / 2 ** 20, 1)} MiB held (heap + external)`,
+      baseline: `the same data without the text indexes: ${fmt(probe.without.ms)} ms, ${fmt(probe.without.heldBytes / 2 ** 20, 1)} MiB`,
+      ratio: probe.withText.ms / probe.without.ms,
+      target: 'reported',
+      met: null,
+      conditions: 'one process, engine started twice over the same files, forced GCs before reading memory',
+    });
   }
 
   // 5 (baseline). Bare Socket.IO broadcast of the same payload to the same number of clients.

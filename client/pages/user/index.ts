@@ -5,3 +5,4 @@ export { GroupPage } from './GroupPage';
 export { HomeFeed } from './HomeFeed';
 export { PostPage } from './PostPage';
 export { ProfilePage } from './ProfilePage';
+export { SearchPage } from './SearchPage';

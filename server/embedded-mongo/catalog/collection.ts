@@ -2,6 +2,7 @@ import { deserialize, serialize, UUID } from 'bson';
 import { BTreeIndex, sameKeys, type IndexKey, type IndexSpec, type KeyValues } from '../indexes/btree-index';
 import type { Document } from '../documents';
 import { DocumentStore } from './document-store';
+import { indexFor } from '../indexes/text-index';
 import { CommandError, ErrorCode } from '../errors';
 
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
@@ -105,7 +106,7 @@ export class Collection {
 
   /** Builds an index over the existing documents; nothing changes if a duplicate is found. */
   addIndex(spec: IndexSpec): BTreeIndex {
-    const index = new BTreeIndex(spec);
+    const index = indexFor(spec);
     for (const [rid, doc] of this.docs) {
       const keys = index.keysFor(doc);
       this.throwIfDuplicate(index, keys, rid);

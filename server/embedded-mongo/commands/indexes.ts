@@ -2,6 +2,7 @@ import { compareBson } from '../bson-order';
 import { isPlainObject, type Document } from '../documents';
 import { CommandError, ErrorCode } from '../errors';
 import { normaliseIndexSpec, sameIndexOptions, type IndexSpec } from '../indexes/btree-index';
+import { isTextIndex } from '../indexes/text-index';
 import type { WriteOp } from '../storage/ops';
 import { arrayArg, collectionArg, namespaceNotFound, nonNegativeIntArg, type CommandHandler } from './context';
 
@@ -11,6 +12,7 @@ export function listIndexSpec(spec: IndexSpec): Document {
   if (spec.sparse) out.sparse = true;
   if (spec.partialFilterExpression) out.partialFilterExpression = spec.partialFilterExpression;
   if (spec.expireAfterSeconds !== undefined) out.expireAfterSeconds = spec.expireAfterSeconds;
+  if (spec.weights) Object.assign(out, { weights: spec.weights, default_language: spec.default_language, language_override: spec.language_override, textIndexVersion: spec.textIndexVersion });
   return out;
 }
 
@@ -42,6 +44,8 @@ export const indexCommands: Record<string, CommandHandler> = {
         if (sameKey) {
           throw new CommandError(ErrorCode.IndexOptionsConflict, `Index already exists with a different name: ${sameKey.name}`);
         }
+        const text = spec.weights ? coll.indexes.find(isTextIndex) : undefined;
+        if (text) throw new CommandError(ErrorCode.IndexOptionsConflict, `An equivalent index already exists: only one text index per collection, and ${text.name} is one`);
         coll.addIndex(spec);
         ops.push({ op: 'createIndex', db, coll: name, spec });
         created++;

@@ -5,6 +5,7 @@ import { asCommandError } from '../errors';
 import { compileFilter, describePlan, newStats, runPlan, type ExecStats, type Hit } from '../planner/executor';
 import { planQuery, type Plan, type SortSpec } from '../planner/planner';
 import { MINGO_OPTIONS } from '../mingo-options';
+import { describeTextPlan, planTextQuery, runTextPlan, splitMetaProjection, withTextScore, type TextPlan } from '../planner/text-plan';
 
 export interface QuerySpec {
   filter: Document;
@@ -15,7 +16,7 @@ export interface QuerySpec {
 }
 
 export interface PreparedQuery {
-  plan: Plan;
+  plan: Plan | TextPlan;
   stats: ExecStats;
   hits: Generator<Hit>;
   docs: Generator<Document>;
@@ -31,6 +32,11 @@ function* documentsOf(hits: Generator<Hit>): Generator<Document> {
 
 /** Plans and starts a query; documents come out lazily and by reference. */
 export function runQuery(coll: Collection, spec: QuerySpec): PreparedQuery {
+  const text = planTextQuery(coll, spec.filter, spec.sort);
+  if (text) {
+    const { stats, hits } = runTextPlan(coll, text, { skip: spec.skip, limit: spec.limit });
+    return { plan: text, stats, hits, docs: documentsOf(hits) };
+  }
   const plan = planQuery(coll, spec.filter, spec.sort, spec.hint);
   const stats = newStats();
   const filter = compileFilter(plan.residual);
@@ -93,6 +99,8 @@ export function simpleProjector(projection: Document): ((doc: Document) => Docum
 /** Applies a find projection with mingo; the positional `$` needs the query to know the element. */
 export function project(source: Iterator<Document>, projection: Document | undefined, filter: Document): Iterator<Document> {
   if (!projection || Object.keys(projection).length === 0) return source;
+  const meta = splitMetaProjection(projection);
+  if (meta.fields.length) return projectWithTextScore(source, meta.rest, meta.fields, filter);
   const simple = simpleProjector(projection);
   if (simple) {
     return {
@@ -127,6 +135,21 @@ export function project(source: Iterator<Document>, projection: Document | undef
   };
 }
 
+/** A projection naming `{$meta: "textScore"}`: the rest projected per document, then the score added. */
+function projectWithTextScore(source: Iterator<Document>, rest: Document, fields: string[], filter: Document): Iterator<Document> {
+  return {
+    next: () => {
+      const r = source.next();
+      if (r.done) return r;
+      return { done: false, value: withTextScore(projectOne(r.value, rest, filter) ?? {}, r.value, fields) };
+    },
+    return: (value?: unknown) => {
+      source.return?.();
+      return { done: true, value };
+    },
+  };
+}
+
 export function projectOne(doc: Document | null, projection: Document | undefined, filter: Document): Document | null {
   if (!doc || !projection || Object.keys(projection).length === 0) return doc;
   const r = project([doc][Symbol.iterator](), projection, filter).next();
@@ -144,7 +167,9 @@ export function explainQuery(
   let n = 0;
   if (verbosity !== 'queryPlanner') for (const _ of prepared.docs) n++;
   const millis = Number((process.hrtime.bigint() - started) / 1_000_000n);
-  const winningPlan = describePlan(prepared.plan, spec.filter, { skip: spec.skip, limit: spec.limit });
+  const opts = { skip: spec.skip, limit: spec.limit };
+  const plan = prepared.plan;
+  const winningPlan = 'query' in plan ? describeTextPlan(plan, opts) : describePlan(plan, spec.filter, opts);
   const out: Document = {
     explainVersion: '1',
     queryPlanner: {

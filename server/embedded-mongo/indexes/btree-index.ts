@@ -6,9 +6,10 @@ import { collectPathValues, isPlainObject, type Document } from '../documents';
 import { CommandError, ErrorCode } from '../errors';
 import { MINGO_OPTIONS } from '../mingo-options';
 import { decodeKey, encodeKey, RID_BYTES, ridOfKey } from './key-string';
+import { isTextKeyPattern, normaliseTextOptions, type TextIndexOptions } from '../text/spec';
 
 /** An index as listIndexes reports it and as the journal stores it. */
-export interface IndexSpec {
+export interface IndexSpec extends TextIndexOptions {
   v: number;
   key: Document;
   name: string;
@@ -42,7 +43,8 @@ export function normaliseIndexSpec(raw: unknown): IndexSpec {
   if (!isPlainObject(key) || Object.keys(key).length === 0) {
     throw new CommandError(ErrorCode.CannotCreateIndex, 'index key pattern must be a non-empty object');
   }
-  for (const [field, dir] of Object.entries(key)) {
+  const text = isTextKeyPattern(key) ? normaliseTextOptions(raw, key) : undefined;
+  for (const [field, dir] of text ? [] : Object.entries(key)) {
     if (typeof dir !== 'number' || dir === 0 || !Number.isFinite(dir)) {
       throw new CommandError(
         ErrorCode.CannotCreateIndex,
@@ -51,12 +53,12 @@ export function normaliseIndexSpec(raw: unknown): IndexSpec {
     }
   }
   for (const k of Object.keys(raw)) {
-    if (!SPEC_OPTIONS.has(k) && k !== 'collation' && k !== 'language_override' && k !== 'default_language') {
+    if (!SPEC_OPTIONS.has(k) && k !== 'collation' && k !== 'language_override' && k !== 'default_language' && !(text && (k === 'weights' || k === 'textIndexVersion'))) {
       throw new CommandError(ErrorCode.InvalidOptions, `The field '${k}' is not valid for an index specification`);
     }
   }
   const name = typeof raw.name === 'string' && raw.name ? raw.name : defaultIndexName(key);
-  const spec: IndexSpec = { v: 2, key: normaliseKey(key), name };
+  const spec: IndexSpec = { v: 2, key: text ? text.key : normaliseKey(key), name, ...text?.options };
   if (raw.unique === true) spec.unique = true;
   if (raw.sparse === true) spec.sparse = true;
   if (raw.partialFilterExpression !== undefined) {

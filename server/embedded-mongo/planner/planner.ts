@@ -2,6 +2,7 @@ import type { Collection } from '../catalog/collection';
 import type { BTreeIndex } from '../indexes/btree-index';
 import { isPlainObject, type Document } from '../documents';
 import { CommandError, ErrorCode } from '../errors';
+import { TEXT_SCORE_SORT } from '../text/query';
 import { boundsAreExact, boundsFor, conditionsByPath, excludesNull, queryImpliesPartialFilter, type FieldBounds } from './bounds';
 
 export type SortSpec = [string, 1 | -1][];
@@ -40,6 +41,10 @@ export function parseSort(raw: unknown): SortSpec {
   if (!isPlainObject(raw)) throw new CommandError(ErrorCode.BadValue, 'sort must be an object');
   const out: SortSpec = [];
   for (const [field, dir] of Object.entries(raw)) {
+    if (isPlainObject(dir) && dir.$meta === 'textScore' && Object.keys(dir).length === 1) {
+      out.push([TEXT_SCORE_SORT, -1]);
+      continue;
+    }
     if (isPlainObject(dir)) {
       throw new CommandError(ErrorCode.BadValue, `$meta sort on '${field}' is not supported by the embedded engine`);
     }
