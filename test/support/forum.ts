@@ -5,7 +5,7 @@ import path from 'node:path';
 import supertest from 'supertest';
 import type { Config } from '../../server/config';
 import { createForum, type Forum } from '../../server/forum';
-import { createLogger } from '../../server/log';
+import { createLogger, type Logger } from '../../server/log';
 import { sharedDatabase } from './database';
 
 export interface TestForum extends Forum {
@@ -36,9 +36,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-export async function startTestForum(overrides: Partial<Config> = {}): Promise<TestForum> {
+/** `log` replaces the forum's logger, for tests that check what reaches the log. */
+export async function startTestForum(overrides: Partial<Config> = {}, log?: Logger): Promise<TestForum> {
   const config = testConfig(overrides);
-  const forum = await createForum(config, { database: sharedDatabase(), log: createLogger(config.logLevel) });
+  const forum = await createForum(config, { database: sharedDatabase(), log: log ?? createLogger(config.logLevel) });
   const closeForum = forum.close.bind(forum);
   const testForum: TestForum = Object.assign(forum, {
     http: supertest(forum.app),
