@@ -53,3 +53,4 @@ export {
   type SiteModerationAction,
 } from './moderation';
 export { authorizeRoleChange, requireAdmin } from './accounts';
+export { checkGroupSettings, effectiveJoinPolicy, joinStep, type JoinStep } from './joining';

@@ -48,7 +48,7 @@ const FORBIDDEN_MESSAGES: Record<GroupAction | PostAction, string> = {
   read: 'You may not read this.',
   subscribe: 'You may not follow this group.',
   post: 'Join this group to post in it.',
-  join: 'You are already a member of this group.',
+  join: 'You were removed from or suspended in this group; only an invitation from its owner or moderators lets you back in.',
   manage: 'Only the group owner and group moderators may do this.',
   update: 'Only the group owner may do this.',
   viewImages: 'You may not see these images.',
@@ -74,8 +74,10 @@ export function decideGroup(access: GroupAccess, action: GroupAction): Decision 
     case 'post':
       return isActiveMember(access) ? 'allow' : 'forbidden';
     case 'join':
+      // Whether joining admits, queues or needs an invitation is joinStep() (./joining.ts); joining a group
+      // one is in already changes nothing, so it is allowed. A removal or suspension is never undone by it.
       if (!signedIn) return 'not_found';
-      return isActiveMember(access) ? 'forbidden' : 'allow';
+      return access.status === 'removed' || access.status === 'suspended' ? 'forbidden' : 'allow';
     case 'manage':
       return managesGroup(access) ? 'allow' : 'forbidden';
     case 'update':

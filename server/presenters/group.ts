@@ -4,6 +4,7 @@ import type { GroupFields } from '../models/group';
 import { Membership, type GroupRole, type MembershipState } from '../models/membership';
 import type { UserFields } from '../models/user';
 import { accessFrom, readsGroup } from '../policy/access';
+import { effectiveJoinPolicy } from '../policy/joining';
 import type { Viewer } from '../policy/viewer';
 import { presentPublicUser } from './user';
 
@@ -32,7 +33,7 @@ export function presentGroup(group: GroupFields, viewer: Viewer | null, membersh
     slug: group.slug,
     description: group.description ?? '',
     visibility: access.visibility,
-    joinPolicy: group.joinPolicy as JoinPolicy,
+    joinPolicy: effectiveJoinPolicy(access.visibility, group.joinPolicy),
     // Who belongs to a closed group is its members' business; outsiders are not told even how many.
     memberCount: readsGroup(access) ? group.memberCount : 0,
     myStatus: membershipStatus(membership),

@@ -6,7 +6,7 @@ import { Forbidden, NotFound, Conflict } from '../errors';
 import { Group, type GroupFields } from '../models/group';
 import { Membership, type GroupRole, type MembershipFields, type MembershipState } from '../models/membership';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
-import { authorizeGroup, authorizeRemoval, type GroupAccess } from '../policy';
+import { authorizeGroup, authorizeRemoval, checkGroupSettings, joinStep, type GroupAccess } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentGroup, presentGroupMember, presentGroups } from '../presenters/group';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
@@ -72,6 +72,7 @@ async function presentFor(viewer: Viewer, groupId: Types.ObjectId): Promise<Grou
 export async function createGroup(ctx: AppContext, viewer: Viewer, input: NewGroup): Promise<GroupShape> {
   const base = slugify(input.name);
   const joinPolicy = input.joinPolicy ?? (input.visibility === 'public' ? 'open' : 'request');
+  checkGroupSettings({ visibility: input.visibility, joinPolicy });
   for (let attempt = 0; ; attempt++) {
     const slug = await freeSlug(base);
     try {
@@ -109,6 +110,7 @@ export async function getGroup(viewer: Viewer, groupId: Types.ObjectId): Promise
 export async function updateGroup(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId, changes: GroupChanges): Promise<GroupShape> {
   const group = await loadGroup(groupId);
   await authorizeGroup(viewer, 'update', group);
+  checkGroupSettings({ visibility: changes.visibility ?? group.visibility, joinPolicy: changes.joinPolicy ?? group.joinPolicy });
   await Group.updateOne({ _id: groupId }, { $set: changes });
   ctx.events.publish({ type: 'group.changed', groupId: String(groupId) });
   return presentFor(viewer, groupId);
@@ -143,19 +145,17 @@ async function changeMemberCount(ctx: AppContext, groupId: Types.ObjectId, userI
   ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: String(userId) });
 }
 
-/** Open groups admit at once, request groups queue, invite-only groups admit only the invited. */
+/** What joining does is the policy's joinStep(): admit, queue a request, take up an invitation, or refuse. */
 export async function joinGroup(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId): Promise<GroupShape> {
   const group = await loadGroup(groupId);
   const access = await authorizeGroup(viewer, 'view', group);
-  if (access.status === 'member') return presentFor(viewer, groupId);
-  if (access.status === 'invited') {
-    if (await transition(groupId, viewer._id, ['invited'], 'member')) await changeMemberCount(ctx, groupId, viewer._id, 1);
-    return presentFor(viewer, groupId);
-  }
-  if (access.status === 'removed') throw new Forbidden('You were removed from this group; only an invitation lets you back in.');
-  if (access.status === 'suspended') throw new Forbidden('You are suspended from this group.');
-  switch (group.joinPolicy) {
-    case 'open':
+  switch (joinStep(access, group.joinPolicy)) {
+    case 'none':
+      break;
+    case 'accept':
+      if (await transition(groupId, viewer._id, ['invited'], 'member')) await changeMemberCount(ctx, groupId, viewer._id, 1);
+      break;
+    case 'admit':
       if (await transition(groupId, viewer._id, ['none', 'pending'], 'member')) await changeMemberCount(ctx, groupId, viewer._id, 1);
       break;
     case 'request':
@@ -163,8 +163,6 @@ export async function joinGroup(ctx: AppContext, viewer: Viewer, groupId: Types.
         ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: viewer.id });
       }
       break;
-    default:
-      throw new Forbidden('This group is invitation-only.');
   }
   return presentFor(viewer, groupId);
 }
