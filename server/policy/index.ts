@@ -53,4 +53,4 @@ export {
   type SiteModerationAction,
 } from './moderation';
 export { authorizeRoleChange, requireAdmin } from './accounts';
-export { checkGroupSettings, effectiveJoinPolicy, joinStep, type JoinStep } from './joining';
+export { checkGroupSettings, effectiveJoinPolicy, groupSettingsAfter, joinStep, type JoinStep } from './joining';

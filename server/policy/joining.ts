@@ -36,6 +36,20 @@ export function joinStep(access: GroupAccess, joinPolicy: JoinPolicy | string): 
   }
 }
 
+/**
+ * The visibility and join policy a change leaves a group with. Closing an open group makes joining ask
+ * for approval; asking for `open` in a group that is or becomes closed is refused (400 naming joinPolicy).
+ */
+export function groupSettingsAfter(
+  current: { visibility: GroupVisibility | string; joinPolicy: JoinPolicy | string },
+  changes: { visibility?: GroupVisibility; joinPolicy?: JoinPolicy },
+): { visibility: GroupVisibility | string; joinPolicy: JoinPolicy | string } {
+  const visibility = changes.visibility ?? current.visibility;
+  const joinPolicy = changes.joinPolicy ?? (visibility === 'closed' && current.joinPolicy === 'open' ? 'request' : current.joinPolicy);
+  checkGroupSettings({ visibility, joinPolicy });
+  return { visibility, joinPolicy };
+}
+
 /** Refuses settings that contradict each other: a closed group cannot be open to anyone who asks. */
 export function checkGroupSettings(settings: { visibility: GroupVisibility | string; joinPolicy: JoinPolicy | string }): void {
   if (settings.visibility === 'closed' && settings.joinPolicy === 'open') {

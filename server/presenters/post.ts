@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { Post, PublicUser } from '../../shared/api';
+import type { AuthorCard, Post, PublicUser } from '../../shared/api';
 import { signPostImage } from '../media/post-images';
 import type { UrlSigner } from '../media/signed-urls';
 import { MAX_CACHED_LIKES, readCache, type CachedAuthor } from '../db/read-cache';
@@ -8,7 +8,7 @@ import type { PostFields } from '../models/post';
 import { ACTIVE_ACCOUNT, User } from '../models/user';
 import { imagesLongLived, loadGroupRef } from '../policy';
 import type { Viewer } from '../policy/viewer';
-import { presentPublicUser } from './user';
+import { presentAuthorCard, presentPublicUser } from './user';
 
 /** The fields the presenter reads; feeds project exactly these. */
 export const POST_PRESENTER_FIELDS = {
@@ -68,7 +68,15 @@ function textsOf(row: PresentablePost): RowTexts {
 /** Author cards as presented, per cached author (the read cache replaces the object when the profile changes). */
 const presentedAuthors = new WeakMap<CachedAuthor, PublicUser>();
 
-function presentAuthor(author: CachedAuthor): PublicUser {
+const authorCards = new WeakMap<CachedAuthor, AuthorCard>();
+
+/** Signed-in viewers see the public profile card; visitors only the minimal identity (name and avatar). */
+function presentAuthor(author: CachedAuthor, viewer: Viewer | null): PublicUser | AuthorCard {
+  if (viewer === null) {
+    let card = authorCards.get(author);
+    if (!card) authorCards.set(author, (card = Object.freeze(presentAuthorCard(author))));
+    return card;
+  }
   let presented = presentedAuthors.get(author);
   if (!presented) presentedAuthors.set(author, (presented = Object.freeze(presentPublicUser(author))));
   return presented;
@@ -105,7 +113,8 @@ async function likedAmong(viewer: Viewer, postIds: Types.ObjectId[]): Promise<Re
 }
 
 /**
- * Posts as one viewer sees them (viewer null: anonymous, and broadcast payloads where likedByMe is false).
+ * Posts as one viewer sees them (viewer null: anonymous, and broadcast payloads where likedByMe is false and
+ * authors are AuthorCards).
  * The caller has already decided the viewer may see every row. At most three queries whatever the count:
  * authors, group visibility for posts with images (to pick the URL window) and the viewer's likes, all
  * usually answered by the read cache.
@@ -131,7 +140,7 @@ export async function presentPosts(rows: PresentablePost[], viewer: Viewer | nul
     return {
       id: text.id,
       groupId: text.groupId,
-      author: author ? presentAuthor(author) : null,
+      author: author ? presentAuthor(author, viewer) : null,
       body: row.body ?? '',
       bodyText: row.bodyText ?? '',
       parentId: text.parentId,

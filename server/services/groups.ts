@@ -6,7 +6,7 @@ import { Forbidden, NotFound, Conflict } from '../errors';
 import { Group, type GroupFields } from '../models/group';
 import { Membership, type GroupRole, type MembershipFields, type MembershipState } from '../models/membership';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
-import { authorizeGroup, authorizeRemoval, checkGroupSettings, joinStep, type GroupAccess } from '../policy';
+import { authorizeGroup, authorizeRemoval, checkGroupSettings, groupSettingsAfter, joinStep, type GroupAccess } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentGroup, presentGroupMember, presentGroups } from '../presenters/group';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
@@ -110,8 +110,8 @@ export async function getGroup(viewer: Viewer, groupId: Types.ObjectId): Promise
 export async function updateGroup(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId, changes: GroupChanges): Promise<GroupShape> {
   const group = await loadGroup(groupId);
   await authorizeGroup(viewer, 'update', group);
-  checkGroupSettings({ visibility: changes.visibility ?? group.visibility, joinPolicy: changes.joinPolicy ?? group.joinPolicy });
-  await Group.updateOne({ _id: groupId }, { $set: changes });
+  const settings = groupSettingsAfter(group, changes);
+  await Group.updateOne({ _id: groupId }, { $set: { ...changes, ...settings } });
   ctx.events.publish({ type: 'group.changed', groupId: String(groupId) });
   return presentFor(viewer, groupId);
 }
