@@ -31,10 +31,11 @@ function idOrNull(id: Types.ObjectId | null | undefined): string | null {
 }
 
 /** Reports with their posts and reporters: three queries whatever the count. */
-export async function presentReports(rows: ReportFields[], viewer: Viewer, signer: UrlSigner): Promise<ReportShape[]> {
+/** `withheld`: ids of posts the viewer may not be shown here (a closed group's, without a stated reason). */
+export async function presentReports(rows: ReportFields[], viewer: Viewer, signer: UrlSigner, withheld: ReadonlySet<string> = new Set()): Promise<ReportShape[]> {
   if (!rows.length) return [];
   const [posts, reporters] = await Promise.all([
-    Post.find({ _id: { $in: rows.map((row) => row.postId) }, deletedAt: null }, POST_PRESENTER_FIELDS).lean<PresentablePost[]>(),
+    Post.find({ _id: { $in: rows.map((row) => row.postId).filter((id) => !withheld.has(String(id))) }, deletedAt: null }, POST_PRESENTER_FIELDS).lean<PresentablePost[]>(),
     User.find({ _id: { $in: rows.map((row) => row.reporterId) }, ...ACTIVE_ACCOUNT }, { displayName: 1, avatarKey: 1, bio: 1, createdAt: 1 }).lean<
       Pick<UserFields, '_id' | 'displayName' | 'avatarKey' | 'bio' | 'createdAt'>[]
     >(),
@@ -49,6 +50,7 @@ export async function presentReports(rows: ReportFields[], viewer: Viewer, signe
       id: String(row._id),
       post: postById.get(String(row.postId)) ?? null,
       postHidden: hiddenIds.has(String(row.postId)),
+      postWithheld: withheld.has(String(row.postId)),
       reason: row.reason,
       reporter: reporter ? presentPublicUser(reporter) : null,
       status: row.status,

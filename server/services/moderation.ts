@@ -26,6 +26,7 @@ import {
   setModeratorReadAuditor,
 } from '../policy';
 import type { Viewer } from '../policy/viewer';
+import type { AuthorizeOptions } from '../policy';
 import { presentModerationNotice, presentReports } from '../presenters/moderation';
 import { appendAudit } from './audit';
 import { preserveBeforeChange } from './holds';
@@ -59,24 +60,33 @@ export async function fileReport(viewer: Viewer, postId: Types.ObjectId, reason:
   }
 }
 
-/** The review queue: site moderators see every group's reports, owners and group moderators their groups'. */
-export async function listReports(ctx: AppContext, viewer: Viewer, status: ReportStatus, page: PageRequest): Promise<Page<ReportShape>> {
+/**
+ * The review queue: site moderators see every group's reports, owners and group moderators their groups'.
+ * A post in a closed group the site moderator is not in is shown only with their own stated reason
+ * (`options.reason`), audited like every other door; without one it is withheld (`postWithheld`).
+ */
+export async function listReports(
+  ctx: AppContext,
+  viewer: Viewer,
+  status: ReportStatus,
+  page: PageRequest,
+  options: AuthorizeOptions = {},
+): Promise<Page<ReportShape>> {
   const scope = await reviewScope(viewer);
   const rows = await Report.find({ status, ...(scope.all ? {} : { groupId: { $in: scope.groupIds } }), ...cursorFilter(page) })
     .sort({ _id: -1 })
     .limit(page.limit + 1)
     .lean<ReportFields[]>();
-  return toPage(rows, page, async (kept) => {
-    await auditQueueReads(viewer, kept);
-    return presentReports(kept, viewer, ctx.signer);
-  });
+  return toPage(rows, page, async (kept) => presentReports(kept, viewer, ctx.signer, await auditQueueReads(viewer, kept, options.reason ?? null)));
 }
 
 /**
- * The queue shows each reported post in full, so a site moderator seeing a closed group's post this way
- * is audited like any other read of a closed group they are not in; the report is the stated reason.
+ * Audits a site moderator's queue reads of closed groups they are not in, with the reason they gave; with
+ * none, returns those reports' post ids to withhold. A report, which anyone who can see a post may file
+ * with any text, is never the moderator's reason.
  */
-async function auditQueueReads(viewer: Viewer, reports: readonly ReportFields[]): Promise<void> {
+async function auditQueueReads(viewer: Viewer, reports: readonly ReportFields[], reason: string | null): Promise<Set<string>> {
+  const withheld = new Set<string>();
   const byGroup = new Map<string, ReportFields[]>();
   for (const report of reports) {
     const key = String(report.groupId);
@@ -86,9 +96,11 @@ async function auditQueueReads(viewer: Viewer, reports: readonly ReportFields[])
     const group = await loadGroupRef(inGroup[0]!.groupId);
     if (!group || !readsByModeratorOverride(await accessTo(viewer, group))) continue;
     for (const report of inGroup) {
-      await recordModeratorRead({ viewer, groupId: group._id, postId: report.postId, action: 'review', reason: `reviewing report ${String(report._id)}` });
+      if (reason) await recordModeratorRead({ viewer, groupId: group._id, postId: report.postId, action: 'review', reason });
+      else withheld.add(String(report.postId));
     }
   }
+  return withheld;
 }
 
 interface Resolution {
