@@ -19,6 +19,7 @@ export {
   decideGroup,
   decidePost,
   forbiddenMessage,
+  refuseUnknownPost,
   type AuthorizeOptions,
   type Decision,
   type GroupAction,

@@ -1,6 +1,6 @@
 // The rules: who may see or do what with one group or one post. Lists use the scopes in ./scopes.ts,
 // which state the same rules as database filters.
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { Forbidden, NotFound } from '../errors';
 import {
   accessTo,
@@ -174,6 +174,20 @@ export async function authorizeGroup(
 ): Promise<GroupAccess> {
   const access = await accessTo(viewer, group);
   return settle(access, decideGroup(access, action), action, 'group', null, options);
+}
+
+/** A group no post belongs to: unknown ids are decided against it. */
+const NO_SUCH_GROUP: GroupRef = Object.freeze({ _id: new Types.ObjectId('000000000000000000000000'), visibility: 'closed' });
+
+/**
+ * For an id that names no post: the same steps as for a post the viewer may not see (the post's group,
+ * the viewer's memberships, the decision), then NotFound, so the answer's timing does not tell an unknown
+ * id from a closed group's post.
+ */
+export async function refuseUnknownPost(viewer: Viewer | null, postId: Types.ObjectId, action: PostAction): Promise<never> {
+  const group = (await loadGroupRef(NO_SUCH_GROUP._id)) ?? NO_SUCH_GROUP;
+  decidePost(await accessTo(viewer, group), { _id: postId, groupId: group._id }, action);
+  throw new NotFound('post');
 }
 
 export async function authorizePost(

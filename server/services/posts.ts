@@ -8,7 +8,7 @@ import { MAX_IMAGES_PER_POST, POST_IMAGE_VARIANT_NAMES, POST_IMAGE_VARIANTS } fr
 import { Like } from '../models/like';
 import { Post, type PostFields, type PostImageFields } from '../models/post';
 import { PostRevision } from '../models/post-revision';
-import { authorizeGroup, authorizePost, LISTABLE_POST, loadGroupRef, type AuthorizeOptions, type PostAction } from '../policy';
+import { authorizeGroup, authorizePost, LISTABLE_POST, loadGroupRef, refuseUnknownPost, type AuthorizeOptions, type PostAction } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentPost, presentPosts } from '../presenters/post';
 import { preserveBeforeChange } from './holds';
@@ -36,7 +36,7 @@ export async function loadPostFor(
   options: AuthorizeOptions = {},
 ): Promise<PostFields> {
   const post = await Post.findById(postId).lean<PostFields>();
-  if (!post) throw new NotFound('post');
+  if (!post) return refuseUnknownPost(viewer, postId, action);
   await authorizePost(viewer, action, post, options);
   return post;
 }
