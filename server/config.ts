@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { ErasureSettings } from './services/erasure';
 import type { LoginLimits } from './services/login-throttle';
+import { DEFAULT_SOCKET_LIMITS, type SocketLimits } from './realtime/connection-caps';
 
 export interface Config {
   port: number;
@@ -22,6 +23,8 @@ export interface Config {
   /** Where outgoing messages go after the outbox records them. */
   mailTransport: 'log' | 'none';
   logLevel: 'silent' | 'error' | 'warn' | 'info';
+  /** Open Socket.IO connections allowed per client address and per account (0: no cap); unset means the defaults. */
+  socketLimits?: SocketLimits;
   /** Not from the environment: tests tighten or relax sign-in limits; unset means DEFAULT_LOGIN_LIMITS. */
   loginLimits?: LoginLimits;
   /** Not from the environment: tests shorten the erasure lease and slow its steps; unset means DEFAULT_ERASURE_SETTINGS. */
@@ -88,6 +91,12 @@ function parseChoice<T extends string>(raw: string | undefined, name: string, ch
 }
 
 /** Builds and validates the configuration; throws ConfigError with one clear sentence. */
+function parseCount(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be a whole number (0 for no limit), got "${raw}"`);
+  return Number(raw);
+}
+
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const port = parsePort(nonEmpty(env, 'PORT'), 'PORT', 3000);
   const host = nonEmpty(env, 'HOST') ?? '127.0.0.1';
@@ -112,5 +121,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     trustProxy: parseTrustProxy(nonEmpty(env, 'TRUST_PROXY')),
     mailTransport: parseChoice(nonEmpty(env, 'MAIL_TRANSPORT'), 'MAIL_TRANSPORT', ['log', 'none'] as const, 'log'),
     logLevel: parseChoice(nonEmpty(env, 'LOG_LEVEL'), 'LOG_LEVEL', ['silent', 'error', 'warn', 'info'] as const, 'info'),
+    socketLimits: {
+      perAddress: parseCount(nonEmpty(env, 'SOCKETS_PER_ADDRESS'), 'SOCKETS_PER_ADDRESS', DEFAULT_SOCKET_LIMITS.perAddress),
+      perAccount: parseCount(nonEmpty(env, 'SOCKETS_PER_ACCOUNT'), 'SOCKETS_PER_ACCOUNT', DEFAULT_SOCKET_LIMITS.perAccount),
+    },
   };
 }
