@@ -6,6 +6,7 @@ export {
   isActiveMember,
   loadGroupRef,
   managesGroup,
+  membershipsOf,
   ownsGroup,
   readsByModeratorOverride,
   readsGroup,
