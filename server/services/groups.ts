@@ -9,6 +9,7 @@ import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { authorizeGroup, authorizeRemoval, checkGroupSettings, groupSettingsAfter, joinStep, type GroupAccess } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentGroup, presentGroupMember, presentGroups } from '../presenters/group';
+import { confirmActiveWriter } from './active-writer';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 
 export interface NewGroup {
@@ -86,6 +87,7 @@ export async function createGroup(ctx: AppContext, viewer: Viewer, input: NewGro
         memberCount: 1,
       });
       await Membership.create({ groupId: group._id, userId: viewer._id, status: 'member', role: 'owner' });
+      await confirmActiveWriter(viewer._id, () => Promise.all([Group.deleteOne({ _id: group._id }), Membership.deleteMany({ groupId: group._id })]));
       ctx.events.publish({ type: 'group.changed', groupId: String(group._id) });
       ctx.events.publish({ type: 'membership.changed', groupId: String(group._id), userId: viewer.id });
       return presentGroup(group.toObject() as GroupFields, viewer, { status: 'member', role: 'owner' });
@@ -164,6 +166,12 @@ export async function joinGroup(ctx: AppContext, viewer: Viewer, groupId: Types.
       }
       break;
   }
+  // An account erased while this request was in flight does not stay behind as a member.
+  await confirmActiveWriter(viewer._id, async () => {
+    await Membership.deleteOne({ groupId, userId: viewer._id, status: { $in: ['member', 'pending'] } });
+    await Group.updateOne({ _id: groupId }, { $set: { memberCount: await Membership.countDocuments({ groupId, status: 'member' }) } });
+    ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: viewer.id });
+  });
   return presentFor(viewer, groupId);
 }
 

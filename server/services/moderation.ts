@@ -28,6 +28,7 @@ import {
 import type { Viewer } from '../policy/viewer';
 import type { AuthorizeOptions } from '../policy';
 import { presentModerationNotice, presentReports } from '../presenters/moderation';
+import { confirmActiveWriter } from './active-writer';
 import { appendAudit } from './audit';
 import { preserveBeforeChange } from './holds';
 import { sendMessage } from './outbox';
@@ -53,6 +54,7 @@ export async function fileReport(viewer: Viewer, postId: Types.ObjectId, reason:
     const report = (
       await Report.create({ postId, groupId: post.groupId, authorId: post.authorId, reporterId: viewer._id, reason })
     ).toObject() as ReportFields;
+    await confirmActiveWriter(viewer._id, () => Report.deleteOne({ _id: report._id }));
     return { id: String(report._id), postId: String(postId), reason, status: report.status, createdAt: report.createdAt.toISOString() };
   } catch (error) {
     if (isDuplicateKey(error)) throw new Conflict('You have already reported this post; a moderator will look at it.');

@@ -11,6 +11,7 @@ import { PostRevision } from '../models/post-revision';
 import { authorizeGroup, authorizePost, LISTABLE_POST, loadGroupRef, refuseUnknownPost, type AuthorizeOptions, type PostAction } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentPost, presentPosts } from '../presenters/post';
+import { confirmActiveWriter } from './active-writer';
 import { preserveBeforeChange } from './holds';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 import { MAX_BODY_LENGTH, sanitizeBody } from './post-body';
@@ -98,6 +99,8 @@ export async function createPost(ctx: AppContext, viewer: Viewer, groupId: Types
       throw new NotFound('post');
     }
   }
+  // An account erased while this request was in flight (a slow upload) takes the post with it.
+  await confirmActiveWriter(viewer._id, () => removePost(ctx, created));
   publish(ctx, 'post.created', created);
   return presentPost(created, viewer, ctx.signer);
 }
