@@ -32,6 +32,11 @@ const postSchema = new Schema(
     hiddenAt: { type: Date, default: null },
     hiddenBy: { type: Schema.Types.ObjectId, default: null },
     hiddenReason: { type: String, default: null },
+    /**
+     * Written while its group was closed, and the group has been made public since: still readable by the
+     * group's members only (server/policy/access.ts accessToPost). Absent or false for every other post.
+     */
+    membersOnly: { type: Boolean, default: false },
   },
   { timestamps: true },
 );

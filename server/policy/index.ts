@@ -3,6 +3,7 @@ export * from './viewer';
 export {
   accessFrom,
   accessTo,
+  accessToPost,
   isActiveMember,
   loadGroupRef,
   managesGroup,
@@ -30,6 +31,7 @@ export {
 export {
   canSubscribe,
   LISTABLE_POST,
+  SHARED_POST,
   memberGroupIds,
   moderatedGroupIds,
   publicGroupIds,

@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import { Forbidden, NotFound } from '../errors';
 import {
   accessTo,
+  accessToPost,
   isActiveMember,
   loadGroupRef,
   managesGroup,
@@ -39,6 +40,8 @@ export interface PostRef {
   parentId?: Types.ObjectId | null;
   hiddenAt?: Date | null;
   deletedAt?: Date | null;
+  /** Written while the group was closed; see accessToPost(). */
+  membersOnly?: boolean | null;
 }
 
 export type Decision = 'allow' | 'forbidden' | 'not_found';
@@ -90,7 +93,8 @@ export function decideGroup(access: GroupAccess, action: GroupAction): Decision 
  * Hidden posts exist only for site moderators and the group's owner/moderators. A deleted-post
  * placeholder can still be read (its replies hang under it) but nothing else can be done with it.
  */
-export function decidePost(access: GroupAccess, post: PostRef, action: PostAction): Decision {
+export function decidePost(groupAccess: GroupAccess, post: PostRef, action: PostAction): Decision {
+  const access = accessToPost(groupAccess, post);
   if (!readsGroup(access)) return 'not_found';
   if (post.hiddenAt && !(access.siteModerator || managesGroup(access))) return 'not_found';
   if (action === 'read' || action === 'viewImages') return 'allow';
@@ -196,7 +200,9 @@ export async function authorizePost(
   post: PostRef,
   options: AuthorizeOptions = {},
 ): Promise<GroupAccess> {
-  const access = await accessForPost(viewer, post);
-  if (!access) throw new NotFound('post');
+  const groupAccess = await accessForPost(viewer, post);
+  if (!groupAccess) throw new NotFound('post');
+  // A site moderator reading a members-only post of a public group is audited as for a closed group.
+  const access = accessToPost(groupAccess, post);
   return settle(access, decidePost(access, post, action), action, 'post', post._id, options);
 }

@@ -21,6 +21,7 @@ export const POST_PRESENTER_FIELDS = {
   likeCount: 1,
   replyCount: 1,
   hiddenAt: 1,
+  membersOnly: 1,
   createdAt: 1,
   editedAt: 1,
 } as const;
@@ -28,7 +29,7 @@ export const POST_PRESENTER_FIELDS = {
 export type PresentablePost = Pick<
   PostFields,
   '_id' | 'groupId' | 'authorId' | 'parentId' | 'body' | 'bodyText' | 'images' | 'likeCount' | 'replyCount' | 'hiddenAt' | 'createdAt' | 'editedAt'
->;
+> & { membersOnly?: boolean | null };
 
 function ids(values: (Types.ObjectId | null | undefined)[]): Types.ObjectId[] {
   const unique = new Map<string, Types.ObjectId>();

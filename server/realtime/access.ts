@@ -49,6 +49,8 @@ export interface FeedAccess {
   homeGroupIds(viewer: Viewer): Promise<string[]>;
   /** Whose feeds show this group's posts, or null when the group is gone. */
   groupAudience(groupId: string): Promise<Audience | null>;
+  /** Whose feeds showed this post (which may be gone): null for none, as for a members-only post of a public group. */
+  postAudience(postId: string, groupId: string, membersOnly: boolean): Promise<Audience | null>;
   /** The post as every feed shows it, presented once for all receivers; null when no feed shows it. */
   livePost(postId: string): Promise<LivePostView | null>;
   /** The like count of a post feeds show; null when none does. */
@@ -112,9 +114,16 @@ export function createFeedAccess(signer: UrlSigner): FeedAccess {
 
     groupAudience,
 
+    async postAudience(postId, groupId, membersOnly) {
+      const row = membersOnly ? null : await Post.findById(new Types.ObjectId(postId), { membersOnly: 1 }).lean<{ membersOnly?: boolean }>();
+      // Written while the group was closed: live feeds never carry it (lists show it to members only).
+      if (membersOnly || row?.membersOnly === true) return null;
+      return groupAudience(groupId);
+    },
+
     async livePost(postId) {
       const row = await feedPost<PresentablePost>(postId, POST_PRESENTER_FIELDS);
-      if (!row) return null;
+      if (!row || row.membersOnly === true) return null;
       const audience = await groupAudience(String(row.groupId));
       if (!audience) return null;
       const { likedByMe: _perViewer, ...post } = await presentPost(row, null, signer);
@@ -122,8 +131,8 @@ export function createFeedAccess(signer: UrlSigner): FeedAccess {
     },
 
     async likeView(postId) {
-      const row = await feedPost<{ groupId: Types.ObjectId; likeCount: number }>(postId, { groupId: 1, likeCount: 1 });
-      if (!row) return null;
+      const row = await feedPost<{ groupId: Types.ObjectId; likeCount: number; membersOnly?: boolean }>(postId, { groupId: 1, likeCount: 1, membersOnly: 1 });
+      if (!row || row.membersOnly === true) return null;
       const audience = await groupAudience(String(row.groupId));
       return audience ? { groupId: String(row.groupId), likeCount: row.likeCount ?? 0, audience } : null;
     },

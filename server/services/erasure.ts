@@ -39,7 +39,7 @@ export interface ErasureSettings {
 export const DEFAULT_ERASURE_SETTINGS: ErasureSettings = { leaseMs: 30_000, sweepMs: 60_000, stepDelayMs: 0 };
 
 const BATCH = 100;
-const REMOVABLE_POST_FIELDS = { groupId: 1, authorId: 1, parentId: 1, hiddenAt: 1, images: 1 } as const;
+const REMOVABLE_POST_FIELDS = { groupId: 1, authorId: 1, parentId: 1, hiddenAt: 1, images: 1, membersOnly: 1 } as const;
 
 class Stopped extends Error {}
 
@@ -285,7 +285,7 @@ class JobRun {
 }
 
 function snapshot(post: RemovablePost): RemovablePost {
-  return { _id: post._id, groupId: post.groupId, authorId: post.authorId, parentId: post.parentId, hiddenAt: post.hiddenAt, images: post.images ?? [] };
+  return { _id: post._id, groupId: post.groupId, authorId: post.authorId, parentId: post.parentId, hiddenAt: post.hiddenAt, images: post.images ?? [], membersOnly: post.membersOnly === true };
 }
 
 /** The longest-serving group moderator becomes owner, else the longest-serving member; else the group keeps no owner. */

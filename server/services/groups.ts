@@ -4,6 +4,7 @@ import type { Group as GroupShape, GroupMember, GroupVisibility, JoinPolicy, Pag
 import type { AppContext } from '../context';
 import { Forbidden, NotFound, Conflict } from '../errors';
 import { Group, type GroupFields } from '../models/group';
+import { Post } from '../models/post';
 import { Membership, type GroupRole, type MembershipFields, type MembershipState } from '../models/membership';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { authorizeGroup, authorizeRemoval, checkGroupSettings, groupSettingsAfter, joinStep, type GroupAccess } from '../policy';
@@ -85,6 +86,7 @@ export async function createGroup(ctx: AppContext, viewer: Viewer, input: NewGro
         joinPolicy,
         ownerId: viewer._id,
         memberCount: 1,
+        closedAt: input.visibility === 'closed' ? new Date() : null,
       });
       await Membership.create({ groupId: group._id, userId: viewer._id, status: 'member', role: 'owner' });
       await confirmActiveWriter(viewer._id, () => Promise.all([Group.deleteOne({ _id: group._id }), Membership.deleteMany({ groupId: group._id })]));
@@ -113,9 +115,21 @@ export async function updateGroup(ctx: AppContext, viewer: Viewer, groupId: Type
   const group = await loadGroup(groupId);
   await authorizeGroup(viewer, 'update', group);
   const settings = groupSettingsAfter(group, changes);
-  await Group.updateOne({ _id: groupId }, { $set: { ...changes, ...settings } });
+  const opening = group.visibility === 'closed' && settings.visibility === 'public';
+  const closing = group.visibility === 'public' && settings.visibility === 'closed';
+  // What was written while the group was closed stays its members' (policy: accessToPost). Marked before
+  // the group opens and again after, which catches a post that was being written at that moment.
+  const closedAt = group.closedAt ?? null;
+  if (opening) await keepMembersOnly(groupId, closedAt);
+  await Group.updateOne({ _id: groupId }, { $set: { ...changes, ...settings, ...(closing ? { closedAt: new Date() } : {}) } });
+  if (opening) await keepMembersOnly(groupId, closedAt);
   ctx.events.publish({ type: 'group.changed', groupId: String(groupId) });
   return presentFor(viewer, groupId);
+}
+
+/** Marks the posts written since the group was closed (all of them if that time is unknown) members-only. */
+async function keepMembersOnly(groupId: Types.ObjectId, closedAt: Date | null): Promise<void> {
+  await Post.updateMany({ groupId, membersOnly: { $ne: true }, ...(closedAt ? { createdAt: { $gte: closedAt } } : {}) }, { $set: { membersOnly: true } });
 }
 
 /** Moves a membership from one of `from` to `to` in one atomic step; false if it was not in `from`. */
