@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEncryptionKey } from './embedded-mongo/storage/crypto';
+import { DEFAULT_SOCKET_LIMITS, type SocketLimits } from './realtime/connection-caps';
 
 export interface Config {
   port: number;
@@ -29,6 +30,8 @@ export interface Config {
   /** Where outgoing messages go after the outbox records them. */
   mailTransport: 'log' | 'none';
   logLevel: 'silent' | 'error' | 'warn' | 'info';
+  /** Open Socket.IO connections allowed per client address and per account (0: no cap); unset means the defaults. */
+  socketLimits?: SocketLimits;
 }
 
 export class ConfigError extends Error {}
@@ -113,6 +116,12 @@ function loadEncryptionKey(env: Env, cwd: string): Buffer | null {
   return parseKey(text, `DATA_ENCRYPTION_KEY_FILE "${file}"`);
 }
 
+function parseCount(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be a whole number (0 for no limit), got "${raw}"`);
+  return Number(raw);
+}
+
 /** Builds and validates the configuration; throws ConfigError with one clear sentence. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const port = parsePort(nonEmpty(env, 'PORT'), 'PORT', 3000);
@@ -143,5 +152,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     trustProxy: parseTrustProxy(nonEmpty(env, 'TRUST_PROXY')),
     mailTransport: parseChoice(nonEmpty(env, 'MAIL_TRANSPORT'), 'MAIL_TRANSPORT', ['log', 'none'] as const, 'log'),
     logLevel: parseChoice(nonEmpty(env, 'LOG_LEVEL'), 'LOG_LEVEL', ['silent', 'error', 'warn', 'info'] as const, 'info'),
+    socketLimits: {
+      perAddress: parseCount(nonEmpty(env, 'SOCKETS_PER_ADDRESS'), 'SOCKETS_PER_ADDRESS', DEFAULT_SOCKET_LIMITS.perAddress),
+      perAccount: parseCount(nonEmpty(env, 'SOCKETS_PER_ACCOUNT'), 'SOCKETS_PER_ACCOUNT', DEFAULT_SOCKET_LIMITS.perAccount),
+    },
   };
 }

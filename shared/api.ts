@@ -51,6 +51,9 @@ export interface PublicUser {
   joinedAt: IsoTime;
 }
 
+/** Minimal identity: all that anonymous visitors (and broadcast live payloads) are shown of an author. */
+export type AuthorCard = Pick<PublicUser, 'id' | 'displayName' | 'avatarUrl'>;
+
 /** The caller's own account, private fields included. */
 export interface Me extends PublicUser {
   email: string;
@@ -141,8 +144,8 @@ export interface PostImage {
 export interface Post {
   id: Id;
   groupId: Id;
-  /** null once the author erased their account. */
-  author: PublicUser | null;
+  /** null once the author erased their account; only an AuthorCard for anonymous visitors. */
+  author: PublicUser | AuthorCard | null;
   body: string;
   bodyText: string;
   parentId: Id | null;

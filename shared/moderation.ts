@@ -26,6 +26,11 @@ export interface Report {
   post: Post | null;
   /** Whether the post is hidden right now (moderators only). */
   postHidden: boolean;
+  /**
+   * The post (then null) is in a closed group the site moderator is not in: the queue shows it only when
+   * the request states the moderator's reason (`X-Moderation-Reason` or `?reason=`), which is audited.
+   */
+  postWithheld: boolean;
   reason: string;
   reporter: PublicUser | null;
   status: ReportStatus;

@@ -11,6 +11,8 @@ const HTML_TAG = /<[a-z!/?]/i;
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/;
 const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** A character that shows: not space, format or ignorable (zero-width joiners, Hangul fillers), braille blank or a lone mark. */
+const VISIBLE = /[^\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\p{M}\u2800]/u;
 
 function codePoints(value: string): number {
   return [...value].length;
@@ -26,7 +28,8 @@ export const emailField = z
 /**
  * Plain text for names and bios: Unicode-normalised, trimmed, no markup (we store text and the client
  * escapes it; refusing tags tells the user at once instead of showing them mangled), no control
- * characters (newlines only where `multiline`), no bidirectional overrides.
+ * characters (newlines only where `multiline`), no bidirectional overrides, and when required, something
+ * visible (a name of zero-width characters would let anyone appear as nobody).
  */
 export function plainText(options: { min: number; max: number; multiline?: boolean }) {
   return z
@@ -41,6 +44,8 @@ export function plainText(options: { min: number; max: number; multiline?: boole
         check.addIssue({ code: 'custom', message: options.min === 1 ? 'must not be empty' : `must be at least ${options.min} characters` });
       } else if (length > options.max) {
         check.addIssue({ code: 'custom', message: `must be at most ${options.max} characters` });
+      } else if (options.min > 0 && !VISIBLE.test(value)) {
+        check.addIssue({ code: 'custom', message: 'must contain a visible character' });
       } else if (HTML_TAG.test(value)) {
         check.addIssue({ code: 'custom', message: 'must be plain text: HTML tags are not allowed' });
       } else if ((options.multiline ? CONTROL_EXCEPT_NEWLINE : ANY_CONTROL).test(value) || BIDI_CONTROLS.test(value)) {

@@ -1,7 +1,7 @@
 // Bearer-token authentication through passport; there are no sessions and no cookies.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Passport } from 'passport';
-import { Strategy as BearerStrategy } from 'passport-http-bearer';
+import { Strategy as BearerStrategy, type VerifyFunction } from 'passport-http-bearer';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { AppContext } from '../context';
 import { Unauthorized } from '../errors';
@@ -26,10 +26,21 @@ export interface Auth {
   requireUser: RequestHandler;
 }
 
+/**
+ * The bearer strategy reading the `Authorization` header only. passport-http-bearer also takes
+ * `?access_token=` and a body field: query strings end up in proxy logs and browser history, and either can
+ * carry a non-string that reached the token check.
+ */
+class HeaderBearerStrategy extends BearerStrategy<VerifyFunction> {
+  override authenticate(req: Request): void {
+    super.authenticate({ headers: { authorization: req.headers.authorization } } as Request);
+  }
+}
+
 export function createAuth(): Auth {
   const passport = new Passport();
   passport.use(
-    new BearerStrategy((token, done) => {
+    new HeaderBearerStrategy((token, done) => {
       authenticateToken(token).then(
         (result) => done(null, result ?? false),
         (error: unknown) => done(error),

@@ -21,14 +21,16 @@ import {
 import { parsePageRequest } from '../services/pagination';
 import { createPost } from '../services/posts';
 import { signedIn, type Auth } from './auth';
+import { plainText } from './account-schemas';
 import { imageUploads, uploadedImages } from './image-uploads';
 import { moderationReason } from './moderation-reason';
 import { objectIdString, parseBody, parsePathId } from './validation';
 
 const visibility = z.enum(['public', 'closed']);
 const joinPolicy = z.enum(['open', 'request', 'invite']);
-const name = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters');
-const description = z.string().trim().max(2000, 'must be at most 2000 characters');
+// The plain-text rules of display names: no markup, control characters or bidirectional overrides.
+const name = plainText({ min: 1, max: 80 });
+const description = plainText({ min: 0, max: 2000, multiline: true });
 
 const createGroupSchema = z.object({
   name,

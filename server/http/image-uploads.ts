@@ -4,7 +4,8 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Request, RequestHandler } from 'express';
-import multer from 'multer';
+import multer, { MulterError } from 'multer';
+import { HttpError } from '../errors';
 import type { ImageInput } from '../media/images';
 
 let spoolDir: Promise<string> | null = null;
@@ -51,8 +52,19 @@ export function imageUploads(limits: multer.Options['limits'], receive: (upload:
   return (req, res, next) => {
     // Once the response is done, whatever the outcome; multer itself removes the files of a failed upload.
     res.once('close', () => void removeSpooled(req));
-    upload(req, res, next);
+    upload(req, res, (error?: unknown) => next(error === undefined ? undefined : unreadableForm(error)));
   };
+}
+
+/**
+ * busboy reports a body it cannot parse (truncated, no boundary, a malformed part header, a client that
+ * hung up) with a plain Error; that is the client's input, so it is a 400, not a 500 with a stack trace.
+ * Our own failures (the spool directory, the disk) carry a system error code and stay 500s.
+ */
+function unreadableForm(error: unknown): unknown {
+  if (error instanceof MulterError || error instanceof HttpError || !(error instanceof Error)) return error;
+  if (typeof (error as NodeJS.ErrnoException).code === 'string') return error;
+  return new HttpError(400, 'invalid_input', `The multipart form could not be read (${error.message}).`);
 }
 
 function spooledFiles(req: Request): Express.Multer.File[] {

@@ -18,6 +18,7 @@ import {
 } from '../services/moderation';
 import { MAX_PAGE_SIZE, parsePageRequest } from '../services/pagination';
 import { signedIn, type Auth } from './auth';
+import { moderationReason } from './moderation-reason';
 import { objectIdString, parseBody, parsePathId } from './validation';
 
 function text(max: number) {
@@ -88,7 +89,7 @@ export function moderationRouter(ctx: AppContext, auth: Auth): Router {
 
   router.get('/mod/reports', async (req, res) => {
     const { status } = parseBody(reportListSchema, query(req, ['status']));
-    res.json(await listReports(ctx, signedIn(req), status, parsePageRequest(query(req, ['limit', 'cursor']))));
+    res.json(await listReports(ctx, signedIn(req), status, parsePageRequest(query(req, ['limit', 'cursor'])), moderationReason(req)));
   });
 
   router.post('/mod/reports/:id/dismiss', async (req, res) => {

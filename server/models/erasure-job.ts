@@ -1,6 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
-export const ERASURE_STEPS = ['preserve', 'posts', 'likes', 'memberships', 'records', 'avatar', 'account', 'audit'] as const;
+export const ERASURE_STEPS = ['preserve', 'posts', 'likes', 'memberships', 'records', 'avatar', 'sweep', 'account', 'audit'] as const;
 export type ErasureStep = (typeof ERASURE_STEPS)[number];
 
 const inFlightPostSchema = new Schema(

@@ -11,6 +11,11 @@ const groupSchema = new Schema(
     ownerId: { type: Schema.Types.ObjectId, required: true },
     /** Active members (owner and moderators included); changed with $inc only when a membership really changed. */
     memberCount: { type: Number, default: 0 },
+    /**
+     * When the group last became closed (created closed, or closed later). Making it public keeps the posts
+     * written since then for its members; null on groups stored before this was kept (all posts count then).
+     */
+    closedAt: { type: Date, default: null },
   },
   { timestamps: true },
 );

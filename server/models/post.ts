@@ -32,6 +32,11 @@ const postSchema = new Schema(
     hiddenAt: { type: Date, default: null },
     hiddenBy: { type: Schema.Types.ObjectId, default: null },
     hiddenReason: { type: String, default: null },
+    /**
+     * Written while its group was closed, and the group has been made public since: still readable by the
+     * group's members only (server/policy/access.ts accessToPost). Absent or false for every other post.
+     */
+    membersOnly: { type: Boolean, default: false },
   },
   { timestamps: true },
 );
@@ -71,6 +76,7 @@ export const POST_PRESENTER_FIELDS = {
   likeCount: 1,
   replyCount: 1,
   hiddenAt: 1,
+  membersOnly: 1,
   createdAt: 1,
   editedAt: 1,
   deletedAt: 1,
@@ -79,4 +85,4 @@ export const POST_PRESENTER_FIELDS = {
 export type PresentablePost = Pick<
   PostFields,
   '_id' | 'groupId' | 'authorId' | 'parentId' | 'body' | 'bodyText' | 'images' | 'likeCount' | 'replyCount' | 'hiddenAt' | 'createdAt' | 'editedAt'
-> & Partial<Pick<PostFields, 'deletedAt'>>;
+> & Partial<Pick<PostFields, 'deletedAt'>> & { membersOnly?: boolean | null };

@@ -77,6 +77,14 @@ export function readsByModeratorOverride(access: GroupAccess): boolean {
   return access.visibility === 'closed' && !isActiveMember(access) && access.siteModerator;
 }
 
+/**
+ * The access facts for one post of the group: a post written while the group was closed (`membersOnly`)
+ * keeps the closed group's rules after the group is made public.
+ */
+export function accessToPost(access: GroupAccess, post: { membersOnly?: boolean | null }): GroupAccess {
+  return post.membersOnly === true && access.visibility === 'public' ? { ...access, visibility: 'closed' } : access;
+}
+
 /** May read the group's posts: public groups for everyone, closed groups for members (and site moderators). */
 export function readsGroup(access: GroupAccess): boolean {
   return access.visibility === 'public' || isActiveMember(access) || access.siteModerator;

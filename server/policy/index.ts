@@ -3,9 +3,11 @@ export * from './viewer';
 export {
   accessFrom,
   accessTo,
+  accessToPost,
   isActiveMember,
   loadGroupRef,
   managesGroup,
+  membershipsOf,
   ownsGroup,
   readsByModeratorOverride,
   readsGroup,
@@ -20,6 +22,7 @@ export {
   decidePost,
   filterViewers,
   forbiddenMessage,
+  refuseUnknownPost,
   type AuthorizeOptions,
   type Decision,
   type GroupAction,
@@ -30,6 +33,7 @@ export {
   canSubscribe,
   LISTABLE_POST,
   LISTABLE_TOP_LEVEL_POST,
+  SHARED_POST,
   memberGroupIds,
   moderatedGroupIds,
   publicGroupIds,
@@ -56,3 +60,4 @@ export {
   type SiteModerationAction,
 } from './moderation';
 export { authorizeRoleChange, requireAdmin } from './accounts';
+export { checkGroupSettings, effectiveJoinPolicy, groupSettingsAfter, joinStep, type JoinStep } from './joining';

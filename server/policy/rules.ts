@@ -1,11 +1,12 @@
 // The rules: who may see or do what with one group or one post. Lists use the scopes in ./scopes.ts,
 // which state the same rules as database filters.
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { Forbidden, NotFound } from '../errors';
 import { Membership, type MembershipFields } from '../models/membership';
 import {
   accessFrom,
   accessTo,
+  accessToPost,
   isActiveMember,
   loadGroupRef,
   managesGroup,
@@ -41,6 +42,8 @@ export interface PostRef {
   parentId?: Types.ObjectId | null;
   hiddenAt?: Date | null;
   deletedAt?: Date | null;
+  /** Written while the group was closed; see accessToPost(). */
+  membersOnly?: boolean | null;
 }
 
 export type Decision = 'allow' | 'forbidden' | 'not_found';
@@ -50,7 +53,7 @@ const FORBIDDEN_MESSAGES: Record<GroupAction | PostAction, string> = {
   read: 'You may not read this.',
   subscribe: 'You may not follow this group.',
   post: 'Join this group to post in it.',
-  join: 'You are already a member of this group.',
+  join: 'You were removed from or suspended in this group; only an invitation from its owner or moderators lets you back in.',
   manage: 'Only the group owner and group moderators may do this.',
   update: 'Only the group owner may do this.',
   viewImages: 'You may not see these images.',
@@ -76,8 +79,10 @@ export function decideGroup(access: GroupAccess, action: GroupAction): Decision 
     case 'post':
       return isActiveMember(access) ? 'allow' : 'forbidden';
     case 'join':
+      // Whether joining admits, queues or needs an invitation is joinStep() (./joining.ts); joining a group
+      // one is in already changes nothing, so it is allowed. A removal or suspension is never undone by it.
       if (!signedIn) return 'not_found';
-      return isActiveMember(access) ? 'forbidden' : 'allow';
+      return access.status === 'removed' || access.status === 'suspended' ? 'forbidden' : 'allow';
     case 'manage':
       return managesGroup(access) ? 'allow' : 'forbidden';
     case 'update':
@@ -90,7 +95,8 @@ export function decideGroup(access: GroupAccess, action: GroupAction): Decision 
  * Hidden posts exist only for site moderators and the group's owner/moderators. A deleted-post
  * placeholder can still be read (its replies hang under it) but nothing else can be done with it.
  */
-export function decidePost(access: GroupAccess, post: PostRef, action: PostAction): Decision {
+export function decidePost(groupAccess: GroupAccess, post: PostRef, action: PostAction): Decision {
+  const access = accessToPost(groupAccess, post);
   if (!readsGroup(access)) return 'not_found';
   if (post.hiddenAt && !(access.siteModerator || managesGroup(access))) return 'not_found';
   if (action === 'read' || action === 'viewImages') return 'allow';
@@ -192,13 +198,29 @@ export async function filterViewers(action: GroupAction, group: GroupRef, viewer
   return viewers.filter((viewer) => decideGroup(accessFrom(viewer, group, byUser.get(viewer.id) ?? null), action) === 'allow');
 }
 
+/** A group no post belongs to: unknown ids are decided against it. */
+const NO_SUCH_GROUP: GroupRef = Object.freeze({ _id: new Types.ObjectId('000000000000000000000000'), visibility: 'closed' });
+
+/**
+ * For an id that names no post: the same steps as for a post the viewer may not see (the post's group,
+ * the viewer's memberships, the decision), then NotFound, so the answer's timing does not tell an unknown
+ * id from a closed group's post.
+ */
+export async function refuseUnknownPost(viewer: Viewer | null, postId: Types.ObjectId, action: PostAction): Promise<never> {
+  const group = (await loadGroupRef(NO_SUCH_GROUP._id)) ?? NO_SUCH_GROUP;
+  decidePost(await accessTo(viewer, group), { _id: postId, groupId: group._id }, action);
+  throw new NotFound('post');
+}
+
 export async function authorizePost(
   viewer: Viewer | null,
   action: PostAction,
   post: PostRef,
   options: AuthorizeOptions = {},
 ): Promise<GroupAccess> {
-  const access = await accessForPost(viewer, post);
-  if (!access) throw new NotFound('post');
+  const groupAccess = await accessForPost(viewer, post);
+  if (!groupAccess) throw new NotFound('post');
+  // A site moderator reading a members-only post of a public group is audited as for a closed group.
+  const access = accessToPost(groupAccess, post);
   return settle(access, decidePost(access, post, action), action, 'post', post._id, options);
 }

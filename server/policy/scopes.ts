@@ -73,9 +73,15 @@ export const LISTABLE_POST = { hiddenAt: null, deletedAt: null } as const;
 /** Posts that feeds list: listable and top-level (replies show under their post). */
 export const LISTABLE_TOP_LEVEL_POST = { parentId: null, ...LISTABLE_POST } as const;
 
+/**
+ * Lists spanning groups (home and public feeds, profile lists) never show posts a group wrote while it was
+ * closed once it is public (`membersOnly`): its members find them in the group's own feed and by id.
+ */
+export const SHARED_POST = { membersOnly: { $ne: true } } as const;
+
 /** Filter for posts (top-level or replies) the viewer may see in a list spanning groups. */
 export async function visiblePostsFilter(viewer: Viewer | null): Promise<Record<string, unknown>> {
-  return { groupId: { $in: await readableGroupIds(viewer) }, ...LISTABLE_POST };
+  return { groupId: { $in: await readableGroupIds(viewer) }, ...LISTABLE_POST, ...SHARED_POST };
 }
 
 /** Whether a socket of this viewer may follow a feed (`public`, `home` or `group:<id>`). */

@@ -3,6 +3,7 @@ import type { GroupFields } from '../models/group';
 import type { GroupRole, MembershipState } from '../models/membership';
 import type { PublicUserFields } from '../models/user';
 import { groupPermissions, seesMemberCount, type GroupAccess } from '../policy';
+import { effectiveJoinPolicy } from '../policy/joining';
 import { presentPublicUser } from './user';
 
 type MembershipFacts = { status: MembershipState | 'none'; role: GroupRole | null };
@@ -32,7 +33,7 @@ export function presentGroup(group: GroupFields, access: GroupAccess): Group {
     slug: group.slug,
     description: group.description ?? '',
     visibility: access.visibility,
-    joinPolicy: group.joinPolicy as JoinPolicy,
+    joinPolicy: effectiveJoinPolicy(access.visibility, group.joinPolicy),
     // Who belongs to a closed group is its members' business; outsiders are not told even how many.
     memberCount: seesMemberCount(access) ? group.memberCount : 0,
     myStatus: membershipStatus(access),

@@ -27,11 +27,15 @@ function idOrNull(id: Types.ObjectId | null | undefined): string | null {
   return id ? String(id) : null;
 }
 
-/** Reports with their posts (as the reviewing moderator sees them) and reporters, loaded by the service. */
+/**
+ * Reports with their posts (as the reviewing moderator sees them) and reporters, loaded by the service.
+ * `withheld`: ids of posts the viewer may not be shown here (a closed group's, without a stated reason).
+ */
 export function presentReports(
   rows: readonly ReportFields[],
   posts: ReadonlyMap<string, { post: Post; hidden: boolean }>,
   reporters: ReadonlyMap<string, PublicUserFields | null>,
+  withheld: ReadonlySet<string> = new Set(),
 ): ReportShape[] {
   return rows.map((row) => {
     const reporter = reporters.get(String(row.reporterId));
@@ -40,6 +44,7 @@ export function presentReports(
       id: String(row._id),
       post: post?.post ?? null,
       postHidden: post?.hidden ?? false,
+      postWithheld: withheld.has(String(row.postId)),
       reason: row.reason,
       reporter: reporter ? presentPublicUser(reporter) : null,
       status: row.status,

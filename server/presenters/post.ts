@@ -1,10 +1,10 @@
-import type { Post, PostPermissions, PublicUser } from '../../shared/api';
+import type { AuthorCard, Post, PostPermissions, PublicUser } from '../../shared/api';
 import { signPostImage } from '../media/post-images';
 import type { UrlSigner } from '../media/signed-urls';
 import type { PresentablePost } from '../models/post';
 import type { PublicUserFields } from '../models/user';
 import { imagesLongLived, postPermissions, type GroupAccess } from '../policy';
-import { presentPublicUser } from './user';
+import { presentAuthorCard, presentPublicUser } from './user';
 
 /** A row's ids and dates as presented. */
 interface RowTexts {
@@ -35,10 +35,17 @@ function textsOf(row: PresentablePost): RowTexts {
   return texts;
 }
 
-/** Author cards as presented, per cached author (the read cache replaces the object when the profile changes). */
+/** Authors as presented, per cached author (the read cache replaces the object when the profile changes). */
 const presentedAuthors = new WeakMap<PublicUserFields, PublicUser>();
+const authorCards = new WeakMap<PublicUserFields, AuthorCard>();
 
-function presentAuthor(author: PublicUserFields): PublicUser {
+/** Signed-in viewers see the public profile card; visitors only the minimal identity (name and avatar). */
+function presentAuthor(author: PublicUserFields, signedIn: boolean): PublicUser | AuthorCard {
+  if (!signedIn) {
+    let card = authorCards.get(author);
+    if (!card) authorCards.set(author, (card = Object.freeze(presentAuthorCard(author))));
+    return card;
+  }
   let presented = presentedAuthors.get(author);
   if (!presented) presentedAuthors.set(author, (presented = Object.freeze(presentPublicUser(author))));
   return presented;
@@ -52,6 +59,8 @@ export interface PostViewFacts {
   readonly liked: ReadonlySet<string>;
   /** What the viewer is to each row's group, by hex id. */
   readonly access: ReadonlyMap<string, GroupAccess>;
+  /** False for anonymous visitors and broadcast payloads, who are shown authors' minimal identity only. */
+  readonly signedIn: boolean;
 }
 
 /** Posts as one viewer sees them, from facts already loaded; the caller has decided the viewer may see every row. */
@@ -66,7 +75,7 @@ export function presentPosts(rows: readonly PresentablePost[], facts: PostViewFa
     return {
       id: text.id,
       groupId: text.groupId,
-      author: author ? presentAuthor(author) : null,
+      author: author ? presentAuthor(author, facts.signedIn) : null,
       body: row.body ?? '',
       bodyText: row.bodyText ?? '',
       parentId: text.parentId,

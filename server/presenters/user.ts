@@ -1,4 +1,4 @@
-import type { ContactPreferences, Me, PublicUser, Role } from '../../shared/api';
+import type { AuthorCard, ContactPreferences, Me, PublicUser, Role } from '../../shared/api';
 import type { UserFields } from '../models/user';
 
 export const AVATAR_VARIANTS = [
@@ -20,6 +20,11 @@ export function presentPublicUser(user: Pick<UserFields, '_id' | 'displayName' |
     bio: user.bio ?? '',
     joinedAt: user.createdAt.toISOString(),
   };
+}
+
+/** Minimal identity for visitors: no bio, no join date. */
+export function presentAuthorCard(user: Pick<UserFields, '_id' | 'displayName' | 'avatarKey'>): AuthorCard {
+  return { id: String(user._id), displayName: user.displayName, avatarUrl: avatarUrl(user.avatarKey) };
 }
 
 /** Missing flags read as not opted in: consent is never assumed. */

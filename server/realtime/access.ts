@@ -16,7 +16,7 @@ import {
   type ModeratorReadAuditor,
   type Viewer,
 } from '../policy';
-import { findFeedPost } from '../services/feeds';
+import { findFeedPost, isMembersOnlyPost } from '../services/feeds';
 import { presentPostFor } from '../services/post-views';
 
 /** Who may see a post or group in feeds: anyone (even anonymous), or the group's members. */
@@ -47,6 +47,8 @@ export interface FeedAccess {
   homeGroupIds(viewer: Viewer): Promise<string[]>;
   /** Whose feeds show this group's posts, or null when the group is gone. */
   groupAudience(groupId: string): Promise<Audience | null>;
+  /** Whose feeds showed this post (which may be gone): null for none, as for a members-only post of a public group. */
+  postAudience(postId: string, groupId: string, membersOnly: boolean): Promise<Audience | null>;
   /** The post as every feed shows it, presented once for all receivers; null when no feed shows it. */
   livePost(postId: string): Promise<LivePostView | null>;
   /** The like count of a post feeds show; null when none does. */
@@ -96,6 +98,12 @@ export function createFeedAccess(signer: UrlSigner, auditModeratorRead: Moderato
     homeGroupIds: async (viewer) => (await memberGroupIds(viewer)).map(String),
 
     groupAudience,
+
+    async postAudience(postId, groupId, membersOnly) {
+      // Written while the group was closed: live feeds never carry it (lists show it to members only).
+      if (membersOnly || (await isMembersOnlyPost(postId))) return null;
+      return groupAudience(groupId);
+    },
 
     async livePost(postId) {
       const row = await findFeedPost(postId);

@@ -42,7 +42,7 @@ export function startFanout(
   }
 
   async function removePost(event: PostEvent): Promise<Effect> {
-    const audience = await access.groupAudience(event.groupId);
+    const audience = await access.postAudience(event.postId, event.groupId, 'membersOnly' in event && event.membersOnly === true);
     if (!audience) return null;
     const payload = { id: event.postId, groupId: event.groupId };
     return () => void io.to(audienceRooms(audience, event.groupId)).emit('post:delete', payload);

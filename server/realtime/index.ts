@@ -1,11 +1,13 @@
 // Socket.IO on the forum's HTTP server: handshake auth, policy-checked subscriptions, and the fan-out
 // of domain events. With REDIS_URL the Redis adapter carries events and room changes between processes.
 import type http from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { AppContext } from '../context';
 import { createFeedAccess, type FeedAccess } from './access';
+import { capConnections, connectionAddress, DEFAULT_SOCKET_LIMITS } from './connection-caps';
 import { startFanout } from './fanout';
 import { OrderedEffects } from './ordered';
 import { RoomOps } from './room-ops';
@@ -52,7 +54,10 @@ export async function attachRealtime(
   // here reads it after the handshake (authentication uses the handshake's auth payload), so it is let go,
   // as Socket.IO's memory guide suggests. The benchmark's Node clients send few headers and showed no
   // difference; a browser's upgrade request carries many more.
-  io.engine.on('connection', (rawSocket: { request: unknown }) => {
+  // The client's address is worked out first, for the connection caps.
+  const addresses = new WeakMap<object, string>();
+  io.engine.on('connection', (rawSocket: { request: IncomingMessage | null }) => {
+    if (rawSocket.request) addresses.set(rawSocket, connectionAddress(rawSocket.request, ctx.config.trustProxy));
     rawSocket.request = null;
   });
   const closeRedis = ctx.config.redisUrl ? await connectRedisAdapter(ctx, io, ctx.config.redisUrl) : null;
@@ -60,6 +65,7 @@ export async function attachRealtime(
   const fanout = startFanout(io, new RoomOps(io, closeRedis !== null), access, ctx.events, effects);
 
   io.use(authenticateHandshake(ctx.log));
+  io.use(capConnections(ctx.config.socketLimits ?? DEFAULT_SOCKET_LIMITS, (socket) => addresses.get(socket.conn) ?? socket.conn.remoteAddress));
   io.on('connection', (socket) => {
     watchSession(socket, ctx.log);
     handleSubscriptions(socket, access, ctx.log);

@@ -29,7 +29,7 @@ import { addressHash, suppressAddressHash } from './suppression';
 import { revokeAllTokens } from './tokens';
 
 const BATCH = 100;
-const REMOVABLE_POST_FIELDS = { groupId: 1, authorId: 1, parentId: 1, hiddenAt: 1, images: 1 } as const;
+const REMOVABLE_POST_FIELDS = { groupId: 1, authorId: 1, parentId: 1, hiddenAt: 1, images: 1, membersOnly: 1 } as const;
 
 class Stopped extends Error {}
 
@@ -127,6 +127,7 @@ class JobRun {
       ['memberships', () => this.memberships()],
       ['records', () => this.records()],
       ['avatar', () => this.avatar()],
+      ['sweep', () => this.sweep()],
       ['account', () => this.account()],
       ['audit', () => this.audit()],
     ];
@@ -199,10 +200,18 @@ class JobRun {
   private async memberships(): Promise<void> {
     let groupIds = this.job.memberGroupIds as Types.ObjectId[] | null;
     if (!groupIds) {
-      const rows = await Membership.find({ userId: this.userId }, { groupId: 1 }).lean<{ groupId: Types.ObjectId }[]>();
-      groupIds = rows.map((row) => row.groupId);
+      groupIds = await this.membershipGroupIds();
       await this.beforeItem({ memberGroupIds: groupIds });
     }
+    await this.leaveGroups(groupIds);
+  }
+
+  private async membershipGroupIds(): Promise<Types.ObjectId[]> {
+    const rows = await Membership.find({ userId: this.userId }, { groupId: 1 }).lean<{ groupId: Types.ObjectId }[]>();
+    return rows.map((row) => row.groupId);
+  }
+
+  private async leaveGroups(groupIds: Types.ObjectId[]): Promise<void> {
     const owned = await Group.find({ _id: { $in: groupIds }, ownerId: this.userId }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
     for (const group of owned) {
       await this.beforeItem();
@@ -243,6 +252,29 @@ class JobRun {
     if (this.job.avatarKey) await this.ctx.media.remove('avatars', this.job.avatarKey, AVATAR_VARIANT_NAMES);
   }
 
+  /**
+   * What requests authenticated before the erasure wrote while the steps above ran (a slow upload committing
+   * late): each write checks the account afterwards (active-writer.ts), and this catches any that committed
+   * before the account was marked but after its step had passed.
+   */
+  private async sweep(): Promise<void> {
+    await this.beforeItem();
+    const [post, like] = await Promise.all([Post.exists({ authorId: this.userId }), Like.exists({ userId: this.userId })]);
+    if (post || like) await preserveBeforeChange(this.ctx, { userId: this.userId }, 'erasure');
+    await this.posts();
+    await this.likes();
+    const groupIds = await this.membershipGroupIds();
+    if (groupIds.length) await this.leaveGroups(groupIds);
+    await Promise.all([
+      Report.deleteMany({ reporterId: this.userId }),
+      Consent.deleteMany({ userId: this.userId }),
+      EmailChange.deleteMany({ userId: this.userId }),
+      UnsubscribeToken.deleteMany({ userId: this.userId }),
+    ]);
+    const user = await User.findById(this.userId, { avatarKey: 1 }).lean<Pick<UserFields, 'avatarKey'>>();
+    if (user?.avatarKey && user.avatarKey !== this.job.avatarKey) await this.ctx.media.remove('avatars', user.avatarKey, AVATAR_VARIANT_NAMES);
+  }
+
   private async account(): Promise<void> {
     await this.beforeItem();
     await User.deleteOne({ _id: this.userId, status: 'erasing' });
@@ -256,7 +288,7 @@ class JobRun {
 }
 
 function snapshot(post: RemovablePost): RemovablePost {
-  return { _id: post._id, groupId: post.groupId, authorId: post.authorId, parentId: post.parentId, hiddenAt: post.hiddenAt, images: post.images ?? [] };
+  return { _id: post._id, groupId: post.groupId, authorId: post.authorId, parentId: post.parentId, hiddenAt: post.hiddenAt, images: post.images ?? [], membersOnly: post.membersOnly === true };
 }
 
 /** The longest-serving group moderator becomes owner, else the longest-serving member; else the group keeps no owner. */

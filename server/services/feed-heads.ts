@@ -72,7 +72,13 @@ function firstOlder(ids: readonly string[], after: string): number {
  * the heads cannot tell (a page reaching past some group's head): the caller then asks the database.
  * The rows are shared with the cache and must not be changed.
  */
-export async function newestFromHeads(groupIds: readonly Types.ObjectId[], after: Types.ObjectId | null, count: number): Promise<PresentablePost[] | null> {
+export async function newestFromHeads(
+  groupIds: readonly Types.ObjectId[],
+  after: Types.ObjectId | null,
+  count: number,
+  /** Leave out members-only posts (SHARED_POST), as every list but a member's group feed does. */
+  sharedOnly = true,
+): Promise<PresentablePost[] | null> {
   if (!groupIds.length) return [];
   // With the cache off (the relay is down), loading every head would be one query per group for nothing.
   if (!readCache.feedHeads.keeping) return null;
@@ -93,7 +99,8 @@ export async function newestFromHeads(groupIds: readonly Types.ObjectId[], after
   while (rows.length < count && heap.size) {
     const run = heap.top();
     if (run.head.ids[run.at]! < floor) return null;
-    rows.push(run.head.rows[run.at]!);
+    const row = run.head.rows[run.at]!;
+    if (!sharedOnly || row.membersOnly !== true) rows.push(row);
     run.at++;
     if (run.at < run.head.ids.length) heap.topChanged();
     else heap.pop();

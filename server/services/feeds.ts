@@ -8,7 +8,7 @@ import { NotFound } from '../errors';
 import { Like } from '../models/like';
 import { POST_PRESENTER_FIELDS, Post, type PresentablePost } from '../models/post';
 import { ACTIVE_ACCOUNT, User } from '../models/user';
-import { authorizeGroup, LISTABLE_POST, LISTABLE_TOP_LEVEL_POST, loadGroupRef, publicGroupIds, readableGroupIds, type AuthorizeOptions } from '../policy';
+import { authorizeGroup, isActiveMember, LISTABLE_POST, LISTABLE_TOP_LEVEL_POST, loadGroupRef, publicGroupIds, readableGroupIds, SHARED_POST, type AuthorizeOptions } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentPostsFor } from './post-views';
 import { newestFromHeads } from './feed-heads';
@@ -17,17 +17,17 @@ import { cursorFilter, toPage, type PageRequest } from './pagination';
 export const PUBLIC_FEED_SIZE = 50;
 
 /** Top-level listable posts of these groups, newest first: the {groupId, parentId, _id} index answers it. */
-async function topLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequest, count = page.limit + 1): Promise<PresentablePost[]> {
+async function topLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequest, count = page.limit + 1, sharedOnly = true): Promise<PresentablePost[]> {
   if (!groupIds.length) return [];
-  return Post.find({ groupId: { $in: groupIds }, ...LISTABLE_TOP_LEVEL_POST, ...cursorFilter(page) }, POST_PRESENTER_FIELDS)
+  return Post.find({ groupId: { $in: groupIds }, ...LISTABLE_TOP_LEVEL_POST, ...(sharedOnly ? SHARED_POST : {}), ...cursorFilter(page) }, POST_PRESENTER_FIELDS)
     .sort({ _id: -1 })
     .limit(count)
     .lean<PresentablePost[]>();
 }
 
 /** From the groups' cached heads when they reach far enough, else from the database. */
-async function newestTopLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequest, count = page.limit + 1): Promise<PresentablePost[]> {
-  return (await newestFromHeads(groupIds, page.after, count)) ?? topLevelPosts(groupIds, page, count);
+async function newestTopLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequest, count = page.limit + 1, sharedOnly = true): Promise<PresentablePost[]> {
+  return (await newestFromHeads(groupIds, page.after, count, sharedOnly)) ?? topLevelPosts(groupIds, page, count, sharedOnly);
 }
 
 /** Signed-in home feed: public groups and the viewer's own groups. */
@@ -45,8 +45,9 @@ export async function groupFeed(
 ): Promise<Page<PostShape>> {
   const group = await loadGroupRef(groupId);
   if (!group) throw new NotFound('group');
-  await authorizeGroup(viewer, 'read', group, { ...options, audit: ctx.auditModeratorRead });
-  const rows = await newestTopLevelPosts([groupId], page);
+  const access = await authorizeGroup(viewer, 'read', group, { ...options, audit: ctx.auditModeratorRead });
+  // Posts written while a now public group was closed are listed for its members only.
+  const rows = await newestTopLevelPosts([groupId], page, page.limit + 1, !isActiveMember(access));
   return toPage(rows, page, (kept) => presentPostsFor(kept, viewer, ctx.signer));
 }
 
@@ -68,7 +69,7 @@ async function requireUser(userId: Types.ObjectId): Promise<void> {
 export async function userPosts(ctx: AppContext, viewer: Viewer, userId: Types.ObjectId, page: PageRequest): Promise<Page<PostShape>> {
   await requireUser(userId);
   const rows = await Post.find(
-    { authorId: userId, groupId: { $in: await readableGroupIds(viewer) }, ...LISTABLE_POST, ...cursorFilter(page) },
+    { authorId: userId, groupId: { $in: await readableGroupIds(viewer) }, ...LISTABLE_POST, ...SHARED_POST, ...cursorFilter(page) },
     POST_PRESENTER_FIELDS,
   )
     .sort({ _id: -1 })
@@ -97,7 +98,7 @@ export async function userLikes(ctx: AppContext, viewer: Viewer, userId: Types.O
     more = likes.length === batch;
     if (!likes.length) break;
     after = likes[likes.length - 1]!._id;
-    const posts = await Post.find({ _id: { $in: likes.map((like) => like.postId) }, ...LISTABLE_POST }, POST_PRESENTER_FIELDS).lean<PresentablePost[]>();
+    const posts = await Post.find({ _id: { $in: likes.map((like) => like.postId) }, ...LISTABLE_POST, ...SHARED_POST }, POST_PRESENTER_FIELDS).lean<PresentablePost[]>();
     const byId = new Map(posts.map((post) => [String(post._id), post]));
     for (const like of likes) {
       const post = byId.get(String(like.postId));
@@ -116,8 +117,15 @@ export async function userLikes(ctx: AppContext, viewer: Viewer, userId: Types.O
   };
 }
 
-/** A post as feeds show it, or null when no feed shows it (a reply, hidden, deleted or gone). */
+/** A post as live feeds show it, or null when none does (a reply, hidden, deleted, gone, or written while its group was closed). */
 export async function findFeedPost(postId: string): Promise<PresentablePost | null> {
   if (!Types.ObjectId.isValid(postId)) return null;
-  return Post.findOne({ _id: new Types.ObjectId(postId), ...LISTABLE_TOP_LEVEL_POST }, POST_PRESENTER_FIELDS).lean<PresentablePost>();
+  return Post.findOne({ _id: new Types.ObjectId(postId), ...LISTABLE_TOP_LEVEL_POST, ...SHARED_POST }, POST_PRESENTER_FIELDS).lean<PresentablePost>();
+}
+
+/** Whether a post was written while its group was closed (so only that group's members list it). */
+export async function isMembersOnlyPost(postId: string): Promise<boolean> {
+  if (!Types.ObjectId.isValid(postId)) return false;
+  const row = await Post.findById(new Types.ObjectId(postId), { membersOnly: 1 }).lean<{ membersOnly?: boolean }>();
+  return row?.membersOnly === true;
 }

@@ -4,11 +4,13 @@ import type { Group as GroupShape, GroupMember, GroupVisibility, JoinPolicy, Pag
 import type { AppContext } from '../context';
 import { Forbidden, NotFound, Conflict } from '../errors';
 import { Group, type GroupFields } from '../models/group';
+import { Post } from '../models/post';
 import { Membership, type GroupRole, type MembershipFields, type MembershipState } from '../models/membership';
 import type { PublicUserFields } from '../models/user';
-import { accessFrom, accessTo, authorizeGroup, authorizeRemoval, type GroupAccess } from '../policy';
+import { accessFrom, accessTo, authorizeGroup, authorizeRemoval, checkGroupSettings, groupSettingsAfter, joinStep, type GroupAccess } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentGroup, presentGroupMember } from '../presenters/group';
+import { confirmActiveWriter } from './active-writer';
 import { findPublicProfile, loadPublicUsers } from './profiles';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 
@@ -73,6 +75,7 @@ async function presentFor(viewer: Viewer, groupId: Types.ObjectId): Promise<Grou
 export async function createGroup(ctx: AppContext, viewer: Viewer, input: NewGroup): Promise<GroupShape> {
   const base = slugify(input.name);
   const joinPolicy = input.joinPolicy ?? (input.visibility === 'public' ? 'open' : 'request');
+  checkGroupSettings({ visibility: input.visibility, joinPolicy });
   for (let attempt = 0; ; attempt++) {
     const slug = await freeSlug(base);
     try {
@@ -84,8 +87,10 @@ export async function createGroup(ctx: AppContext, viewer: Viewer, input: NewGro
         joinPolicy,
         ownerId: viewer._id,
         memberCount: 1,
+        closedAt: input.visibility === 'closed' ? new Date() : null,
       });
       await Membership.create({ groupId: group._id, userId: viewer._id, status: 'member', role: 'owner' });
+      await confirmActiveWriter(viewer._id, () => Promise.all([Group.deleteOne({ _id: group._id }), Membership.deleteMany({ groupId: group._id })]));
       ctx.events.publish({ type: 'group.changed', groupId: String(group._id) });
       ctx.events.publish({ type: 'membership.changed', groupId: String(group._id), userId: viewer.id });
       return presentGroup(group.toObject() as GroupFields, accessFrom(viewer, group, { status: 'member', role: 'owner' }));
@@ -109,9 +114,22 @@ export async function getGroup(viewer: Viewer, groupId: Types.ObjectId): Promise
 export async function updateGroup(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId, changes: GroupChanges): Promise<GroupShape> {
   const group = await loadGroup(groupId);
   await authorizeGroup(viewer, 'update', group);
-  await Group.updateOne({ _id: groupId }, { $set: changes });
+  const settings = groupSettingsAfter(group, changes);
+  const opening = group.visibility === 'closed' && settings.visibility === 'public';
+  const closing = group.visibility === 'public' && settings.visibility === 'closed';
+  // What was written while the group was closed stays its members' (policy: accessToPost). Marked before
+  // the group opens and again after, which catches a post that was being written at that moment.
+  const closedAt = group.closedAt ?? null;
+  if (opening) await keepMembersOnly(groupId, closedAt);
+  await Group.updateOne({ _id: groupId }, { $set: { ...changes, ...settings, ...(closing ? { closedAt: new Date() } : {}) } });
+  if (opening) await keepMembersOnly(groupId, closedAt);
   ctx.events.publish({ type: 'group.changed', groupId: String(groupId) });
   return presentFor(viewer, groupId);
+}
+
+/** Marks the posts written since the group was closed (all of them if that time is unknown) members-only. */
+async function keepMembersOnly(groupId: Types.ObjectId, closedAt: Date | null): Promise<void> {
+  await Post.updateMany({ groupId, membersOnly: { $ne: true }, ...(closedAt ? { createdAt: { $gte: closedAt } } : {}) }, { $set: { membersOnly: true } });
 }
 
 /** Moves a membership from one of `from` to `to` in one atomic step; false if it was not in `from`. */
@@ -143,19 +161,17 @@ async function changeMemberCount(ctx: AppContext, groupId: Types.ObjectId, userI
   ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: String(userId) });
 }
 
-/** Open groups admit at once, request groups queue, invite-only groups admit only the invited. */
+/** What joining does is the policy's joinStep(): admit, queue a request, take up an invitation, or refuse. */
 export async function joinGroup(ctx: AppContext, viewer: Viewer, groupId: Types.ObjectId): Promise<GroupShape> {
   const group = await loadGroup(groupId);
   const access = await authorizeGroup(viewer, 'view', group);
-  if (access.status === 'member') return presentFor(viewer, groupId);
-  if (access.status === 'invited') {
-    if (await transition(groupId, viewer._id, ['invited'], 'member')) await changeMemberCount(ctx, groupId, viewer._id, 1);
-    return presentFor(viewer, groupId);
-  }
-  if (access.status === 'removed') throw new Forbidden('You were removed from this group; only an invitation lets you back in.');
-  if (access.status === 'suspended') throw new Forbidden('You are suspended from this group.');
-  switch (group.joinPolicy) {
-    case 'open':
+  switch (joinStep(access, group.joinPolicy)) {
+    case 'none':
+      break;
+    case 'accept':
+      if (await transition(groupId, viewer._id, ['invited'], 'member')) await changeMemberCount(ctx, groupId, viewer._id, 1);
+      break;
+    case 'admit':
       if (await transition(groupId, viewer._id, ['none', 'pending'], 'member')) await changeMemberCount(ctx, groupId, viewer._id, 1);
       break;
     case 'request':
@@ -163,9 +179,13 @@ export async function joinGroup(ctx: AppContext, viewer: Viewer, groupId: Types.
         ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: viewer.id });
       }
       break;
-    default:
-      throw new Forbidden('This group is invitation-only.');
   }
+  // An account erased while this request was in flight does not stay behind as a member.
+  await confirmActiveWriter(viewer._id, async () => {
+    await Membership.deleteOne({ groupId, userId: viewer._id, status: { $in: ['member', 'pending'] } });
+    await Group.updateOne({ _id: groupId }, { $set: { memberCount: await Membership.countDocuments({ groupId, status: 'member' }) } });
+    ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: viewer.id });
+  });
   return presentFor(viewer, groupId);
 }
 

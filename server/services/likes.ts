@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { Like } from '../models/like';
 import { Post, type PostFields } from '../models/post';
 import type { Viewer } from '../policy/viewer';
+import { confirmActiveWriter } from './active-writer';
 import { loadPostFor } from './posts';
 
 async function currentCount(postId: Types.ObjectId): Promise<number> {
@@ -24,6 +25,7 @@ export async function likePost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
   const updated = await Post.findOneAndUpdate({ _id: postId }, { $inc: { likeCount: 1 } }, { new: true, projection: { likeCount: 1 } }).lean<{
     likeCount: number;
   }>();
+  await confirmActiveWriter(viewer._id, () => withdrawLike(ctx, viewer._id, { _id: postId, groupId: post.groupId }));
   const likeCount = updated?.likeCount ?? 0;
   ctx.events.publish({ type: 'like.changed', postId: String(postId), groupId: String(post.groupId), likeCount, userId: String(viewer._id) });
   return { likeCount, likedByMe: true };

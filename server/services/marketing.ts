@@ -5,6 +5,7 @@ import type { Types } from 'mongoose';
 import type { ContactChannel } from '../../shared/api';
 import type { AppContext } from '../context';
 import { NotFound, Unauthorized } from '../errors';
+import { Consent } from '../models/consent';
 import { UnsubscribeToken } from '../models/unsubscribe-token';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { updatePreferences } from './contact-preferences';
@@ -101,18 +102,30 @@ export async function sendMarketing(
 
 /**
  * The one-click unsubscribe: turns the token's channel off for the token's account, records it in the
- * consent ledger (source `unsubscribe_link`) and reveals nothing about the account. Idempotent.
+ * consent ledger (source `unsubscribe_link`) and reveals nothing about the account. A link works once:
+ * clicking it again answers the same and changes nothing (mail scanners follow links too), and a later
+ * choice about the channel (opting back in, in the settings) ends it, so an old message cannot undo it.
  */
 export async function unsubscribe(ctx: AppContext, token: string, now = new Date()): Promise<{ channel: ContactChannel }> {
   const record = await UnsubscribeToken.findOne({ tokenHash: hashUnsubscribeToken(token) }).lean();
   if (!record) throw new NotFound('unsubscribe link (it is wrong or no longer valid)');
   const channel = record.channel as ContactChannel;
+  if (await choiceMadeSince(record.userId, channel, record.usedAt ?? record.createdAt)) {
+    throw new NotFound('unsubscribe link (it is wrong or no longer valid)');
+  }
+  // Claimed before the change, so of two clicks at once only one acts.
+  const claimed = await UnsubscribeToken.updateOne({ _id: record._id, usedAt: null }, { $set: { usedAt: now } });
+  if (claimed.modifiedCount === 0) return { channel };
   try {
     await updatePreferences(ctx, record.userId, { [channel]: false }, 'unsubscribe_link', now);
   } catch (error) {
     // The account is being erased: it is contacted by nobody, which is what was asked.
     if (!(error instanceof Unauthorized)) throw error;
   }
-  if (!record.usedAt) await UnsubscribeToken.updateOne({ _id: record._id, usedAt: null }, { $set: { usedAt: now } });
   return { channel };
+}
+
+/** Whether the person chose anything about this channel after `since` (the ledger records every choice). */
+async function choiceMadeSince(userId: Types.ObjectId, channel: ContactChannel, since: Date): Promise<boolean> {
+  return (await Consent.exists({ userId, kind: 'preference', channel, at: { $gt: since } })) !== null;
 }

@@ -26,8 +26,10 @@ import {
   type ModeratorRead,
 } from '../policy';
 import type { Viewer } from '../policy/viewer';
+import type { AuthorizeOptions } from '../policy';
 import { presentModerationNotice, presentReports } from '../presenters/moderation';
 import type { UrlSigner } from '../media/signed-urls';
+import { confirmActiveWriter } from './active-writer';
 import { appendAudit } from './audit';
 import { presentPostsFor } from './post-views';
 import { loadPublicUsers } from './profiles';
@@ -55,6 +57,7 @@ export async function fileReport(viewer: Viewer, postId: Types.ObjectId, reason:
     const report = (
       await Report.create({ postId, groupId: post.groupId, authorId: post.authorId, reporterId: viewer._id, reason })
     ).toObject() as ReportFields;
+    await confirmActiveWriter(viewer._id, () => Report.deleteOne({ _id: report._id }));
     return { id: String(report._id), postId: String(postId), reason, status: report.status, createdAt: report.createdAt.toISOString() };
   } catch (error) {
     if (isDuplicateKey(error)) throw new Conflict('You have already reported this post; a moderator will look at it.');
@@ -62,36 +65,48 @@ export async function fileReport(viewer: Viewer, postId: Types.ObjectId, reason:
   }
 }
 
-/** The review queue: site moderators see every group's reports, owners and group moderators their groups'. */
-export async function listReports(ctx: AppContext, viewer: Viewer, status: ReportStatus, page: PageRequest): Promise<Page<ReportShape>> {
+/**
+ * The review queue: site moderators see every group's reports, owners and group moderators their groups'.
+ * A post in a closed group the site moderator is not in is shown only with their own stated reason
+ * (`options.reason`), audited like every other door; without one it is withheld (`postWithheld`).
+ */
+export async function listReports(
+  ctx: AppContext,
+  viewer: Viewer,
+  status: ReportStatus,
+  page: PageRequest,
+  options: AuthorizeOptions = {},
+): Promise<Page<ReportShape>> {
   const scope = await reviewScope(viewer);
   const rows = await Report.find({ status, ...(scope.all ? {} : { groupId: { $in: scope.groupIds } }), ...cursorFilter(page) })
     .sort({ _id: -1 })
     .limit(page.limit + 1)
     .lean<ReportFields[]>();
-  return toPage(rows, page, async (kept) => {
-    await auditQueueReads(ctx, viewer, kept);
-    return presentReportsFor(kept, viewer, ctx.signer);
-  });
+  return toPage(rows, page, async (kept) => presentReportsFor(kept, viewer, ctx.signer, await auditQueueReads(ctx, viewer, kept, options.reason ?? null)));
 }
 
-/** Reports with their posts as the reviewing moderator sees them and their reporters' public cards. */
-async function presentReportsFor(rows: ReportFields[], viewer: Viewer, signer: UrlSigner): Promise<ReportShape[]> {
+/**
+ * Reports with their posts as the reviewing moderator sees them and their reporters' public cards; the posts
+ * in `withheld` are not even read.
+ */
+async function presentReportsFor(rows: ReportFields[], viewer: Viewer, signer: UrlSigner, withheld: ReadonlySet<string>): Promise<ReportShape[]> {
   if (!rows.length) return [];
   const [posts, reporters] = await Promise.all([
-    Post.find({ _id: { $in: rows.map((row) => row.postId) }, deletedAt: null }, POST_PRESENTER_FIELDS).lean<PresentablePost[]>(),
+    Post.find({ _id: { $in: rows.map((row) => row.postId).filter((id) => !withheld.has(String(id))) }, deletedAt: null }, POST_PRESENTER_FIELDS).lean<PresentablePost[]>(),
     loadPublicUsers(rows.map((row) => String(row.reporterId))),
   ]);
   const presented = await presentPostsFor(posts, viewer, signer);
   const postById = new Map(posts.map((post, index) => [String(post._id), { post: presented[index]!, hidden: post.hiddenAt != null }]));
-  return presentReports(rows, postById, reporters);
+  return presentReports(rows, postById, reporters, withheld);
 }
 
 /**
- * The queue shows each reported post in full, so a site moderator seeing a closed group's post this way
- * is audited like any other read of a closed group they are not in; the report is the stated reason.
+ * Audits a site moderator's queue reads of closed groups they are not in, with the reason they gave; with
+ * none, returns those reports' post ids to withhold. A report, which anyone who can see a post may file
+ * with any text, is never the moderator's reason.
  */
-async function auditQueueReads(ctx: AppContext, viewer: Viewer, reports: readonly ReportFields[]): Promise<void> {
+async function auditQueueReads(ctx: AppContext, viewer: Viewer, reports: readonly ReportFields[], reason: string | null): Promise<Set<string>> {
+  const withheld = new Set<string>();
   const byGroup = new Map<string, ReportFields[]>();
   for (const report of reports) {
     const key = String(report.groupId);
@@ -101,9 +116,11 @@ async function auditQueueReads(ctx: AppContext, viewer: Viewer, reports: readonl
     const group = await loadGroupRef(inGroup[0]!.groupId);
     if (!group || !readsByModeratorOverride(await accessTo(viewer, group))) continue;
     for (const report of inGroup) {
-      await recordModeratorRead({ viewer, groupId: group._id, postId: report.postId, action: 'review', reason: `reviewing report ${String(report._id)}` }, ctx.auditModeratorRead);
+      if (reason) await recordModeratorRead({ viewer, groupId: group._id, postId: report.postId, action: 'review', reason }, ctx.auditModeratorRead);
+      else withheld.add(String(report.postId));
     }
   }
+  return withheld;
 }
 
 interface Resolution {

@@ -52,7 +52,7 @@ export async function loadPostViewFacts(rows: readonly PresentablePost[], viewer
     viewer ? likedAmong(viewer, rows.map((row) => row._id)) : new Set<string>(),
     accessByGroup(rows, viewer),
   ]);
-  return { authors, liked, access };
+  return { authors, liked, access, signedIn: viewer !== null };
 }
 
 /**

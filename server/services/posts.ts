@@ -5,12 +5,14 @@ import type { AppContext } from '../context';
 import { HttpError, Invalid, NotFound } from '../errors';
 import { encodeImage, type ImageInput } from '../media/images';
 import { MAX_IMAGES_PER_POST, POST_IMAGE_VARIANT_NAMES, POST_IMAGE_VARIANTS } from '../media/post-images';
+import { Group } from '../models/group';
 import { Like } from '../models/like';
 import { Post, type PostFields, type PostImageFields } from '../models/post';
 import { PostRevision } from '../models/post-revision';
-import { authorizeGroup, authorizePost, LISTABLE_POST, loadGroupRef, type AuthorizeOptions, type PostAction } from '../policy';
+import { authorizeGroup, authorizePost, LISTABLE_POST, loadGroupRef, refuseUnknownPost, type AuthorizeOptions, type PostAction } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentPostFor, presentPostsFor } from './post-views';
+import { confirmActiveWriter } from './active-writer';
 import { preserveBeforeChange } from './holds';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 import { MAX_BODY_LENGTH, sanitizeBody } from './post-body';
@@ -37,7 +39,7 @@ export async function loadPostFor(
   options: AuthorizeOptions = {},
 ): Promise<PostFields> {
   const post = await Post.findById(postId).lean<PostFields>();
-  if (!post) throw new NotFound('post');
+  if (!post) return refuseUnknownPost(viewer, postId, action);
   await authorizePost(viewer, action, post, { ...options, audit: ctx.auditModeratorRead });
   return post;
 }
@@ -58,12 +60,17 @@ async function removeImages(ctx: AppContext, images: readonly PostImageFields[])
   await Promise.all(images.map((image) => ctx.media.remove('posts', image.key, POST_IMAGE_VARIANT_NAMES)));
 }
 
-function publish(ctx: AppContext, type: 'post.created' | 'post.updated' | 'post.deleted', post: Pick<PostFields, '_id' | 'groupId' | 'parentId'>): void {
+function publish(
+  ctx: AppContext,
+  type: 'post.created' | 'post.updated' | 'post.deleted',
+  post: Pick<PostFields, '_id' | 'groupId' | 'parentId'> & { membersOnly?: boolean | null },
+): void {
   ctx.events.publish({
     type,
     postId: String(post._id),
     groupId: String(post.groupId),
     parentId: post.parentId ? String(post.parentId) : null,
+    ...(type === 'post.deleted' && post.membersOnly === true ? { membersOnly: true } : {}),
   });
 }
 
@@ -83,9 +90,11 @@ export async function createPost(ctx: AppContext, viewer: Viewer, groupId: Types
   const files = input.images ?? [];
   if (!bodyText && !files.length) throw new Invalid('body', 'body: the post is empty once unsafe markup is removed.');
   const images = await storeImages(ctx, files);
+  // A reply in a thread written while the group was closed belongs to that thread's readers.
+  const membersOnly = parent?.membersOnly === true;
   let created: PostFields;
   try {
-    created = (await Post.create({ groupId, authorId: viewer._id, parentId: parent?._id ?? null, body, bodyText, images })).toObject() as PostFields;
+    created = (await Post.create({ groupId, authorId: viewer._id, parentId: parent?._id ?? null, body, bodyText, images, membersOnly })).toObject() as PostFields;
   } catch (error) {
     await removeImages(ctx, images);
     throw error;
@@ -99,8 +108,22 @@ export async function createPost(ctx: AppContext, viewer: Viewer, groupId: Types
       throw new NotFound('post');
     }
   }
+  // An account erased while this request was in flight (a slow upload) takes the post with it.
+  await confirmActiveWriter(viewer._id, () => removePost(ctx, created));
+  if (group.visibility === 'closed' && !membersOnly) created = await keepIfOpenedMeanwhile(created);
   publish(ctx, 'post.created', created);
   return presentPostFor(created, viewer, ctx.signer);
+}
+
+/**
+ * A post authorized while its group was closed, committed as the group was being made public, is kept for
+ * members like the rest of the closed era (the opening marks the posts it finds; this one it may have missed).
+ */
+async function keepIfOpenedMeanwhile(created: PostFields): Promise<PostFields> {
+  const group = await Group.findById(created.groupId, { visibility: 1 }).lean<{ visibility: string }>();
+  if (group?.visibility !== 'public') return created;
+  await Post.updateOne({ _id: created._id }, { $set: { membersOnly: true } });
+  return { ...created, membersOnly: true };
 }
 
 export async function getPost(ctx: AppContext, viewer: Viewer | null, postId: Types.ObjectId, options: AuthorizeOptions = {}): Promise<PostShape> {
@@ -161,7 +184,7 @@ async function purge(ctx: AppContext, posts: Pick<PostFields, '_id' | 'images'>[
 }
 
 /** The fields of a post its removal needs, as they were before removal began. */
-export type RemovablePost = Pick<PostFields, '_id' | 'groupId' | 'authorId' | 'parentId' | 'hiddenAt' | 'images'>;
+export type RemovablePost = Pick<PostFields, '_id' | 'groupId' | 'authorId' | 'parentId' | 'hiddenAt' | 'images'> & { membersOnly?: boolean | null };
 
 /**
  * Author, group owner/moderator or site moderator. A reply, or a top-level post nobody else replied to,

@@ -292,7 +292,7 @@ async function main(): Promise<void> {
     const dataDir = path.join(runDir, name);
     mkdirSync(dataDir, { recursive: true });
     cpSync(path.join(dir, 'db'), path.join(dataDir, 'db'), { recursive: true, filter: notTheLock });
-    return { DATA_DIR: dataDir, UPLOADS_DIR: path.join(dataDir, 'uploads'), LOG_LEVEL: 'info', MAIL_TRANSPORT: 'none', PORT: '0' };
+    return { DATA_DIR: dataDir, UPLOADS_DIR: path.join(dataDir, 'uploads'), LOG_LEVEL: 'info', MAIL_TRANSPORT: 'none', PORT: '0', SOCKETS_PER_ADDRESS: '0', SOCKETS_PER_ACCOUNT: '0' };
   };
   const dataEnv = dataCopy('main');
   const persona = manifest.persona;

@@ -14,6 +14,9 @@ export interface RegisteredUser extends Caller {
 type Agent = ReturnType<typeof supertest>;
 
 export class ForumApi {
+  /** Owners of closed groups created "open" here, who approve each join() (a closed group cannot be open). */
+  private readonly approvers = new Map<string, Caller>();
+
   constructor(private readonly http: Agent) {}
 
   static at(baseUrl: string): ForumApi {
@@ -39,15 +42,28 @@ export class ForumApi {
     if (res.status !== 204) throw new Error(`logout: ${res.status} ${res.text}`);
   }
 
+  /** `open` for a closed group: a request group whose owner approves every join() made through this helper. */
   async createGroup(owner: Caller, visibility: 'public' | 'closed', joinPolicy: 'open' | 'request' | 'invite' = 'open'): Promise<Group> {
     const name = `Group ${Math.random().toString(36).slice(2, 10)}`;
-    const res = await this.http.post('/api/groups').set(owner.auth).send({ name, description: '', visibility, joinPolicy });
+    const approved = visibility === 'closed' && joinPolicy === 'open';
+    const res = await this.http
+      .post('/api/groups')
+      .set(owner.auth)
+      .send({ name, description: '', visibility, joinPolicy: approved ? 'request' : joinPolicy });
     if (res.status !== 201) throw new Error(`create group: ${res.status} ${res.text}`);
+    if (approved) this.approvers.set(res.body.id as string, owner);
     return res.body as Group;
   }
 
   async join(user: Caller, groupId: string): Promise<void> {
     const res = await this.http.post(`/api/groups/${groupId}/join`).set(user.auth);
+    const approver = this.approvers.get(groupId);
+    if (res.status === 200 && res.body.myStatus === 'pending' && approver) {
+      const me = await this.http.get('/api/me').set(user.auth);
+      const approved = await this.http.post(`/api/groups/${groupId}/members/${me.body.id as string}/approve`).set(approver.auth);
+      if (approved.status !== 200) throw new Error(`approve: ${approved.status} ${approved.text}`);
+      return;
+    }
     if (res.status !== 200 || res.body.myStatus !== 'member') throw new Error(`join: ${res.status} ${res.text}`);
   }
 

@@ -6,7 +6,7 @@ import supertest from 'supertest';
 import type { Config } from '../../server/config';
 import type { TuningOverrides } from '../../server/tuning';
 import { createForum, type Forum } from '../../server/forum';
-import { createLogger } from '../../server/log';
+import { createLogger, type Logger } from '../../server/log';
 import { sharedDatabase } from './database';
 
 export interface TestForum extends Forum {
@@ -39,11 +39,14 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
-/** A forum on the shared test database; limits and timings (`loginLimits`, `erasure`) may be overridden beside the config. */
-export async function startTestForum(overrides: Partial<Config> & TuningOverrides = {}): Promise<TestForum> {
+/**
+ * A forum on the shared test database; limits and timings (`loginLimits`, `erasure`) may be overridden beside
+ * the config. `log` replaces the forum's logger, for tests that check what reaches the log.
+ */
+export async function startTestForum(overrides: Partial<Config> & TuningOverrides = {}, log?: Logger): Promise<TestForum> {
   const { loginLimits, erasure, ...configOverrides } = overrides;
   const config = testConfig(configOverrides);
-  const forum = await createForum(config, { database: sharedDatabase(), log: createLogger(config.logLevel), tuning: { loginLimits, erasure } });
+  const forum = await createForum(config, { database: sharedDatabase(), log: log ?? createLogger(config.logLevel), tuning: { loginLimits, erasure } });
   const closeForum = forum.close.bind(forum);
   const testForum: TestForum = Object.assign(forum, {
     http: supertest(forum.app),

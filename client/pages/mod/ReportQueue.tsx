@@ -58,6 +58,8 @@ function ReportItem({ report }: { report: Report }) {
             )}
           </form>
         </>
+      ) : report.postWithheld ? (
+        <p class="muted">This post is in a closed group you are not in; it is shown only with a stated reason, which is audited.</p>
       ) : (
         <p class="muted">The post no longer exists.</p>
       )}

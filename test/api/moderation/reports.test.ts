@@ -5,7 +5,7 @@ import { AuditEntry } from '../../../server/models/audit-entry';
 import { Report as ReportModel } from '../../../server/models/report';
 import { User } from '../../../server/models/user';
 import { idOf } from '../../support/content';
-import { hideViaRoute, postIn, useModerationForum } from '../../support/moderation';
+import { hideViaRoute, postIn, REASON_HEADER, useModerationForum } from '../../support/moderation';
 
 describe('reports', () => {
   const world = useModerationForum();
@@ -94,9 +94,10 @@ describe('reports', () => {
       await report(idOf(inClosed), world.cast.member).expect(201);
       await report(idOf(elsewhere), world.cast.stranger).expect(201);
 
-      const all = (await world.forum.http.get('/api/mod/reports?status=open').set(world.cast.siteModerator.auth).expect(200)).body.items as Report[];
+      const all = (await world.forum.http.get('/api/mod/reports?status=open').set(world.cast.siteModerator.auth).set(REASON_HEADER).expect(200)).body
+        .items as Report[];
       expect(all.map((row) => row.post?.id)).to.deep.equal([idOf(elsewhere), idOf(inClosed), idOf(inPublic)]);
-      expect(all[0]).to.have.all.keys('id', 'post', 'postHidden', 'reason', 'reporter', 'status', 'createdAt', 'resolution');
+      expect(all[0]).to.have.all.keys('id', 'post', 'postHidden', 'postWithheld', 'reason', 'reporter', 'status', 'createdAt', 'resolution');
       expect(all[1]!.reporter!.id).to.equal(idOf(world.cast.member.user));
       expect(all[1]!.reporter).not.to.have.any.keys('email', 'name', 'roles', 'isMember');
 
@@ -108,7 +109,7 @@ describe('reports', () => {
       expect(other.map((row) => row.post?.id)).to.deep.equal([idOf(elsewhere)]);
     });
 
-    it('audits a site moderator seeing a closed group’s post in the queue, with the report as the reason', async () => {
+    it('shows a site moderator a closed group’s post in the queue only with their own reason, and audits it with that reason', async () => {
       const inPublic = await postIn(world.cast.publicGroup, world.cast.author);
       const inClosed = await postIn(world.cast.closedGroup, world.cast.author);
       await report(idOf(inPublic), world.cast.member).expect(201);
@@ -118,11 +119,27 @@ describe('reports', () => {
       await world.forum.http.get('/api/mod/reports').set(world.cast.owner.auth).expect(200);
       expect(await readsOf(), 'the group’s own owner is a member: nothing to audit').to.deep.equal([]);
 
-      await world.forum.http.get('/api/mod/reports').set(world.cast.siteModerator.auth).expect(200);
+      const withheld = (await world.forum.http.get('/api/mod/reports').set(world.cast.siteModerator.auth).expect(200)).body.items as Report[];
+      const closedRow = withheld.find((row) => row.id === filed.id)!;
+      expect([closedRow.post, closedRow.postWithheld]).to.deep.equal([null, true]);
+      expect(JSON.stringify(withheld)).not.to.include(inClosed.bodyText);
+      expect(await readsOf(), 'nothing was read').to.deep.equal([]);
+
+      const shown = (await world.forum.http.get('/api/mod/reports').set(world.cast.siteModerator.auth).set(REASON_HEADER).expect(200)).body.items as Report[];
+      expect(shown.find((row) => row.id === filed.id)!.post!.id).to.equal(idOf(inClosed));
       const reads = await readsOf();
       expect(reads.map((entry) => [entry.actor, entry.target, entry.reason])).to.deep.equal([
-        [idOf(world.cast.siteModerator.user), `post:${idOf(inClosed)}`, `reviewing report ${filed.id}`],
+        [idOf(world.cast.siteModerator.user), `post:${idOf(inClosed)}`, REASON_HEADER['X-Moderation-Reason']],
       ]);
+    });
+
+    it('a site moderator cannot read a closed post by filing a report on it with reason "." themselves', async () => {
+      const inClosed = await postIn(world.cast.closedGroup, world.cast.author, { body: '<p>the committee minutes</p>' });
+      const filed = (await report(idOf(inClosed), world.cast.siteModerator, { reason: '.' }).expect(201)).body as { id: string };
+      const res = await world.forum.http.get('/api/mod/reports').set(world.cast.siteModerator.auth).expect(200);
+      expect(res.text).not.to.include('committee minutes');
+      expect((res.body.items as Report[]).find((row) => row.id === filed.id)!.postWithheld).to.equal(true);
+      expect(await AuditEntry.countDocuments({ action: 'moderator.read' })).to.equal(0);
     });
 
     it('shows a reporter whose account is being erased as nobody, like every other presenter of people', async () => {

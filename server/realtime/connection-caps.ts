@@ -1,0 +1,76 @@
+// Caps on open sockets per client address and per account (review item 13), so one client cannot hold
+// thousands of connections. Counted per process: behind a load balancer each process applies the caps to
+// what it holds. A refused handshake gets connect_error `too_many_connections` with `data: {code, message}`.
+import type { IncomingMessage } from 'node:http';
+import proxyaddr from 'proxy-addr';
+import type { ExtendedError } from 'socket.io';
+import type { ForumSocket } from './types';
+
+export interface SocketLimits {
+  /** Open sockets from one client address; 0 means no cap. */
+  perAddress: number;
+  /** Open sockets of one signed-in account; 0 means no cap. */
+  perAccount: number;
+}
+
+export const DEFAULT_SOCKET_LIMITS: SocketLimits = { perAddress: 200, perAccount: 20 };
+
+/** Where a connection comes from, under the same `trust proxy` setting as Express's req.ip. */
+export function connectionAddress(request: IncomingMessage, trustProxy: boolean | number | string): string {
+  if (trustProxy === false) return request.socket.remoteAddress ?? 'unknown';
+  const trust =
+    trustProxy === true ? () => true : typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : proxyaddr.compile(trustProxy.split(/\s*,\s*/));
+  return proxyaddr(request, trust);
+}
+
+function refused(message: string): ExtendedError {
+  const error: ExtendedError = new Error('too_many_connections');
+  error.data = { code: 'too_many_connections', message };
+  return error;
+}
+
+class Counter {
+  private readonly open = new Map<string, number>();
+
+  count(key: string): number {
+    return this.open.get(key) ?? 0;
+  }
+
+  add(key: string): void {
+    this.open.set(key, this.count(key) + 1);
+  }
+
+  remove(key: string): void {
+    const left = this.count(key) - 1;
+    if (left > 0) this.open.set(key, left);
+    else this.open.delete(key);
+  }
+}
+
+/**
+ * io.use middleware, after authentication: admits a socket while its address and its account are under
+ * their caps, and counts it until it disconnects. `addressOf` names the socket's client address.
+ */
+export function capConnections(limits: SocketLimits, addressOf: (socket: ForumSocket) => string) {
+  const byAddress = new Counter();
+  const byAccount = new Counter();
+  return (socket: ForumSocket, next: (error?: ExtendedError) => void): void => {
+    const address = addressOf(socket);
+    const account = socket.data.userId;
+    if (limits.perAddress > 0 && byAddress.count(address) >= limits.perAddress) {
+      return next(refused(`At most ${limits.perAddress} live connections are allowed from one address; close some first.`));
+    }
+    if (account !== null && limits.perAccount > 0 && byAccount.count(account) >= limits.perAccount) {
+      return next(refused(`At most ${limits.perAccount} live connections are allowed per account; close some first.`));
+    }
+    byAddress.add(address);
+    if (account !== null) byAccount.add(account);
+    // The transport's close, not the socket's disconnect: a client gone between here and the connection
+    // never gets a disconnect event, and its count would stay forever.
+    socket.conn.once('close', () => {
+      byAddress.remove(address);
+      if (account !== null) byAccount.remove(account);
+    });
+    next();
+  };
+}
