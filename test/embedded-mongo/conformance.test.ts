@@ -1,15 +1,7 @@
 import { expect } from 'chai';
-import { MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoClient, type Collection, type Db } from 'mongodb';
+import { serverError } from './support';
 import { isEmbedded, startTarget, uniqueDbName, type Target } from './target';
-
-async function serverError(p: Promise<unknown>): Promise<MongoServerError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, 'expected the command to fail').to.be.instanceOf(MongoServerError);
-  return err as MongoServerError;
-}
 
 /** Where the engine and mongod 7.0 used to differ silently: each case either agrees or is refused loudly. */
 describe('embedded-mongo answers as mongod does where it used to stay silent', () => {
