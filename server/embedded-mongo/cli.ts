@@ -49,7 +49,7 @@ function parse(): { port: number; dbpath?: string; host: string; users?: UserCre
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer between 0 and 65535, got '${values.port}'`);
   if (values.dbpath === '') fail('--dbpath must not be empty');
   if (values.host === '') fail('--host must not be empty');
-  if (values.auth !== (values['users-file'] !== undefined)) fail('--auth and --users-file go together');
+  if ((values.auth === true) !== (values['users-file'] !== undefined)) fail('--auth and --users-file go together');
   const users = values['users-file'] ? readUsers(values['users-file']) : undefined;
   return { port, dbpath: values.dbpath, host: values.host ?? '127.0.0.1', users };
 }

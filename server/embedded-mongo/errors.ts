@@ -57,6 +57,8 @@ const codeNames: Record<number, string> = {
   352: 'UnsupportedOpQueryCommand',
   11000: 'DuplicateKey',
   // mongod names errors raised by a bare assertion after their location.
+  16870: 'Location16870',
+  16871: 'Location16871',
   40323: 'Location40323',
   40415: 'Location40415',
 };

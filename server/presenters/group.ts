@@ -26,7 +26,7 @@ export function membershipStatus(membership: MembershipFacts | null): Membership
 
 /** A group as one viewer sees it, from what the viewer is to it (loaded by the service). */
 export function presentGroup(group: GroupFields, access: GroupAccess): Group {
-  const can = groupPermissions(access);
+  const can = groupPermissions(access, group.joinPolicy);
   return {
     id: String(group._id),
     name: group.name,

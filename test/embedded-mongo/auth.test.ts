@@ -1,19 +1,11 @@
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { MongoClient, MongoServerError } from 'mongodb';
+import { MongoClient } from 'mongodb';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mongo';
 import { collectOutput, runCli, startCli } from './child';
+import { quiet, serverError as failure, tempDirs } from './support';
 import { isEmbedded } from './target';
-
-const quiet = { info: () => undefined, warn: () => undefined };
-
-async function failure(p: Promise<unknown>): Promise<MongoServerError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).to.be.instanceOf(MongoServerError);
-  return err as MongoServerError;
-}
 
 describe('embedded-mongo authentication (SCRAM-SHA-256)', function () {
   this.timeout(60_000);
@@ -63,12 +55,10 @@ describe('embedded-mongo authentication (SCRAM-SHA-256)', function () {
   });
 
   describe('npm run db --auth', () => {
+    const freshDir = tempDirs('embedded-mongo-auth-');
     let dir: string;
     beforeEach(async () => {
-      dir = await fs.mkdtemp(path.join(os.tmpdir(), 'embedded-mongo-auth-'));
-    });
-    afterEach(async () => {
-      await fs.rm(dir, { recursive: true, force: true });
+      dir = await freshDir();
     });
 
     it('takes users from an owner-only file', async () => {
@@ -95,6 +85,14 @@ describe('embedded-mongo authentication (SCRAM-SHA-256)', function () {
       const out = collectOutput(runCli(['--port', '0', '--auth', '--users-file', file]));
       expect((await out.exited).code).to.equal(2);
       expect(out.stderr()).to.match(/^embedded-mongo: --users-file .* must be readable by its owner only \(chmod 600\)/);
+    });
+
+    it('refuses --auth without a users file, and a users file without --auth', async () => {
+      for (const args of [['--auth'], ['--users-file', path.join(dir, 'users.json')]]) {
+        const out = collectOutput(runCli(['--port', '0', ...args]));
+        expect((await out.exited).code).to.equal(2);
+        expect(out.stderr()).to.match(/^embedded-mongo: --auth and --users-file go together/);
+      }
     });
   });
 });

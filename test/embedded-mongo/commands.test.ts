@@ -1,15 +1,7 @@
 import { expect } from 'chai';
 import { Long, MongoBulkWriteError, MongoClient, MongoServerError, ObjectId, type Collection, type Db } from 'mongodb';
+import { serverError } from './support';
 import { isEmbedded, startTarget, uniqueDbName, type Target } from './target';
-
-async function serverError(p: Promise<unknown>): Promise<MongoServerError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, 'expected the command to fail').to.be.instanceOf(MongoServerError);
-  return err as MongoServerError;
-}
 
 describe('embedded-mongo commands through the official driver', () => {
   let target: Target;

@@ -1,15 +1,7 @@
 import { expect } from 'chai';
-import { MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoClient, type Collection, type Db } from 'mongodb';
+import { serverError } from './support';
 import { isEmbedded, startTarget, uniqueDbName, type Target } from './target';
-
-async function serverError(p: Promise<unknown>): Promise<MongoServerError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, 'expected the command to fail').to.be.instanceOf(MongoServerError);
-  return err as MongoServerError;
-}
 
 /** Where the engine and mongod 7.0 used to differ silently: each case either agrees or is refused loudly. */
 describe('embedded-mongo answers as mongod does where it used to stay silent', () => {
@@ -101,6 +93,68 @@ describe('embedded-mongo answers as mongod does where it used to stay silent', (
     });
   });
 
+  describe('let variables in find, update, delete and findAndModify', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    let vars: Collection<any>;
+    const byName = { $expr: { $eq: ['$name', '$$who'] } };
+
+    beforeEach(async () => {
+      vars = db.collection('vars');
+      await vars.deleteMany({});
+      await vars.insertMany([
+        { _id: 1, name: 'Ada', n: 1 },
+        { _id: 2, name: 'Grace', n: 2 },
+        { _id: 3, name: 'Edsger', n: 3 },
+      ]);
+    });
+
+    it('find: $$var in $expr selects only what the variable names', async () => {
+      expect(await vars.find(byName, { let: { who: 'Grace' } }).toArray()).to.deep.equal([{ _id: 2, name: 'Grace', n: 2 }]);
+    });
+
+    it('find: a variable is an expression evaluated once, and combines with indexed conditions', async () => {
+      const r = await vars.find({ _id: { $gte: 2 }, $expr: { $gte: ['$n', '$$lo'] } }, { let: { lo: { $add: [1, 2] } }, sort: { _id: 1 } }).toArray();
+      expect(r.map((d) => d._id)).to.deep.equal([3]);
+    });
+
+    it('update: the filter and a pipeline update both read the variables', async () => {
+      const r = await vars.updateMany(byName, [{ $set: { n: '$$value' } }], { let: { who: 'Ada', value: 42 } });
+      expect([r.matchedCount, r.modifiedCount]).to.deep.equal([1, 1]);
+      expect((await vars.find({}, { sort: { _id: 1 } }).toArray()).map((d) => d.n)).to.deep.equal([42, 2, 3]);
+    });
+
+    it('update: an upsert that matches nothing inserts what the pipeline computed from the variables', async () => {
+      const r = await vars.updateOne(byName, [{ $set: { name: '$$who', n: '$$value' } }], { upsert: true, let: { who: 'Barbara', value: 7 } });
+      expect(r.upsertedCount).to.equal(1);
+      expect(await vars.findOne({ _id: r.upsertedId }, { projection: { _id: 0 } })).to.deep.equal({ name: 'Barbara', n: 7 });
+    });
+
+    it('delete: removes only what the variable names', async () => {
+      const r = await vars.deleteMany(byName, { let: { who: 'Edsger' } });
+      expect(r.deletedCount).to.equal(1);
+      expect((await vars.find().toArray()).map((d) => d.name).sort()).to.deep.equal(['Ada', 'Grace']);
+    });
+
+    it('findAndModify: updates and returns the document the variable names', async () => {
+      const after = await vars.findOneAndUpdate(byName, { $set: { seen: true } }, { let: { who: 'Grace' }, returnDocument: 'after' });
+      expect(after).to.deep.equal({ _id: 2, name: 'Grace', n: 2, seen: true });
+      expect(await vars.countDocuments({ seen: true })).to.equal(1);
+      const removed = await vars.findOneAndDelete(byName, { let: { who: 'Ada' } });
+      expect(removed?._id).to.equal(1);
+      expect(await vars.countDocuments()).to.equal(2);
+    });
+
+    it("a variable name that starts with a capital is mongod's 16870", async () => {
+      const err = await serverError(db.command({ find: 'vars', filter: { $expr: { $eq: ['$name', '$$Who'] } }, let: { Who: 'Ada' } }));
+      expect(err.code).to.equal(16870);
+    });
+
+    it('let that is not a document is 14 TypeMismatch', async () => {
+      const err = await serverError(db.command({ find: 'vars', filter: {}, let: 5 }));
+      expect(err.code).to.equal(14);
+    });
+  });
+
   describe('what the embedded engine does not do is refused with 238 NotImplemented', function () {
     before(function () {
       if (!isEmbedded) this.skip();
@@ -110,8 +164,6 @@ describe('embedded-mongo answers as mongod does where it used to stay silent', (
       ['find returnKey', { find: 'people', returnKey: true }],
       ['find showRecordId', { find: 'people', showRecordId: true }],
       ['find min/max', { find: 'people', hint: { _id: 1 }, min: { _id: 2 } }],
-      ['let in find', { find: 'people', filter: { $expr: { $eq: ['$name', '$$who'] } }, let: { who: 'Ada' } }],
-      ['let in delete', { delete: 'people', deletes: [{ q: { $expr: { $eq: ['$name', '$$who'] } }, limit: 1 }], let: { who: 'Ada' } }],
       ['a view', { create: 'recent', viewOn: 'people', pipeline: [{ $match: { n: { $gt: 1 } } }] }],
       ['a JSON-schema validator', { create: 'checked', validator: { $jsonSchema: { required: ['name'] } } }],
       ['a capped collection', { create: 'ring', capped: true, size: 4096 }],

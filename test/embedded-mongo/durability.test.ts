@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mongo';
 import { Catalog } from '../../server/embedded-mongo/catalog/catalog';
 import { DurableStorage } from '../../server/embedded-mongo/storage/durable';
 import { Journal } from '../../server/embedded-mongo/storage/journal';
+import { quiet, tempDirs } from './support';
 import { isEmbedded } from './target';
 import { collectOutput, runCli, startCli, type CliProcess } from './child';
 
@@ -15,13 +15,7 @@ interface Logger {
   warn(msg: string): void;
 }
 
-const quiet: Logger = { info: () => undefined, warn: () => undefined };
-
-async function tempDir(): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), 'embedded-mongo-test-'));
-}
-
-async function withServer<T>(dbpath: string, fn: (client: MongoClient, server: EmbeddedMongo) => Promise<T>, logger = quiet): Promise<T> {
+async function withServer<T>(dbpath: string, fn: (client: MongoClient, server: EmbeddedMongo) => Promise<T>, logger: Logger = quiet): Promise<T> {
   const server = await startEmbeddedMongo({ dbpath, logger });
   const client = await MongoClient.connect(server.uri, { serverSelectionTimeoutMS: 5000 });
   try {
@@ -37,22 +31,11 @@ async function journalFiles(dir: string): Promise<string[]> {
 }
 
 describe('embedded-mongo durability', function () {
-  let dirs: string[] = [];
+  const freshDir = tempDirs('embedded-mongo-test-');
 
   before(function () {
     if (!isEmbedded) this.skip();
   });
-
-  afterEach(async () => {
-    await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-    dirs = [];
-  });
-
-  async function freshDir(): Promise<string> {
-    const d = await tempDir();
-    dirs.push(d);
-    return d;
-  }
 
   it('keeps documents, updates, deletes, drops and indexes across a restart', async () => {
     const dir = await freshDir();

@@ -1,36 +1,23 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedMongo, type EmbeddedMongoOptions } from '../../server/embedded-mongo';
 import { frameRecord, scanRecords } from '../../server/embedded-mongo/storage/records';
+import { quiet, tempDirs } from './support';
 import { isEmbedded } from './target';
-
-const quiet = { info: () => undefined, warn: () => undefined };
 const SECRET = 'a diagnosis nobody else may read';
 
 describe('embedded-mongo encryption at rest', function () {
   this.timeout(30_000);
-  let dirs: string[] = [];
+  const freshDir = tempDirs('embedded-mongo-crypt-');
   const keyA = randomBytes(32);
   const keyB = randomBytes(32);
 
   before(function () {
     if (!isEmbedded) this.skip();
   });
-
-  afterEach(async () => {
-    await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-    dirs = [];
-  });
-
-  async function freshDir(): Promise<string> {
-    const d = await fs.mkdtemp(path.join(os.tmpdir(), 'embedded-mongo-crypt-'));
-    dirs.push(d);
-    return d;
-  }
 
   async function withServer<T>(options: EmbeddedMongoOptions, fn: (client: MongoClient) => Promise<T>): Promise<T> {
     const server = await startEmbeddedMongo({ logger: quiet, ...options });

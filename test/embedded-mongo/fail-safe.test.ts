@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { serialize } from 'bson';
 import { MongoClient } from 'mongodb';
@@ -11,9 +10,9 @@ import { DurableStorage } from '../../server/embedded-mongo/storage/durable';
 import type { CompactionStep, StorageFaults } from '../../server/embedded-mongo/storage/file-io';
 import { frameRecord } from '../../server/embedded-mongo/storage/records';
 import { startCli, type CliProcess } from './child';
+import { quiet, tempDirs } from './support';
 import { isEmbedded } from './target';
 
-const quiet = { info: () => undefined, warn: () => undefined };
 const STEPS: CompactionStep[] = ['snapshot-written', 'snapshot-synced', 'snapshot-verified', 'snapshot-renamed', 'directory-synced', 'journals-removed'];
 
 async function lastJournal(dir: string): Promise<string> {
@@ -23,22 +22,11 @@ async function lastJournal(dir: string): Promise<string> {
 
 describe('embedded-mongo fails safe', function () {
   this.timeout(60_000);
-  let dirs: string[] = [];
+  const freshDir = tempDirs('embedded-mongo-failsafe-');
 
   before(function () {
     if (!isEmbedded) this.skip();
   });
-
-  afterEach(async () => {
-    await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-    dirs = [];
-  });
-
-  async function freshDir(): Promise<string> {
-    const d = await fs.mkdtemp(path.join(os.tmpdir(), 'embedded-mongo-failsafe-'));
-    dirs.push(d);
-    return d;
-  }
 
   async function withServer<T>(options: EmbeddedMongoOptions, fn: (client: MongoClient) => Promise<T>): Promise<T> {
     const server = await startEmbeddedMongo({ logger: quiet, ...options });

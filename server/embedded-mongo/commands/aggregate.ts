@@ -5,7 +5,8 @@ import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
 import { parseSort, type SortSpec } from '../planner/planner';
 import { collectionArg, nonNegativeIntArg, type CommandContext, type CommandHandler } from './context';
 import { clonedEach, explainQuery, iterable, runQuery, type QuerySpec } from './query';
-import { MINGO_OPTIONS } from '../mingo-options';
+import { mingoOptions } from '../mingo-options';
+import { letArg } from './command-options';
 
 /** Stages that build new documents without writing into the ones they receive. */
 const READ_ONLY_STAGES = new Set(['$match', '$sort', '$limit', '$skip', '$count', '$group', '$sortByCount', '$lookup', '$unwind', '$sample', '$bucket', '$bucketAuto']);
@@ -62,12 +63,11 @@ function runStages(engine: Engine, db: string, source: Iterator<Document>, stage
   if (stages.length === 0) return source;
   const foreignWritten = stages.some(writesForeignDocuments);
   const options = {
-    ...MINGO_OPTIONS,
+    ...mingoOptions(variables),
     collectionResolver: (name: string): Document[] => {
       const docs = [...(engine.catalog.get(db, name)?.docs.values() ?? [])];
       return foreignWritten ? docs.map(cloneDoc) : docs;
     },
-    ...(variables ? { variables } : {}),
   };
   const barrier = stages.findIndex((s) => !READ_ONLY_STAGES.has(stageName(s)));
   try {
@@ -116,7 +116,7 @@ export const aggregateCommands: Record<string, CommandHandler> = {
     const { ns, spec, rest, collName } = prepareAggregate(ctx);
     const coll = collName ? engine.catalog.get(db, collName) : undefined;
     const source: Iterator<Document> = coll ? runQuery(coll, spec).docs : [][Symbol.iterator]();
-    const variables = isPlainObject(body.let) ? body.let : undefined;
+    const variables = letArg('aggregate', body);
     const out = runStages(engine, db, source, rest, variables);
     return engine.cursors.open(ns, out, { batchSize: nonNegativeIntArg(body.cursor, 'batchSize') }) as unknown as Document;
   },

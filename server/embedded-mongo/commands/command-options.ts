@@ -1,5 +1,7 @@
 import { isPlainObject, type Document } from '../documents';
-import { CommandError, ErrorCode } from '../errors';
+import { Aggregator } from 'mingo';
+import { asCommandError, CommandError, ErrorCode } from '../errors';
+import { MINGO_OPTIONS } from '../mingo-options';
 
 /**
  * Which fields each command accepts, as mongod 7.0 parses them (its IDL files), so that a field
@@ -92,8 +94,27 @@ export function checkCommandOptions(name: string, body: Document): void {
       if (body[option] !== undefined && body[option] !== (option === 'validationLevel' ? 'strict' : 'error')) throw notImplemented(`create option '${option}'`);
     }
   }
-  // Aggregation evaluates `let` itself; the matcher of find and the writes does not see variables.
-  if (name !== 'aggregate' && nonEmpty(body.let)) throw notImplemented(`'let' in ${name}`);
+}
+
+/**
+ * A command's `let` variables, evaluated once as mongod does (`{x: {$add: [1, 2]}}` is 3 for every
+ * document), or undefined without any. Names follow mongod's rule for user variables.
+ */
+export function letArg(name: string, body: Document): Document | undefined {
+  const raw = body.let;
+  if (raw === undefined || raw === null) return undefined;
+  if (!isPlainObject(raw)) throw new CommandError(ErrorCode.TypeMismatch, `BSON field '${name}.let' is the wrong type, expected type 'object'`);
+  const names = Object.keys(raw);
+  if (names.length === 0) return undefined;
+  for (const v of names) {
+    if (!/^[a-z\u0080-\uffff]/.test(v)) throw new CommandError(16870, `'${v}' starts with an invalid character for a user variable name`);
+    if (!/^[A-Za-z0-9_\u0080-\uffff]+$/.test(v)) throw new CommandError(16871, `'${v}' contains an invalid character for a variable name: '${v.match(/[^A-Za-z0-9_\u0080-\uffff]/)?.[0]}'`);
+  }
+  try {
+    return new Aggregator([{ $replaceWith: raw }], MINGO_OPTIONS).run([{}])[0] as Document;
+  } catch (err) {
+    throw asCommandError(err);
+  }
 }
 
 const TIMED_READS = new Set(['find', 'aggregate', 'count', 'distinct']);

@@ -4,7 +4,7 @@ import { cloneDoc, withIdFirst, type Document } from '../documents';
 import { asCommandError } from '../errors';
 import { compileFilter, describePlan, newStats, runPlan, type ExecStats, type Hit } from '../planner/executor';
 import { planQuery, type Plan, type SortSpec } from '../planner/planner';
-import { MINGO_OPTIONS } from '../mingo-options';
+import { MINGO_OPTIONS, mingoOptions } from '../mingo-options';
 import { describeTextPlan, planTextQuery, runTextPlan, splitMetaProjection, withTextScore, type TextPlan } from '../planner/text-plan';
 
 export interface QuerySpec {
@@ -13,6 +13,8 @@ export interface QuerySpec {
   skip?: number;
   limit?: number;
   hint?: unknown;
+  /** The command's `let`; the planner's bounds never depend on it, only the residual `$expr` does. */
+  variables?: Document;
 }
 
 export interface PreparedQuery {
@@ -39,9 +41,18 @@ export function runQuery(coll: Collection, spec: QuerySpec): PreparedQuery {
   }
   const plan = planQuery(coll, spec.filter, spec.sort, spec.hint);
   const stats = newStats();
-  const filter = compileFilter(plan.residual);
+  const filter = spec.variables ? variablesMatcher(plan.residual, spec.variables) : compileFilter(plan.residual);
   const hits = runPlan(coll, plan, filter, stats, { skip: spec.skip, limit: spec.limit });
   return { plan, stats, hits, docs: documentsOf(hits) };
+}
+
+function variablesMatcher(residual: Document, variables: Document): Query | null {
+  if (Object.keys(residual).length === 0) return null;
+  try {
+    return new Query(residual, mingoOptions(variables));
+  } catch (err) {
+    throw asCommandError(err);
+  }
 }
 
 function needsFilterForProjection(projection: Document): boolean {

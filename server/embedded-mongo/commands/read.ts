@@ -4,6 +4,7 @@ import { collectPathValues, type Document } from '../documents';
 import { badValue, typeMismatch } from '../errors';
 import { parseSort } from '../planner/planner';
 import { arrayArg, collectionArg, docArg, intArg, nonNegativeIntArg, type CommandHandler, type CommandContext } from './context';
+import { letArg } from './command-options';
 import { project, runQuery } from './query';
 
 function emptyCursor(ns: string): Document {
@@ -41,7 +42,7 @@ export const readCommands: Record<string, CommandHandler> = {
     engine.counters.query++;
     const coll = engine.catalog.get(db, name);
     if (!coll) return emptyCursor(ns);
-    const { docs } = runQuery(coll, { filter, sort, skip, limit, hint: body.hint });
+    const { docs } = runQuery(coll, { filter, sort, skip, limit, hint: body.hint, variables: letArg('find', body) });
     return engine.cursors.open(ns, project(docs, projection, filter), { batchSize, limit, singleBatch }) as unknown as Document;
   },
 

@@ -4,7 +4,7 @@ import { compareBson, TypeClass, typeClassOf } from '../bson-order';
 import { cloneDoc, isOperatorObject, isPlainObject, setPath, withIdFirst, type Document } from '../documents';
 import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
 import { conditionsByPath } from '../planner/bounds';
-import { MINGO_OPTIONS } from '../mingo-options';
+import { mingoOptions } from '../mingo-options';
 
 const UPDATE_OPERATORS = new Set([
   '$set', '$unset', '$inc', '$mul', '$rename', '$min', '$max', '$currentDate',
@@ -64,9 +64,9 @@ export function validateId(id: unknown): void {
   if (isPlainObject(id)) for (const k of Object.keys(id)) if (k.startsWith('$')) throw badValue(`_id fields may not contain '$'-prefixed fields: ${k}`);
 }
 
-function runPipeline(doc: Document, stages: Document[]): Document {
+function runPipeline(doc: Document, stages: Document[], variables: Document | undefined): Document {
   try {
-    const out = new Aggregator(stages, MINGO_OPTIONS).run([doc]);
+    const out = new Aggregator(stages, mingoOptions(variables)).run([doc]);
     return (out[0] as Document | undefined) ?? {};
   } catch (err) {
     throw asCommandError(err);
@@ -83,11 +83,12 @@ export function applyUpdate(
   query: Document | undefined,
   arrayFilters: Document[] | undefined,
   inserting: boolean,
+  variables?: Document,
 ): { doc: Document; changed: boolean } {
   let doc: Document;
   let changed: boolean;
   if (Array.isArray(u)) {
-    doc = runPipeline(cloneDoc(old), u);
+    doc = runPipeline(cloneDoc(old), u, variables);
     changed = compareBson(doc, old) !== 0;
   } else if (isReplacement(u)) {
     doc = { _id: old._id };
@@ -101,10 +102,10 @@ export function applyUpdate(
     let paths: string[] = [];
     try {
       if (Object.keys(modifier).length > 0) {
-        paths = mingoUpdate(doc, modifier, arrayFilters, inserting ? undefined : query, { queryOptions: MINGO_OPTIONS });
+        paths = mingoUpdate(doc, modifier, arrayFilters, inserting ? undefined : query, { queryOptions: mingoOptions(variables) });
       }
       if (inserting && isPlainObject($setOnInsert)) {
-        paths = paths.concat(mingoUpdate(doc, { $set: $setOnInsert }, undefined, undefined, { queryOptions: MINGO_OPTIONS }));
+        paths = paths.concat(mingoUpdate(doc, { $set: $setOnInsert }, undefined, undefined, { queryOptions: mingoOptions(variables) }));
       }
     } catch (err) {
       throw asCommandError(err);
@@ -144,7 +145,7 @@ function immutableId(): CommandError {
 }
 
 /** The document an upsert inserts: the query's equality fields, then the update applied to them. */
-export function buildUpsert(query: Document, u: UpdateSpec, arrayFilters: Document[] | undefined): Document {
+export function buildUpsert(query: Document, u: UpdateSpec, arrayFilters: Document[] | undefined, variables?: Document): Document {
   const seed: Document = {};
   if (!isReplacement(u)) {
     for (const [path, conds] of conditionsByPath(query)) {
@@ -160,7 +161,7 @@ export function buildUpsert(query: Document, u: UpdateSpec, arrayFilters: Docume
     const idConds = conditionsByPath(query).get('_id') ?? [];
     for (const c of idConds) if (!isOperatorObject(c)) seed._id = c;
   }
-  const { doc } = applyUpdate(seed, u, undefined, arrayFilters, true);
+  const { doc } = applyUpdate(seed, u, undefined, arrayFilters, true, variables);
   const { _id, ...rest } = doc;
   const id = _id !== undefined ? _id : seed._id !== undefined ? seed._id : new ObjectId();
   validateId(id);

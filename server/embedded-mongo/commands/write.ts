@@ -6,6 +6,7 @@ import { parseSort } from '../planner/planner';
 import type { Hit } from '../planner/executor';
 import type { WriteOp } from '../storage/ops';
 import { arrayArg, collectionArg, docArg, type CommandContext, type CommandHandler } from './context';
+import { letArg } from './command-options';
 import { projectOne, runQuery } from './query';
 import { applyUpdate, buildUpsert, isReplacement, validateId, validateUpdate, type UpdateSpec } from './updates';
 
@@ -23,8 +24,8 @@ function arrayFiltersArg(v: unknown): Document[] | undefined {
 }
 
 /** Matches first, then writes, so an update that moves documents within an index never revisits one. */
-function matchingDocs(coll: Collection, filter: Document, many: boolean, hint: unknown, sort?: unknown): Hit[] {
-  return [...runQuery(coll, { filter, sort: parseSort(sort), limit: many ? undefined : 1, hint }).hits];
+function matchingDocs(coll: Collection, filter: Document, many: boolean, hint: unknown, sort?: unknown, variables?: Document): Hit[] {
+  return [...runQuery(coll, { filter, sort: parseSort(sort), limit: many ? undefined : 1, hint, variables }).hits];
 }
 
 function finishWrite(reply: Document, writeErrors: Document[]): Document {
@@ -46,12 +47,12 @@ function updateMatching(
   ops: WriteOp[],
   q: Document,
   u: UpdateSpec,
-  opts: { multi: boolean; upsert: boolean; arrayFilters?: Document[]; hint?: unknown; sort?: unknown },
+  opts: { multi: boolean; upsert: boolean; arrayFilters?: Document[]; hint?: unknown; sort?: unknown; variables?: Document },
 ): UpdateResult {
   const result: UpdateResult = { n: 0, modified: 0 };
-  for (const [rid, old] of matchingDocs(coll, q, opts.multi, opts.hint, opts.sort)) {
+  for (const [rid, old] of matchingDocs(coll, q, opts.multi, opts.hint, opts.sort, opts.variables)) {
     result.n++;
-    const { doc, changed } = applyUpdate(old, u, q, opts.arrayFilters, false);
+    const { doc, changed } = applyUpdate(old, u, q, opts.arrayFilters, false, opts.variables);
     result.before = old;
     result.after = changed ? doc : old;
     if (!changed) continue;
@@ -60,7 +61,7 @@ function updateMatching(
     result.modified++;
   }
   if (result.n === 0 && opts.upsert) {
-    const doc = buildUpsert(q, u, opts.arrayFilters);
+    const doc = buildUpsert(q, u, opts.arrayFilters, opts.variables);
     coll.insert(doc);
     ops.push({ op: 'put', db: ctx.db, coll: coll.name, doc });
     result.n = 1;
@@ -104,6 +105,7 @@ export const writeCommands: Record<string, CommandHandler> = {
     const ops: WriteOp[] = [];
     const writeErrors: Document[] = [];
     const upserted: Document[] = [];
+    const variables = letArg('update', body);
     let n = 0;
     let nModified = 0;
     for (let i = 0; i < updates.length; i++) {
@@ -117,7 +119,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         if (multi && isReplacement(u)) throw new CommandError(ErrorCode.FailedToParse, 'multi update is not supported for replacement-style update');
         const coll = upsert ? engine.collectionForWrite(db, name, ops) : engine.catalog.get(db, name);
         if (!coll) continue;
-        const r = updateMatching(ctx, coll, ops, q, u, { multi, upsert, arrayFilters: arrayFiltersArg(spec.arrayFilters), hint: spec.hint });
+        const r = updateMatching(ctx, coll, ops, q, u, { multi, upsert, arrayFilters: arrayFiltersArg(spec.arrayFilters), hint: spec.hint, variables });
         n += r.n;
         nModified += r.modified;
         if (r.upsertedId !== undefined) upserted.push({ index: i, _id: r.upsertedId });
@@ -140,6 +142,7 @@ export const writeCommands: Record<string, CommandHandler> = {
     const ordered = body.ordered !== false;
     const ops: WriteOp[] = [];
     const writeErrors: Document[] = [];
+    const variables = letArg('delete', body);
     let n = 0;
     for (let i = 0; i < deletes.length; i++) {
       try {
@@ -150,7 +153,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         if (limit !== 0 && limit !== 1) throw badValue(`The limit field in delete objects must be 0 or 1. Got ${limit}`);
         const coll = engine.catalog.get(db, name);
         if (!coll) continue;
-        for (const [rid, doc] of matchingDocs(coll, q, limit === 0, spec.hint)) {
+        for (const [rid, doc] of matchingDocs(coll, q, limit === 0, spec.hint, undefined, variables)) {
           coll.remove(rid);
           ops.push({ op: 'delete', db, coll: name, id: doc._id });
           n++;
@@ -176,11 +179,12 @@ export const writeCommands: Record<string, CommandHandler> = {
     if (remove && body.update !== undefined) throw new CommandError(ErrorCode.FailedToParse, 'Cannot specify both an update and remove=true');
     if (!remove && body.update === undefined) throw new CommandError(ErrorCode.FailedToParse, 'Either an update or remove=true must be specified');
     if (remove && (upsert || returnNew)) throw new CommandError(ErrorCode.FailedToParse, 'Cannot specify both upsert=true and remove=true, or new=true and remove=true');
+    const variables = letArg('findAndModify', body);
     const ops: WriteOp[] = [];
     let reply: Document;
     if (remove) {
       const coll = engine.catalog.get(db, name);
-      const found = coll ? matchingDocs(coll, query, false, body.hint, body.sort)[0] : undefined;
+      const found = coll ? matchingDocs(coll, query, false, body.hint, body.sort, variables)[0] : undefined;
       if (coll && found) {
         coll.remove(found[0]);
         ops.push({ op: 'delete', db, coll: name, id: found[1]._id });
@@ -199,6 +203,7 @@ export const writeCommands: Record<string, CommandHandler> = {
           arrayFilters: arrayFiltersArg(body.arrayFilters),
           hint: body.hint,
           sort: body.sort,
+          variables,
         });
         const lastErrorObject: Document = { n: r.n, updatedExisting: r.n > 0 && r.upsertedId === undefined };
         if (r.upsertedId !== undefined) lastErrorObject.upserted = r.upsertedId;

@@ -1,10 +1,11 @@
 import path from 'node:path';
 
 /**
- * cpSync filter for copying a seeded data directory: the copy must not carry the engine's lock
- * file, whose pid (from an interrupted seed) may by then belong to an unrelated live process and
- * make the copy's engine refuse to start.
+ * cpSync filter for copying a seeded data directory: the copy carries neither the engine's lock file
+ * (it names a process that has nothing to do with the copy) nor a socket a forum left behind (sockets
+ * are not files to copy).
  */
 export function notTheLock(source: string): boolean {
-  return path.basename(source) !== 'mongod.lock';
+  const name = path.basename(source);
+  return name !== 'mongod.lock' && name !== 'mongod.sock';
 }

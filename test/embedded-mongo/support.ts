@@ -1,0 +1,32 @@
+import { expect } from 'chai';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MongoServerError } from 'mongodb';
+
+/** A logger that keeps the suite's output clean. */
+export const quiet = { info: (): void => undefined, warn: (): void => undefined };
+
+/** The server's error for a command expected to fail; fails the test if it succeeded or failed otherwise. */
+export async function serverError(p: Promise<unknown>): Promise<MongoServerError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, 'expected the command to fail').to.be.instanceOf(MongoServerError);
+  return err as MongoServerError;
+}
+
+/** Fresh data directories for the tests of the calling `describe`, removed after each test. */
+export function tempDirs(prefix: string): () => Promise<string> {
+  let dirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
+    dirs = [];
+  });
+  return async () => {
+    const d = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+    dirs.push(d);
+    return d;
+  };
+}
