@@ -204,7 +204,8 @@ function GroupSettings({ group, onSaved }: { group: Group; onSaved: (group: Grou
         <Field id="settings-policy" label="How do people join?" hint={`Visibility (${group.visibility}) is fixed when a group is created.`}>
           {(describedBy) => (
             <select id="settings-policy" value={joinPolicy} aria-describedby={describedBy} onChange={(event) => setJoinPolicy(event.currentTarget.value as JoinPolicy)}>
-              <option value="open">Anyone can join</option>
+              {/* The server refuses `open` for a closed group. */}
+              {group.visibility !== 'closed' && <option value="open">Anyone can join</option>}
               <option value="request">People ask, managers approve</option>
               <option value="invite">By invitation only</option>
             </select>
