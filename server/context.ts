@@ -4,6 +4,7 @@ import type { Logger } from './log';
 import type { UrlSigner } from './media/signed-urls';
 import type { MediaStore } from './media/store';
 import type { DomainEvents } from './services/events';
+import type { RateLimitStore } from './services/rate-limits';
 
 /** What every router and service of one running forum shares. Built once in server/forum.ts. */
 export interface AppContext {
@@ -13,4 +14,6 @@ export interface AppContext {
   readonly media: MediaStore;
   readonly signer: UrlSigner;
   readonly dbMode: DatabaseMode;
+  /** Counters shared by every process (database, or Redis when configured) for sign-in and mail limits. */
+  readonly limits: RateLimitStore;
 }

@@ -15,6 +15,8 @@ import { attachRealtime, type Realtime } from './realtime';
 import { startErasureWorker } from './services/erasure';
 import { startEventRelay } from './services/event-relay';
 import { DomainEvents } from './services/events';
+import { startMailQueue } from './mail/queue';
+import { createRateLimitStore } from './services/rate-limits';
 
 export interface Forum {
   readonly ctx: AppContext;
@@ -44,6 +46,7 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
     media: new MediaStore(path.resolve(config.uploadsDir)),
     signer: new UrlSigner(await loadMediaSecret(config.mediaUrlSecret, config.dataDir)),
     dbMode: database.mode,
+    limits: await createRateLimitStore(config.redisUrl, log),
   };
   const stopCaching = ctx.events.onCluster((event) => readCache.apply(event));
   const stopRelay = config.redisUrl ? await startEventRelay(ctx, config.redisUrl, readCache) : null;
@@ -51,12 +54,15 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
   const server = http.createServer(expressServerClasses(app), app);
   const realtime = await attachRealtime(ctx, server);
   const erasures = startErasureWorker(ctx);
+  const mail = startMailQueue(ctx);
   const closers: Array<() => Promise<void>> = [
     async () => {
       stopCaching();
       await stopRelay?.();
     },
     () => erasures.close(),
+    () => mail.close(),
+    () => ctx.limits.close(),
     () => realtime.close(),
   ];
 

@@ -187,7 +187,7 @@ describe('bad input through every mutating route', () => {
   let w: World;
 
   before(async () => {
-    forum = await startTestForum({ loginLimits: { perAccount: 100_000, perAddress: 100_000, windowMs: 60_000 } });
+    forum = await startTestForum({ loginLimits: { freePerPair: 100_000, freePerAccount: 100_000, perAddress: 100_000 } });
   });
   after(() => forum.close());
 

@@ -11,7 +11,7 @@ describe('the caller’s own account (/api/me)', () => {
   const events: DomainEvent[] = [];
   before(async () => {
     await resetDatabase();
-    forum = await startTestForum({ loginLimits: { perAccount: 1000, perAddress: 1000, windowMs: 60_000 } });
+    forum = await startTestForum({ loginLimits: { freePerPair: 1000, freePerAccount: 1000, perAddress: 1000 } });
     forum.ctx.events.onAny((event) => events.push(event));
   });
   after(() => forum.close());
@@ -140,7 +140,7 @@ describe('the caller’s own account (/api/me)', () => {
     });
 
     it('is throttled, so a stolen token cannot be used to guess the password', async () => {
-      const limited = await startTestForum({ loginLimits: { perAccount: 2, perAddress: 100, windowMs: 60_000 } });
+      const limited = await startTestForum({ loginLimits: { freePerPair: 2, freePerAccount: 2, perAddress: 100 } });
       try {
         const { password, auth } = await buildUser();
         for (let i = 0; i < 2; i += 1) {

@@ -32,7 +32,7 @@ describe('no cookies, anywhere', () => {
   let endpoints: Endpoint[];
   before(async () => {
     await resetDatabase();
-    forum = await startTestForum({ loginLimits: { perAccount: 10_000, perAddress: 10_000, windowMs: 60_000 } });
+    forum = await startTestForum({ loginLimits: { freePerPair: 10_000, freePerAccount: 10_000, perAddress: 10_000 } });
     endpoints = discoverEndpoints(routerStack(forum.app));
   });
   after(() => forum.close());

@@ -31,6 +31,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     mediaUrlSecret: 'test-media-secret-test-media-secret-0123456789',
     trustProxy: false,
     mailTransport: 'none',
+    smtpUrl: null,
+    mailFrom: 'Forum <forum@forum.test>',
+    smtpTimeoutSeconds: 5,
+    // Suites register many people from one address; the limit tests set their own.
+    mailLimits: { perClientAddress: 1_000_000, perTarget: 1_000, perAccount: 1_000 },
     logLevel: 'error',
     ...overrides,
   };

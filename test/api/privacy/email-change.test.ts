@@ -17,7 +17,7 @@ describe('e-mail change: PUT /api/me/email and POST /api/me/email/confirm', () =
   let forum: TestForum;
   before(async () => {
     await resetDatabase();
-    forum = await startTestForum({ loginLimits: { perAccount: 100, perAddress: 1000, windowMs: 60_000 } });
+    forum = await startTestForum({ loginLimits: { freePerPair: 100, freePerAccount: 100, perAddress: 1000 } });
   });
   after(() => forum.close());
 

@@ -28,7 +28,7 @@ describe('account erasure: DELETE /api/me', () => {
   before(async () => {
     await resetDatabase();
     // Slow steps keep the job running long enough to look at the account while it is being erased.
-    forum = await startTestForum({ erasure: { stepDelayMs: 60 }, loginLimits: { perAccount: 100, perAddress: 1000, windowMs: 60_000 } });
+    forum = await startTestForum({ erasure: { stepDelayMs: 60 }, loginLimits: { freePerPair: 100, freePerAccount: 100, perAddress: 1000 } });
     await forum.startListening();
     api = new ForumApi(forum.http);
   });
