@@ -1,6 +1,7 @@
 // Limits on every request that makes the forum send mail (registration, verification resend, password
 // reset, e-mail change, parental-consent mail): per client address, per target address and per account,
 // counted in the shared store so every process enforces the same numbers.
+import { createHash } from 'node:crypto';
 import type { AppContext } from '../context';
 import { consumeOrRefuse } from './rate-limits';
 import { addressHash } from './suppression';
@@ -31,7 +32,11 @@ export interface MailRequest {
 export async function limitMailRequest(ctx: AppContext, request: MailRequest): Promise<void> {
   const limits = { ...DEFAULT_MAIL_LIMITS, ...ctx.config.mailLimits };
   await consumeOrRefuse(ctx.limits.limiter('mail-client', limits.perClientAddress, HOUR), request.clientAddress, MESSAGE);
-  if (request.accountId) await consumeOrRefuse(ctx.limits.limiter('mail-account', limits.perAccount, HOUR), request.accountId, MESSAGE);
+  if (request.accountId) {
+    // Hashed like the addresses, so no counter names an account (erasure leaves no trace).
+    const key = createHash('sha256').update(`account:${request.accountId}`).digest('hex');
+    await consumeOrRefuse(ctx.limits.limiter('mail-account', limits.perAccount, HOUR), key, MESSAGE);
+  }
   const targetLimiter = ctx.limits.limiter('mail-target', limits.perTarget, HOUR);
   // Keyed hashes: the counters hold no addresses.
   for (const target of new Set(request.targets.map((email) => email.trim().toLowerCase()))) {

@@ -27,14 +27,14 @@ export class ForumApi {
    * Signs up an adult the way a person does: POST /api/auth/register (202, no token), then the link
    * from the verification message the forum queued, through POST /api/auth/verify-email.
    */
-  async register(overrides: { email?: string; password?: string; name?: string } = {}): Promise<RegisteredUser> {
+  async register(overrides: { email?: string; password?: string; name?: string; dateOfBirth?: string } = {}): Promise<RegisteredUser> {
     const email = overrides.email ?? uniqueEmail('live');
     const password = overrides.password ?? 'correct horse battery staple';
     const res = await this.http.post('/api/auth/register').send({
       email,
       password,
       name: overrides.name ?? 'Live Tester',
-      dateOfBirth: '1990-04-01',
+      dateOfBirth: overrides.dateOfBirth ?? '1990-04-01',
       acceptTerms: true,
     });
     if (res.status !== 202) throw new Error(`register: ${res.status} ${res.text}`);
