@@ -51,7 +51,7 @@ function isPermanent(error: SmtpError): boolean {
 /** The server's answer or the connection error, without addresses (the operator's view shows it). */
 function describe(error: SmtpError): string {
   const raw = error.response ?? (error.code ? `${error.code}: ${error.message ?? ''}` : (error.message ?? String(error)));
-  return raw.replace(/[^\s<>"'()]+@[^\s<>"'()]+/g, '<address>').slice(0, 500);
+  return raw.replace(/[^\s<>"'()]+@[^\s<>"'()]+/g, 'address').slice(0, 500);
 }
 
 /** Why a queued message must not leave now, or null. Checked when queued and again here. */
