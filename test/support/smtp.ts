@@ -28,6 +28,8 @@ export interface TestSmtpServer {
   plan(...answers: Answer[]): void;
   /** Answers every held message with 250 (they count as accepted). */
   release(): void;
+  /** Forgets held messages without answering (their sender died: nothing was accepted). */
+  discardHeld(): void;
   /** The first accepted message matching `match`, waiting for it. */
   waitFor(match: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   /** Waits until `count` DATA commands were read. */
@@ -100,6 +102,7 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     attempts,
     plan: (...answers) => planned.push(...answers),
     release: () => held.splice(0).forEach((answer) => answer()),
+    discardHeld: () => void held.splice(0),
     async waitFor(match, timeoutMs = 10_000) {
       await until(() => accepted.some(match), timeoutMs, 'a matching message');
       return accepted.find(match)!;
