@@ -7,19 +7,12 @@ import { createClient } from 'redis';
 import { moderationNotice } from '../../server/mail/templates';
 import { Outbox } from '../../server/models/outbox';
 import { sendMessage } from '../../server/services/outbox';
-import { resetDatabase, sharedDatabase } from '../support/database';
+import { resetDatabase, sharedDatabaseUri } from '../support/database';
 import { uniqueEmail } from '../support/factories';
 import { startTestForum, type TestForum } from '../support/forum';
 import { eventually } from '../support/outbox';
 import { startForumProcess, startRedis, type ForumProcess, type RedisServer } from '../support/processes';
 import { sentTo, startSmtpServer, type TestSmtpServer } from '../support/smtp';
-
-/** The test run's database, named in the URI so the child processes use the same one. */
-function sharedDatabaseUri(): string {
-  const url = new URL(sharedDatabase().uri);
-  url.pathname = `/${mongoose.connection.db!.databaseName}`;
-  return url.toString();
-}
 
 function register(forum: ForumProcess, email: string): Promise<Response> {
   return fetch(`${forum.url}/api/auth/register`, {
