@@ -4,7 +4,6 @@ import { expect } from 'chai';
 import type { Group, Post as PostShape } from '../../../shared/api';
 import { ErasureJob } from '../../../server/models/erasure-job';
 import { Membership } from '../../../server/models/membership';
-import { Outbox } from '../../../server/models/outbox';
 import { Post } from '../../../server/models/post';
 import { Suppression } from '../../../server/models/suppression';
 import { User } from '../../../server/models/user';
