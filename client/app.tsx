@@ -12,6 +12,9 @@ import { ParentalConsent } from './pages/visitor/ParentalConsent';
 import { Unsubscribe } from './pages/visitor/Unsubscribe';
 import { SignIn } from './pages/visitor/SignIn';
 import { SignUp } from './pages/visitor/SignUp';
+import { ForgotPassword } from './pages/visitor/ForgotPassword';
+import { ResetPassword } from './pages/visitor/ResetPassword';
+import { VerifyEmail } from './pages/visitor/VerifyEmail';
 import { VisitorHome } from './pages/visitor/Home';
 import { matchPath, navigate, useLocation } from './router';
 import { isModerator, session, useSession } from './session';
@@ -33,6 +36,9 @@ const ROUTES: Route[] = [
   { pattern: '/', access: 'visitor', view: () => <VisitorHome /> },
   { pattern: '/signin', access: 'visitor', view: () => <SignIn /> },
   { pattern: '/signup', access: 'visitor', view: () => <SignUp /> },
+  { pattern: '/forgot-password', access: 'visitor', view: () => <ForgotPassword /> },
+  { pattern: '/verify-email', access: 'anyone', view: () => <VerifyEmail /> },
+  { pattern: '/reset-password', access: 'anyone', view: () => <ResetPassword /> },
   { pattern: '/parental-consent', access: 'anyone', view: () => <ParentalConsent /> },
   { pattern: '/unsubscribe', access: 'anyone', view: () => <Unsubscribe /> },
   { pattern: '/confirm-email', access: 'user', view: () => <ConfirmEmail /> },

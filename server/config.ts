@@ -27,8 +27,14 @@ export interface Config {
   mediaUrlSecret: string | null;
   /** Express "trust proxy" setting, so rate limits see the client address behind a load balancer. */
   trustProxy: boolean | number | string;
-  /** Where outgoing messages go after the outbox records them. */
-  mailTransport: 'log' | 'none';
+  /** Where queued messages go: an SMTP server, the log (loopback development only), or nowhere (recorded only). */
+  mailTransport: 'smtp' | 'log' | 'none';
+  /** `smtp://` or `smtps://` URL with user and password; set exactly when mailTransport is `smtp`. */
+  smtpUrl: string | null;
+  /** The From address of every message. */
+  mailFrom: string;
+  /** Connection, greeting and idle timeout of one SMTP conversation; a send's lease is three times this. */
+  smtpTimeoutSeconds: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info';
   /** Open Socket.IO connections allowed per client address and per account (0: no cap); unset means the defaults. */
   socketLimits?: SocketLimits;
@@ -122,6 +128,41 @@ function parseCount(raw: string | undefined, name: string, fallback: number): nu
   return Number(raw);
 }
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+
+/** Whether a listening address is reachable only from this machine. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host.replace(/^\[|\]$/g, ''));
+}
+
+/**
+ * Mail settings. The log transport prints one-time links, so it is only a default (and only allowed)
+ * while nobody but this machine can reach the forum.
+ */
+function parseMail(env: Env, host: string, publicUrl: string): Pick<Config, 'mailTransport' | 'smtpUrl' | 'mailFrom' | 'smtpTimeoutSeconds'> {
+  const smtpUrl = parseUrl(nonEmpty(env, 'SMTP_URL'), 'SMTP_URL', ['smtp:', 'smtps:']);
+  const explicit = nonEmpty(env, 'MAIL_TRANSPORT');
+  const mailTransport = parseChoice(explicit, 'MAIL_TRANSPORT', ['smtp', 'log', 'none'] as const, smtpUrl ? 'smtp' : 'log');
+  if (mailTransport === 'smtp' && !smtpUrl) throw new ConfigError('MAIL_TRANSPORT=smtp needs SMTP_URL (smtp://user:password@host:587)');
+  if (!explicit && !smtpUrl && !isLoopback(host)) {
+    throw new ConfigError(
+      `HOST=${host} is reachable from other machines but no mail server is set: set SMTP_URL (or MAIL_TRANSPORT=none to record mail without sending)`,
+    );
+  }
+  if (mailTransport === 'log' && !isLoopback(host)) {
+    throw new ConfigError(`MAIL_TRANSPORT=log prints one-time links and is only allowed while HOST is a loopback address, got "${host}"`);
+  }
+  const mailFrom = nonEmpty(env, 'MAIL_FROM') ?? `forum@${new URL(publicUrl).hostname}`;
+  if (!/^([^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(mailFrom)) {
+    throw new ConfigError(`MAIL_FROM must be an address like forum@example.org or "Forum <forum@example.org>", got "${mailFrom}"`);
+  }
+  const timeout = nonEmpty(env, 'SMTP_TIMEOUT_SECONDS');
+  if (timeout !== undefined && !/^[1-9]\d{0,3}$/.test(timeout)) {
+    throw new ConfigError(`SMTP_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 9999, got "${timeout}"`);
+  }
+  return { mailTransport, smtpUrl: mailTransport === 'smtp' ? smtpUrl : null, mailFrom, smtpTimeoutSeconds: timeout ? Number(timeout) : 30 };
+}
+
 /** Builds and validates the configuration; throws ConfigError with one clear sentence. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const port = parsePort(nonEmpty(env, 'PORT'), 'PORT', 3000);
@@ -150,7 +191,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     publicUrl: publicUrl.replace(/\/+$/, ''),
     mediaUrlSecret,
     trustProxy: parseTrustProxy(nonEmpty(env, 'TRUST_PROXY')),
-    mailTransport: parseChoice(nonEmpty(env, 'MAIL_TRANSPORT'), 'MAIL_TRANSPORT', ['log', 'none'] as const, 'log'),
+    ...parseMail(env, host, publicUrl),
     logLevel: parseChoice(nonEmpty(env, 'LOG_LEVEL'), 'LOG_LEVEL', ['silent', 'error', 'warn', 'info'] as const, 'info'),
     socketLimits: {
       perAddress: parseCount(nonEmpty(env, 'SOCKETS_PER_ADDRESS'), 'SOCKETS_PER_ADDRESS', DEFAULT_SOCKET_LIMITS.perAddress),

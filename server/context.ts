@@ -7,6 +7,7 @@ import type { ModeratorReadAuditor } from './policy/moderator-reads';
 import type { DomainEvents } from './services/events';
 import type { HealthChecks } from './services/health';
 import type { Tuning } from './tuning';
+import type { RateLimitStore } from './services/rate-limits';
 
 /** What every router and service of one running forum shares. Built once in server/forum.ts. */
 export interface AppContext {
@@ -23,4 +24,6 @@ export interface AppContext {
   readonly auditModeratorRead: ModeratorReadAuditor;
   /** Leaves no deleted data in the embedded engine's files; see Database.compactStorage. */
   readonly compactStorage: () => Promise<void>;
+  /** Counters shared by every process (database, or Redis when configured) for sign-in and mail limits. */
+  readonly limits: RateLimitStore;
 }

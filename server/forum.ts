@@ -18,6 +18,8 @@ import { attachRealtime, type Realtime } from './realtime';
 import { startErasureWorker } from './services/erasure';
 import { startEventRelay } from './services/event-relay';
 import { DomainEvents } from './services/events';
+import { startMailQueue } from './mail/queue';
+import { createRateLimitStore } from './services/rate-limits';
 
 export interface Forum {
   readonly ctx: AppContext;
@@ -53,6 +55,7 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
     health: new HealthChecks(),
     auditModeratorRead: (read) => auditModeratorRead(ctx, read),
     compactStorage: () => database.compactStorage(),
+    limits: await createRateLimitStore(config.redisUrl, log),
   };
   ctx.health.add('database', () => database.ping());
   const stopCaching = ctx.events.onCluster((event) => readCache.apply(event));
@@ -62,12 +65,15 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
   const server = http.createServer(expressServerClasses(app), app);
   const realtime = await attachRealtime(ctx, server);
   const erasures = startErasureWorker(ctx);
+  const mail = startMailQueue(ctx);
   const closers: Array<() => Promise<void>> = [
     async () => {
       stopCaching();
       await relay?.close();
     },
     () => erasures.close(),
+    () => mail.close(),
+    () => ctx.limits.close(),
     () => realtime.close(),
   ];
 

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'parental_consent_pending'
+  | 'email_unverified'
   | 'internal';
 
 export interface Page<T> {
@@ -63,6 +64,9 @@ export interface Me extends PublicUser {
   dateOfBirth: string;
   preferences: ContactPreferences;
   restricted: boolean;
+  emailVerified: boolean;
+  /** BCP 47 tag of the language messages and pages use for this person. */
+  language: string;
 }
 
 export interface AuthResult {
@@ -70,9 +74,17 @@ export interface AuthResult {
   token: string;
 }
 
-/** `202` answer to a registration under 18: no token until a parent confirms through the e-mailed link. */
+/**
+ * `202` answer to every registration, whether or not the address was known: no token until the address
+ * is verified (and, under 18, a parent confirmed) through the e-mailed links.
+ */
 export interface PendingRegistration {
-  status: 'pending_parental_consent';
+  status: 'verification_sent' | 'pending_parental_consent';
+}
+
+/** `202` answer to resend and password-reset requests: the same for every address. */
+export interface MailRequested {
+  status: 'sent_if_known';
 }
 
 /** Answer to `POST /api/auth/parental-consent`: the account can now sign in. */

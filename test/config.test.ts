@@ -15,6 +15,14 @@ describe('config', () => {
     expect(config.redisUrl).to.equal(null);
     expect(config.adminEmails.size).to.equal(0);
     expect(config.publicUrl).to.equal('http://127.0.0.1:3000');
+    expect(config.mailTransport).to.equal('log');
+    expect(config.mailFrom).to.equal('forum@127.0.0.1');
+  });
+
+  it('allows a public address without SMTP only when MAIL_TRANSPORT says so, and the log transport on loopback only', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', MAIL_TRANSPORT: 'none' }).mailTransport).to.equal('none');
+    expect(loadConfig({ HOST: '::1' }).mailTransport).to.equal('log');
+    expect(loadConfig({ HOST: '0.0.0.0', SMTP_URL: 'smtps://u:p@mail.example.org' }).mailTransport).to.equal('smtp');
   });
 
   it('reads every documented variable', () => {
@@ -30,7 +38,8 @@ describe('config', () => {
         PUBLIC_URL: 'https://forum.example.org/',
         MEDIA_URL_SECRET: 'x'.repeat(40),
         TRUST_PROXY: '1',
-        MAIL_TRANSPORT: 'none',
+        SMTP_URL: 'smtp://forum:secret@mail.example.org:587',
+        MAIL_FROM: 'Forum <forum@example.org>',
         LOG_LEVEL: 'warn',
       },
       '/srv',
@@ -44,7 +53,9 @@ describe('config', () => {
     expect([...config.adminEmails]).to.deep.equal(['admin@example.org', 'second@example.org']);
     expect(config.publicUrl).to.equal('https://forum.example.org');
     expect(config.trustProxy).to.equal(1);
-    expect(config.mailTransport).to.equal('none');
+    expect(config.mailTransport).to.equal('smtp');
+    expect(config.smtpUrl).to.equal('smtp://forum:secret@mail.example.org:587');
+    expect(config.mailFrom).to.equal('Forum <forum@example.org>');
     expect(config.logLevel).to.equal('warn');
   });
 
@@ -56,7 +67,12 @@ describe('config', () => {
     ['a Redis URL of another scheme', { REDIS_URL: 'http://x' }, /REDIS_URL must use redis:/],
     ['an admin list with a non-address', { FORUM_ADMIN_EMAILS: 'a@b.org, nobody' }, /FORUM_ADMIN_EMAILS .*"nobody"/],
     ['a short media secret', { MEDIA_URL_SECRET: 'short' }, /MEDIA_URL_SECRET must be at least 32/],
-    ['an unknown mail transport', { MAIL_TRANSPORT: 'pigeon' }, /MAIL_TRANSPORT must be one of log, none/],
+    ['an unknown mail transport', { MAIL_TRANSPORT: 'pigeon' }, /MAIL_TRANSPORT must be one of smtp, log, none/],
+    ['an SMTP URL of another scheme', { SMTP_URL: 'http://mail' }, /SMTP_URL must use smtp: or smtps:/],
+    ['the smtp transport without SMTP_URL', { MAIL_TRANSPORT: 'smtp' }, /MAIL_TRANSPORT=smtp needs SMTP_URL/],
+    ['a public address without a mail server', { HOST: '0.0.0.0' }, /^HOST=0\.0\.0\.0 is reachable from other machines but no mail server is set: set SMTP_URL/],
+    ['the log transport on a public address', { HOST: '::', MAIL_TRANSPORT: 'log' }, /MAIL_TRANSPORT=log .* only allowed while HOST is a loopback address/],
+    ['a From that is not an address', { MAIL_FROM: 'the forum' }, /MAIL_FROM must be an address/],
   ];
   for (const [what, env, message] of invalid) {
     it(`rejects ${what} with one clear sentence`, () => {

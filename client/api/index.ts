@@ -1,5 +1,5 @@
 // Typed calls for every route of the contract (../shared/API.md) the browser uses.
-import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PostSearchHit, PublicUser, SearchType } from '../../shared/api';
+import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, MailRequested, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PostSearchHit, PublicUser, SearchType } from '../../shared/api';
 import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus } from '../../shared/moderation';
 import type { EmailChangeRequested, RestrictionState, UnsubscribeResult } from '../../shared/privacy';
 import { download, query, request, upload } from './http';
@@ -27,7 +27,8 @@ export interface RegisterRequest {
   parentEmail?: string;
 }
 
-export type RegisterResult = AuthResult | PendingRegistration;
+/** Never a token: the account opens through the e-mailed link. */
+export type RegisterResult = PendingRegistration;
 
 /** The member lists an owner or group moderator can read. */
 export type MemberListStatus = 'member' | 'pending' | 'invited';
@@ -48,9 +49,13 @@ export const api = {
   login: (email: string, password: string) => request<AuthResult>('POST', '/api/auth/login', { email, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   confirmParentalConsent: (token: string) => request<ParentalConsentConfirmed>('POST', '/api/auth/parental-consent', { token }),
+  verifyEmail: (token: string) => request<AuthResult>('POST', '/api/auth/verify-email', { token }),
+  resendVerification: (email: string) => request<MailRequested>('POST', '/api/auth/verify-email/resend', { email }),
+  requestPasswordReset: (email: string) => request<MailRequested>('POST', '/api/auth/password-reset', { email }),
+  confirmPasswordReset: (token: string, newPassword: string) => request<AuthResult>('POST', '/api/auth/password-reset/confirm', { token, newPassword }),
 
   me: () => request<Me>('GET', '/api/me'),
-  updateMe: (changes: { displayName?: string; bio?: string }) => request<Me>('PATCH', '/api/me', changes),
+  updateMe: (changes: { displayName?: string; bio?: string; language?: string }) => request<Me>('PATCH', '/api/me', changes),
   /** Answers with a fresh token: the old ones stop working. */
   changePassword: (currentPassword: string, newPassword: string) => request<AuthResult>('PUT', '/api/me/password', { currentPassword, newPassword }),
   uploadAvatar: (image: Blob, onProgress?: (fraction: number) => void) => {

@@ -110,13 +110,37 @@ export const loginSchema = z.object({
   password: presentedPasswordField,
 });
 
-export const parentalConsentSchema = z.object({
-  token: z.string({ error: 'is required and must be a string' }).min(1, 'is required').max(200, 'is too long'),
-});
+const linkToken = z.string({ error: 'is required and must be a string' }).min(1, 'is required').max(200, 'is too long');
+
+export const parentalConsentSchema = z.object({ token: linkToken });
+
+/** Verification links. */
+export const linkTokenSchema = z.object({ token: linkToken });
+
+/** Verification resend and password reset: an address, answered the same whatever it is. */
+export const emailRequestSchema = z.object({ email: emailField });
+
+export const passwordResetConfirmSchema = z.object({ token: linkToken, newPassword: newPasswordField });
+
+/** BCP 47, as the runtime understands it; stored in its canonical form (`en-GB`, `pt-BR`). */
+export const languageField = z
+  .string({ error: 'must be a string' })
+  .max(35, 'must be a language tag like en or pt-BR')
+  .transform((value, check) => {
+    try {
+      const [canonical] = Intl.getCanonicalLocales(value);
+      if (canonical) return canonical;
+    } catch {
+      // reported below
+    }
+    check.addIssue({ code: 'custom', message: 'must be a language tag like en or pt-BR (BCP 47)' });
+    return z.NEVER;
+  });
 
 export const profileSchema = z.object({
   displayName: plainText({ min: 1, max: ACCOUNT_LIMITS.displayName }).optional(),
   bio: plainText({ min: 0, max: ACCOUNT_LIMITS.bio, multiline: true }).optional(),
+  language: languageField.optional(),
 });
 
 export const passwordChangeSchema = z

@@ -1,28 +1,72 @@
-// Sign-up, sign-in, sign-out and the parent's confirmation link: the only account routes without a token.
-import { Router } from 'express';
-import type { AuthResult, ParentalConsentConfirmed, PendingRegistration } from '../../shared/api';
+// Sign-up, e-mail verification, sign-in, sign-out, password reset and the parent's confirmation link:
+// the only account routes without a token.
+import { Router, type Response } from 'express';
+import type { AuthResult, MailRequested, ParentalConsentConfirmed, PendingRegistration } from '../../shared/api';
 import type { AppContext } from '../context';
 import { Unauthorized } from '../errors';
 import type { UserFields } from '../models/user';
 import { presentMe } from '../presenters/user';
-import { confirmParentalConsent, registerAccount } from '../services/accounts';
+import {
+  confirmParentalConsent,
+  confirmPasswordReset,
+  limitPasswordReset,
+  registerAccount,
+  requestPasswordReset,
+  resendVerification,
+  verifyEmailAddress,
+} from '../services/accounts';
 import { issueToken, revokeToken } from '../services/tokens';
-import { loginSchema, parentalConsentSchema, registerSchema } from './account-schemas';
-import { createPasswordCheck, type Auth } from './auth';
+import {
+  emailRequestSchema,
+  linkTokenSchema,
+  loginSchema,
+  parentalConsentSchema,
+  passwordResetConfirmSchema,
+  registerSchema,
+} from './account-schemas';
+import { clientAddress, createPasswordCheck, type Auth } from './auth';
 import { parseBody } from './validation';
+
+/** The one answer to every request that may send mail to an address: it reveals nothing about the address. */
+function mailRequested(res: Response): void {
+  res.status(202).json({ status: 'sent_if_known' } satisfies MailRequested);
+}
 
 export function accountsRouter(ctx: AppContext, auth: Auth): Router {
   const router = Router();
   const passwordCheck = createPasswordCheck(ctx);
 
+  // The same 202 whether or not the address has an account: its owner is told by e-mail instead.
   router.post('/auth/register', async (req, res) => {
     const input = parseBody(registerSchema, req.body);
-    const registration = await registerAccount(ctx, input);
-    if (registration.status === 'pending_parental_consent') {
-      res.status(202).json({ status: 'pending_parental_consent' } satisfies PendingRegistration);
-      return;
-    }
-    res.status(201).json({ user: presentMe(registration.user), token: registration.token } satisfies AuthResult);
+    const status = await registerAccount(ctx, input, clientAddress(req));
+    res.status(202).json({ status } satisfies PendingRegistration);
+  });
+
+  router.post('/auth/verify-email', async (req, res) => {
+    const { token } = parseBody(linkTokenSchema, req.body);
+    const verified = await verifyEmailAddress(ctx, token);
+    res.json({ user: presentMe(verified.user), token: verified.token } satisfies AuthResult);
+  });
+
+  router.post('/auth/verify-email/resend', async (req, res) => {
+    const { email } = parseBody(emailRequestSchema, req.body);
+    await resendVerification(ctx, email, clientAddress(req));
+    mailRequested(res);
+  });
+
+  // Answered before looking the address up, so neither the answer nor its timing depends on it.
+  router.post('/auth/password-reset', async (req, res) => {
+    const { email } = parseBody(emailRequestSchema, req.body);
+    await limitPasswordReset(ctx, email, clientAddress(req));
+    mailRequested(res);
+    res.once('finish', () => void requestPasswordReset(ctx, email));
+  });
+
+  router.post('/auth/password-reset/confirm', async (req, res) => {
+    const { token, newPassword } = parseBody(passwordResetConfirmSchema, req.body);
+    const reset = await confirmPasswordReset(ctx, token, newPassword, clientAddress(req));
+    res.json({ user: presentMe(reset.user), token: reset.token } satisfies AuthResult);
   });
 
   router.post(

@@ -22,6 +22,12 @@ export const restrictionSchema = z.object({ restricted: flag });
 
 export const unsubscribeSchema = z.object({ token: linkToken });
 
+/** RFC 8058: the form body must say `List-Unsubscribe=One-Click`; the token is the URL's `token` parameter. */
+export const oneClickUnsubscribeSchema = z.object({
+  'List-Unsubscribe': z.literal('One-Click', { error: 'must be One-Click (RFC 8058)' }),
+  token: linkToken,
+});
+
 export const emailChangeSchema = z.object({ email: emailField, password: presentedPassword });
 
 export const emailConfirmSchema = z.object({ token: linkToken });

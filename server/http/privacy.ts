@@ -1,6 +1,6 @@
 // Privacy rights: export, erasure, contact preferences, restriction, unsubscribe, e-mail change, and the
 // one piece of profiling (suggested groups) that restriction switches off.
-import { Router, type Response } from 'express';
+import express, { Router, type Response } from 'express';
 import type { ContactPreferences } from '../../shared/api';
 import type { EmailChangeRequested, ErasureAccepted, RestrictionState, SuggestedGroups, UnsubscribeResult } from '../../shared/privacy';
 import type { AppContext } from '../context';
@@ -20,6 +20,7 @@ import {
   preferencesSchema,
   restrictionSchema,
   unsubscribeSchema,
+  oneClickUnsubscribeSchema,
 } from './privacy-schemas';
 import { parseBody } from './validation';
 
@@ -106,8 +107,12 @@ export function privacyRouter(ctx: AppContext, auth: Auth): Router {
   });
 
   // No sign-in: the token in the message's link is the whole authority, for one channel of one account.
-  router.post('/unsubscribe', async (req, res) => {
-    const { token } = parseBody(unsubscribeSchema, req.body);
+  // Mail clients post RFC 8058's form (`List-Unsubscribe=One-Click`) to the List-Unsubscribe URL, which
+  // carries the token in its query string; the forum's own page posts JSON.
+  router.post('/unsubscribe', express.urlencoded({ extended: false, limit: '1kb' }), async (req, res) => {
+    const { token } = req.is('application/x-www-form-urlencoded')
+      ? parseBody(oneClickUnsubscribeSchema, { ...req.body, token: req.query.token })
+      : parseBody(unsubscribeSchema, req.body);
     res.json({ ...(await unsubscribe(ctx, token)), subscribed: false } satisfies UnsubscribeResult);
   });
 

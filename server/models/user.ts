@@ -26,7 +26,15 @@ const userSchema = new Schema(
     roles: { type: [String], enum: ['admin', 'moderator'], default: [] },
     isMember: { type: Boolean, default: false },
     /** `erasing`: the owner asked for erasure; from that moment the account is invisible and cannot sign in. */
-    status: { type: String, enum: ['active', 'pending_parental_consent', 'erasing'], default: 'active' },
+    /**
+     * `pending_verification`: registered, the address not yet confirmed through the e-mailed link.
+     * `pending_parental_consent`: under 18 and no parent has confirmed yet (the address may be verified already).
+     */
+    status: { type: String, enum: ['active', 'pending_verification', 'pending_parental_consent', 'erasing'], default: 'active' },
+    /** The owner followed a verification link sent to `email`; FORUM_ADMIN_EMAILS roles need it. */
+    emailVerified: { type: Boolean, default: false },
+    /** BCP 47 language tag. */
+    language: { type: String, default: 'en' },
     parentEmail: { type: String, default: null },
     preferences: { type: preferencesSchema, default: () => ({}) },
     restricted: { type: Boolean, default: false },

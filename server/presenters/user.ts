@@ -49,5 +49,7 @@ export function presentMe(user: UserFields): Me {
     dateOfBirth: user.dateOfBirth,
     preferences: presentPreferences(user.preferences),
     restricted: user.restricted === true,
+    emailVerified: user.emailVerified === true,
+    language: user.language ?? 'en',
   };
 }

@@ -1,34 +1,40 @@
-// Registration, sign-in, parental consent and password changes.
+// Registration, e-mail verification, sign-in, parental consent, password changes and resets.
 import { createHash, randomBytes } from 'node:crypto';
 import { ACCOUNT_LIMITS, ageOn, MINOR_AGE } from '../../shared/accounts';
-import type { Role } from '../../shared/api';
 import type { AppContext } from '../context';
-import { Conflict, HttpError, NotFound, Unauthorized, Invalid } from '../errors';
+import { HttpError, NotFound, Unauthorized, Invalid } from '../errors';
 import type { RegisterInput } from '../http/account-schemas';
+import { parentalConsent, passwordReset, registrationAttempt, verifyEmail } from '../mail/templates';
+import { AccountLink } from '../models/account-link';
 import { ParentalConsent } from '../models/parental-consent';
 import type { Types } from 'mongoose';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { recordConsent } from './consent';
-import { LoginThrottle, type ThrottleSubject } from './login-throttle';
+import { LoginThrottle, type CheckKind, type ThrottleSubject } from './login-throttle';
+import { limitMailRequest } from './mail-limits';
 import { sendMessage } from './outbox';
+import { liftSuppression } from './suppression';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords';
+import { recordSecurityEvent } from './security-log';
 import { issueToken, revokeAllTokens } from './tokens';
 
 /** Version of the terms a registrant accepts; recorded in the consent ledger. */
 export const TERMS_VERSION = '2025-01';
 export const PARENTAL_CONSENT_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+export const VERIFICATION_LIFETIME_MS = 24 * 60 * 60 * 1000;
+export const PASSWORD_RESET_LIFETIME_MS = 60 * 60 * 1000;
 
 const WRONG_CREDENTIALS = 'The e-mail address or password is wrong.';
+const LINK_NOT_FOUND = 'link (it is wrong, used or expired)';
 
-export type Registration =
-  | { status: 'active'; user: UserFields; token: string }
-  | { status: 'pending_parental_consent'; user: UserFields };
+/** What registration answers: decided by the input alone, so it is the same whether or not the address is known. */
+export type RegistrationStatus = 'verification_sent' | 'pending_parental_consent';
 
-function throttleOf(ctx: AppContext): LoginThrottle {
-  return new LoginThrottle(ctx.tuning.loginLimits);
+export function throttleOf(ctx: AppContext): LoginThrottle {
+  return new LoginThrottle(ctx.limits, ctx.tuning.loginLimits);
 }
 
-function hashConsentToken(token: string): string {
+function hashLinkToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
@@ -37,71 +43,224 @@ function defaultDisplayName(name: string): string {
   return [...name].slice(0, ACCOUNT_LIMITS.displayName).join('').trim();
 }
 
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number })?.code === 11000;
+}
+
+function parentalConsentPending(): HttpError {
+  return new HttpError(
+    403,
+    'parental_consent_pending',
+    'This account is waiting for a parent or guardian to confirm it through the link we e-mailed them.',
+  );
+}
+
 async function sendParentalConsentLink(ctx: AppContext, user: UserFields, parentEmail: string, now: Date): Promise<void> {
   const token = randomBytes(32).toString('base64url');
   await ParentalConsent.create({
-    tokenHash: hashConsentToken(token),
+    tokenHash: hashLinkToken(token),
     userId: user._id,
     createdAt: now,
     expiresAt: new Date(now.getTime() + PARENTAL_CONSENT_LIFETIME_MS),
   });
   const link = `${ctx.config.publicUrl}/parental-consent?token=${encodeURIComponent(token)}`;
-  // The parent learns the display name their child chose, so they know which account they confirm;
-  // nothing else about the account goes into the message.
+  await sendMessage(ctx, { kind: 'transactional', to: parentEmail, userId: user._id, content: parentalConsent({ displayName: user.displayName, link }) });
+}
+
+/** A fresh one-time link for `purpose`; older unused ones of the same account and purpose stop working. */
+async function createAccountLink(
+  purpose: 'verify_email' | 'password_reset',
+  user: Pick<UserFields, '_id' | 'email'> | null,
+  email: string,
+  now: Date,
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  if (user) await AccountLink.deleteMany({ userId: user._id, purpose });
+  await AccountLink.create({
+    tokenHash: hashLinkToken(token),
+    purpose,
+    userId: user?._id ?? null,
+    email,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + (purpose === 'verify_email' ? VERIFICATION_LIFETIME_MS : PASSWORD_RESET_LIFETIME_MS)),
+  });
+  return token;
+}
+
+function pageLink(ctx: AppContext, page: string, token?: string): string {
+  return `${ctx.config.publicUrl}/${page}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+}
+
+async function sendVerificationLink(ctx: AppContext, user: UserFields, now: Date): Promise<void> {
+  const token = await createAccountLink('verify_email', user, user.email, now);
   await sendMessage(ctx, {
     kind: 'transactional',
-    to: parentEmail,
+    despiteSuppression: true,
+    to: user.email,
     userId: user._id,
-    subject: 'Please confirm your child’s forum account',
-    text: [
-      `Someone under ${MINOR_AGE} registered a forum account as "${user.displayName}" and gave this address as a parent's or guardian's.`,
-      'The account stays inactive until you confirm it. To confirm, open this link within 7 days:',
-      '',
-      link,
-      '',
-      'If you do not recognise this, ignore the message: the account will not be activated.',
-    ].join('\n'),
+    content: verifyEmail({ displayName: user.displayName, link: pageLink(ctx, 'verify-email', token) }),
   });
 }
 
-/** Creates an account; under 18 it stays inactive and the parent receives a one-time confirmation link. */
-export async function registerAccount(ctx: AppContext, input: RegisterInput, now = new Date()): Promise<Registration> {
-  if (await User.exists({ email: input.email })) {
-    throw new Conflict('An account with this e-mail address already exists.', 'email');
-  }
-  const minor = ageOn(input.dateOfBirth, now) < MINOR_AGE;
-  const roles: Role[] = ctx.config.adminEmails.has(input.email) ? ['admin', 'moderator'] : [];
-  const created = await User.create({
-    email: input.email,
-    passwordHash: await hashPassword(input.password),
-    name: input.name,
-    displayName: defaultDisplayName(input.name),
-    dateOfBirth: input.dateOfBirth,
-    roles,
-    status: minor ? 'pending_parental_consent' : 'active',
-    parentEmail: minor ? input.parentEmail : null,
+/** The owner of a registered address learns someone tried to register it, with the ways back in. */
+async function sendRegistrationAttempt(ctx: AppContext, user: UserFields, now: Date): Promise<void> {
+  const resetToken = await createAccountLink('password_reset', user, user.email, now);
+  await sendMessage(ctx, {
+    kind: 'transactional',
+    to: user.email,
+    userId: user._id,
+    content: registrationAttempt({ signInLink: pageLink(ctx, 'signin'), resetLink: pageLink(ctx, 'reset-password', resetToken) }),
   });
-  const user = created.toObject() as UserFields;
+}
+
+/**
+ * Registers an address without revealing whether it was known: both paths hash the password and queue
+ * one message, and the answer depends on the input only. A new address gets an inactive account and a
+ * verification link (under 18, the parent also gets a consent link); a known one gets a notice with a
+ * sign-in and a reset link. Roles are never granted here: FORUM_ADMIN_EMAILS takes effect on verification.
+ */
+export async function registerAccount(ctx: AppContext, input: RegisterInput, clientAddress: string, now = new Date()): Promise<RegistrationStatus> {
+  const minor = ageOn(input.dateOfBirth, now) < MINOR_AGE;
+  const targets = minor ? [input.email, input.parentEmail!] : [input.email];
+  await limitMailRequest(ctx, { clientAddress, targets });
+  const passwordHash = await hashPassword(input.password);
+  const answer: RegistrationStatus = minor ? 'pending_parental_consent' : 'verification_sent';
+  const existing = await User.findOne({ email: input.email }).lean<UserFields>();
+  if (existing) {
+    if (existing.status !== 'erasing') await sendRegistrationAttempt(ctx, existing, now);
+    return answer;
+  }
+  let user: UserFields;
+  try {
+    user = (
+      await User.create({
+        email: input.email,
+        passwordHash,
+        name: input.name,
+        displayName: defaultDisplayName(input.name),
+        dateOfBirth: input.dateOfBirth,
+        roles: [],
+        status: minor ? 'pending_parental_consent' : 'pending_verification',
+        emailVerified: false,
+        parentEmail: minor ? input.parentEmail : null,
+      })
+    ).toObject() as UserFields;
+  } catch (error) {
+    // Registered at the same moment by another request: from here on it is a known address.
+    if (!isDuplicateKey(error)) throw error;
+    const winner = await User.findOne({ email: input.email }).lean<UserFields>();
+    if (winner) await sendRegistrationAttempt(ctx, winner, now);
+    return answer;
+  }
   try {
     await recordConsent({ userId: user._id, kind: 'terms', value: TERMS_VERSION, source: 'registration', at: now });
-    if (minor) {
-      await sendParentalConsentLink(ctx, user, input.parentEmail!, now);
-      return { status: 'pending_parental_consent', user };
-    }
-    return { status: 'active', user, token: await issueToken(user._id, now) };
+    await sendVerificationLink(ctx, user, now);
+    if (minor) await sendParentalConsentLink(ctx, user, input.parentEmail!, now);
+    return answer;
   } catch (error) {
-    // No half-made accounts: without its ledger entry or consent link the account must not exist.
-    await ParentalConsent.deleteMany({ userId: user._id });
+    // No half-made accounts: without its ledger entry or its links the account must not exist.
+    await Promise.all([ParentalConsent.deleteMany({ userId: user._id }), AccountLink.deleteMany({ userId: user._id })]);
     await User.deleteOne({ _id: user._id });
     throw error;
   }
 }
 
+/** Sends a new verification link if the address belongs to an account still waiting for one; the answer is the same either way. */
+export async function resendVerification(ctx: AppContext, email: string, clientAddress: string, now = new Date()): Promise<void> {
+  await limitMailRequest(ctx, { clientAddress, targets: [email] });
+  const user = await User.findOne({ email, emailVerified: { $ne: true }, status: { $in: ['pending_verification', 'pending_parental_consent'] } }).lean<UserFields>();
+  if (user) await sendVerificationLink(ctx, user, now);
+}
+
+/** Takes a one-time link (deleting it first, so two racing requests cannot both use it). */
+async function takeLink(purpose: 'verify_email' | 'password_reset', token: string, now: Date): Promise<UserFields> {
+  const link = await AccountLink.findOneAndDelete({ tokenHash: hashLinkToken(token), purpose }).lean();
+  if (!link || !link.userId || link.expiresAt.getTime() <= now.getTime()) throw new NotFound(LINK_NOT_FOUND);
+  const user = await User.findOne({ _id: link.userId, email: link.email, status: { $ne: 'erasing' } }).lean<UserFields>();
+  if (!user) throw new NotFound(LINK_NOT_FOUND);
+  return user;
+}
+
+/**
+ * The account's address is proven: mark it verified, activate it unless a parent still has to confirm,
+ * and grant FORUM_ADMIN_EMAILS roles (only now, to the verified owner of the address).
+ */
+async function markVerified(ctx: AppContext, user: UserFields, extra: Record<string, unknown> = {}): Promise<UserFields> {
+  const update: Record<string, unknown> = { $set: { emailVerified: true, ...extra } };
+  if (ctx.config.adminEmails.has(user.email)) update.$addToSet = { roles: { $each: ['admin', 'moderator'] } };
+  await User.updateOne({ _id: user._id }, update);
+  const activated = await User.findOneAndUpdate(
+    { _id: user._id, status: 'pending_verification' },
+    { $set: { status: 'active' } },
+    { new: true },
+  ).lean<UserFields>();
+  const current = activated ?? (await User.findById(user._id).lean<UserFields>());
+  if (!current) throw new NotFound(LINK_NOT_FOUND);
+  // An account that was active already only gets here through a password reset, whose revocation of
+  // every token drops what other processes cached about it (roles included).
+  if (activated) ctx.events.publish({ type: 'user.changed', userId: String(user._id), change: { kind: 'activated' } });
+  return current;
+}
+
+/** Follows a verification link: the account is active and signed in (a minor's also needs the parent's confirmation). */
+export async function verifyEmailAddress(ctx: AppContext, token: string, now = new Date()): Promise<{ user: UserFields; token: string }> {
+  const user = await markVerified(ctx, await takeLink('verify_email', token, now));
+  await liftSuppression(user.email);
+  if (user.status === 'pending_parental_consent') throw parentalConsentPending();
+  return { user, token: await issueToken(user._id, now) };
+}
+
+/**
+ * Queues a reset link when the address has an account. The caller answers before this runs (the answer
+ * and its timing must not depend on the address), so it never throws; failures are logged.
+ */
+export async function requestPasswordReset(ctx: AppContext, email: string, now = new Date()): Promise<void> {
+  try {
+    const user = await User.findOne({ email, status: { $ne: 'erasing' } }).lean<UserFields>();
+    const token = await createAccountLink('password_reset', user, email, now);
+    if (!user) return;
+    await sendMessage(ctx, { kind: 'transactional', to: user.email, userId: user._id, content: passwordReset({ link: pageLink(ctx, 'reset-password', token) }) });
+  } catch (error) {
+    ctx.log.error('password reset: could not queue the link', error);
+  }
+}
+
+/** Counts a reset request against the mail limits (before answering: a refusal is the same for every address). */
+export async function limitPasswordReset(ctx: AppContext, email: string, clientAddress: string): Promise<void> {
+  await limitMailRequest(ctx, { clientAddress, targets: [email] });
+}
+
+/**
+ * Sets a new password from a reset link. The link proves the address, so it also verifies it; every
+ * other token and socket is revoked, the sign-in waits on the account are lifted, and the reset is
+ * written to the account's security log.
+ */
+export async function confirmPasswordReset(
+  ctx: AppContext,
+  token: string,
+  newPassword: string,
+  clientAddress: string,
+  now = new Date(),
+): Promise<{ user: UserFields; token: string }> {
+  const link = await AccountLink.findOne({ tokenHash: hashLinkToken(token), purpose: 'password_reset' }, { email: 1 }).lean();
+  if (link && newPassword.toLowerCase() === link.email) {
+    throw new Invalid('newPassword', 'newPassword: must not be the same as the e-mail address');
+  }
+  const owner = await takeLink('password_reset', token, now);
+  const user = await markVerified(ctx, owner, { passwordHash: await hashPassword(newPassword), passwordChangedAt: now });
+  await revokeAllTokens(user._id, ctx.events);
+  ctx.events.publish({ type: 'user.changed', userId: String(user._id), change: { kind: 'password' } });
+  await throttleOf(ctx).clearAccount({ email: user.email, address: clientAddress });
+  await recordSecurityEvent({ userId: user._id, kind: 'password_reset', at: now });
+  if (user.status === 'pending_parental_consent') throw parentalConsentPending();
+  return { user, token: await issueToken(user._id, now) };
+}
+
 /**
  * Checks an e-mail and password with the same work and the same answer whether or not the account
- * exists. Counted by the login throttle (429 when over the limit). Returns the user only for a
- * correct password; a correct password on an account awaiting parental consent is told so (403),
- * since only the account's owner can get that far.
+ * exists. Counted by the login throttle (429 when it must wait). Returns the user only for a correct
+ * password; a correct password on an account that is not active yet is told why (403), since only the
+ * account's owner can get that far.
  */
 export async function verifyCredentials(
   ctx: AppContext,
@@ -111,44 +270,41 @@ export async function verifyCredentials(
 ): Promise<UserFields> {
   const subject: ThrottleSubject = { email, address };
   const throttle = throttleOf(ctx);
-  await throttle.begin(subject);
+  await throttle.begin(subject, 'sign-in');
   const user = await User.findOne({ email: email.trim().toLowerCase() }).lean<UserFields>();
   const correct = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDecoy(password);
-  if (!user || !correct || (user.status !== 'active' && user.status !== 'pending_parental_consent')) {
-    throw new Unauthorized(WRONG_CREDENTIALS);
-  }
+  if (!user || !correct || user.status === 'erasing') throw new Unauthorized(WRONG_CREDENTIALS);
   await throttle.succeeded(subject);
-  if (user.status === 'pending_parental_consent') {
-    throw new HttpError(
-      403,
-      'parental_consent_pending',
-      'This account is waiting for a parent or guardian to confirm it through the link we e-mailed them.',
-    );
+  if (user.emailVerified !== true && user.status !== 'active') {
+    throw new HttpError(403, 'email_unverified', 'Confirm your e-mail address first: open the link we sent you, or ask for a new one.');
   }
+  if (user.status === 'pending_parental_consent') throw parentalConsentPending();
   return user;
 }
 
-/** Activates a minor's account from the parent's one-time link and records the consent. */
+/** Records the parent's consent from their one-time link; the account is active once its address is verified too. */
 export async function confirmParentalConsent(ctx: AppContext, token: string, now = new Date()): Promise<void> {
   // Deleting on first use makes the link one-time even when two requests race.
-  const request = await ParentalConsent.findOneAndDelete({ tokenHash: hashConsentToken(token) }).lean();
+  const request = await ParentalConsent.findOneAndDelete({ tokenHash: hashLinkToken(token) }).lean();
   if (!request || request.expiresAt.getTime() <= now.getTime()) {
     throw new NotFound('parental consent request (the link is wrong, used or expired)');
   }
-  const activated = await User.findOneAndUpdate(
+  const pending = await User.findOne({ _id: request.userId, status: 'pending_parental_consent' }, { emailVerified: 1 }).lean<UserFields>();
+  const next = pending?.emailVerified === true ? 'active' : 'pending_verification';
+  const updated = await User.findOneAndUpdate(
     { _id: request.userId, status: 'pending_parental_consent' },
-    { $set: { status: 'active' } },
+    { $set: { status: next } },
     { new: true },
   ).lean<UserFields>();
-  if (!activated) throw new NotFound('parental consent request (the link is wrong, used or expired)');
-  await recordConsent({ userId: activated._id, kind: 'parental_consent', value: true, source: 'parent_link', at: now });
-  ctx.events.publish({ type: 'user.changed', userId: String(activated._id), change: { kind: 'activated' } });
+  if (!updated) throw new NotFound('parental consent request (the link is wrong, used or expired)');
+  await recordConsent({ userId: updated._id, kind: 'parental_consent', value: true, source: 'parent_link', at: now });
+  if (next === 'active') ctx.events.publish({ type: 'user.changed', userId: String(updated._id), change: { kind: 'activated' } });
 }
 
 /**
  * Re-entry of the password before a sensitive change (password, e-mail, erasure). A stolen token must
- * not become a way to guess the password, so this check is throttled like sign-in. A wrong password is
- * a 400 naming `field`: the token is fine, the input is not.
+ * not become a way to guess the password, so this check is throttled per account and client address
+ * (only: guessers elsewhere cannot delay the owner here). A wrong password is a 400 naming `field`.
  */
 export async function verifyCurrentPassword(
   ctx: AppContext,
@@ -159,7 +315,8 @@ export async function verifyCurrentPassword(
 ): Promise<void> {
   const subject: ThrottleSubject = { email: user.email, address };
   const throttle = throttleOf(ctx);
-  await throttle.begin(subject);
+  const kind: CheckKind = 'reauthentication';
+  await throttle.begin(subject, kind);
   if (!(await verifyPassword(password, user.passwordHash))) {
     throw new Invalid(field, `${field}: is not your current password`);
   }

@@ -12,6 +12,7 @@ import { presentDisclosure, presentDisclosureNotice, presentHold } from '../pres
 import { appendAudit } from './audit';
 import { itemsOfHold, loadHold, sha256Hex } from './holds';
 import { sendMessage } from './outbox';
+import { disclosureNotice } from '../mail/templates';
 
 export interface NewDisclosure {
   holdId: Types.ObjectId;
@@ -44,11 +45,12 @@ async function notifyAffected(ctx: AppContext, disclosure: DisclosureFields): Pr
       kind: 'transactional',
       to: user.email,
       userId: user._id,
-      subject: 'Some of your posts were disclosed',
-      text:
-        `${counts.get(String(user._id)) ?? 0} preserved version(s) of your posts were disclosed to ${disclosure.recipient} ` +
-        `(legal basis: ${disclosure.legalBasis}; reference: ${disclosure.reference}). ` +
-        'Your data export lists this disclosure.',
+      content: disclosureNotice({
+        itemCount: counts.get(String(user._id)) ?? 0,
+        recipient: disclosure.recipient,
+        legalBasis: disclosure.legalBasis,
+        reference: disclosure.reference,
+      }),
     });
   }
 }

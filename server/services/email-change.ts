@@ -5,7 +5,9 @@ import { Conflict, Invalid, NotFound, Unauthorized } from '../errors';
 import { EmailChange } from '../models/email-change';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { verifyCurrentPassword } from './accounts';
+import { limitMailRequest } from './mail-limits';
 import { sendMessage } from './outbox';
+import { emailChangeConfirm, emailChanged } from '../mail/templates';
 
 export const EMAIL_CHANGE_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
@@ -18,8 +20,8 @@ function isDuplicateKey(error: unknown): boolean {
 }
 
 /**
- * Checks the password and sends a confirmation link to the new address. A newer request replaces an
- * older one. Nothing changes until the link is used.
+ * Checks the password and sends a confirmation link to the new address, unless another account has it
+ * (the answer is the same). A newer request replaces an older one. Nothing changes until the link is used.
  */
 export async function requestEmailChange(
   ctx: AppContext,
@@ -31,7 +33,9 @@ export async function requestEmailChange(
 ): Promise<void> {
   if (newEmail === user.email) throw new Invalid('email', 'email: is already your address');
   await verifyCurrentPassword(ctx, user, password, address, 'password');
-  if (await User.exists({ email: newEmail })) throw new Conflict('An account with this e-mail address already exists.', 'email');
+  await limitMailRequest(ctx, { clientAddress: address, targets: [newEmail], accountId: String(user._id) });
+  // A taken address gets no link and the asker the same answer: this must not tell who has an account.
+  if (await User.exists({ email: newEmail })) return;
   const token = randomBytes(32).toString('base64url');
   await EmailChange.deleteMany({ userId: user._id });
   try {
@@ -52,15 +56,7 @@ export async function requestEmailChange(
     kind: 'transactional',
     to: newEmail,
     userId: user._id,
-    subject: 'Confirm your new e-mail address',
-    text: [
-      `The forum account "${user.displayName}" asked to use this address from now on.`,
-      'To confirm, open this link within 24 hours while signed in:',
-      '',
-      link,
-      '',
-      'If you did not ask for this, ignore the message: nothing changes.',
-    ].join('\n'),
+    content: emailChangeConfirm({ displayName: user.displayName, link }),
   });
 }
 
@@ -72,7 +68,7 @@ export async function confirmEmailChange(ctx: AppContext, user: UserFields, toke
   }
   let updated: UserFields | null;
   try {
-    updated = await User.findOneAndUpdate({ _id: user._id, ...ACTIVE_ACCOUNT }, { $set: { email: request.newEmail } }, { new: true }).lean<UserFields>();
+    updated = await User.findOneAndUpdate({ _id: user._id, ...ACTIVE_ACCOUNT }, { $set: { email: request.newEmail, emailVerified: true } }, { new: true }).lean<UserFields>();
   } catch (error) {
     if (isDuplicateKey(error)) throw new Conflict('Another account started using this e-mail address in the meantime.', 'email');
     throw error;
@@ -83,11 +79,7 @@ export async function confirmEmailChange(ctx: AppContext, user: UserFields, toke
     kind: 'transactional',
     to: user.email,
     userId: user._id,
-    subject: 'Your forum e-mail address was changed',
-    text: [
-      `The forum account "${user.displayName}" now uses a different e-mail address; this one will no longer receive messages from us.`,
-      'If you did not make this change, contact the forum administrators.',
-    ].join('\n'),
+    content: emailChanged({ displayName: user.displayName }),
   });
   return updated;
 }

@@ -15,6 +15,8 @@ import { Like } from '../models/like';
 import { Membership, type GroupRole } from '../models/membership';
 import { ModerationAction } from '../models/moderation-action';
 import { Outbox } from '../models/outbox';
+import { AccountLink } from '../models/account-link';
+import { SecurityEvent } from '../models/security-event';
 import { ParentalConsent } from '../models/parental-consent';
 import { Post } from '../models/post';
 import { Report } from '../models/report';
@@ -241,6 +243,8 @@ class JobRun {
       Consent.deleteMany({ userId: this.userId }),
       ParentalConsent.deleteMany({ userId: this.userId }),
       EmailChange.deleteMany({ userId: this.userId }),
+      AccountLink.deleteMany({ userId: this.userId }),
+      SecurityEvent.deleteMany({ userId: this.userId }),
       UnsubscribeToken.deleteMany({ userId: this.userId }),
       Outbox.deleteMany(user ? { $or: [{ userId: this.userId }, { to: user.email }] } : { userId: this.userId }),
       revokeAllTokens(this.userId, this.ctx.events),

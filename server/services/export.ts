@@ -10,6 +10,7 @@ import { Group, type GroupFields } from '../models/group';
 import { Like } from '../models/like';
 import { Membership, type MembershipFields } from '../models/membership';
 import { Outbox, type OutboxFields } from '../models/outbox';
+import { SecurityEvent, type SecurityEventFields } from '../models/security-event';
 import { Post, type PostFields } from '../models/post';
 import { Report, type ReportFields } from '../models/report';
 import { PostRevision, type PostRevisionFields } from '../models/post-revision';
@@ -172,6 +173,13 @@ async function* ownConsents(userId: Types.ObjectId): AsyncGenerator<unknown[]> {
   }
 }
 
+/** The account's security log (password resets), oldest first. */
+async function* ownSecurityEvents(userId: Types.ObjectId): AsyncGenerator<unknown[]> {
+  for await (const rows of batches((after) => SecurityEvent.find({ userId, ...afterFilter(after) }).sort({ _id: 1 }).limit(BATCH).lean<SecurityEventFields[]>())) {
+    yield rows.map((event) => ({ kind: event.kind, at: iso(event.at) }));
+  }
+}
+
 async function* ownMessages(userId: Types.ObjectId): AsyncGenerator<unknown[]> {
   for await (const rows of batches((after) => Outbox.find({ userId, ...afterFilter(after) }).sort({ _id: 1 }).limit(BATCH).lean<OutboxFields[]>())) {
     yield rows.map(presentMessage);
@@ -213,6 +221,7 @@ export async function writeExport(ctx: AppContext, userId: Types.ObjectId, sink:
     )}`,
   );
   await writeArray(sink, 'consents', ownConsents(userId));
+  await writeArray(sink, 'securityLog', ownSecurityEvents(userId));
   await writeArray(sink, 'memberships', ownMemberships(userId));
   await writeArray(sink, 'posts', ownPosts(ctx, userId));
   await writeArray(sink, 'likes', ownLikes(userId));

@@ -1,9 +1,14 @@
-// Brute-force protection for password checks, counted in the database so that every process behind a
-// load balancer enforces one shared limit.
+// Brute-force protection for password checks that an attacker cannot turn against the owner. Failures
+// are counted per account-and-client-address pair: past a few, each further check from that pair waits
+// twice as long as the one before (up to maxPairDelayMs). Guessing from many addresses at once is slowed
+// per account too, but only to one check per maxAccountDelayMs at worst, so the owner is delayed, never
+// locked out; a password-reset link clears the account's count. Re-entering the password while signed in
+// (password change, erasure) counts only the pair and the address: nobody else can delay the owner there.
 import { createHash } from 'node:crypto';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimited } from '../errors';
-import { LoginAttempt, type LoginAttemptFields } from '../models/login-attempt';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from '../tuning';
+import { inWords, retryAfterSeconds, type Limiter, type RateLimitStore } from './rate-limits';
 
 
 export interface ThrottleSubject {
@@ -12,74 +17,104 @@ export interface ThrottleSubject {
   address: string;
 }
 
+/** `sign-in` has no token yet; `reauthentication` is a signed-in owner confirming a sensitive change. */
+export type CheckKind = 'sign-in' | 'reauthentication';
+
 function accountKey(email: string): string {
-  // The counter collection needs no e-mail addresses in it.
-  return `account:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
+  // The counters need no e-mail addresses in them.
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 }
 
-function addressKey(address: string): string {
-  return `address:${address}`;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
-}
-
-async function increment(key: string, by: number, windowMs: number, now: Date): Promise<LoginAttemptFields> {
-  const expiresAt = new Date(now.getTime() + windowMs);
-  // Each step is one atomic write; a lost race for the insert just goes round again.
-  for (;;) {
-    const live = await LoginAttempt.findOneAndUpdate(
-      { key, expiresAt: { $gt: now } },
-      { $inc: { count: by } },
-      { new: true },
-    ).lean<LoginAttemptFields>();
-    if (live) return live;
-    // The TTL monitor runs about once a minute, so a lapsed counter may still be there: restart it.
-    const restarted = await LoginAttempt.findOneAndUpdate(
-      { key, expiresAt: { $lte: now } },
-      { $set: { count: by, expiresAt } },
-      { new: true },
-    ).lean<LoginAttemptFields>();
-    if (restarted) return restarted;
-    try {
-      return (await LoginAttempt.create({ key, count: by, expiresAt })).toObject();
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
-  }
-}
+/** A large number: counters only count, the gates decide. */
+const UNLIMITED = 1_000_000_000;
 
 export class LoginThrottle {
-  constructor(readonly limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {}
+  readonly limits: LoginLimits;
+  private readonly pairFailures: Limiter;
+  private readonly pairGate: Limiter;
+  private readonly accountFailures: Limiter;
+  private readonly accountGate: Limiter;
+  private readonly addressFailures: Limiter;
 
-  /**
-   * Counts one password check before it runs (so parallel guesses cannot slip past the limit) and
-   * throws 429 once the account or the address is over its limit.
-   */
-  async begin(subject: ThrottleSubject, now = new Date()): Promise<void> {
-    const [account, address] = await Promise.all([
-      increment(accountKey(subject.email), 1, this.limits.windowMs, now),
-      increment(addressKey(subject.address), 1, this.limits.windowMs, now),
-    ]);
-    const blocked = [
-      account.count > this.limits.perAccount ? account : null,
-      address.count > this.limits.perAddress ? address : null,
-    ].filter((counter): counter is LoginAttemptFields => counter !== null);
-    if (blocked.length === 0) return;
-    const until = Math.max(...blocked.map((counter) => counter.expiresAt.getTime()));
-    const seconds = Math.max(1, Math.ceil((until - now.getTime()) / 1000));
-    throw new RateLimited(
-      `Too many sign-in attempts. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? 's' : ''}.`,
-      seconds,
-    );
+  constructor(store: RateLimitStore, limits: Partial<LoginLimits> = {}) {
+    this.limits = { ...DEFAULT_LOGIN_LIMITS, ...limits };
+    const window = Math.max(1, Math.ceil(this.limits.windowMs / 1000));
+    this.pairFailures = store.limiter('login-pair', UNLIMITED, window);
+    this.accountFailures = store.limiter('login-account', UNLIMITED, window);
+    this.addressFailures = store.limiter('login-address', this.limits.perAddress, window);
+    // One check per gate period: the first consume opens the period (its length given per call), the
+    // others within it are refused. Atomic in the store, so a burst cannot slip past.
+    this.pairGate = store.limiter('login-pair-gate', 1, 1);
+    this.accountGate = store.limiter('login-account-gate', 1, 1);
   }
 
-  /** A correct password clears the account's counter and gives the address its attempt back. */
+  private delaySeconds(excess: number, maxMs: number): number {
+    return Math.max(1, Math.ceil(Math.min(maxMs, this.limits.firstDelayMs * 2 ** (excess - 1)) / 1000));
+  }
+
+  private refuse(seconds: number): never {
+    throw new RateLimited(`Too many sign-in attempts. Try again ${inWords(seconds)}.`, seconds);
+  }
+
+  /** Past `free` failures, one check per growing delay; a refused check is not counted. */
+  private async passGate(gate: Limiter, key: string, failures: number, free: number, maxMs: number): Promise<RateLimiterRes | null> {
+    if (failures <= free) return null;
+    try {
+      await gate.consume(key, 1, { customDuration: this.delaySeconds(failures - free, maxMs) });
+      return null;
+    } catch (refusal) {
+      if (refusal instanceof RateLimiterRes) return refusal;
+      throw refusal;
+    }
+  }
+
+  /**
+   * Counts one password check before it runs (so parallel guesses cannot slip past) and throws 429 when
+   * this pair, this address or (for sign-in) this account must wait.
+   */
+  async begin(subject: ThrottleSubject, kind: CheckKind): Promise<void> {
+    const account = accountKey(subject.email);
+    const pair = `${account}:${subject.address}`;
+    const counted: Array<[Limiter, string]> = [];
+    const giveBack = () => Promise.all(counted.map(([limiter, key]) => limiter.reward(key, 1)));
+    try {
+      await this.addressFailures.consume(subject.address);
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      this.refuse(retryAfterSeconds(refusal));
+    }
+    counted.push([this.addressFailures, subject.address]);
+    const pairCount = (await this.pairFailures.consume(pair)).consumedPoints;
+    counted.push([this.pairFailures, pair]);
+    const pairRefusal = await this.passGate(this.pairGate, pair, pairCount, this.limits.freePerPair, this.limits.maxPairDelayMs);
+    if (pairRefusal) {
+      await giveBack();
+      this.refuse(retryAfterSeconds(pairRefusal));
+    }
+    if (kind === 'reauthentication') return;
+    const accountCount = (await this.accountFailures.consume(account)).consumedPoints;
+    counted.push([this.accountFailures, account]);
+    const accountRefusal = await this.passGate(this.accountGate, account, accountCount, this.limits.freePerAccount, this.limits.maxAccountDelayMs);
+    if (accountRefusal) {
+      await giveBack();
+      this.refuse(retryAfterSeconds(accountRefusal));
+    }
+  }
+
+  /** A correct password clears the pair's and the account's failures and gives the address its check back. */
   async succeeded(subject: ThrottleSubject): Promise<void> {
+    await Promise.all([this.clearAccount(subject), this.addressFailures.reward(subject.address, 1)]);
+  }
+
+  /** After a password reset (or a correct password): the account's and this pair's waits end. */
+  async clearAccount(subject: ThrottleSubject): Promise<void> {
+    const account = accountKey(subject.email);
+    const pair = `${account}:${subject.address}`;
     await Promise.all([
-      LoginAttempt.deleteOne({ key: accountKey(subject.email) }),
-      LoginAttempt.updateOne({ key: addressKey(subject.address), count: { $gt: 0 } }, { $inc: { count: -1 } }),
+      this.pairFailures.delete(pair),
+      this.pairGate.delete(pair),
+      this.accountFailures.delete(account),
+      this.accountGate.delete(account),
     ]);
   }
 }

@@ -10,6 +10,7 @@ import { UnsubscribeToken } from '../models/unsubscribe-token';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { updatePreferences } from './contact-preferences';
 import { sendMessage } from './outbox';
+import { marketing } from '../mail/templates';
 
 export interface MarketingMessage {
   subject: string;
@@ -56,6 +57,14 @@ export function unsubscribeLink(ctx: AppContext, token: string): string {
   return `${ctx.config.publicUrl}/unsubscribe?token=${encodeURIComponent(token)}`;
 }
 
+/**
+ * The RFC 8058 one-click target in the List-Unsubscribe header: mail clients POST
+ * `List-Unsubscribe=One-Click` to it. The visible link opens a page instead, since a GET must not act.
+ */
+export function oneClickUnsubscribeUrl(ctx: AppContext, token: string): string {
+  return `${ctx.config.publicUrl}/api/unsubscribe?token=${encodeURIComponent(token)}`;
+}
+
 /** The sender marketing campaigns use. Sends one message per eligible recipient, sequentially. */
 export async function sendMarketing(
   ctx: AppContext,
@@ -85,8 +94,8 @@ export async function sendMarketing(
         kind: 'marketing',
         to: address,
         userId: user._id,
-        subject: message.subject,
-        text: `${message.text}\n\n--\nTo stop receiving these messages, open this link (no sign-in needed):\n${unsubscribeLink(ctx, token)}\n`,
+        content: marketing({ subject: message.subject, text: message.text, unsubscribeLink: unsubscribeLink(ctx, token) }),
+        listUnsubscribe: oneClickUnsubscribeUrl(ctx, token),
       },
       now,
     );

@@ -35,6 +35,7 @@ import { presentPostsFor } from './post-views';
 import { loadPublicUsers } from './profiles';
 import { preserveBeforeChange } from './holds';
 import { sendMessage } from './outbox';
+import { moderationNotice } from '../mail/templates';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 import { deletePost, recountReplies } from './posts';
 
@@ -167,7 +168,7 @@ async function tellUser(ctx: AppContext, userId: Types.ObjectId | null | undefin
   if (!userId) return;
   const user = await User.findById(userId, { email: 1 }).lean<{ _id: Types.ObjectId; email: string }>();
   if (!user) return;
-  await sendMessage(ctx, { kind: 'transactional', to: user.email, userId: user._id, subject, text });
+  await sendMessage(ctx, { kind: 'transactional', to: user.email, userId: user._id, content: moderationNotice({ subject, text }) });
 }
 
 async function groupName(groupId: Types.ObjectId): Promise<string> {

@@ -1,8 +1,9 @@
-// Outgoing messages: recorded in the outbox first, then handed to the configured transport.
+// Queueing outgoing messages: the one way the forum sends anything. server/mail/queue.ts delivers them.
+import { randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
-import type { Config } from '../config';
 import type { AppContext } from '../context';
-import type { Logger } from '../log';
+import { mailQueueOf } from '../mail/queue';
+import type { RenderedMessage } from '../mail/templates';
 import { Outbox, type OutboxFields } from '../models/outbox';
 import { isSuppressed } from './suppression';
 
@@ -10,87 +11,52 @@ export interface OutgoingMessage {
   kind: 'transactional' | 'marketing';
   to: string;
   userId?: Types.ObjectId | null;
-  subject: string;
-  text: string;
+  /** From server/mail/templates.ts. */
+  content: RenderedMessage;
+  /** One-click unsubscribe URL (RFC 8058) for messages the recipient can opt out of. */
+  listUnsubscribe?: string;
+  /**
+   * Only the verification link of a new registration: the one way someone registering a suppressed
+   * (erased) address again can prove it is theirs. Verifying lifts the suppression.
+   */
+  despiteSuppression?: true;
 }
 
-/** Delivers one recorded message; returns whether it actually left (`none` records only). */
-export interface MailTransport {
-  readonly name: string;
-  deliver(message: OutboxFields): Promise<boolean>;
-}
-
-const URL_PATTERN = /https?:\/\/\S+/g;
-
-/**
- * Development transport: one log line per message with the recipient and the message's links (so a
- * developer can follow a consent link) but not its text, which may carry personal data.
- */
-function logTransport(log: Logger): MailTransport {
-  return {
-    name: 'log',
-    async deliver(message) {
-      const links = message.text.match(URL_PATTERN) ?? [];
-      log.info(`mail ${String(message._id)} to ${message.to}: "${message.subject}"${links.length ? ` links: ${links.join(' ')}` : ''}`);
-      return true;
-    },
-  };
-}
-
-const noTransport: MailTransport = {
-  name: 'none',
-  async deliver() {
-    return false;
-  },
-};
-
-export const TRANSPORTS: Record<Config['mailTransport'], (log: Logger) => MailTransport> = {
-  log: logTransport,
-  none: () => noTransport,
-};
-
-const transports = new WeakMap<AppContext, MailTransport>();
-
-function transportOf(ctx: AppContext): MailTransport {
-  let transport = transports.get(ctx);
-  if (!transport) {
-    transport = TRANSPORTS[ctx.config.mailTransport](ctx.log);
-    transports.set(ctx, transport);
-  }
-  return transport;
+/** `<random@domain of MAIL_FROM>`: fixed when queued, so a resend after a crash carries the same id. */
+function newMessageId(mailFrom: string): string {
+  const domain = /@([^\s>]+)/.exec(mailFrom)?.[1] ?? 'forum.invalid';
+  return `<${randomBytes(16).toString('hex')}@${domain}>`;
 }
 
 /**
- * The one way the forum sends a message. A failed delivery stays in the outbox unsent (sentAt null).
- * An address on the suppression list (an erased account's) gets nothing, marketing or not, and nothing
- * is recorded: registration does not prove who owns an address, so no message to a suppressed address
- * can be said to be asked for by its owner. Returns null then.
+ * Records a message for delivery and wakes this process's sender. An address on the suppression list
+ * (an erased account's) gets nothing, marketing or not, and nothing is recorded: registration does not
+ * prove who owns an address, so no message to a suppressed address can be said to be asked for by its
+ * owner. Returns null then. The sender checks suppression, restriction and consent again when it sends.
  */
 export async function sendMessage(ctx: AppContext, message: OutgoingMessage, now = new Date()): Promise<OutboxFields | null> {
-  if (await isSuppressed(message.to)) {
-    ctx.log.info(`mail "${message.subject}" not sent: the address is on the suppression list`);
+  if (!message.despiteSuppression && (await isSuppressed(message.to))) {
+    ctx.log.info(`mail "${message.content.type}" not queued: the address is on the suppression list`);
     return null;
   }
-  const transport = transportOf(ctx);
   const record = (
     await Outbox.create({
       kind: message.kind,
-      to: message.to,
+      type: message.content.type,
+      to: message.to.toLowerCase(),
       userId: message.userId ?? null,
-      subject: message.subject,
-      text: message.text,
-      transport: transport.name,
+      subject: message.content.subject,
+      text: message.content.text,
+      html: message.content.html,
+      messageId: newMessageId(ctx.config.mailFrom),
+      listUnsubscribe: message.listUnsubscribe ?? null,
+      despiteSuppression: message.despiteSuppression === true,
+      transport: ctx.config.mailTransport,
+      state: 'queued',
+      nextAttemptAt: now,
       createdAt: now,
     })
   ).toObject() as OutboxFields;
-  let delivered = false;
-  try {
-    delivered = await transport.deliver(record);
-  } catch (error) {
-    ctx.log.error(`mail ${String(record._id)} could not be delivered by ${transport.name}`, error);
-  }
-  if (!delivered) return record;
-  const sentAt = new Date();
-  await Outbox.updateOne({ _id: record._id }, { $set: { sentAt } });
-  return { ...record, sentAt };
+  mailQueueOf(ctx)?.wake();
+  return record;
 }

@@ -10,12 +10,14 @@ import { AVATAR_VARIANTS } from '../presenters/user';
 export interface ProfileChanges {
   displayName?: string;
   bio?: string;
+  language?: string;
 }
 
 export async function updateProfile(ctx: AppContext, userId: Types.ObjectId, changes: ProfileChanges): Promise<UserFields> {
   const set: ProfileChanges = {};
   if (changes.displayName !== undefined) set.displayName = changes.displayName;
   if (changes.bio !== undefined) set.bio = changes.bio;
+  if (changes.language !== undefined) set.language = changes.language;
   const updated = await User.findOneAndUpdate({ _id: userId, status: 'active' }, { $set: set }, { new: true }).lean<UserFields>();
   if (!updated) throw new Unauthorized();
   if (Object.keys(set).length > 0) {

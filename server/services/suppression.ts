@@ -45,3 +45,8 @@ export async function isSuppressed(email: string): Promise<boolean> {
   return (await Suppression.exists({ addressHash: await addressHash(email) })) !== null;
 }
 
+
+/** The address's owner proved it is theirs again (a verification link to a new account): contact is asked for. */
+export async function liftSuppression(email: string): Promise<void> {
+  await Suppression.deleteOne({ addressHash: await addressHash(email) });
+}

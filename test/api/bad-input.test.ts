@@ -50,8 +50,15 @@ const ROUTES: Route[] = [
     good: (w) => ({ email: w.member.user.email, password: w.member.password }) },
   { method: 'post', pattern: '/api/auth/logout', path: () => '/api/auth/logout', as: () => null },
   { method: 'post', pattern: '/api/auth/parental-consent', path: () => '/api/auth/parental-consent', as: () => null, good: () => ({ token: 'abc' }) },
+  { method: 'post', pattern: '/api/auth/verify-email', path: () => '/api/auth/verify-email', as: () => null, good: () => ({ token: 'abc' }) },
+  { method: 'post', pattern: '/api/auth/verify-email/resend', path: () => '/api/auth/verify-email/resend', as: () => null,
+    good: () => ({ email: 'someone@example.org' }) },
+  { method: 'post', pattern: '/api/auth/password-reset', path: () => '/api/auth/password-reset', as: () => null,
+    good: () => ({ email: 'someone@example.org' }) },
+  { method: 'post', pattern: '/api/auth/password-reset/confirm', path: () => '/api/auth/password-reset/confirm', as: () => null,
+    good: () => ({ token: 'abc', newPassword: 'a long enough password' }) },
   { method: 'patch', pattern: '/api/me', path: () => '/api/me', as: (w) => w.member,
-    good: () => ({ displayName: 'Renamed', bio: 'About me' }), optional: ['displayName', 'bio'] },
+    good: () => ({ displayName: 'Renamed', bio: 'About me', language: 'en-GB' }), optional: ['displayName', 'bio', 'language'] },
   { method: 'put', pattern: '/api/me/password', path: () => '/api/me/password', as: (w) => w.member,
     good: (w) => ({ currentPassword: w.member.password, newPassword: 'another long password' }) },
   { method: 'put', pattern: '/api/me/avatar', path: () => '/api/me/avatar', as: (w) => w.member },
@@ -187,7 +194,7 @@ describe('bad input through every mutating route', () => {
   let w: World;
 
   before(async () => {
-    forum = await startTestForum({ loginLimits: { perAccount: 100_000, perAddress: 100_000, windowMs: 60_000 } });
+    forum = await startTestForum({ loginLimits: { freePerPair: 100_000, freePerAccount: 100_000, perAddress: 100_000 } });
   });
   after(() => forum.close());
 

@@ -8,7 +8,7 @@ import type { Response } from 'supertest';
 import { resetDatabase } from '../support/database';
 import { buildUser, uniqueEmail } from '../support/factories';
 import { startTestForum, type TestForum } from '../support/forum';
-import { linkParameter } from '../support/outbox';
+import { eventually, linkParameter } from '../support/outbox';
 import { discoverEndpoints, routerStack, type Endpoint } from '../support/routes';
 
 function expectNoCookie(res: Response, what: string): void {
@@ -32,7 +32,7 @@ describe('no cookies, anywhere', () => {
   let endpoints: Endpoint[];
   before(async () => {
     await resetDatabase();
-    forum = await startTestForum({ loginLimits: { perAccount: 10_000, perAddress: 10_000, windowMs: 60_000 } });
+    forum = await startTestForum({ loginLimits: { freePerPair: 10_000, freePerAccount: 10_000, perAddress: 10_000 } });
     endpoints = discoverEndpoints(routerStack(forum.app));
   });
   after(() => forum.close());
@@ -93,7 +93,10 @@ describe('no cookies, anywhere', () => {
       .post('/api/auth/register')
       .send({ email, password, name: 'Life Cycle', dateOfBirth: '1985-06-15', acceptTerms: true });
     expectNoCookie(res, 'register');
-    expect(res.status).to.equal(201);
+    expect(res.status).to.equal(202);
+    res = await forum.http.post('/api/auth/verify-email').send({ token: await linkParameter(email, '/verify-email', 'token') });
+    expectNoCookie(res, 'verify e-mail');
+    expect(res.status).to.equal(200);
     let auth = { Authorization: `Bearer ${res.body.token as string}` };
 
     res = await forum.http.post('/api/auth/login').send({ email, password });
@@ -127,6 +130,14 @@ describe('no cookies, anywhere', () => {
     res = await forum.http.post('/api/auth/logout').set(auth);
     expectNoCookie(res, 'logout');
     expect(res.status).to.equal(204);
+
+    res = await forum.http.post('/api/auth/password-reset').send({ email });
+    expectNoCookie(res, 'password reset');
+    expect(res.status).to.equal(202);
+    const resetToken = await eventually(() => linkParameter(email, '/reset-password', 'token'));
+    res = await forum.http.post('/api/auth/password-reset/confirm').send({ token: resetToken, newPassword: 'a third long password' });
+    expectNoCookie(res, 'password reset confirmation');
+    expect(res.status).to.equal(200);
 
     const parentEmail = uniqueEmail('parent');
     res = await forum.http

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { Group } from '../../shared/api';
 import { buildUser, type BuiltUser } from '../support/factories';
 import { ForumApi } from '../support/forum-api';
-import { openPage, screenshot, signInWithToken, startBrowserForum, type BrowserForum, type WatchedPage } from './support';
+import { linkFromMail, openPage, screenshot, signInWithToken, startBrowserForum, type BrowserForum, type WatchedPage } from './support';
 
 describe('browser: live updates', function () {
   this.timeout(120_000);
@@ -43,11 +43,15 @@ describe('browser: live updates', function () {
     const { page } = alice;
     await page.goto(`${env.url}/signup`);
     await page.getByLabel('Your name').fill('Alice Author');
-    await page.getByLabel('E-mail address').fill(`alice-${Date.now()}@example.org`);
+    const aliceEmail = `alice-${Date.now()}@example.org`;
+    await page.getByLabel('E-mail address').fill(aliceEmail);
     await page.getByLabel('Password').fill('a long enough passphrase');
     await page.getByLabel('Date of birth').fill('1985-06-15');
     await page.getByLabel(/I accept the terms/).check();
     await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
+    await page.goto(await linkFromMail(env, aliceEmail, '/verify-email'));
+    await page.getByRole('button', { name: 'Confirm and sign in' }).click();
     await page.getByRole('heading', { name: 'Your feed', exact: true }).waitFor();
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Groups' }).click();

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestForum, type TestForum } from '../support/forum';
+import { sentTo, startSmtpServer, type TestSmtpServer } from '../support/smtp';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve('test/browser/screenshots');
@@ -29,21 +30,26 @@ export interface BrowserForum {
   forum: TestForum;
   browser: Browser;
   url: string;
+  /** The SMTP server the forum sends to: tests follow links from the messages it received. */
+  mail: TestSmtpServer;
   close(): Promise<void>;
 }
 
 export async function startBrowserForum(): Promise<BrowserForum> {
   ensureClientBuilt();
-  const forum = await startTestForum();
+  const mail = await startSmtpServer();
+  const forum = await startTestForum({ mailTransport: 'smtp', smtpUrl: mail.url, mailQueue: { pollMs: 100 } });
   const url = await forum.startListening();
   const browser = await launchBrowser();
   return {
     forum,
     browser,
     url,
+    mail,
     async close() {
       await browser.close();
       await forum.close();
+      await mail.close();
     },
   };
 }
@@ -65,6 +71,26 @@ export async function openPage(browser: Browser, viewport = DESKTOP): Promise<Wa
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   return { page, context, problems };
+}
+
+/**
+ * The address of the newest link to `path` in the messages the SMTP server accepted for `to`, on this test
+ * server (messages carry PUBLIC_URL, which tests leave at its default). With `olderLink`, waits for a newer one.
+ */
+export async function linkFromMail(env: BrowserForum, to: string, path: string, olderLink?: string): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const links = env.mail.accepted
+      .filter(sentTo(to))
+      .flatMap((mail) => mail.links)
+      .map((link) => new URL(link))
+      .filter((link) => link.pathname === path);
+    const newest = links[links.length - 1];
+    const found = newest ? `${env.url}${newest.pathname}${newest.search}` : null;
+    if (found && found !== olderLink) return found;
+    if (Date.now() > deadline) throw new Error(`no message to ${to} with a link to ${path}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Signs a page in the way the client does it: the token in localStorage, then a reload. */

@@ -3,8 +3,7 @@
 import { expect } from 'chai';
 import { buildUser } from '../support/factories';
 import { ForumApi } from '../support/forum-api';
-import { linkParameter } from '../support/outbox';
-import { openPage, screenshot, startBrowserForum, type BrowserForum, type WatchedPage } from './support';
+import { linkFromMail, openPage, screenshot, startBrowserForum, type BrowserForum, type WatchedPage } from './support';
 
 describe('browser: visitor', function () {
   this.timeout(90_000);
@@ -66,20 +65,28 @@ describe('browser: visitor', function () {
     await page.getByLabel(/I accept the terms/).check();
     await screenshot(page, 'signup-minor');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('heading', { name: 'Almost there' }).waitFor();
+    await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
     await page.getByText(parentEmail).waitFor();
+    await page.getByText(/Your account opens once both links are used/).waitFor();
+    await screenshot(page, 'signup-minor-check-email');
     expect(await page.evaluate("localStorage.getItem('forum.token')")).to.equal(null);
 
-    // The parent follows the link from the outbox in a browser of their own, and must click to consent.
-    const token = await linkParameter(parentEmail, '/parental-consent', 'token');
+    // Step one: the teen follows their own link, received over SMTP; the account still waits for the parent.
+    await page.goto(await linkFromMail(env, teenEmail, '/verify-email'));
+    await page.getByRole('button', { name: 'Confirm and sign in' }).click();
+    await page.getByText(/Your account opens as soon as your parent or guardian agrees/).waitFor();
+    expect(await page.evaluate("localStorage.getItem('forum.token')")).to.equal(null);
+
+    // Step two: the parent follows their link in a browser of their own, and must click to consent.
+    const parentLink = await linkFromMail(env, parentEmail, '/parental-consent');
     const parent = await openPage(env.browser);
     try {
-      await parent.page.goto(`${env.url}/parental-consent?token=${encodeURIComponent(token)}`);
+      await parent.page.goto(parentLink);
       await parent.page.getByRole('heading', { name: 'Parental consent' }).waitFor();
       const before = await env.forum.http.post('/api/auth/login').send({ email: teenEmail, password: 'a long enough passphrase' });
       expect(before.status, 'not on page load').to.equal(403);
       await parent.page.getByRole('button', { name: 'I agree: open the account' }).click();
-      await parent.page.getByText(/your child can sign in/).waitFor();
+      await parent.page.getByText(/Your child can sign in/).waitFor();
       expect(parent.problems).to.deep.equal([]);
       expect(await parent.context.cookies()).to.deep.equal([]);
     } finally {

@@ -69,7 +69,7 @@ describe('user presenters', () => {
   it('Me adds exactly the owner’s private fields and never the password hash or parent address', () => {
     const me = presentMe(fullUser());
     expect(Object.keys(me).sort()).to.deep.equal(
-      ['avatarUrl', 'bio', 'dateOfBirth', 'displayName', 'email', 'id', 'isMember', 'joinedAt', 'name', 'preferences', 'restricted', 'roles'],
+      ['avatarUrl', 'bio', 'dateOfBirth', 'displayName', 'email', 'id', 'isMember', 'joinedAt', 'name', 'preferences', 'restricted', 'roles', 'emailVerified', 'language'].sort(),
     );
     const text = JSON.stringify(me);
     expect(text).not.to.include('scrypt');

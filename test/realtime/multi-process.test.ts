@@ -3,8 +3,7 @@
 // process caches identities and access facts (server/services/read-cache.ts); a change made through A must reach
 // B's cache through the event relay, so B's HTTP answers change with it.
 import { expect } from 'chai';
-import mongoose from 'mongoose';
-import { sharedDatabase } from '../support/database';
+import { sharedDatabaseUri } from '../support/database';
 import { ForumApi, type RegisteredUser } from '../support/forum-api';
 import { startForumProcess, startRedis, type ForumProcess, type RedisServer } from '../support/processes';
 import { disconnected, follow, SocketPool, subscribe } from '../support/sockets';
@@ -22,13 +21,6 @@ async function settlesTo<T>(read: () => Promise<T>, expected: T): Promise<T> {
     if (JSON.stringify(status) === JSON.stringify(expected) || Date.now() > deadline) return status;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/** The test run's database, named in the URI so the child processes use the same one. */
-function sharedDatabaseUri(): string {
-  const url = new URL(sharedDatabase().uri);
-  url.pathname = `/${mongoose.connection.db!.databaseName}`;
-  return url.toString();
 }
 
 describe('realtime across processes (Redis adapter)', function () {

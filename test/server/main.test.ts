@@ -38,6 +38,17 @@ async function waitForListening(started: ReturnType<typeof startMain>): Promise<
   throw new Error(`server did not start:\n${started.output()}`);
 }
 
+/** The token of the first link to `page` that the log transport printed (the development way to follow mail). */
+async function linkInLog(started: ReturnType<typeof startMain>, page: string): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const match = new RegExp(`${page}\\?token=([\\w-]+)`).exec(started.output());
+    if (match) return match[1]!;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no ${page} link in the log:\n${started.output()}`);
+}
+
 describe('server/main.ts', function () {
   this.timeout(60_000);
   let dir: string;
@@ -54,8 +65,16 @@ describe('server/main.ts', function () {
     expect(lines[0]).to.match(/^Configuration error: PORT must be a port number/);
   });
 
+  it('refuses to listen beyond loopback without a mail server, in one line', async () => {
+    const started = startMain({ HOST: '0.0.0.0', PORT: '0', DATA_DIR: dir });
+    expect(await started.exited).to.equal(1);
+    const lines = started.output().trim().split('\n');
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.match(/^Configuration error: HOST=0\.0\.0\.0 is reachable from other machines but no mail server is set: set SMTP_URL/);
+  });
+
   it('serves, stops gracefully on SIGTERM, and keeps acknowledged data across restarts', async () => {
-    const env = { PORT: '0', DATA_DIR: path.join(dir, 'data'), UPLOADS_DIR: path.join(dir, 'uploads'), MAIL_TRANSPORT: 'none' };
+    const env = { PORT: '0', DATA_DIR: path.join(dir, 'data'), UPLOADS_DIR: path.join(dir, 'uploads'), MAIL_TRANSPORT: 'log' };
     const first = startMain(env);
     const url = await waitForListening(first);
     expect(await (await fetch(`${url}/api/health`)).json()).to.deep.equal({ ok: true, db: 'embedded' });
@@ -70,7 +89,14 @@ describe('server/main.ts', function () {
         acceptTerms: true,
       }),
     });
-    expect(registered.status).to.equal(201);
+    expect(registered.status).to.equal(202);
+    // The owner follows the verification link (read from the queued message, as the mail tests do over SMTP).
+    const verified = await fetch(`${url}/api/auth/verify-email`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token: await linkInLog(first, '/verify-email') }),
+    });
+    expect(verified.status).to.equal(200);
     first.child.kill('SIGTERM');
     expect(await first.exited).to.equal(0);
     expect(first.output()).to.match(/SIGTERM received, shutting down/);

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { Outbox } from '../../server/models/outbox';
+import { startMailQueue } from '../../server/mail/queue';
+import { moderationNotice } from '../../server/mail/templates';
 import { sendMessage } from '../../server/services/outbox';
+import { eventually } from '../support/outbox';
 import { addressHash, suppressAddressHash } from '../../server/services/suppression';
 import type { AppContext } from '../../server/context';
 import { resetDatabase } from '../support/database';
@@ -29,23 +32,36 @@ describe('outbox', () => {
       kind: 'transactional',
       to: 'someone@example.org',
       userId,
-      subject: 'Subject',
-      text: 'Body with https://example.org/x?token=abc',
+      content: moderationNotice({ subject: 'Subject', text: 'Body with https://example.org/x?token=abc' }),
     });
     const stored = await Outbox.findById(sent!._id).lean();
-    expect(stored).to.include({ kind: 'transactional', to: 'someone@example.org', subject: 'Subject', transport: 'none', sentAt: null });
+    expect(stored).to.include({
+      kind: 'transactional',
+      type: 'moderation_notice',
+      to: 'someone@example.org',
+      subject: 'Subject',
+      transport: 'none',
+      state: 'queued',
+      sentAt: null,
+    });
+    expect(stored!.messageId).to.match(/^<[0-9a-f]{32}@forum\.test>$/);
     expect(String(stored!.userId)).to.equal(String(userId));
     expect(stored!.createdAt).to.be.instanceOf(Date);
   });
 
   it('the log transport prints one line with the recipient and links, never the text', async () => {
+    // Messages recorded under `none` would be sent by this worker too.
+    await Outbox.deleteMany({});
     const lines: string[] = [];
-    const sent = await sendMessage(contextLogging(lines), {
-      kind: 'marketing',
+    const ctx = contextLogging(lines);
+    const queue = startMailQueue(ctx, (line) => lines.push(line));
+    const sent = await sendMessage(ctx, {
+      kind: 'transactional',
       to: 'reader@example.org',
-      subject: 'News',
-      text: 'Dear Jane Private Doe, born 1970-01-01, see https://forum.example/unsubscribe?token=t0k',
+      content: moderationNotice({ subject: 'News', text: 'Dear Jane Private Doe, born 1970-01-01, see https://forum.example/unsubscribe?token=t0k' }),
     });
+    await eventually(async () => expect((await Outbox.findById(sent!._id).lean())!.state).to.equal('sent'));
+    await queue.close();
     expect(lines).to.have.length(1);
     expect(lines[0]).to.include('reader@example.org');
     expect(lines[0]).to.include('https://forum.example/unsubscribe?token=t0k');
@@ -60,7 +76,7 @@ describe('outbox', () => {
     const lines: string[] = [];
     await suppressAddressHash(await addressHash('Gone@Example.org'), 'erasure');
     for (const kind of ['transactional', 'marketing'] as const) {
-      const sent = await sendMessage(contextLogging(lines), { kind, to: 'gone@example.org', subject: 'Hello', text: 'https://forum.example/x' });
+      const sent = await sendMessage(contextLogging(lines), { kind, to: 'gone@example.org', content: moderationNotice({ subject: 'Hello', text: 'https://forum.example/x' }) });
       expect(sent).to.equal(null);
     }
     expect(await Outbox.countDocuments({ to: 'gone@example.org' })).to.equal(0);

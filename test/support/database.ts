@@ -13,6 +13,13 @@ export function sharedDatabase(): Database {
   return shared;
 }
 
+/** The test run's database, named in the URI so child processes (whole forums) use the same one. */
+export function sharedDatabaseUri(): string {
+  const url = new URL(sharedDatabase().uri);
+  url.pathname = `/${mongoose.connection.db!.databaseName}`;
+  return url.toString();
+}
+
 /** Empties every collection (indexes stay), so each suite starts from nothing. */
 export async function resetDatabase(): Promise<void> {
   await Promise.all(Object.values(mongoose.models).map((model) => model.init()));

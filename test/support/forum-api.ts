@@ -2,6 +2,7 @@
 import supertest from 'supertest';
 import type { Group, Post } from '../../shared/api';
 import { uniqueEmail, type BuiltUser } from './factories';
+import { linkParameter } from './outbox';
 
 /** Whoever makes a call: only their Authorization header is needed. */
 type Caller = Pick<BuiltUser, 'auth'>;
@@ -9,6 +10,8 @@ type Caller = Pick<BuiltUser, 'auth'>;
 export interface RegisteredUser extends Caller {
   id: string;
   token: string;
+  email: string;
+  password: string;
 }
 
 type Agent = ReturnType<typeof supertest>;
@@ -23,18 +26,30 @@ export class ForumApi {
     return new ForumApi(supertest(baseUrl));
   }
 
-  /** Signs up an adult through POST /api/auth/register. */
-  async register(): Promise<RegisteredUser> {
+  /**
+   * Signs up an adult the way a person does: POST /api/auth/register (202, no token), then the link
+   * from the verification message the forum queued, through POST /api/auth/verify-email.
+   */
+  async register(overrides: { email?: string; password?: string; name?: string; dateOfBirth?: string } = {}): Promise<RegisteredUser> {
+    const email = overrides.email ?? uniqueEmail('live');
+    const password = overrides.password ?? 'correct horse battery staple';
     const res = await this.http.post('/api/auth/register').send({
-      email: uniqueEmail('live'),
-      password: 'correct horse battery staple',
-      name: 'Live Tester',
-      dateOfBirth: '1990-04-01',
+      email,
+      password,
+      name: overrides.name ?? 'Live Tester',
+      dateOfBirth: overrides.dateOfBirth ?? '1990-04-01',
       acceptTerms: true,
     });
-    if (res.status !== 201) throw new Error(`register: ${res.status} ${res.text}`);
+    if (res.status !== 202) throw new Error(`register: ${res.status} ${res.text}`);
+    return this.verify(await linkParameter(email, '/verify-email', 'token'), { email, password });
+  }
+
+  /** Follows a verification link's token; the account is then active and signed in. */
+  async verify(linkToken: string, credentials: { email: string; password: string }): Promise<RegisteredUser> {
+    const res = await this.http.post('/api/auth/verify-email').send({ token: linkToken });
+    if (res.status !== 200) throw new Error(`verify e-mail: ${res.status} ${res.text}`);
     const token = res.body.token as string;
-    return { id: res.body.user.id as string, token, auth: { Authorization: `Bearer ${token}` } };
+    return { id: res.body.user.id as string, token, auth: { Authorization: `Bearer ${token}` }, ...credentials };
   }
 
   async logout(user: Caller): Promise<void> {

@@ -34,19 +34,27 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     mediaUrlSecret: 'test-media-secret-test-media-secret-0123456789',
     trustProxy: false,
     mailTransport: 'none',
+    smtpUrl: null,
+    mailFrom: 'Forum <forum@forum.test>',
+    smtpTimeoutSeconds: 5,
     logLevel: 'error',
     ...overrides,
   };
 }
 
+/** Suites register many people from one address; the limit tests set their own. */
+const RELAXED_MAIL_LIMITS = { perClientAddress: 1_000_000, perTarget: 1_000, perAccount: 1_000 };
+
 /**
- * A forum on the shared test database; limits and timings (`loginLimits`, `erasure`) may be overridden beside
- * the config. `log` replaces the forum's logger, for tests that check what reaches the log.
+ * A forum on the shared test database; limits and timings (`loginLimits`, `erasure`, `mailQueue`,
+ * `mailLimits`) may be overridden beside the config. `log` replaces the forum's logger, for tests that
+ * check what reaches the log.
  */
 export async function startTestForum(overrides: Partial<Config> & TuningOverrides = {}, log?: Logger): Promise<TestForum> {
-  const { loginLimits, erasure, ...configOverrides } = overrides;
+  const { loginLimits, erasure, mailQueue, mailLimits = RELAXED_MAIL_LIMITS, ...configOverrides } = overrides;
   const config = testConfig(configOverrides);
-  const forum = await createForum(config, { database: sharedDatabase(), log: log ?? createLogger(config.logLevel), tuning: { loginLimits, erasure } });
+  const tuning = { loginLimits, erasure, mailQueue, mailLimits };
+  const forum = await createForum(config, { database: sharedDatabase(), log: log ?? createLogger(config.logLevel), tuning });
   const closeForum = forum.close.bind(forum);
   const testForum: TestForum = Object.assign(forum, {
     http: supertest(forum.app),

@@ -17,3 +17,16 @@ export async function linkParameter(address: string, path: string, name: string)
   }
   throw new Error(`no message to ${address} links to ${path}?${name}=`);
 }
+
+/** Retries `read` until it stops throwing (messages queued after the answer, as password resets are). */
+export async function eventually<T>(read: () => Promise<T>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await read();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}

@@ -10,7 +10,7 @@ export function ParentalConsent() {
       busyLabel="Confirming…"
       confirm={async (token) => {
         await api.confirmParentalConsent(token);
-        return 'Thank you. Consent is recorded and the account is now open: your child can sign in.';
+        return 'Thank you. Consent is recorded. Your child can sign in once they have also confirmed their own e-mail address through the link we sent them.';
       }}
     >
       <p>

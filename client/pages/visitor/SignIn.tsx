@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api } from '../../api';
+import { api, ApiError } from '../../api';
 import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { FormError } from '../../components/States';
 import { navigate, useLocation } from '../../router';
@@ -17,6 +17,8 @@ export function SignIn() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const { busy, error, handleSubmit } = useAction({ busyAfterSuccess: true });
+  const resend = useAction();
+  const unverified = error instanceof ApiError && error.code === 'email_unverified';
 
   const submit = handleSubmit(async () => {
     const result = await api.login(email.trim(), password);
@@ -44,9 +46,21 @@ export function SignIn() {
             <input id="signin-password" type="password" autoComplete="current-password" required value={password} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setPassword(event.currentTarget.value)} />
           )}
         </Field>
+        {unverified && (
+          <div class="notice">
+            <p>{resend.done ? 'We have sent a new confirmation link. Only the newest one works.' : 'Lost the message? We can send the link again.'}</p>
+            <FormError error={resend.error} />
+            <button class="button" type="button" disabled={resend.busy} onClick={() => resend.run(() => api.resendVerification(email.trim()))}>
+              {resend.busy ? 'Sending…' : 'Send the confirmation link again'}
+            </button>
+          </div>
+        )}
         <button class="button button-primary button-block" type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p class="form-footer">
+          <a href="/forgot-password">Forgot password?</a>
+        </p>
         <p class="form-footer">
           New here? <a href="/signup">Create an account</a>
         </p>

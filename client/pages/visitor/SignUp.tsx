@@ -1,12 +1,11 @@
-// Registration, including the path for people under 18: a parent or guardian confirms by e-mail first.
+// Registration, including the path for people under 18. It ends on "check your e-mail": the account
+// opens through the link we send (and, under 18, once a parent or guardian confirms too).
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
 import { Field, fieldError, useAction, useTitle } from '../../components/Form';
-import { Icon } from '../../components/Icon';
+import { CheckEmail } from '../../components/CheckEmail';
 import { FormError } from '../../components/States';
 import { ACCOUNT_LIMITS, ageOn, MINOR_AGE } from '../../../shared/accounts';
-import { navigate } from '../../router';
-import { session } from '../../session';
 
 const FIELDS = ['name', 'email', 'password', 'dateOfBirth', 'parentEmail', 'acceptTerms'];
 
@@ -19,12 +18,12 @@ export function SignUp() {
   const [parentEmail, setParentEmail] = useState('');
   const [acceptTerms, setAcceptTerms] = useState(false);
   const { busy, error, handleSubmit } = useAction();
-  const [awaitingParent, setAwaitingParent] = useState<string | null>(null);
+  const [sent, setSent] = useState<{ email: string; parentEmail: string | null } | null>(null);
 
   const minor = /^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth) && ageOn(dateOfBirth, new Date()) < MINOR_AGE;
 
   const submit = handleSubmit(async () => {
-    const result = await api.register({
+    await api.register({
       name: name.trim(),
       email: email.trim(),
       password,
@@ -32,32 +31,26 @@ export function SignUp() {
       acceptTerms: acceptTerms as true,
       ...(minor ? { parentEmail: parentEmail.trim() } : {}),
     });
-    if ('token' in result) {
-      session.signIn(result.token, result.user);
-      navigate('/home', { replace: true });
-    } else {
-      setAwaitingParent(parentEmail.trim());
-    }
+    setSent({ email: email.trim(), parentEmail: minor ? parentEmail.trim() : null });
   });
 
-  if (awaitingParent !== null) {
+  if (sent !== null) {
     return (
-      <div class="page page-narrow">
-        <div class="card form" role="status">
-          <span class="state-icon">
-            <Icon name="shield" />
-          </span>
-          <h1>Almost there</h1>
-          <p>
-            Because you are under {MINOR_AGE}, a parent or guardian needs to agree before your account opens. We have sent
-            them a message at <strong>{awaitingParent}</strong> with a confirmation link.
-          </p>
-          <p>Once they confirm, you can sign in with the e-mail address and password you chose.</p>
-          <a class="button" href="/">
-            Back to the homepage
-          </a>
-        </div>
-      </div>
+      <CheckEmail title="Check your e-mail" resend={() => api.resendVerification(sent.email)}>
+        <p>
+          We have sent a message to <strong>{sent.email}</strong>. Open the link in it within 24 hours to confirm that the
+          address is yours{sent.parentEmail ? '.' : ' and open your account.'}
+        </p>
+        {sent.parentEmail && (
+          <>
+            <p>
+              Because you are under {MINOR_AGE}, there is a second step: a parent or guardian must agree. We have sent them a
+              message at <strong>{sent.parentEmail}</strong> with a confirmation link.
+            </p>
+            <p>Your account opens once both links are used: yours and theirs. Then sign in with the password you chose.</p>
+          </>
+        )}
+      </CheckEmail>
     );
   }
 
@@ -89,8 +82,9 @@ export function SignUp() {
         {minor && (
           <div class="minor-box">
             <p>
-              <strong>You are under {MINOR_AGE}.</strong> A parent or guardian must agree before your account opens. We will
-              send them one message with a confirmation link, and nothing else.
+              <strong>You are under {MINOR_AGE}.</strong> Your account opens after two steps: you confirm your own e-mail
+              address, and a parent or guardian agrees. We will send them one message with a confirmation link, and nothing
+              else.
             </p>
             <Field id="signup-parent" label="Parent or guardian's e-mail address" error={fieldError(error, 'parentEmail')}>
               {(describedBy, invalid) => (

@@ -2,6 +2,7 @@
 // /api/me/email/confirm applies it, the old address is told.
 import { expect } from 'chai';
 import { Outbox } from '../../../server/models/outbox';
+import { messagesTo } from '../../support/outbox';
 import { User } from '../../../server/models/user';
 import { resetDatabase } from '../../support/database';
 import { buildUser, uniqueEmail, type BuiltUser } from '../../support/factories';
@@ -17,7 +18,7 @@ describe('e-mail change: PUT /api/me/email and POST /api/me/email/confirm', () =
   let forum: TestForum;
   before(async () => {
     await resetDatabase();
-    forum = await startTestForum({ loginLimits: { perAccount: 100, perAddress: 1000, windowMs: 60_000 } });
+    forum = await startTestForum({ loginLimits: { freePerPair: 100, freePerAccount: 100, perAddress: 1000 } });
   });
   after(() => forum.close());
 
@@ -61,10 +62,13 @@ describe('e-mail change: PUT /api/me/email and POST /api/me/email/confirm', () =
     expect((await User.findById(me.user._id).lean())!.email).to.equal(me.user.email);
   });
 
-  it('refuses an address another account uses (409), my own address (400) and a wrong password (400)', async () => {
+  it('answers an address another account uses exactly like a free one (and sends it nothing); refuses my own address and a wrong password (400)', async () => {
     const me = await buildUser();
     const other = await buildUser();
-    await forum.http.put('/api/me/email').set(me.auth).send({ email: other.user.email, password: me.password }).expect(409);
+    const taken = await forum.http.put('/api/me/email').set(me.auth).send({ email: other.user.email, password: me.password }).expect(202);
+    const free = await forum.http.put('/api/me/email').set(me.auth).send({ email: uniqueEmail('free'), password: me.password }).expect(202);
+    expect(taken.body).to.deep.equal(free.body);
+    expect(await messagesTo(other.user.email)).to.deep.equal([]);
     const same = await forum.http.put('/api/me/email').set(me.auth).send({ email: me.user.email, password: me.password }).expect(400);
     expect(same.body.error.field).to.equal('email');
     const wrong = await forum.http.put('/api/me/email').set(me.auth).send({ email: uniqueEmail(), password: 'not my password' }).expect(400);

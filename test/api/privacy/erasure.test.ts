@@ -4,7 +4,6 @@ import { expect } from 'chai';
 import type { Group, Post as PostShape } from '../../../shared/api';
 import { ErasureJob } from '../../../server/models/erasure-job';
 import { Membership } from '../../../server/models/membership';
-import { Outbox } from '../../../server/models/outbox';
 import { Post } from '../../../server/models/post';
 import { Suppression } from '../../../server/models/suppression';
 import { User } from '../../../server/models/user';
@@ -15,6 +14,7 @@ import { resetDatabase } from '../../support/database';
 import { findFiles, findTraces, waitForErasure } from '../../support/erasure';
 import { buildUser, type BuiltUser } from '../../support/factories';
 import { ForumApi } from '../../support/forum-api';
+import { linkParameter, messagesTo } from '../../support/outbox';
 import { startTestForum, type TestForum } from '../../support/forum';
 import { disconnected, follow, SocketPool, type Recorder } from '../../support/sockets';
 
@@ -28,7 +28,7 @@ describe('account erasure: DELETE /api/me', () => {
   before(async () => {
     await resetDatabase();
     // Slow steps keep the job running long enough to look at the account while it is being erased.
-    forum = await startTestForum({ erasure: { stepDelayMs: 60 }, loginLimits: { perAccount: 100, perAddress: 1000, windowMs: 60_000 } });
+    forum = await startTestForum({ erasure: { stepDelayMs: 60 }, loginLimits: { freePerPair: 100, freePerAccount: 100, perAddress: 1000 } });
     await forum.startListening();
     api = new ForumApi(forum.http);
   });
@@ -177,20 +177,26 @@ describe('account erasure: DELETE /api/me', () => {
       expect(payloads).to.not.contain('Erin');
     });
 
-    it('blocks any message to the erased address, and a re-registration starts a fresh account', async () => {
-      const again = await forum.http
+    it('blocks any message to the erased address but the verification link of a re-registration, which starts a fresh account', async () => {
+      const report = await sendMarketing(forum.ctx, [erased.user._id], { subject: 'Hello again', text: 'News', channel: 'email' });
+      expect(report.sent).to.deep.equal([]);
+      await forum.http
         .post('/api/auth/register')
         .send({ email: erased.user.email, password: 'a fresh long password', name: 'Erin Again', dateOfBirth: '1966-06-16', acceptTerms: true })
-        .expect(201);
-      expect(again.body.user.id).to.not.equal(String(erased.user._id));
-      expect(again.body.user).to.include({ displayName: 'Erin Again', avatarUrl: null, bio: '' });
-      expect(again.body.user.preferences).to.deep.equal({ email: false, sms: false, whatsapp: false, phone: false, post: false });
-      const auth = { Authorization: `Bearer ${again.body.token as string}` };
-      expect((await forum.http.get(`/api/users/${again.body.user.id as string}/posts`).set(auth).expect(200)).body.items).to.deep.equal([]);
-      await forum.http.put('/api/me/preferences').set(auth).send(OPT_IN).expect(200);
-      const report = await sendMarketing(forum.ctx, [again.body.user.id], { subject: 'Hello again', text: 'News', channel: 'email' });
-      expect(report.skipped).to.deep.equal([{ userId: again.body.user.id, reason: 'suppressed' }]);
-      expect(await Outbox.countDocuments({ to: erased.user.email })).to.equal(0);
+        .expect(202);
+      expect((await messagesTo(erased.user.email)).map((message) => message.type)).to.deep.equal(['verify_email']);
+      // Until the owner proves the address again, nothing else reaches it.
+      await forum.http.post('/api/auth/password-reset').send({ email: erased.user.email }).expect(202);
+      const again = await new ForumApi(forum.http).verify(await linkParameter(erased.user.email, '/verify-email', 'token'), {
+        email: erased.user.email,
+        password: 'a fresh long password',
+      });
+      expect(again.id).to.not.equal(String(erased.user._id));
+      const me = (await forum.http.get('/api/me').set(again.auth).expect(200)).body;
+      expect(me).to.include({ displayName: 'Erin Again', avatarUrl: null, bio: '', emailVerified: true });
+      expect(me.preferences).to.deep.equal({ email: false, sms: false, whatsapp: false, phone: false, post: false });
+      expect((await forum.http.get(`/api/users/${again.id}/posts`).set(again.auth).expect(200)).body.items).to.deep.equal([]);
+      expect((await messagesTo(erased.user.email)).map((message) => message.type)).to.deep.equal(['verify_email']);
     });
   });
 

@@ -11,6 +11,7 @@ import { sendMarketing } from '../../../server/services/marketing';
 import { addMember, buildGroup, buildPost, samplePng } from '../../support/content';
 import { resetDatabase } from '../../support/database';
 import { buildUser, uniqueEmail, type BuiltUser } from '../../support/factories';
+import { ForumApi } from '../../support/forum-api';
 import { startTestForum, type TestForum } from '../../support/forum';
 
 interface ExportDoc {
@@ -70,13 +71,10 @@ describe('data export: GET /api/me/export', () => {
 
     // Registered through the API so the ledger holds the terms consent as in real life.
     const email = uniqueEmail('exporter');
-    const registered = await forum.http
-      .post('/api/auth/register')
-      .send({ email, password: 'a long enough password', name: 'Ada Exporter', dateOfBirth: '1985-02-03', acceptTerms: true })
-      .expect(201);
-    const auth = { Authorization: `Bearer ${registered.body.token as string}` };
-    const user = (await User.findById(registered.body.user.id).lean<UserFields>())!;
-    me = { user, token: registered.body.token, viewer: viewerFromUser(user), password: 'a long enough password', auth };
+    const registered = await new ForumApi(forum.http).register({ email, password: 'a long enough password', name: 'Ada Exporter', dateOfBirth: '1985-02-03' });
+    const auth = registered.auth;
+    const user = (await User.findById(registered.id).lean<UserFields>())!;
+    me = { user, token: registered.token, viewer: viewerFromUser(user), password: 'a long enough password', auth };
     other = await buildUser({ name: 'Bea Private-Other', dateOfBirth: '1977-07-07', bio: 'other bio' });
 
     await forum.http.patch('/api/me').set(auth).send({ displayName: 'Ada', bio: 'my bio' }).expect(200);

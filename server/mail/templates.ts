@@ -1,0 +1,115 @@
+// Every message a person receives from the forum: one function per message, a pure function of typed
+// data returning both parts. No tracking: no images, no rewritten links, nothing that reports an opening.
+import { MINOR_AGE } from '../../shared/accounts';
+
+/** What the queue stores and the transport sends. */
+export interface RenderedMessage {
+  /** The message's name, kept in the outbox for the operator's view (never its body or links). */
+  type: MessageType;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export type MessageType =
+  | 'verify_email'
+  | 'registration_attempt'
+  | 'password_reset'
+  | 'parental_consent'
+  | 'email_change_confirm'
+  | 'email_changed'
+  | 'moderation_notice'
+  | 'disclosure_notice'
+  | 'marketing';
+
+/** A paragraph of text, or a link shown on a line of its own (the whole URL, as the reader will follow it). */
+type Block = string | { link: string };
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+function render(type: MessageType, subject: string, blocks: Block[]): RenderedMessage {
+  const text = blocks.map((block) => (typeof block === 'string' ? block : block.link)).join('\n\n');
+  const body = blocks
+    .map((block) =>
+      typeof block === 'string'
+        ? `<p>${escapeHtml(block).replace(/\n/g, '<br>')}</p>`
+        : `<p><a href="${escapeHtml(block.link)}">${escapeHtml(block.link)}</a></p>`,
+    )
+    .join('\n');
+  const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n<body>\n${body}\n</body></html>\n`;
+  return { type, subject, text: `${text}\n`, html };
+}
+
+export function verifyEmail(data: { displayName: string; link: string }): RenderedMessage {
+  return render('verify_email', 'Confirm your e-mail address for the forum', [
+    `Welcome, ${data.displayName}. To activate your forum account, open this link within 24 hours:`,
+    { link: data.link },
+    'If you did not create an account, ignore this message: without the link the account stays inactive.',
+  ]);
+}
+
+export function registrationAttempt(data: { signInLink: string; resetLink: string }): RenderedMessage {
+  return render('registration_attempt', 'Someone tried to register with your address', [
+    'Someone tried to create a forum account with this e-mail address, which already has one. No new account was made.',
+    'If it was you, sign in here:',
+    { link: data.signInLink },
+    'If you forgot your password, set a new one here:',
+    { link: data.resetLink },
+    'If it was not you, there is nothing to do.',
+  ]);
+}
+
+export function passwordReset(data: { link: string }): RenderedMessage {
+  return render('password_reset', 'Set a new password for the forum', [
+    'Someone asked to set a new password for the forum account with this address. To set one, open this link within 1 hour:',
+    { link: data.link },
+    'It signs you out everywhere else and lifts any sign-in block on the account. If you did not ask, ignore this message: your password stays as it is.',
+  ]);
+}
+
+export function parentalConsent(data: { displayName: string; link: string }): RenderedMessage {
+  // The parent learns the display name their child chose, so they know which account they confirm;
+  // nothing else about the account goes into the message.
+  return render('parental_consent', 'Please confirm your child’s forum account', [
+    `Someone under ${MINOR_AGE} registered a forum account as "${data.displayName}" and gave this address as a parent's or guardian's.`,
+    'The account stays inactive until you confirm it (and your child confirms their own address). To confirm, open this link within 7 days:',
+    { link: data.link },
+    'If you do not recognise this, ignore the message: the account will not be activated.',
+  ]);
+}
+
+export function emailChangeConfirm(data: { displayName: string; link: string }): RenderedMessage {
+  return render('email_change_confirm', 'Confirm your new e-mail address', [
+    `The forum account "${data.displayName}" asked to use this address from now on. To confirm, open this link within 24 hours while signed in:`,
+    { link: data.link },
+    'If you did not ask for this, ignore the message: nothing changes.',
+  ]);
+}
+
+export function emailChanged(data: { displayName: string }): RenderedMessage {
+  return render('email_changed', 'Your forum e-mail address was changed', [
+    `The forum account "${data.displayName}" now uses a different e-mail address; this one will no longer receive messages from us.`,
+    'If you did not make this change, contact the forum administrators.',
+  ]);
+}
+
+export function moderationNotice(data: { subject: string; text: string }): RenderedMessage {
+  return render('moderation_notice', data.subject, [data.text]);
+}
+
+export function disclosureNotice(data: { itemCount: number; recipient: string; legalBasis: string; reference: string }): RenderedMessage {
+  return render('disclosure_notice', 'Some of your posts were disclosed', [
+    `${data.itemCount} preserved version(s) of your posts were disclosed to ${data.recipient} ` +
+      `(legal basis: ${data.legalBasis}; reference: ${data.reference}). Your data export lists this disclosure.`,
+  ]);
+}
+
+export function marketing(data: { subject: string; text: string; unsubscribeLink: string }): RenderedMessage {
+  return render('marketing', data.subject, [
+    data.text,
+    '--\nTo stop receiving these messages, open this link (no sign-in needed):',
+    { link: data.unsubscribeLink },
+  ]);
+}
