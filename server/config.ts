@@ -1,6 +1,7 @@
 // The only module that reads the environment. Everything else receives a Config.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { parseEncryptionKey } from './embedded-mongo/storage/crypto';
 import { DEFAULT_SOCKET_LIMITS, type SocketLimits } from './realtime/connection-caps';
 
@@ -44,72 +45,116 @@ export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
 
-function nonEmpty(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
+// One zod schema per variable: each turns the raw string (trimmed; empty means unset) into its setting or
+// fails with one sentence naming the variable. Settings that depend on each other are checked after.
 
-function parsePort(raw: string | undefined, name: string, fallback: number): number {
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
-    throw new ConfigError(`${name} must be a port number between 0 and 65535, got "${raw}"`);
-  }
-  return Number(raw);
-}
+/** A trimmed variable, absent when unset or empty. */
+const raw = z.preprocess((value) => (typeof value === 'string' && value.trim() ? value.trim() : undefined), z.string().optional());
 
-function parseUrl(raw: string | undefined, name: string, protocols: string[]): string | null {
-  if (raw === undefined) return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got "${raw}"`);
-  }
-  if (!protocols.includes(url.protocol)) {
-    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${url.protocol}"`);
-  }
-  return raw;
-}
-
-function parseEmails(raw: string | undefined): Set<string> {
-  const emails = new Set<string>();
-  for (const part of (raw ?? '').split(',')) {
-    const email = part.trim().toLowerCase();
-    if (!email) continue;
-    if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
-      throw new ConfigError(`FORUM_ADMIN_EMAILS must be comma-separated e-mail addresses, got "${part.trim()}"`);
+function url(name: string, protocols: string[]) {
+  return raw.transform((text, ctx) => {
+    if (text === undefined) return null;
+    let parsed: URL;
+    try {
+      parsed = new URL(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `${name} must be a URL (${protocols.join(' or ')}), got "${text}"` });
+      return z.NEVER;
     }
-    emails.add(email);
-  }
-  return emails;
+    if (!protocols.includes(parsed.protocol)) {
+      ctx.addIssue({ code: 'custom', message: `${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"` });
+      return z.NEVER;
+    }
+    return text;
+  });
 }
 
-function parseTrustProxy(raw: string | undefined): boolean | number | string {
-  if (raw === undefined || raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw; // a list of addresses/subnets, as Express accepts
+function choice<T extends string>(name: string, choices: readonly [T, ...T[]]) {
+  return raw.pipe(z.enum(choices, { error: (issue) => `${name} must be one of ${choices.join(', ')}, got "${String(issue.input)}"` }).optional());
 }
 
-function parseChoice<T extends string>(raw: string | undefined, name: string, choices: readonly T[], fallback: T): T {
-  if (raw === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(raw)) {
-    throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
+function count(name: string, fallback: number) {
+  return raw.transform((text, ctx) => {
+    if (text === undefined) return fallback;
+    if (/^\d{1,9}$/.test(text)) return Number(text);
+    ctx.addIssue({ code: 'custom', message: `${name} must be a whole number (0 for no limit), got "${text}"` });
+    return z.NEVER;
+  });
 }
 
-function parseKey(raw: string, name: string): Buffer {
+const adminEmails = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    const emails = new Set<string>();
+    for (const part of (text ?? '').split(',')) {
+      const email = part.trim().toLowerCase();
+      if (!email) continue;
+      if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
+        ctx.addIssue({ code: 'custom', message: `FORUM_ADMIN_EMAILS must be comma-separated e-mail addresses, got "${part.trim()}"` });
+        return z.NEVER;
+      }
+      emails.add(email);
+    }
+    return emails;
+  });
+
+const trustProxy = raw.transform((text): boolean | number | string => {
+  if (text === undefined || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text; // a list of addresses/subnets, as Express accepts
+});
+
+const ENV_SCHEMA = z.object({
+  PORT: raw.transform((text, ctx) => {
+    if (text === undefined) return 3000;
+    if (/^\d+$/.test(text) && Number(text) <= 65535) return Number(text);
+    ctx.addIssue({ code: 'custom', message: `PORT must be a port number between 0 and 65535, got "${text}"` });
+    return z.NEVER;
+  }),
+  HOST: raw.transform((text) => text ?? '127.0.0.1'),
+  MONGODB_URI: url('MONGODB_URI', ['mongodb:', 'mongodb+srv:']),
+  DATA_DIR: raw,
+  DATA_ENCRYPTION_KEY: raw,
+  DATA_ENCRYPTION_KEY_FILE: raw,
+  DATA_ENCRYPTION_PREVIOUS_KEYS: raw,
+  UPLOADS_DIR: raw,
+  CLIENT_DIR: raw,
+  REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:']),
+  FORUM_ADMIN_EMAILS: adminEmails,
+  PUBLIC_URL: url('PUBLIC_URL', ['http:', 'https:']),
+  MEDIA_URL_SECRET: raw.refine((text) => text === undefined || text.length >= 32, { message: 'MEDIA_URL_SECRET must be at least 32 characters long' }),
+  TRUST_PROXY: trustProxy,
+  SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']),
+  MAIL_TRANSPORT: choice('MAIL_TRANSPORT', ['smtp', 'log', 'none']),
+  MAIL_FROM: raw.refine((text) => text === undefined || /^([^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(text), {
+    error: (issue) => `MAIL_FROM must be an address like forum@example.org or "Forum <forum@example.org>", got "${String(issue.input)}"`,
+  }),
+  SMTP_TIMEOUT_SECONDS: raw.transform((text, ctx) => {
+    if (text === undefined) return 30;
+    if (/^[1-9]\d{0,3}$/.test(text)) return Number(text);
+    ctx.addIssue({ code: 'custom', message: `SMTP_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 9999, got "${text}"` });
+    return z.NEVER;
+  }),
+  LOG_LEVEL: choice('LOG_LEVEL', ['silent', 'error', 'warn', 'info']),
+  SOCKETS_PER_ADDRESS: count('SOCKETS_PER_ADDRESS', DEFAULT_SOCKET_LIMITS.perAddress),
+  SOCKETS_PER_ACCOUNT: count('SOCKETS_PER_ACCOUNT', DEFAULT_SOCKET_LIMITS.perAccount),
+});
+
+type ParsedEnv = z.infer<typeof ENV_SCHEMA>;
+
+function parseKey(text: string, name: string): Buffer {
   try {
-    return parseEncryptionKey(raw);
+    return parseEncryptionKey(text);
   } catch (err) {
     throw new ConfigError(`${name}: ${(err as Error).message}`);
   }
 }
 
-function loadEncryptionKey(env: Env, cwd: string): Buffer | null {
-  const inline = nonEmpty(env, 'DATA_ENCRYPTION_KEY');
-  const file = nonEmpty(env, 'DATA_ENCRYPTION_KEY_FILE');
+function loadEncryptionKey(env: ParsedEnv, cwd: string): Buffer | null {
+  const inline = env.DATA_ENCRYPTION_KEY;
+  const file = env.DATA_ENCRYPTION_KEY_FILE;
   if (inline && file) throw new ConfigError('set DATA_ENCRYPTION_KEY or DATA_ENCRYPTION_KEY_FILE, not both');
   if (inline) return parseKey(inline, 'DATA_ENCRYPTION_KEY');
   if (!file) return null;
@@ -120,12 +165,6 @@ function loadEncryptionKey(env: Env, cwd: string): Buffer | null {
     throw new ConfigError(`DATA_ENCRYPTION_KEY_FILE "${file}" cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   return parseKey(text, `DATA_ENCRYPTION_KEY_FILE "${file}"`);
-}
-
-function parseCount(raw: string | undefined, name: string, fallback: number): number {
-  if (raw === undefined) return fallback;
-  if (!/^\d{1,9}$/.test(raw)) throw new ConfigError(`${name} must be a whole number (0 for no limit), got "${raw}"`);
-  return Number(raw);
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
@@ -139,10 +178,10 @@ export function isLoopback(host: string): boolean {
  * Mail settings. The log transport prints one-time links, so it is only a default (and only allowed)
  * while nobody but this machine can reach the forum.
  */
-function parseMail(env: Env, host: string, publicUrl: string): Pick<Config, 'mailTransport' | 'smtpUrl' | 'mailFrom' | 'smtpTimeoutSeconds'> {
-  const smtpUrl = parseUrl(nonEmpty(env, 'SMTP_URL'), 'SMTP_URL', ['smtp:', 'smtps:']);
-  const explicit = nonEmpty(env, 'MAIL_TRANSPORT');
-  const mailTransport = parseChoice(explicit, 'MAIL_TRANSPORT', ['smtp', 'log', 'none'] as const, smtpUrl ? 'smtp' : 'log');
+function mailSettings(env: ParsedEnv, host: string, publicUrl: string): Pick<Config, 'mailTransport' | 'smtpUrl' | 'mailFrom' | 'smtpTimeoutSeconds'> {
+  const smtpUrl = env.SMTP_URL;
+  const explicit = env.MAIL_TRANSPORT;
+  const mailTransport = explicit ?? (smtpUrl ? 'smtp' : 'log');
   if (mailTransport === 'smtp' && !smtpUrl) throw new ConfigError('MAIL_TRANSPORT=smtp needs SMTP_URL (smtp://user:password@host:587)');
   if (!explicit && !smtpUrl && !isLoopback(host)) {
     throw new ConfigError(
@@ -152,50 +191,36 @@ function parseMail(env: Env, host: string, publicUrl: string): Pick<Config, 'mai
   if (mailTransport === 'log' && !isLoopback(host)) {
     throw new ConfigError(`MAIL_TRANSPORT=log prints one-time links and is only allowed while HOST is a loopback address, got "${host}"`);
   }
-  const mailFrom = nonEmpty(env, 'MAIL_FROM') ?? `forum@${new URL(publicUrl).hostname}`;
-  if (!/^([^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(mailFrom)) {
-    throw new ConfigError(`MAIL_FROM must be an address like forum@example.org or "Forum <forum@example.org>", got "${mailFrom}"`);
-  }
-  const timeout = nonEmpty(env, 'SMTP_TIMEOUT_SECONDS');
-  if (timeout !== undefined && !/^[1-9]\d{0,3}$/.test(timeout)) {
-    throw new ConfigError(`SMTP_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 9999, got "${timeout}"`);
-  }
-  return { mailTransport, smtpUrl: mailTransport === 'smtp' ? smtpUrl : null, mailFrom, smtpTimeoutSeconds: timeout ? Number(timeout) : 30 };
+  const mailFrom = env.MAIL_FROM ?? `forum@${new URL(publicUrl).hostname}`;
+  return { mailTransport, smtpUrl: mailTransport === 'smtp' ? smtpUrl : null, mailFrom, smtpTimeoutSeconds: env.SMTP_TIMEOUT_SECONDS };
 }
 
 /** Builds and validates the configuration; throws ConfigError with one clear sentence. */
-export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
-  const port = parsePort(nonEmpty(env, 'PORT'), 'PORT', 3000);
-  const host = nonEmpty(env, 'HOST') ?? '127.0.0.1';
-  const mediaUrlSecret = nonEmpty(env, 'MEDIA_URL_SECRET') ?? null;
-  if (mediaUrlSecret !== null && mediaUrlSecret.length < 32) {
-    throw new ConfigError('MEDIA_URL_SECRET must be at least 32 characters long');
-  }
-  const publicUrl =
-    parseUrl(nonEmpty(env, 'PUBLIC_URL'), 'PUBLIC_URL', ['http:', 'https:']) ??
-    `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+export function loadConfig(environment: Env = process.env, cwd = process.cwd()): Config {
+  const parsed = ENV_SCHEMA.safeParse(environment);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues[0]!.message);
+  const env = parsed.data;
+  const host = env.HOST;
+  const publicUrl = env.PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT}`;
   return {
-    port,
+    port: env.PORT,
     host,
-    mongodbUri: parseUrl(nonEmpty(env, 'MONGODB_URI'), 'MONGODB_URI', ['mongodb:', 'mongodb+srv:']),
-    dataDir: path.resolve(cwd, nonEmpty(env, 'DATA_DIR') ?? 'data'),
+    mongodbUri: env.MONGODB_URI,
+    dataDir: path.resolve(cwd, env.DATA_DIR ?? 'data'),
     dataEncryptionKey: loadEncryptionKey(env, cwd),
-    previousDataEncryptionKeys: (nonEmpty(env, 'DATA_ENCRYPTION_PREVIOUS_KEYS') ?? '')
+    previousDataEncryptionKeys: (env.DATA_ENCRYPTION_PREVIOUS_KEYS ?? '')
       .split(',')
-      .filter((k) => k.trim())
-      .map((k) => parseKey(k, 'DATA_ENCRYPTION_PREVIOUS_KEYS')),
-    uploadsDir: path.resolve(cwd, nonEmpty(env, 'UPLOADS_DIR') ?? 'uploads'),
-    clientDir: path.resolve(cwd, nonEmpty(env, 'CLIENT_DIR') ?? 'dist/client'),
-    redisUrl: parseUrl(nonEmpty(env, 'REDIS_URL'), 'REDIS_URL', ['redis:', 'rediss:']),
-    adminEmails: parseEmails(env.FORUM_ADMIN_EMAILS),
+      .filter((key) => key.trim())
+      .map((key) => parseKey(key, 'DATA_ENCRYPTION_PREVIOUS_KEYS')),
+    uploadsDir: path.resolve(cwd, env.UPLOADS_DIR ?? 'uploads'),
+    clientDir: path.resolve(cwd, env.CLIENT_DIR ?? 'dist/client'),
+    redisUrl: env.REDIS_URL,
+    adminEmails: env.FORUM_ADMIN_EMAILS,
     publicUrl: publicUrl.replace(/\/+$/, ''),
-    mediaUrlSecret,
-    trustProxy: parseTrustProxy(nonEmpty(env, 'TRUST_PROXY')),
-    ...parseMail(env, host, publicUrl),
-    logLevel: parseChoice(nonEmpty(env, 'LOG_LEVEL'), 'LOG_LEVEL', ['silent', 'error', 'warn', 'info'] as const, 'info'),
-    socketLimits: {
-      perAddress: parseCount(nonEmpty(env, 'SOCKETS_PER_ADDRESS'), 'SOCKETS_PER_ADDRESS', DEFAULT_SOCKET_LIMITS.perAddress),
-      perAccount: parseCount(nonEmpty(env, 'SOCKETS_PER_ACCOUNT'), 'SOCKETS_PER_ACCOUNT', DEFAULT_SOCKET_LIMITS.perAccount),
-    },
+    mediaUrlSecret: env.MEDIA_URL_SECRET ?? null,
+    trustProxy: env.TRUST_PROXY,
+    ...mailSettings(env, host, publicUrl),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    socketLimits: { perAddress: env.SOCKETS_PER_ADDRESS, perAccount: env.SOCKETS_PER_ACCOUNT },
   };
 }

@@ -73,6 +73,9 @@ describe('config', () => {
     ['a public address without a mail server', { HOST: '0.0.0.0' }, /^HOST=0\.0\.0\.0 is reachable from other machines but no mail server is set: set SMTP_URL/],
     ['the log transport on a public address', { HOST: '::', MAIL_TRANSPORT: 'log' }, /MAIL_TRANSPORT=log .* only allowed while HOST is a loopback address/],
     ['a From that is not an address', { MAIL_FROM: 'the forum' }, /MAIL_FROM must be an address/],
+    ['an unknown log level', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of silent, error, warn, info, got "loud"/],
+    ['an SMTP timeout that is not a number of seconds', { SMTP_TIMEOUT_SECONDS: '0' }, /SMTP_TIMEOUT_SECONDS must be a whole number of seconds/],
+    ['a socket cap that is not a count', { SOCKETS_PER_ACCOUNT: '-1' }, /SOCKETS_PER_ACCOUNT must be a whole number \(0 for no limit\), got "-1"/],
   ];
   for (const [what, env, message] of invalid) {
     it(`rejects ${what} with one clear sentence`, () => {
