@@ -1,4 +1,4 @@
-import type { Group, GroupMember, JoinPolicy, MembershipStatus } from '../../shared/api';
+import type { Group, GroupMember, MembershipStatus } from '../../shared/api';
 import type { GroupFields } from '../models/group';
 import type { GroupRole, MembershipState } from '../models/membership';
 import type { PublicUserFields } from '../models/user';

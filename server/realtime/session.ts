@@ -7,7 +7,7 @@ import { Types } from 'mongoose';
 import type { ExtendedError } from 'socket.io';
 import type { Role } from '../../shared/api';
 import type { Logger } from '../log';
-import { viewerFromUser, type Viewer } from '../policy/viewer';
+import type { Viewer } from '../policy/viewer';
 import { authenticateToken, tokenExpiry } from '../services/tokens';
 import { tokenRoom, userRoom } from './rooms';
 import type { ForumSocket, SocketData } from './types';

@@ -113,7 +113,7 @@ async function auditQueueReads(ctx: AppContext, viewer: Viewer, reports: readonl
     const key = String(report.groupId);
     byGroup.set(key, [...(byGroup.get(key) ?? []), report]);
   }
-  for (const [groupId, inGroup] of byGroup) {
+  for (const inGroup of byGroup.values()) {
     const group = await loadGroupRef(inGroup[0]!.groupId);
     if (!group || !readsByModeratorOverride(await accessTo(viewer, group))) continue;
     for (const report of inGroup) {
