@@ -84,21 +84,19 @@ export class LoginThrottle {
       this.refuse(retryAfterSeconds(refusal));
     }
     counted.push([this.addressFailures, subject.address]);
-    const pairCount = (await this.pairFailures.consume(pair)).consumedPoints;
-    counted.push([this.pairFailures, pair]);
-    const pairRefusal = await this.passGate(this.pairGate, pair, pairCount, this.limits.freePerPair, this.limits.maxPairDelayMs);
-    if (pairRefusal) {
-      await giveBack();
-      this.refuse(retryAfterSeconds(pairRefusal));
-    }
+    /** Counts a failure against `key` and waits at its gate once past `free`; on refusal every count is given back. */
+    const countAndGate = async (failures: Limiter, gate: Limiter, key: string, free: number, maxMs: number) => {
+      const count = (await failures.consume(key)).consumedPoints;
+      counted.push([failures, key]);
+      const refusal = await this.passGate(gate, key, count, free, maxMs);
+      if (refusal) {
+        await giveBack();
+        this.refuse(retryAfterSeconds(refusal));
+      }
+    };
+    await countAndGate(this.pairFailures, this.pairGate, pair, this.limits.freePerPair, this.limits.maxPairDelayMs);
     if (kind === 'reauthentication') return;
-    const accountCount = (await this.accountFailures.consume(account)).consumedPoints;
-    counted.push([this.accountFailures, account]);
-    const accountRefusal = await this.passGate(this.accountGate, account, accountCount, this.limits.freePerAccount, this.limits.maxAccountDelayMs);
-    if (accountRefusal) {
-      await giveBack();
-      this.refuse(retryAfterSeconds(accountRefusal));
-    }
+    await countAndGate(this.accountFailures, this.accountGate, account, this.limits.freePerAccount, this.limits.maxAccountDelayMs);
   }
 
   /** A correct password clears the pair's and the account's failures and gives the address its check back. */
