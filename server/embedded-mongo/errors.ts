@@ -60,6 +60,7 @@ const codeNames: Record<number, string> = {
   16870: 'Location16870',
   16871: 'Location16871',
   40323: 'Location40323',
+  40414: 'Location40414',
   40415: 'Location40415',
 };
 

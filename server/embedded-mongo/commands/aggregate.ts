@@ -1,4 +1,5 @@
 import { Aggregator } from 'mingo';
+import { parseCollation, type Collation } from '../collation';
 import type { Engine } from '../engine';
 import { cloneDoc, isPlainObject, type Document } from '../documents';
 import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
@@ -59,11 +60,13 @@ function writesForeignDocuments(stage: Document): boolean {
  * Runs the remaining stages in mingo. Stored documents are shared, not copied, so documents
  * are deep-copied right before the first stage that may write into what it receives.
  */
-function runStages(engine: Engine, db: string, source: Iterator<Document>, stages: Document[], variables: Document | undefined): Iterator<Document> {
+function runStages(engine: Engine, db: string, source: Iterator<Document>, stages: Document[], variables: Document | undefined, collation: Collation | null): Iterator<Document> {
   if (stages.length === 0) return source;
   const foreignWritten = stages.some(writesForeignDocuments);
   const options = {
     ...mingoOptions(variables),
+    // mingo's $sort collates; prepareAggregate refused every other stage that would compare strings.
+    ...(collation ? { collation: collation.spec as { locale: string } } : {}),
     collectionResolver: (name: string): Document[] => {
       const docs = [...(engine.catalog.get(db, name)?.docs.values() ?? [])];
       return foreignWritten ? docs.map(cloneDoc) : docs;
@@ -81,6 +84,22 @@ function runStages(engine: Engine, db: string, source: Iterator<Document>, stage
   }
 }
 
+/** After the pushed-down prefix, the stages that cannot compare strings, besides mingo's collated $sort. */
+const COLLATION_FREE_STAGES = new Set(['$limit', '$skip', '$sort', '$count', '$unset']);
+
+function isCollationFree(stage: Document): boolean {
+  const name = stageName(stage);
+  if (COLLATION_FREE_STAGES.has(name)) return true;
+  // The driver's countDocuments: one group of everything, counted.
+  const group = stage.$group;
+  if (name === '$group' && isPlainObject(group)) {
+    const { _id: id, ...accumulators } = group;
+    return (id === null || typeof id === 'number') && Object.values(accumulators).every((a) => isPlainObject(a) && Object.keys(a).length === 1 && typeof a.$sum === 'number');
+  }
+  const projection = stage.$project;
+  return name === '$project' && isPlainObject(projection) && Object.values(projection).every((v) => typeof v === 'boolean' || typeof v === 'number');
+}
+
 export function prepareAggregate(ctx: CommandContext): { ns: string; spec: QuerySpec; rest: Document[]; pipeline: Document[]; collName?: string } {
   const { body, db } = ctx;
   const pipeline = body.pipeline;
@@ -92,8 +111,15 @@ export function prepareAggregate(ctx: CommandContext): { ns: string; spec: Query
   const collName = typeof body.aggregate === 'string' ? collectionArg(body, 'aggregate') : undefined;
   if (collName === undefined && body.aggregate !== 1) throw badValue("aggregate must name a collection or be 1");
   // The planner's matcher sees no `let` variables; with them every stage runs in mingo, which does.
-  const withVariables = isPlainObject(body.let) && Object.keys(body.let).length > 0;
+  // A collated query refuses `$expr`, so with a collation the leading $match is pushed down regardless.
+  const collation = parseCollation(body.collation);
+  const withVariables = isPlainObject(body.let) && Object.keys(body.let).length > 0 && !collation;
   const { spec, rest } = withVariables ? { spec: { filter: {}, sort: [] }, rest: pipeline as Document[] } : splitPushdown(pipeline as Document[]);
+  if (collation) {
+    const stage = rest.find((s) => !isCollationFree(s));
+    if (stage) throw new CommandError(ErrorCode.NotImplemented, `a collation with ${stageName(stage)} after the leading $match and $sort is not supported by the embedded engine`);
+    spec.collation = collation;
+  }
   return { ns: `${db}.${collName ?? '$cmd.aggregate'}`, spec, rest, pipeline: pipeline as Document[], collName };
 }
 
@@ -117,7 +143,7 @@ export const aggregateCommands: Record<string, CommandHandler> = {
     const coll = collName ? engine.catalog.get(db, collName) : undefined;
     const source: Iterator<Document> = coll ? runQuery(coll, spec).docs : [][Symbol.iterator]();
     const variables = letArg('aggregate', body);
-    const out = runStages(engine, db, source, rest, variables);
+    const out = runStages(engine, db, source, rest, variables, spec.collation ?? null);
     return engine.cursors.open(ns, out, { batchSize: nonNegativeIntArg(body.cursor, 'batchSize') }) as unknown as Document;
   },
 };
