@@ -242,6 +242,86 @@ describe('embedded-mongo answers as mongod does where it used to stay silent', (
     });
   });
 
+  describe('$out and $merge as the final stage', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    let target: Collection<any>;
+    const sorted = async () => target.find({}, { sort: { _id: 1 } }).toArray();
+
+    beforeEach(async () => {
+      target = db.collection('outputs');
+      await target.drop().catch(() => undefined);
+      await target.insertMany([
+        { _id: 1, name: 'old Ada', extra: true },
+        { _id: 99, name: 'someone else' },
+      ]);
+      await target.createIndex({ name: 1 }, { unique: true });
+    });
+
+    it('$out replaces the target with the results and keeps its indexes', async () => {
+      const r = await people.aggregate([{ $match: { n: { $gte: 2 } } }, { $project: { name: 1 } }, { $out: 'outputs' }]).toArray();
+      expect(r).to.deep.equal([]);
+      expect(await sorted()).to.deep.equal([
+        { _id: 2, name: 'Grace' },
+        { _id: 3, name: 'Edsger' },
+      ]);
+      expect((await target.indexes()).map((i) => i.name).sort()).to.deep.equal(['_id_', 'name_1']);
+    });
+
+    it('$out that would break a unique index is 11000 and leaves the target as it was', async () => {
+      const err = await serverError(people.aggregate([{ $project: { name: 'same' } }, { $out: 'outputs' }]).toArray());
+      expect(err.code).to.equal(11000);
+      expect(await sorted()).to.deep.equal([
+        { _id: 1, name: 'old Ada', extra: true },
+        { _id: 99, name: 'someone else' },
+      ]);
+    });
+
+    it('$out creates a missing collection, also in another database', async () => {
+      const other = client.db(uniqueDbName('conformance_out'));
+      try {
+        await people.aggregate([{ $match: { _id: 1 } }, { $out: { db: other.databaseName, coll: 'copy' } }]).toArray();
+        expect(await other.collection('copy').find().toArray()).to.deep.equal([{ _id: 1, name: 'Ada', n: 1 }]);
+      } finally {
+        await other.dropDatabase();
+      }
+    });
+
+    it('$merge by default merges matched documents field by field and inserts the others', async () => {
+      await people.aggregate([{ $match: { _id: { $in: [1, 2] } } }, { $merge: 'outputs' }]).toArray();
+      expect(await sorted()).to.deep.equal([
+        { _id: 1, name: 'Ada', extra: true, n: 1 },
+        { _id: 2, name: 'Grace', n: 2 },
+        { _id: 99, name: 'someone else' },
+      ]);
+    });
+
+    it('$merge whenMatched replace / keepExisting, whenNotMatched discard', async () => {
+      await people.aggregate([{ $match: { _id: { $in: [1, 2] } } }, { $merge: { into: 'outputs', whenMatched: 'replace', whenNotMatched: 'discard' } }]).toArray();
+      expect(await sorted()).to.deep.equal([
+        { _id: 1, name: 'Ada', n: 1 },
+        { _id: 99, name: 'someone else' },
+      ]);
+      await people.aggregate([{ $project: { name: { $concat: ['new ', '$name'] } } }, { $merge: { into: 'outputs', whenMatched: 'keepExisting' } }]).toArray();
+      expect((await sorted()).map((d) => d.name)).to.deep.equal(['Ada', 'new Grace', 'new Edsger', 'someone else']);
+    });
+
+    it('$merge whenMatched fail is 11000, whenNotMatched fail is 13113', async () => {
+      const dup = await serverError(people.aggregate([{ $match: { _id: 1 } }, { $merge: { into: 'outputs', whenMatched: 'fail' } }]).toArray());
+      expect(dup.code).to.equal(11000);
+      const missing = await serverError(people.aggregate([{ $match: { _id: 3 } }, { $merge: { into: 'outputs', whenNotMatched: 'fail' } }]).toArray());
+      expect(missing.code).to.equal(13113);
+      expect(await target.countDocuments()).to.equal(2);
+    });
+
+    it('$out or $merge before the last stage is 40601, and nothing is written', async () => {
+      const err = await serverError(people.aggregate([{ $out: 'outputs' }, { $match: {} }]).toArray());
+      expect(err.code).to.equal(40601);
+      const twice = await serverError(people.aggregate([{ $merge: 'outputs' }, { $out: 'outputs' }]).toArray());
+      expect(twice.code).to.equal(40601);
+      expect(await target.countDocuments()).to.equal(2);
+    });
+  });
+
   describe('what the embedded engine does not do is refused with 238 NotImplemented', function () {
     before(function () {
       if (!isEmbedded) this.skip();
