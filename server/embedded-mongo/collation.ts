@@ -119,7 +119,25 @@ function equalsOne(v: unknown, target: unknown, c: Collation): boolean {
   return v !== undefined && typeClassOf(v) === typeClassOf(target) && compareCollated(v, target, c) === 0;
 }
 
-function matchOperator(values: unknown[], op: string, arg: unknown, path: string, c: Collation): boolean {
+/** Operators that ignore collation, judged by mingo on the whole document (compiled once per condition). */
+const freeQueries = new WeakMap<Document, Query | null>();
+
+function freeQuery(conds: Document, path: string): Query | null {
+  let q = freeQueries.get(conds);
+  if (q === undefined) {
+    const free: Document = {};
+    for (const [op, arg] of Object.entries(conds)) if (COLLATION_FREE.has(op)) free[op] = arg;
+    try {
+      q = Object.keys(free).length > 0 ? new Query({ [path]: free }, MINGO_OPTIONS) : null;
+    } catch (err) {
+      throw asCommandError(err);
+    }
+    freeQueries.set(conds, q);
+  }
+  return q;
+}
+
+function matchOperator(doc: Document, values: unknown[], op: string, arg: unknown, path: string, c: Collation): boolean {
   switch (op) {
     case '$eq':
       return values.some((v) => equalsOne(v, arg, c));
@@ -142,28 +160,31 @@ function matchOperator(values: unknown[], op: string, arg: unknown, path: string
       });
     }
     case '$not':
-      if (isOperatorObject(arg)) return !matchConditions(values, arg, path, c);
+      if (isOperatorObject(arg)) return !matchConditions(doc, values, arg, path, c);
       return !values.some((v) => equalsOne(v, arg, c));
     default:
       throw refuse(`with the query operator ${op}`);
   }
 }
 
-function matchConditions(values: unknown[], conds: Document, path: string, c: Collation): boolean {
+function matchConditions(doc: Document, values: unknown[], conds: Document, path: string, c: Collation): boolean {
+  const free = freeQuery(conds, path);
+  if (free && !free.test(doc)) return false;
   for (const [op, arg] of Object.entries(conds)) {
-    if (op === '$options') continue;
-    if (COLLATION_FREE.has(op)) continue;
-    if (!matchOperator(values, op, arg, path, c)) return false;
+    if (!COLLATION_FREE.has(op) && !matchOperator(doc, values, op, arg, path, c)) return false;
   }
   return true;
 }
 
-/** Splits out what mingo can judge alone (operators that ignore collation) from what needs the collator. */
-function collationFreePart(conds: Document): Document | null {
-  const free: Document = {};
-  for (const [op, arg] of Object.entries(conds)) if (COLLATION_FREE.has(op)) free[op] = arg;
-  if ('$regex' in free && '$options' in conds) free.$options = conds.$options;
-  return Object.keys(free).length > 0 ? free : null;
+const COLLATED = new Set(['$eq', '$ne', '$in', '$nin', '$gt', '$gte', '$lt', '$lte', '$not']);
+
+/** Refuses what the collated matcher cannot judge now, not at the first document. */
+function checkOperators(conds: Document, path: string): void {
+  for (const [op, arg] of Object.entries(conds)) {
+    if (!COLLATED.has(op) && !COLLATION_FREE.has(op)) throw refuse(`with the query operator ${op}`);
+    if (op === '$not' && isOperatorObject(arg)) checkOperators(arg, path);
+  }
+  freeQuery(conds, path);
 }
 
 function compileNode(filter: Document, c: Collation): (doc: Document) => boolean {
@@ -189,19 +210,8 @@ function compileNode(filter: Document, c: Collation): (doc: Document) => boolean
       tests.push((d) => values(d).some((v) => equalsOne(v, cond, c)));
       continue;
     }
-    const free = collationFreePart(cond);
-    if (free) {
-      let q: Query;
-      try {
-        q = new Query({ [key]: free }, MINGO_OPTIONS);
-      } catch (err) {
-        throw asCommandError(err);
-      }
-      tests.push((d) => q.test(d));
-    }
-    // Unknown operators are refused now, not at the first document.
-    matchConditions([], cond, key, c);
-    tests.push((d) => matchConditions(values(d), cond, key, c));
+    checkOperators(cond, key);
+    tests.push((d) => matchConditions(d, values(d), cond, key, c));
   }
   return (doc) => tests.every((t) => t(doc));
 }

@@ -196,6 +196,12 @@ describe('embedded-mongo answers as mongod does where it used to stay silent', (
       expect(ids(await names.find({ name: { $gte: 'b', $lt: 'c' } }, { sort: { _id: 1 } }).toArray())).to.deep.equal([5]);
     });
 
+    it('find: operators that ignore collation still apply, also under $not', async () => {
+      expect(ids(await names.find({ name: { $not: /^a/i } }, { collation: en(2), sort: { _id: 1 } }).toArray())).to.deep.equal([3, 4, 5, 6, 7, 8, 9]);
+      expect(ids(await names.find({ name: { $exists: true, $ne: 'BOB', $regex: /^[a-z]/ } }, { collation: en(2), sort: { _id: 1 } }).toArray())).to.deep.equal([1]);
+      expect(ids(await names.find({ $or: [{ name: 'ZOE' }, { v: { $gt: 'item5' } }] }, { collation: en(1), sort: { _id: 1 } }).toArray())).to.deep.equal([6, 8]);
+    });
+
     it("find: sort is the language's order, not binary, also past the index", async () => {
       const sorted = await names.find({ name: { $exists: true } }, { collation: en(3), sort: { name: 1 } }).toArray();
       expect(ids(sorted)).to.deep.equal([1, 2, 3, 5, 4, 6]);
