@@ -59,7 +59,10 @@ const codeNames: Record<number, string> = {
   // mongod names errors raised by a bare assertion after their location.
   16870: 'Location16870',
   16871: 'Location16871',
+  13113: 'MergeStageNoMatchingDocument',
   40323: 'Location40323',
+  40601: 'Location40601',
+  40414: 'Location40414',
   40415: 'Location40415',
 };
 

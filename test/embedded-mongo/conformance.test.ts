@@ -155,6 +155,179 @@ describe('embedded-mongo answers as mongod does where it used to stay silent', (
     });
   });
 
+  describe('collation', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    let names: Collection<any>;
+    const en = (strength: number, more: object = {}) => ({ locale: 'en', strength, ...more });
+    const ids = (docs: { _id: unknown }[]) => docs.map((d) => d._id);
+
+    beforeEach(async () => {
+      names = db.collection('names');
+      await names.deleteMany({});
+      await names.insertMany([
+        { _id: 1, name: 'ada' },
+        { _id: 2, name: 'Ada' },
+        { _id: 3, name: 'ádá' },
+        { _id: 4, name: 'Bob' },
+        { _id: 5, name: 'bob' },
+        { _id: 6, name: 'Zoë' },
+        { _id: 7, v: 'item10' },
+        { _id: 8, v: 'item9' },
+        { _id: 9, v: 'item2' },
+      ]);
+      // A binary-ordered index the planner would otherwise use for these filters and sorts.
+      await names.createIndex({ name: 1 });
+    });
+
+    it('find: equality follows the strength (1 ignores case and accents, 2 only case, 3 neither)', async () => {
+      expect(ids(await names.find({ name: 'ADA' }, { collation: en(1), sort: { _id: 1 } }).toArray())).to.deep.equal([1, 2, 3]);
+      expect(ids(await names.find({ name: 'ADA' }, { collation: en(2), sort: { _id: 1 } }).toArray())).to.deep.equal([1, 2]);
+      expect(ids(await names.find({ name: 'ADA' }, { collation: en(3) }).toArray())).to.deep.equal([]);
+      expect(ids(await names.find({ name: 'ADA' }).toArray())).to.deep.equal([]);
+    });
+
+    it('find: caseLevel at strength 1 ignores accents but not case', async () => {
+      expect(ids(await names.find({ name: 'ada' }, { collation: en(1, { caseLevel: true }), sort: { _id: 1 } }).toArray())).to.deep.equal([1, 3]);
+    });
+
+    it('find: $in and ranges compare with the collator', async () => {
+      expect(ids(await names.find({ name: { $in: ['BOB', 'zoe'] } }, { collation: en(1), sort: { _id: 1 } }).toArray())).to.deep.equal([4, 5, 6]);
+      expect(ids(await names.find({ name: { $gte: 'b', $lt: 'c' } }, { collation: en(2), sort: { _id: 1 } }).toArray())).to.deep.equal([4, 5]);
+      expect(ids(await names.find({ name: { $gte: 'b', $lt: 'c' } }, { sort: { _id: 1 } }).toArray())).to.deep.equal([5]);
+    });
+
+    it('find: operators that ignore collation still apply, also under $not', async () => {
+      expect(ids(await names.find({ name: { $not: /^a/i } }, { collation: en(2), sort: { _id: 1 } }).toArray())).to.deep.equal([3, 4, 5, 6, 7, 8, 9]);
+      expect(ids(await names.find({ name: { $exists: true, $ne: 'BOB', $regex: /^[a-z]/ } }, { collation: en(2), sort: { _id: 1 } }).toArray())).to.deep.equal([1]);
+      expect(ids(await names.find({ $or: [{ name: 'ZOE' }, { v: { $gt: 'item5' } }] }, { collation: en(1), sort: { _id: 1 } }).toArray())).to.deep.equal([6, 8]);
+    });
+
+    it("find: sort is the language's order, not binary, also past the index", async () => {
+      const sorted = await names.find({ name: { $exists: true } }, { collation: en(3), sort: { name: 1 } }).toArray();
+      expect(ids(sorted)).to.deep.equal([1, 2, 3, 5, 4, 6]);
+      const page = await names.find({ name: { $exists: true } }, { collation: en(3), sort: { name: -1 }, skip: 1, limit: 2 }).toArray();
+      expect(ids(page)).to.deep.equal([4, 5]);
+    });
+
+    it('find: numericOrdering sorts item2 < item9 < item10', async () => {
+      const r = await names.find({ v: { $exists: true } }, { collation: en(3, { numericOrdering: true }), sort: { v: 1 } }).toArray();
+      expect(ids(r)).to.deep.equal([9, 8, 7]);
+    });
+
+    it('update and delete match with the collation, and touch nothing else', async () => {
+      const u = await names.updateMany({ name: 'ADA' }, { $set: { hit: true } }, { collation: en(2) });
+      expect([u.matchedCount, u.modifiedCount]).to.deep.equal([2, 2]);
+      expect(ids(await names.find({ hit: true }, { sort: { _id: 1 } }).toArray())).to.deep.equal([1, 2]);
+      const d = await names.deleteMany({ name: 'BOB' }, { collation: en(2) });
+      expect(d.deletedCount).to.equal(2);
+      expect(await names.countDocuments()).to.equal(7);
+    });
+
+    it('findAndModify matches and sorts with the collation', async () => {
+      // Binary order would match only 'ada' and 'Ada' (both < 'b') and return 'ada'.
+      const r = await names.findOneAndUpdate({ name: { $lt: 'b' } }, { $set: { first: true } }, { collation: en(3), sort: { name: -1 }, returnDocument: 'after' });
+      expect(r?._id).to.equal(3);
+      expect(await names.countDocuments({ first: true })).to.equal(1);
+    });
+
+    it('aggregate, countDocuments and distinct honour it', async () => {
+      const r = await names.aggregate([{ $match: { name: 'ada' } }, { $sort: { _id: 1 } }, { $project: { _id: 1 } }], { collation: en(1) }).toArray();
+      expect(r).to.deep.equal([{ _id: 1 }, { _id: 2 }, { _id: 3 }]);
+      expect(await names.countDocuments({ name: 'ADA' }, { collation: en(2) })).to.equal(2);
+      const values = await names.distinct('name', {}, { collation: en(2) });
+      expect(values).to.have.length(4);
+      expect(new Set(values.map((v: string) => v.toLowerCase()))).to.deep.equal(new Set(['ada', 'ádá', 'bob', 'zoë']));
+    });
+
+    it('a locale nobody knows is 2 BadValue, and the update it came with changed nothing', async () => {
+      const err = await serverError(names.find({ name: 'ada' }, { collation: { locale: 'zz' } }).toArray());
+      expect(err.code).to.equal(2);
+      const r = await db.command({ update: 'names', updates: [{ q: { name: 'ADA' }, u: { $set: { hit: true } }, multi: true, collation: { locale: 'zz' } }] });
+      expect(r.writeErrors?.[0]?.code).to.equal(2);
+      expect(await names.countDocuments({ hit: true })).to.equal(0);
+    });
+  });
+
+  describe('$out and $merge as the final stage', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    let target: Collection<any>;
+    const sorted = async () => target.find({}, { sort: { _id: 1 } }).toArray();
+
+    beforeEach(async () => {
+      target = db.collection('outputs');
+      await target.drop().catch(() => undefined);
+      await target.insertMany([
+        { _id: 1, name: 'old Ada', extra: true },
+        { _id: 99, name: 'someone else' },
+      ]);
+      await target.createIndex({ name: 1 }, { unique: true });
+    });
+
+    it('$out replaces the target with the results and keeps its indexes', async () => {
+      const r = await people.aggregate([{ $match: { n: { $gte: 2 } } }, { $project: { name: 1 } }, { $out: 'outputs' }]).toArray();
+      expect(r).to.deep.equal([]);
+      expect(await sorted()).to.deep.equal([
+        { _id: 2, name: 'Grace' },
+        { _id: 3, name: 'Edsger' },
+      ]);
+      expect((await target.indexes()).map((i) => i.name).sort()).to.deep.equal(['_id_', 'name_1']);
+    });
+
+    it('$out that would break a unique index is 11000 and leaves the target as it was', async () => {
+      const err = await serverError(people.aggregate([{ $project: { name: 'same' } }, { $out: 'outputs' }]).toArray());
+      expect(err.code).to.equal(11000);
+      expect(await sorted()).to.deep.equal([
+        { _id: 1, name: 'old Ada', extra: true },
+        { _id: 99, name: 'someone else' },
+      ]);
+    });
+
+    it('$out creates a missing collection, also in another database', async () => {
+      const other = client.db(uniqueDbName('conformance_out'));
+      try {
+        await people.aggregate([{ $match: { _id: 1 } }, { $out: { db: other.databaseName, coll: 'copy' } }]).toArray();
+        expect(await other.collection('copy').find().toArray()).to.deep.equal([{ _id: 1, name: 'Ada', n: 1 }]);
+      } finally {
+        await other.dropDatabase();
+      }
+    });
+
+    it('$merge by default merges matched documents field by field and inserts the others', async () => {
+      await people.aggregate([{ $match: { _id: { $in: [1, 2] } } }, { $merge: 'outputs' }]).toArray();
+      expect(await sorted()).to.deep.equal([
+        { _id: 1, name: 'Ada', extra: true, n: 1 },
+        { _id: 2, name: 'Grace', n: 2 },
+        { _id: 99, name: 'someone else' },
+      ]);
+    });
+
+    it('$merge whenMatched replace / keepExisting, whenNotMatched discard', async () => {
+      await people.aggregate([{ $match: { _id: { $in: [1, 2] } } }, { $merge: { into: 'outputs', whenMatched: 'replace', whenNotMatched: 'discard' } }]).toArray();
+      expect(await sorted()).to.deep.equal([
+        { _id: 1, name: 'Ada', n: 1 },
+        { _id: 99, name: 'someone else' },
+      ]);
+      await people.aggregate([{ $project: { name: { $concat: ['new ', '$name'] } } }, { $merge: { into: 'outputs', whenMatched: 'keepExisting' } }]).toArray();
+      expect((await sorted()).map((d) => d.name)).to.deep.equal(['Ada', 'new Grace', 'new Edsger', 'someone else']);
+    });
+
+    it('$merge whenMatched fail is 11000, whenNotMatched fail is 13113', async () => {
+      const dup = await serverError(people.aggregate([{ $match: { _id: 1 } }, { $merge: { into: 'outputs', whenMatched: 'fail' } }]).toArray());
+      expect(dup.code).to.equal(11000);
+      const missing = await serverError(people.aggregate([{ $match: { _id: 3 } }, { $merge: { into: 'outputs', whenNotMatched: 'fail' } }]).toArray());
+      expect(missing.code).to.equal(13113);
+      expect(await target.countDocuments()).to.equal(2);
+    });
+
+    it('$out or $merge before the last stage is 40601, and nothing is written', async () => {
+      const err = await serverError(people.aggregate([{ $out: 'outputs' }, { $match: {} }]).toArray());
+      expect(err.code).to.equal(40601);
+      const twice = await serverError(people.aggregate([{ $merge: 'outputs' }, { $out: 'outputs' }]).toArray());
+      expect(twice.code).to.equal(40601);
+      expect(await target.countDocuments()).to.equal(2);
+    });
+  });
+
   describe('what the embedded engine does not do is refused with 238 NotImplemented', function () {
     before(function () {
       if (!isEmbedded) this.skip();
@@ -167,6 +340,9 @@ describe('embedded-mongo answers as mongod does where it used to stay silent', (
       ['a view', { create: 'recent', viewOn: 'people', pipeline: [{ $match: { n: { $gt: 1 } } }] }],
       ['a JSON-schema validator', { create: 'checked', validator: { $jsonSchema: { required: ['name'] } } }],
       ['a capped collection', { create: 'ring', capped: true, size: 4096 }],
+      ['an index with a collation', { createIndexes: 'people', indexes: [{ key: { name: 1 }, name: 'name_ci', collation: { locale: 'en', strength: 2 } }] }],
+      ['a collation with $group by a field', { aggregate: 'people', pipeline: [{ $group: { _id: '$name' } }], cursor: {}, collation: { locale: 'en', strength: 2 } }],
+      ['collation strength 4', { find: 'people', filter: { name: 'ada' }, collation: { locale: 'en', strength: 4 } }],
       ['constants in a pipeline update', { update: 'people', updates: [{ q: { _id: 1 }, u: [{ $set: { n: '$$c' } }], c: { c: 7 } }] }],
     ] as const) {
       it(label, async () => {

@@ -1,4 +1,5 @@
 import { Aggregator } from 'mingo';
+import { parseCollation, type Collation } from '../collation';
 import type { Engine } from '../engine';
 import { cloneDoc, isPlainObject, type Document } from '../documents';
 import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
@@ -7,10 +8,11 @@ import { collectionArg, nonNegativeIntArg, type CommandContext, type CommandHand
 import { clonedEach, explainQuery, iterable, runQuery, type QuerySpec } from './query';
 import { mingoOptions } from '../mingo-options';
 import { letArg } from './command-options';
+import { OUTPUT_STAGES, writeOutput } from './aggregate-output';
 
 /** Stages that build new documents without writing into the ones they receive. */
 const READ_ONLY_STAGES = new Set(['$match', '$sort', '$limit', '$skip', '$count', '$group', '$sortByCount', '$lookup', '$unwind', '$sample', '$bucket', '$bucketAuto']);
-const UNSUPPORTED_STAGES = new Set(['$out', '$merge', '$changeStream', '$currentOp', '$listSessions', '$indexStats', '$collStats', '$search', '$geoNear']);
+const UNSUPPORTED_STAGES = new Set(['$changeStream', '$currentOp', '$listSessions', '$indexStats', '$collStats', '$search', '$geoNear']);
 
 function stageName(stage: Document): string {
   const keys = Object.keys(stage);
@@ -59,11 +61,13 @@ function writesForeignDocuments(stage: Document): boolean {
  * Runs the remaining stages in mingo. Stored documents are shared, not copied, so documents
  * are deep-copied right before the first stage that may write into what it receives.
  */
-function runStages(engine: Engine, db: string, source: Iterator<Document>, stages: Document[], variables: Document | undefined): Iterator<Document> {
+function runStages(engine: Engine, db: string, source: Iterator<Document>, stages: Document[], variables: Document | undefined, collation: Collation | null): Iterator<Document> {
   if (stages.length === 0) return source;
   const foreignWritten = stages.some(writesForeignDocuments);
   const options = {
     ...mingoOptions(variables),
+    // mingo's $sort collates; prepareAggregate refused every other stage that would compare strings.
+    ...(collation ? { collation: collation.spec as { locale: string } } : {}),
     collectionResolver: (name: string): Document[] => {
       const docs = [...(engine.catalog.get(db, name)?.docs.values() ?? [])];
       return foreignWritten ? docs.map(cloneDoc) : docs;
@@ -81,19 +85,43 @@ function runStages(engine: Engine, db: string, source: Iterator<Document>, stage
   }
 }
 
+/** After the pushed-down prefix, the stages that cannot compare strings, besides mingo's collated $sort. */
+const COLLATION_FREE_STAGES = new Set(['$limit', '$skip', '$sort', '$count', '$unset']);
+
+function isCollationFree(stage: Document): boolean {
+  const name = stageName(stage);
+  if (COLLATION_FREE_STAGES.has(name)) return true;
+  // The driver's countDocuments: one group of everything, counted.
+  const group = stage.$group;
+  if (name === '$group' && isPlainObject(group)) {
+    const { _id: id, ...accumulators } = group;
+    return (id === null || typeof id === 'number') && Object.values(accumulators).every((a) => isPlainObject(a) && Object.keys(a).length === 1 && typeof a.$sum === 'number');
+  }
+  const projection = stage.$project;
+  return name === '$project' && isPlainObject(projection) && Object.values(projection).every((v) => typeof v === 'boolean' || typeof v === 'number');
+}
+
 export function prepareAggregate(ctx: CommandContext): { ns: string; spec: QuerySpec; rest: Document[]; pipeline: Document[]; collName?: string } {
   const { body, db } = ctx;
   const pipeline = body.pipeline;
   if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject)) throw new CommandError(ErrorCode.TypeMismatch, "'pipeline' option must be specified as an array");
-  for (const stage of pipeline as Document[]) {
+  (pipeline as Document[]).forEach((stage, i) => {
     const name = stageName(stage);
     if (UNSUPPORTED_STAGES.has(name)) throw badValue(`${name} is not supported by the embedded engine`);
-  }
+    if (OUTPUT_STAGES.has(name) && i !== pipeline.length - 1) throw new CommandError(40601, `${name} can only be the final stage in the pipeline`);
+  });
   const collName = typeof body.aggregate === 'string' ? collectionArg(body, 'aggregate') : undefined;
   if (collName === undefined && body.aggregate !== 1) throw badValue("aggregate must name a collection or be 1");
   // The planner's matcher sees no `let` variables; with them every stage runs in mingo, which does.
-  const withVariables = isPlainObject(body.let) && Object.keys(body.let).length > 0;
+  // A collated query refuses `$expr`, so with a collation the leading $match is pushed down regardless.
+  const collation = parseCollation(body.collation);
+  const withVariables = isPlainObject(body.let) && Object.keys(body.let).length > 0 && !collation;
   const { spec, rest } = withVariables ? { spec: { filter: {}, sort: [] }, rest: pipeline as Document[] } : splitPushdown(pipeline as Document[]);
+  if (collation) {
+    const stage = rest.find((s) => !isCollationFree(s));
+    if (stage) throw new CommandError(ErrorCode.NotImplemented, `a collation with ${stageName(stage)} after the leading $match and $sort is not supported by the embedded engine`);
+    spec.collation = collation;
+  }
   return { ns: `${db}.${collName ?? '$cmd.aggregate'}`, spec, rest, pipeline: pipeline as Document[], collName };
 }
 
@@ -107,17 +135,29 @@ export function explainAggregate(ctx: CommandContext, verbosity: string, command
 }
 
 export const aggregateCommands: Record<string, CommandHandler> = {
-  aggregate: (ctx) => {
+  aggregate: async (ctx) => {
     const { body, engine, db } = ctx;
     if (body.explain === true) return explainAggregate(ctx, 'queryPlanner', body);
     if (!isPlainObject(body.cursor)) {
       throw new CommandError(ErrorCode.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
     }
-    const { ns, spec, rest, collName } = prepareAggregate(ctx);
+    const last = Array.isArray(body.pipeline) ? (body.pipeline.at(-1) as unknown) : undefined;
+    const output = isPlainObject(last) && Object.keys(last).some((k) => OUTPUT_STAGES.has(k)) ? last : undefined;
+    const reading = output ? { ...ctx, body: { ...body, pipeline: (body.pipeline as Document[]).slice(0, -1) } } : ctx;
+    const { ns, spec, rest, collName, pipeline } = prepareAggregate(reading);
+    if (output) {
+      stageName(output);
+      const early = pipeline.find((s) => OUTPUT_STAGES.has(stageName(s)));
+      if (early) throw new CommandError(40601, `${stageName(early)} can only be the final stage in the pipeline`);
+    }
     const coll = collName ? engine.catalog.get(db, collName) : undefined;
     const source: Iterator<Document> = coll ? runQuery(coll, spec).docs : [][Symbol.iterator]();
     const variables = letArg('aggregate', body);
-    const out = runStages(engine, db, source, rest, variables);
+    const out = runStages(engine, db, source, rest, variables, spec.collation ?? null);
+    if (output) {
+      await writeOutput(ctx, output, [...iterable(out)]);
+      return engine.cursors.open(ns, [][Symbol.iterator](), {}) as unknown as Document;
+    }
     return engine.cursors.open(ns, out, { batchSize: nonNegativeIntArg(body.cursor, 'batchSize') }) as unknown as Document;
   },
 };

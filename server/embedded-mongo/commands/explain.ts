@@ -1,3 +1,4 @@
+import { parseCollation } from '../collation';
 import { isPlainObject, type Document } from '../documents';
 import { badValue, CommandError, ErrorCode } from '../errors';
 import { parseSort } from '../planner/planner';
@@ -46,5 +47,6 @@ function explainFor(ctx: CommandContext, collName: string, spec: QuerySpec, verb
       ok: 1,
     };
   }
-  return explainQuery(ns, runQuery(coll, spec), spec, verbosity, ctx.body);
+  const collated = { ...spec, collation: parseCollation(ctx.body.collation) };
+  return explainQuery(ns, runQuery(coll, collated), collated, verbosity, ctx.body);
 }

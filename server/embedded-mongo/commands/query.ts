@@ -1,7 +1,8 @@
 import { Query } from 'mingo';
 import type { Collection } from '../catalog/collection';
 import { cloneDoc, withIdFirst, type Document } from '../documents';
-import { asCommandError } from '../errors';
+import { collatedMatcher, collatedSort, type Collation } from '../collation';
+import { asCommandError, CommandError, ErrorCode } from '../errors';
 import { compileFilter, describePlan, newStats, runPlan, type ExecStats, type Hit } from '../planner/executor';
 import { planQuery, type Plan, type SortSpec } from '../planner/planner';
 import { MINGO_OPTIONS, mingoOptions } from '../mingo-options';
@@ -15,6 +16,8 @@ export interface QuerySpec {
   hint?: unknown;
   /** The command's `let`; the planner's bounds never depend on it, only the residual `$expr` does. */
   variables?: Document;
+  /** A non-simple collation: the query scans, matching and sorting with the collator. */
+  collation?: Collation | null;
 }
 
 export interface PreparedQuery {
@@ -34,8 +37,11 @@ function* documentsOf(hits: Generator<Hit>): Generator<Document> {
 
 /** Plans and starts a query; documents come out lazily and by reference. */
 export function runQuery(coll: Collection, spec: QuerySpec): PreparedQuery {
+  // A collated query with $text is refused there (loudly), not run as a text search that ignores the collation.
+  if (spec.collation) return runCollatedQuery(coll, spec, spec.collation);
   const text = planTextQuery(coll, spec.filter, spec.sort);
   if (text) {
+    if (spec.variables) throw new CommandError(ErrorCode.NotImplemented, 'let variables are not supported in a $text query');
     const { stats, hits } = runTextPlan(coll, text, { skip: spec.skip, limit: spec.limit });
     return { plan: text, stats, hits, docs: documentsOf(hits) };
   }
@@ -44,6 +50,26 @@ export function runQuery(coll: Collection, spec: QuerySpec): PreparedQuery {
   const filter = spec.variables ? variablesMatcher(plan.residual, spec.variables) : compileFilter(plan.residual);
   const hits = runPlan(coll, plan, filter, stats, { skip: spec.skip, limit: spec.limit });
   return { plan, stats, hits, docs: documentsOf(hits) };
+}
+
+/**
+ * Index keys are in binary order, so neither bounds nor a sort provided by an index agree with
+ * a collation: scan (through the hinted index if any), match and sort with the collator.
+ */
+function runCollatedQuery(coll: Collection, spec: QuerySpec, collation: Collation): PreparedQuery {
+  const plan = planQuery(coll, {}, [], spec.hint);
+  const stats = newStats();
+  const matcher = Object.keys(spec.filter).length > 0 ? collatedMatcher(spec.filter, collation) : null;
+  const sorted = spec.sort.length > 0;
+  const scan = runPlan(coll, plan, matcher, stats, sorted ? {} : { skip: spec.skip, limit: spec.limit });
+  const hits = sorted ? sortedHits(scan, spec, collation) : scan;
+  return { plan, stats, hits, docs: documentsOf(hits) };
+}
+
+function* sortedHits(scan: Generator<Hit>, spec: QuerySpec, collation: Collation): Generator<Hit> {
+  const all = collatedSort([...scan], (h) => h[1], spec.sort, collation);
+  const from = spec.skip ?? 0;
+  yield* all.slice(from, spec.limit ? from + spec.limit : undefined);
 }
 
 function variablesMatcher(residual: Document, variables: Document): Query | null {

@@ -4,6 +4,7 @@ import { collectPathValues, type Document } from '../documents';
 import { badValue, typeMismatch } from '../errors';
 import { parseSort } from '../planner/planner';
 import { arrayArg, collectionArg, docArg, intArg, nonNegativeIntArg, type CommandHandler, type CommandContext } from './context';
+import { compareCollated, parseCollation } from '../collation';
 import { letArg } from './command-options';
 import { project, runQuery } from './query';
 
@@ -42,7 +43,7 @@ export const readCommands: Record<string, CommandHandler> = {
     engine.counters.query++;
     const coll = engine.catalog.get(db, name);
     if (!coll) return emptyCursor(ns);
-    const { docs } = runQuery(coll, { filter, sort, skip, limit, hint: body.hint, variables: letArg('find', body) });
+    const { docs } = runQuery(coll, { filter, sort, skip, limit, hint: body.hint, variables: letArg('find', body), collation: parseCollation(body.collation) });
     return engine.cursors.open(ns, project(docs, projection, filter), { batchSize, limit, singleBatch }) as unknown as Document;
   },
 
@@ -70,11 +71,12 @@ export const readCommands: Record<string, CommandHandler> = {
     const skip = nonNegativeIntArg(body, 'skip');
     const rawLimit = intArg(body, 'limit');
     const limit = rawLimit ? Math.abs(rawLimit) : undefined;
+    const collation = parseCollation(body.collation);
     const coll = engine.catalog.get(db, name);
     if (!coll) return { n: 0, ok: 1 };
     if (Object.keys(filter).length === 0 && !skip && !limit) return { n: coll.docs.size, ok: 1 };
     let n = 0;
-    for (const _ of runQuery(coll, { filter, sort: [], skip, limit, hint: body.hint }).docs) n++;
+    for (const _ of runQuery(coll, { filter, sort: [], skip, limit, hint: body.hint, collation }).docs) n++;
     return { n, ok: 1 };
   },
 
@@ -84,15 +86,18 @@ export const readCommands: Record<string, CommandHandler> = {
     const key = body.key;
     if (typeof key !== 'string' || key.length === 0) throw badValue('distinct key must be a non-empty string');
     const filter = docArg(body, 'query') ?? {};
+    const collation = parseCollation(body.collation);
     const coll = engine.catalog.get(db, name);
     if (!coll) return { values: [], ok: 1 };
     const parts = key.split('.');
     const values: unknown[] = [];
-    for (const doc of runQuery(coll, { filter, sort: [] }).docs) {
+    for (const doc of runQuery(coll, { filter, sort: [], collation }).docs) {
       for (const v of collectPathValues(doc, parts, { sawArray: false })) if (v !== undefined) values.push(v);
     }
-    values.sort(compareBson);
-    return { values: values.filter((v, i) => i === 0 || compareBson(values[i - 1], v) !== 0), ok: 1 };
+    // Under a collation, values it calls equal ('ada', 'Ada') are one value, as in mongod.
+    const compare = collation ? (a: unknown, b: unknown) => compareCollated(a, b, collation) : compareBson;
+    values.sort(compare);
+    return { values: values.filter((v, i) => i === 0 || compare(values[i - 1], v) !== 0), ok: 1 };
   },
 };
 

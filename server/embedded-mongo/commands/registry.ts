@@ -47,15 +47,15 @@ function isSimpleCollation(c: unknown): boolean {
 }
 
 /**
- * Collations would change what matches and what counts as a duplicate; silently comparing
- * binary instead could let two "equal" e-mails in, so anything but the simple collation is refused.
+ * Queries and writes honour collations (collation.ts); indexes and collection defaults do not yet.
+ * An index would decide what counts as a duplicate: comparing binary behind the caller's back could
+ * let two "equal" e-mails in, so an index or collection with a collation is refused.
  */
-function rejectCollation(body: Document): void {
-  const nested = ['updates', 'deletes', 'indexes'].flatMap((k) => (Array.isArray(body[k]) ? (body[k] as Document[]) : []));
-  const inExplain = body.explain !== null && typeof body.explain === 'object' ? [body.explain as Document] : [];
-  for (const d of [body, ...nested, ...inExplain]) {
+function rejectCollation(name: string, body: Document): void {
+  const indexes = Array.isArray(body.indexes) ? (body.indexes as Document[]) : [];
+  for (const d of [...(name === 'create' ? [body] : []), ...indexes]) {
     if (d && typeof d === 'object' && !isSimpleCollation(d.collation)) {
-      throw new CommandError(ErrorCode.BadValue, 'collations other than {locale: "simple"} are not supported by the embedded engine');
+      throw new CommandError(ErrorCode.NotImplemented, 'indexes and collections with a collation other than {locale: "simple"} are not supported by the embedded engine');
     }
   }
 }
@@ -72,7 +72,7 @@ export async function runCommand(ctx: CommandContext): Promise<Document> {
     if (ctx.auth && !ctx.auth.user && !OPEN_COMMANDS.has(name)) throw new CommandError(ErrorCode.Unauthorized, `Command ${name} requires authentication`);
     if (body.txnNumber !== undefined || body.startTransaction !== undefined || body.autocommit !== undefined) transactionError();
     checkCommandOptions(name, body);
-    rejectCollation(body);
+    rejectCollation(name, body);
     const limit = readTimeLimit(name, body);
     const started = performance.now();
     const reply = await handler(ctx);

@@ -6,6 +6,7 @@ import { parseSort } from '../planner/planner';
 import type { Hit } from '../planner/executor';
 import type { WriteOp } from '../storage/ops';
 import { arrayArg, collectionArg, docArg, type CommandContext, type CommandHandler } from './context';
+import { parseCollation, type Collation } from '../collation';
 import { letArg } from './command-options';
 import { projectOne, runQuery } from './query';
 import { applyUpdate, buildUpsert, isReplacement, validateId, validateUpdate, type UpdateSpec } from './updates';
@@ -24,8 +25,8 @@ function arrayFiltersArg(v: unknown): Document[] | undefined {
 }
 
 /** Matches first, then writes, so an update that moves documents within an index never revisits one. */
-function matchingDocs(coll: Collection, filter: Document, many: boolean, hint: unknown, sort?: unknown, variables?: Document): Hit[] {
-  return [...runQuery(coll, { filter, sort: parseSort(sort), limit: many ? undefined : 1, hint, variables }).hits];
+function matchingDocs(coll: Collection, filter: Document, many: boolean, hint: unknown, sort?: unknown, variables?: Document, collation?: Collation | null): Hit[] {
+  return [...runQuery(coll, { filter, sort: parseSort(sort), limit: many ? undefined : 1, hint, variables, collation }).hits];
 }
 
 function finishWrite(reply: Document, writeErrors: Document[]): Document {
@@ -47,12 +48,14 @@ function updateMatching(
   ops: WriteOp[],
   q: Document,
   u: UpdateSpec,
-  opts: { multi: boolean; upsert: boolean; arrayFilters?: Document[]; hint?: unknown; sort?: unknown; variables?: Document },
+  opts: { multi: boolean; upsert: boolean; arrayFilters?: Document[]; hint?: unknown; sort?: unknown; variables?: Document; collation?: Collation | null },
 ): UpdateResult {
   const result: UpdateResult = { n: 0, modified: 0 };
-  for (const [rid, old] of matchingDocs(coll, q, opts.multi, opts.hint, opts.sort, opts.variables)) {
+  // mingo re-checks the query before it updates (for the positional `$`), and it knows no collation.
+  const condition = opts.collation ? collatedCondition(u) : q;
+  for (const [rid, old] of matchingDocs(coll, q, opts.multi, opts.hint, opts.sort, opts.variables, opts.collation)) {
     result.n++;
-    const { doc, changed } = applyUpdate(old, u, q, opts.arrayFilters, false, opts.variables);
+    const { doc, changed } = applyUpdate(old, u, condition, opts.arrayFilters, false, opts.variables);
     result.before = old;
     result.after = changed ? doc : old;
     if (!changed) continue;
@@ -69,6 +72,13 @@ function updateMatching(
     result.after = doc;
   }
   return result;
+}
+
+function collatedCondition(u: UpdateSpec): undefined {
+  if (!Array.isArray(u) && Object.values(u).some((fields) => isPlainObject(fields) && Object.keys(fields).some((f) => /\.\$(\.|$)/.test(f)))) {
+    throw new CommandError(ErrorCode.NotImplemented, 'the positional $ operator together with a collation is not supported by the embedded engine');
+  }
+  return undefined;
 }
 
 export const writeCommands: Record<string, CommandHandler> = {
@@ -119,7 +129,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         if (multi && isReplacement(u)) throw new CommandError(ErrorCode.FailedToParse, 'multi update is not supported for replacement-style update');
         const coll = upsert ? engine.collectionForWrite(db, name, ops) : engine.catalog.get(db, name);
         if (!coll) continue;
-        const r = updateMatching(ctx, coll, ops, q, u, { multi, upsert, arrayFilters: arrayFiltersArg(spec.arrayFilters), hint: spec.hint, variables });
+        const r = updateMatching(ctx, coll, ops, q, u, { multi, upsert, arrayFilters: arrayFiltersArg(spec.arrayFilters), hint: spec.hint, variables, collation: parseCollation(spec.collation) });
         n += r.n;
         nModified += r.modified;
         if (r.upsertedId !== undefined) upserted.push({ index: i, _id: r.upsertedId });
@@ -153,7 +163,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         if (limit !== 0 && limit !== 1) throw badValue(`The limit field in delete objects must be 0 or 1. Got ${limit}`);
         const coll = engine.catalog.get(db, name);
         if (!coll) continue;
-        for (const [rid, doc] of matchingDocs(coll, q, limit === 0, spec.hint, undefined, variables)) {
+        for (const [rid, doc] of matchingDocs(coll, q, limit === 0, spec.hint, undefined, variables, parseCollation(spec.collation))) {
           coll.remove(rid);
           ops.push({ op: 'delete', db, coll: name, id: doc._id });
           n++;
@@ -180,11 +190,12 @@ export const writeCommands: Record<string, CommandHandler> = {
     if (!remove && body.update === undefined) throw new CommandError(ErrorCode.FailedToParse, 'Either an update or remove=true must be specified');
     if (remove && (upsert || returnNew)) throw new CommandError(ErrorCode.FailedToParse, 'Cannot specify both upsert=true and remove=true, or new=true and remove=true');
     const variables = letArg('findAndModify', body);
+    const collation = parseCollation(body.collation);
     const ops: WriteOp[] = [];
     let reply: Document;
     if (remove) {
       const coll = engine.catalog.get(db, name);
-      const found = coll ? matchingDocs(coll, query, false, body.hint, body.sort, variables)[0] : undefined;
+      const found = coll ? matchingDocs(coll, query, false, body.hint, body.sort, variables, collation)[0] : undefined;
       if (coll && found) {
         coll.remove(found[0]);
         ops.push({ op: 'delete', db, coll: name, id: found[1]._id });
@@ -204,6 +215,7 @@ export const writeCommands: Record<string, CommandHandler> = {
           hint: body.hint,
           sort: body.sort,
           variables,
+          collation,
         });
         const lastErrorObject: Document = { n: r.n, updatedExisting: r.n > 0 && r.upsertedId === undefined };
         if (r.upsertedId !== undefined) lastErrorObject.upserted = r.upsertedId;
