@@ -300,16 +300,7 @@ function* blockingSort(source: Iterable<Hit>, sort: SortSpec, bound: number): Ge
   for (const hit of source) {
     const item = { keys: parts.map((p) => sortValue(hit[1], p.parts, p.dir)), hit };
     if (bound > 0 && bound <= 1000) {
-      if (keyed.length === bound && cmp(item, keyed[bound - 1]) >= 0) continue;
-      let lo = 0;
-      let hi = keyed.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (cmp(keyed[mid], item) <= 0) lo = mid + 1;
-        else hi = mid;
-      }
-      keyed.splice(lo, 0, item);
-      if (keyed.length > bound) keyed.pop();
+      insertBounded(keyed, item, cmp, bound);
     } else {
       keyed.push(item);
     }
@@ -389,4 +380,18 @@ export function describePlan(plan: Plan, filter: Document, opts: RunOptions): Do
   if (opts.skip) stage = { stage: 'SKIP', skipAmount: opts.skip, inputStage: stage };
   if (opts.limit) stage = { stage: 'LIMIT', limitAmount: opts.limit, inputStage: stage };
   return stage;
+}
+
+/** Keeps `best` the `bound` smallest items seen, in order: `item` goes in by binary search, or not at all. */
+export function insertBounded<T>(best: T[], item: T, cmp: (a: T, b: T) => number, bound: number): void {
+  if (best.length === bound && cmp(item, best[bound - 1]!) >= 0) return;
+  let lo = 0;
+  let hi = best.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cmp(best[mid]!, item) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  best.splice(lo, 0, item);
+  if (best.length > bound) best.pop();
 }

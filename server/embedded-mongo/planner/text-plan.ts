@@ -10,7 +10,7 @@ import { isOperatorObject, isPlainObject, sortValue, type Document } from '../do
 import { CommandError, ErrorCode } from '../errors';
 import { canonicalValue, isTextIndex, type TextEntry, type TextIndex } from '../indexes/text-index';
 import { describeTextQuery, needsDocumentCheck, parseTextQuery, TEXT_SCORE_SORT, type TextQuery } from '../text/query';
-import { compileFilter, newStats, type ExecStats, type Hit } from './executor';
+import { compileFilter, insertBounded, newStats, type ExecStats, type Hit } from './executor';
 import type { Matcher } from './matcher';
 import type { SortSpec } from './planner';
 
@@ -279,18 +279,7 @@ function byScoreThenId(sort: SortSpec): boolean {
 function topK<T>(items: T[], cmp: (a: T, b: T) => number, bound: number): T[] {
   if (!Number.isFinite(bound) || bound >= items.length / 4) return items.sort(cmp).slice(0, Number.isFinite(bound) ? bound : undefined);
   const best: T[] = [];
-  for (const item of items) {
-    if (best.length === bound && cmp(item, best[bound - 1]) >= 0) continue;
-    let lo = 0;
-    let hi = best.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cmp(best[mid], item) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    best.splice(lo, 0, item);
-    if (best.length > bound) best.pop();
-  }
+  for (const item of items) insertBounded(best, item, cmp, bound);
   return best;
 }
 
