@@ -16,7 +16,7 @@ import { ForgotPassword } from './pages/visitor/ForgotPassword';
 import { ResetPassword } from './pages/visitor/ResetPassword';
 import { VerifyEmail } from './pages/visitor/VerifyEmail';
 import { VisitorHome } from './pages/visitor/Home';
-import { AdminsOnly } from './pages/admin/AdminsOnly';
+import { NotAllowed } from './components/NotAllowed';
 import { matchPath, navigate, useLocation } from './router';
 import { isModerator, session, useSession } from './session';
 
@@ -90,21 +90,11 @@ function SignInRequired({ path }: { path: string }) {
 }
 
 function ModeratorsOnly() {
-  useTitle('Moderators only');
-  return (
-    <div class="page page-narrow">
-      <div class="card form gate">
-        <span class="state-icon">
-          <Icon name="shield" />
-        </span>
-        <h1>Moderators only</h1>
-        <p>This part of the forum is for site moderators.</p>
-        <a class="button" href="/home">
-          Back to your feed
-        </a>
-      </div>
-    </div>
-  );
+  return <NotAllowed title="Moderators only">This part of the forum is for site moderators.</NotAllowed>;
+}
+
+function AdminsOnly() {
+  return <NotAllowed title="Administrators only">This part of the forum is for the site’s administrators.</NotAllowed>;
 }
 
 function NotFoundPage() {

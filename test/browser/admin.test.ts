@@ -80,6 +80,28 @@ describe('browser: admin console', function () {
     expect(await RegistrationInvitation.countDocuments({ label: 'autumn meeting', maxUses: 3 })).to.equal(1);
     await page.getByRole('region', { name: 'Invitation links' }).getByText('autumn meeting').waitFor();
 
+    // A visitor without the link is told registration needs one; with it, the account is made.
+    const visitor = await openPage(env.browser);
+    const signUp = async (url: string, email: string) => {
+      await visitor.page.goto(url);
+      await visitor.page.getByLabel('Your name').fill('Ivo Invited');
+      await visitor.page.getByLabel('E-mail address').fill(email);
+      await visitor.page.getByLabel('Password').fill('a long enough passphrase');
+      await visitor.page.getByLabel('Date of birth').fill('1985-05-06');
+      await visitor.page.getByLabel(/I accept the terms/).check();
+      await visitor.page.getByRole('button', { name: 'Create account' }).click();
+    };
+    const uninvited = uniqueEmail('uninvited');
+    await signUp(`${env.url}/signup`, uninvited);
+    await visitor.page.getByText('Registration is by invitation only').waitFor();
+    expect(await User.countDocuments({ email: uninvited })).to.equal(0);
+    const invited = uniqueEmail('invited');
+    await signUp(link!.replace('http://127.0.0.1:3000', env.url), invited);
+    await visitor.page.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
+    expect(await User.countDocuments({ email: invited })).to.equal(1);
+    expect(visitor.problems).to.deep.equal([]);
+    await visitor.context.close();
+
     // Approval: a verified registrant waits in the queue until the admin lets them in.
     await env.forum.http.put('/api/admin/registration-policy').set(admin.auth).send({ policy: 'approval' }).expect(200);
     const email = uniqueEmail('queued');
