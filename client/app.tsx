@@ -16,14 +16,16 @@ import { ForgotPassword } from './pages/visitor/ForgotPassword';
 import { ResetPassword } from './pages/visitor/ResetPassword';
 import { VerifyEmail } from './pages/visitor/VerifyEmail';
 import { VisitorHome } from './pages/visitor/Home';
+import { NotAllowed } from './components/NotAllowed';
 import { matchPath, navigate, useLocation } from './router';
 import { isModerator, session, useSession } from './session';
 
 const userPages = () => import(/* webpackChunkName: "user" */ './pages/user');
 const modPages = () => import(/* webpackChunkName: "moderation" */ './pages/mod');
 const privacyPages = () => import(/* webpackChunkName: "privacy" */ './pages/privacy');
+const adminPages = () => import(/* webpackChunkName: "admin" */ './pages/admin');
 
-type Access = 'anyone' | 'visitor' | 'user' | 'moderator';
+type Access = 'anyone' | 'visitor' | 'user' | 'moderator' | 'admin';
 type Params = Record<string, string>;
 
 interface Route {
@@ -55,6 +57,7 @@ const ROUTES: Route[] = [
   { pattern: '/mod/holds', access: 'moderator', view: () => <Lazy load={modPages} pick={(m) => m.Holds} props={{}} /> },
   { pattern: '/mod/holds/:id', access: 'moderator', view: (p) => <Lazy load={modPages} pick={(m) => m.HoldPage} props={{ id: p.id! }} /> },
   { pattern: '/mod/audit', access: 'moderator', view: () => <Lazy load={modPages} pick={(m) => m.AuditLog} props={{}} /> },
+  { pattern: '/admin', access: 'admin', view: () => <Lazy load={adminPages} pick={(m) => m.AdminConsole} props={{}} /> },
 ];
 
 function SignInRequired({ path }: { path: string }) {
@@ -87,21 +90,11 @@ function SignInRequired({ path }: { path: string }) {
 }
 
 function ModeratorsOnly() {
-  useTitle('Moderators only');
-  return (
-    <div class="page page-narrow">
-      <div class="card form gate">
-        <span class="state-icon">
-          <Icon name="shield" />
-        </span>
-        <h1>Moderators only</h1>
-        <p>This part of the forum is for site moderators.</p>
-        <a class="button" href="/home">
-          Back to your feed
-        </a>
-      </div>
-    </div>
-  );
+  return <NotAllowed title="Moderators only">This part of the forum is for site moderators.</NotAllowed>;
+}
+
+function AdminsOnly() {
+  return <NotAllowed title="Administrators only">This part of the forum is for the site’s administrators.</NotAllowed>;
 }
 
 function NotFoundPage() {
@@ -204,6 +197,11 @@ function Header() {
                 <Icon name="shield" /> <span>Moderation</span>
               </a>
             )}
+            {state.me.roles.includes('admin') && (
+              <a href="/admin" aria-current={current('/admin')}>
+                <Icon name="key" /> <span>Admin</span>
+              </a>
+            )}
             <button type="button" class="nav-button" onClick={signOut}>
               Sign out
             </button>
@@ -246,7 +244,8 @@ function Outlet() {
   if (!match) return <NotFoundPage />;
   const { route, params } = match;
   if (route.access === 'visitor' && signedIn) return <Loading />;
-  if ((route.access === 'user' || route.access === 'moderator') && !signedIn) return <SignInRequired path={path} />;
+  if (route.access !== 'anyone' && route.access !== 'visitor' && !signedIn) return <SignInRequired path={path} />;
+  if (route.access === 'admin' && state.status === 'user' && !state.me.roles.includes('admin')) return <AdminsOnly />;
   if (route.access === 'moderator' && state.status === 'user' && !isModerator(state.me)) return <ModeratorsOnly />;
   return route.view(params);
 }

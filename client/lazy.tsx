@@ -7,9 +7,12 @@ type Loader<M> = () => Promise<M>;
 const loaded = new Map<Loader<unknown>, unknown>();
 
 export function Lazy<M, P extends object>({ load, pick, props }: { load: Loader<M>; pick: (module: M) => ComponentType<P>; props: P }) {
-  const [module, setModule] = useState<M | null>(() => (loaded.get(load) as M | undefined) ?? null);
+  // Kept with the loader it came from: navigating between pages of different chunks re-renders this same
+  // component with another loader, whose module must not be taken from the previous chunk.
+  const [state, setState] = useState<{ load: Loader<unknown>; module: M } | null>(() => (loaded.has(load) ? { load, module: loaded.get(load) as M } : null));
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
+  const module = state?.load === load ? state.module : ((loaded.get(load) as M | undefined) ?? null);
 
   useEffect(() => {
     if (module) return;
@@ -17,7 +20,7 @@ export function Lazy<M, P extends object>({ load, pick, props }: { load: Loader<
     load().then(
       (value) => {
         loaded.set(load, value);
-        if (!cancelled) setModule(() => value);
+        if (!cancelled) setState({ load, module: value });
       },
       (loadError: unknown) => {
         if (!cancelled) setError(loadError);

@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import type { AppContext } from './context';
 import { accountsRouter } from './http/accounts';
 import { adminRouter } from './http/admin';
+import { adminConsoleRouter } from './http/admin-console';
 import { createAuth } from './http/auth';
 import { clientRouter } from './http/client';
 import { apiNotFound, createErrorHandler } from './http/error-handler';
@@ -42,6 +43,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(privacyRouter(ctx, auth));
   api.use(usersRouter(ctx, auth));
   api.use(adminRouter(ctx, auth));
+  api.use(adminConsoleRouter(ctx, auth));
   api.use(groupsRouter(ctx, auth));
   api.use(postsRouter(ctx, auth));
   api.use(userContentRouter(ctx, auth));

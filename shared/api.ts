@@ -20,6 +20,10 @@ export type ErrorCode =
   | 'rate_limited'
   | 'parental_consent_pending'
   | 'email_unverified'
+  | 'account_suspended'
+  | 'approval_pending'
+  | 'invitation_required'
+  | 'invitation_invalid'
   | 'internal';
 
 export interface Page<T> {

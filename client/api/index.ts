@@ -25,6 +25,8 @@ export interface RegisterRequest {
   dateOfBirth: string;
   acceptTerms: true;
   parentEmail?: string;
+  /** The token of an invitation link. */
+  invitation?: string;
 }
 
 /** Never a token: the account opens through the e-mailed link. */

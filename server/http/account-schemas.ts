@@ -78,6 +78,8 @@ const presentedPasswordField = z
   .min(1, 'is required')
   .max(1024, 'is too long');
 
+const linkToken = z.string({ error: 'is required and must be a string' }).min(1, 'is required').max(200, 'is too long');
+
 export const registerSchema = z
   .object({
     email: emailField,
@@ -87,6 +89,8 @@ export const registerSchema = z
     acceptTerms: z.literal(true, { error: 'must be true: the terms have to be accepted to register' }),
     /** Needed (and only kept) when the registrant is under 18. */
     parentEmail: emailField.optional(),
+    /** The token of an invitation link (`/signup?invitation=…`); needed when registration is by invitation. */
+    invitation: linkToken.optional(),
   })
   .superRefine((input, check) => {
     if (input.password.toLowerCase() === input.email) {
@@ -109,8 +113,6 @@ export const loginSchema = z.object({
   email: z.string({ error: 'is required and must be a string' }).min(1, 'is required').max(1024, 'is too long'),
   password: presentedPasswordField,
 });
-
-const linkToken = z.string({ error: 'is required and must be a string' }).min(1, 'is required').max(200, 'is too long');
 
 export const parentalConsentSchema = z.object({ token: linkToken });
 

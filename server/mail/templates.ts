@@ -21,6 +21,8 @@ export type MessageType =
   | 'email_changed'
   | 'moderation_notice'
   | 'disclosure_notice'
+  | 'registration_approved'
+  | 'registration_declined'
   | 'marketing';
 
 /** A paragraph of text, or a link shown on a line of its own (the whole URL, as the reader will follow it). */
@@ -113,6 +115,20 @@ export function disclosureNotice(data: { itemCount: number; recipient: string; l
   return render('disclosure_notice', 'Some of your posts were disclosed', [
     `${data.itemCount} preserved version(s) of your posts were disclosed to ${data.recipient} ` +
       `(legal basis: ${data.legalBasis}; reference: ${data.reference}). Your data export lists this disclosure.`,
+  ]);
+}
+
+export function registrationApproved(data: { displayName: string; signInLink: string }): RenderedMessage {
+  return render('registration_approved', 'Your forum registration was approved', [
+    `Welcome, ${data.displayName}. An administrator approved your registration; you can sign in now:`,
+    { link: data.signInLink },
+  ]);
+}
+
+export function registrationDeclined(data: { displayName: string }): RenderedMessage {
+  return render('registration_declined', 'Your forum registration was declined', [
+    `The forum's administrators declined the registration of "${data.displayName}" with this address. The account and what it held have been deleted.`,
+    'If you think this is a mistake, contact the organisation that runs the forum.',
   ]);
 }
 

@@ -29,8 +29,15 @@ const userSchema = new Schema(
     /**
      * `pending_verification`: registered, the address not yet confirmed through the e-mailed link.
      * `pending_parental_consent`: under 18 and no parent has confirmed yet (the address may be verified already).
+     * `pending_approval`: verified (and consented), waiting for an admin because registration needs approval.
      */
-    status: { type: String, enum: ['active', 'pending_verification', 'pending_parental_consent', 'erasing'], default: 'active' },
+    status: { type: String, enum: ['active', 'pending_verification', 'pending_parental_consent', 'pending_approval', 'erasing'], default: 'active' },
+    /** Registered while registration needed an admin's approval, which has not been given yet. */
+    awaitingApproval: { type: Boolean, default: false },
+    /** Suspended site-wide by an admin: no token works and no sign-in succeeds until reinstated. */
+    suspendedAt: { type: Date, default: null },
+    suspendedBy: { type: Schema.Types.ObjectId, default: null },
+    suspensionReason: { type: String, default: null },
     /** The owner followed a verification link sent to `email`; FORUM_ADMIN_EMAILS roles need it. */
     emailVerified: { type: Boolean, default: false },
     /** BCP 47 language tag. */

@@ -15,7 +15,9 @@ import { limitMailRequest } from './mail-limits';
 import { sendMessage } from './outbox';
 import { liftSuppression } from './suppression';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords';
+import { admitRegistration, statusOnceVerified } from './registration-policy';
 import { recordSecurityEvent } from './security-log';
+import { assertMaySignIn } from './sign-in-gate';
 import { issueToken, revokeAllTokens } from './tokens';
 
 /** Version of the terms a registrant accepts; recorded in the consent ledger. */
@@ -123,6 +125,16 @@ export async function registerAccount(ctx: AppContext, input: RegisterInput, cli
   const minor = ageOn(input.dateOfBirth, now) < MINOR_AGE;
   const targets = minor ? [input.email, input.parentEmail!] : [input.email];
   await limitMailRequest(ctx, { clientAddress, targets });
+  const admission = await admitRegistration(input.invitation, now);
+  try {
+    return await createRegistration(ctx, input, minor, admission.awaitingApproval, now);
+  } catch (error) {
+    await admission.release();
+    throw error;
+  }
+}
+
+async function createRegistration(ctx: AppContext, input: RegisterInput, minor: boolean, awaitingApproval: boolean, now: Date): Promise<RegistrationStatus> {
   const passwordHash = await hashPassword(input.password);
   const answer: RegistrationStatus = minor ? 'pending_parental_consent' : 'verification_sent';
   const existing = await User.findOne({ email: input.email }).lean<UserFields>();
@@ -143,6 +155,7 @@ export async function registerAccount(ctx: AppContext, input: RegisterInput, cli
         status: minor ? 'pending_parental_consent' : 'pending_verification',
         emailVerified: false,
         parentEmail: minor ? input.parentEmail : null,
+        awaitingApproval,
       })
     ).toObject() as UserFields;
   } catch (error) {
@@ -199,7 +212,7 @@ async function markVerified(ctx: AppContext, user: UserFields, extra: Record<str
   await User.updateOne({ _id: user._id }, update);
   const activated = await User.findOneAndUpdate(
     { _id: user._id, status: 'pending_verification' },
-    { $set: { status: 'active' } },
+    { $set: { status: statusOnceVerified(user) } },
     { new: true },
   ).lean<UserFields>();
   const current = activated ?? (await User.findById(user._id).lean<UserFields>());
@@ -234,6 +247,7 @@ export async function verifyEmailAddress(
   await liftSuppression(user.email);
   if (password === undefined) await sendChoosePasswordLink(ctx, user, now);
   if (user.status === 'pending_parental_consent') throw parentalConsentPending();
+  assertMaySignIn(user);
   return { user, token: await issueToken(user._id, now) };
 }
 
@@ -281,12 +295,14 @@ export async function confirmPasswordReset(
     throw new Invalid('newPassword', 'newPassword: must not be the same as the e-mail address');
   }
   const owner = await takeLink('password_reset', token, now);
+  assertMaySignIn(owner);
   const user = await markVerified(ctx, owner, { passwordHash: await hashPassword(newPassword), passwordChangedAt: now });
   await revokeAllTokens(user._id, ctx.events);
   ctx.events.publish({ type: 'user.changed', userId: String(user._id), change: { kind: 'password' } });
   await throttleOf(ctx).clearAccount({ email: user.email, address: clientAddress });
   await recordSecurityEvent({ userId: user._id, kind: 'password_reset', at: now });
   if (user.status === 'pending_parental_consent') throw parentalConsentPending();
+  assertMaySignIn(user);
   return { user, token: await issueToken(user._id, now) };
 }
 
@@ -313,6 +329,7 @@ export async function verifyCredentials(
     throw new HttpError(403, 'email_unverified', 'Confirm your e-mail address first: open the link we sent you, or ask for a new one.');
   }
   if (user.status === 'pending_parental_consent') throw parentalConsentPending();
+  assertMaySignIn(user);
   return user;
 }
 
@@ -323,8 +340,8 @@ export async function confirmParentalConsent(ctx: AppContext, token: string, now
   if (!request || request.expiresAt.getTime() <= now.getTime()) {
     throw new NotFound('parental consent request (the link is wrong, used or expired)');
   }
-  const pending = await User.findOne({ _id: request.userId, status: 'pending_parental_consent' }, { emailVerified: 1 }).lean<UserFields>();
-  const next = pending?.emailVerified === true ? 'active' : 'pending_verification';
+  const pending = await User.findOne({ _id: request.userId, status: 'pending_parental_consent' }, { emailVerified: 1, awaitingApproval: 1 }).lean<UserFields>();
+  const next = pending?.emailVerified === true ? statusOnceVerified(pending) : 'pending_verification';
   const updated = await User.findOneAndUpdate(
     { _id: request.userId, status: 'pending_parental_consent' },
     { $set: { status: next } },

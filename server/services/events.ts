@@ -14,6 +14,7 @@ export type UserChange =
   | { kind: 'password' }
   | { kind: 'roles'; actorId: string; before: Role[]; after: Role[] }
   | { kind: 'membership'; actorId: string; before: boolean; after: boolean }
+  | { kind: 'suspension'; actorId: string; suspended: boolean }
   | { kind: 'activated' }
   | { kind: 'email' }
   | { kind: 'preferences' }

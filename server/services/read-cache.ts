@@ -31,6 +31,7 @@ export interface CachedIdentity {
   readonly _id: Types.ObjectId;
   readonly roles: readonly string[];
   readonly status: string;
+  readonly suspendedAt?: Date | null;
 }
 
 /** One membership record of a user, as the rules need it. */

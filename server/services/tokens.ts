@@ -45,7 +45,8 @@ export async function authenticateToken(token: string, now = new Date()): Promis
   });
   if (!session || session.expiresAt.getTime() <= now.getTime()) return null;
   const identity = await loadIdentity(session.userId);
-  if (!identity || identity.status !== 'active') return null;
+  // A suspended account's tokens are refused even before their revocation reaches this process.
+  if (!identity || identity.status !== 'active' || identity.suspendedAt) return null;
   if (now.getTime() - session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
     const expiresAt = new Date(now.getTime() + TOKEN_LIFETIME_MS);
     const touched = await Token.updateOne({ tokenHash }, { $set: { lastUsedAt: now, expiresAt } });
@@ -56,7 +57,7 @@ export async function authenticateToken(token: string, now = new Date()): Promis
 
 /** Roles and status of a user, as authentication needs them. */
 export function loadIdentity(userId: Types.ObjectId): Promise<CachedIdentity | null> {
-  return readCache.identities.get(String(userId), () => User.findById(userId, { roles: 1, status: 1 }).lean<CachedIdentity>());
+  return readCache.identities.get(String(userId), () => User.findById(userId, { roles: 1, status: 1, suspendedAt: 1 }).lean<CachedIdentity>());
 }
 
 export async function revokeToken(tokenHash: string, events: DomainEvents): Promise<void> {

@@ -6,6 +6,7 @@ import { NotFound } from '../errors';
 import { User, type UserFields } from '../models/user';
 import { authorizeRoleChange, requireAdmin } from '../policy';
 import type { Viewer } from '../policy/viewer';
+import { appendAudit } from './audit';
 
 const ROLE_ORDER: readonly Role[] = ['admin', 'moderator'];
 
@@ -19,6 +20,8 @@ export async function setRoles(ctx: AppContext, actor: Viewer, userId: Types.Obj
     userId: String(userId),
     change: { kind: 'roles', actorId: actor.id, before: (before.roles ?? []) as Role[], after },
   });
+  const list = (roles: readonly string[]) => (roles.length ? roles.join(', ') : 'none');
+  await appendAudit(ctx, { actor: actor.id, action: 'user.set_roles', target: `user:${String(userId)}`, reason: `${list(before.roles ?? [])} → ${list(after)}` });
   return { ...before, roles: after };
 }
 
@@ -31,5 +34,7 @@ export async function setMembership(ctx: AppContext, actor: Viewer, userId: Type
     userId: String(userId),
     change: { kind: 'membership', actorId: actor.id, before: before.isMember === true, after: isMember },
   });
+  // Without the value: site moderators read the audit log, and organisation membership is private.
+  await appendAudit(ctx, { actor: actor.id, action: 'user.set_membership', target: `user:${String(userId)}` });
   return { ...before, isMember };
 }

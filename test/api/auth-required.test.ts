@@ -14,6 +14,8 @@ const OPEN_TO_VISITORS = new Set([
   'POST /api/auth/verify-email/resend',
   'POST /api/auth/password-reset',
   'POST /api/auth/password-reset/confirm',
+  // The sign-up page must know whether to ask for an invitation; the policy is no secret.
+  'GET /api/auth/registration-policy',
   'GET /api/feed/public',
   'POST /api/unsubscribe',
 ]);

@@ -15,6 +15,8 @@ const ALL: templates.RenderedMessage[] = [
   templates.emailChanged({ displayName: HOSTILE }),
   templates.moderationNotice({ subject: 'A moderator hid your post', text: `Reason: ${HOSTILE}` }),
   templates.disclosureNotice({ itemCount: 3, recipient: HOSTILE, legalBasis: 'Court order', reference: 'R-1' }),
+  templates.registrationApproved({ displayName: HOSTILE, signInLink: 'https://forum.example/signin' }),
+  templates.registrationDeclined({ displayName: HOSTILE }),
   templates.marketing({ subject: 'News', text: HOSTILE, unsubscribeLink: 'https://forum.example/unsubscribe?token=u' }),
 ];
 

@@ -8,6 +8,7 @@ import { ForumApi, type RegisteredUser } from '../support/forum-api';
 import { startForumProcess, startRedis, type ForumProcess, type RedisServer } from '../support/processes';
 import { disconnected, follow, SocketPool, subscribe } from '../support/sockets';
 import { createClient } from 'redis';
+import { User } from '../../server/models/user';
 import supertest from 'supertest';
 
 /**
@@ -128,6 +129,20 @@ describe('realtime across processes (Redis adapter)', function () {
     const gone = disconnected(socket);
     await viaA.logout(user);
     expect(await gone).to.equal('io server disconnect');
+  });
+
+  it('an account suspended through A has its socket on B cut and its token refused by B at once', async () => {
+    const admin = await viaA.register();
+    // Made admin in the database before either process has seen its token, so no cache holds its roles.
+    await User.updateOne({ _id: admin.id }, { $set: { roles: ['admin'] } });
+    const user = await viaA.register();
+    const meOnB = async () => (await supertest(b!.url).get('/api/me').set(user.auth)).status;
+    expect(await meOnB()).to.equal(200);
+    const { socket } = await pool.open(b!.url, { token: user.token });
+    const gone = disconnected(socket);
+    await supertest(a!.url).post(`/api/admin/users/${user.id}/suspend`).set(admin.auth).send({ reason: 'compromised' }).expect(200);
+    expect(await gone).to.equal('io server disconnect');
+    expect(await settlesTo(meOnB, 401)).to.equal(401);
   });
 
   describe('cached identities and access facts follow changes made through the other process', () => {

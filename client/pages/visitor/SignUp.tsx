@@ -20,6 +20,7 @@ export function SignUp() {
   const { busy, error, handleSubmit } = useAction();
   const [sent, setSent] = useState<{ email: string; parentEmail: string | null } | null>(null);
 
+  const invitation = new URLSearchParams(location.search).get('invitation');
   const minor = /^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth) && ageOn(dateOfBirth, new Date()) < MINOR_AGE;
 
   const submit = handleSubmit(async () => {
@@ -30,6 +31,8 @@ export function SignUp() {
       dateOfBirth,
       acceptTerms: acceptTerms as true,
       ...(minor ? { parentEmail: parentEmail.trim() } : {}),
+      // An invitation link (`/signup?invitation=…`) admits its holder when registration is by invitation.
+      ...(invitation ? { invitation } : {}),
     });
     setSent({ email: email.trim(), parentEmail: minor ? parentEmail.trim() : null });
   });
