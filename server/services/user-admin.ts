@@ -6,6 +6,7 @@ import { NotFound } from '../errors';
 import { User, type UserFields } from '../models/user';
 import { authorizeRoleChange, requireAdmin } from '../policy';
 import type { Viewer } from '../policy/viewer';
+import { notifySiteRoles } from '../notifications/hooks';
 
 const ROLE_ORDER: readonly Role[] = ['admin', 'moderator'];
 
@@ -19,6 +20,7 @@ export async function setRoles(ctx: AppContext, actor: Viewer, userId: Types.Obj
     userId: String(userId),
     change: { kind: 'roles', actorId: actor.id, before: (before.roles ?? []) as Role[], after },
   });
+  if ((before.roles ?? []).join() !== after.join()) await notifySiteRoles(ctx, actor, userId, after);
   return { ...before, roles: after };
 }
 

@@ -1,0 +1,308 @@
+// Notifications: created for one recipient at a time only if that person may see the subject now; listed,
+// counted, sent live and mailed only while they still may (./visibility.ts asks the policy each time).
+import { Types } from 'mongoose';
+import type { Page } from '../../shared/api';
+import {
+  NOTIFICATION_TYPES,
+  type Notification as NotificationShape,
+  type NotificationSettings,
+  type NotificationSetting,
+  type NotificationType,
+} from '../../shared/notifications';
+import type { AppContext } from '../context';
+import { Invalid } from '../errors';
+import { Group } from '../models/group';
+import { Notification, NotificationSettingsModel, type NotificationFields } from '../models/notification';
+import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
+import { viewerFromUser, type Viewer } from '../policy/viewer';
+import { presentNotification } from '../presenters/notification';
+import { recordConsent } from '../services/consent';
+import { loadPublicUsers } from '../services/profiles';
+import { judgeNotifications, type Judgement } from './visibility';
+
+/** What a service asks to be told to one person. */
+export interface Draft {
+  recipientId: Types.ObjectId;
+  type: NotificationType;
+  /** See the model's `key`; unique per recipient. */
+  key: string;
+  actorId: Types.ObjectId | null;
+  postId?: Types.ObjectId | null;
+  groupId?: Types.ObjectId | null;
+  reason?: string | null;
+}
+
+/** Unread notifications looked at for the count; the client shows "99+" long before this. */
+export const MAX_COUNTED = 500;
+export const DEFAULT_RETENTION_DAYS = 90;
+
+const DEFAULT_SETTING: NotificationSetting = Object.freeze({ inApp: true, email: 'off' }) as NotificationSetting;
+
+function announce(ctx: AppContext, userId: Types.ObjectId, notificationId: Types.ObjectId | null): void {
+  ctx.events.publish({ type: 'notification.changed', userId: String(userId), notificationId: notificationId ? String(notificationId) : null });
+}
+
+/** Active accounts among these ids, as viewers with their site roles. */
+export async function activeViewers(userIds: readonly Types.ObjectId[]): Promise<Map<string, Viewer>> {
+  if (!userIds.length) return new Map();
+  const users = await User.find({ _id: { $in: userIds }, ...ACTIVE_ACCOUNT }, { roles: 1 }).lean<Pick<UserFields, '_id' | 'roles'>[]>();
+  return new Map(users.map((user) => [String(user._id), viewerFromUser(user)]));
+}
+
+function settingsFrom(stored: Record<string, { inApp?: boolean; email?: string }> | undefined): NotificationSettings {
+  const settings = {} as NotificationSettings;
+  for (const type of NOTIFICATION_TYPES) {
+    const entry = stored?.[type];
+    settings[type] = {
+      inApp: entry?.inApp ?? DEFAULT_SETTING.inApp,
+      email: entry?.email === 'instant' || entry?.email === 'daily' ? entry.email : 'off',
+    };
+  }
+  return settings;
+}
+
+export async function settingsOfUsers(userIds: readonly Types.ObjectId[]): Promise<Map<string, NotificationSettings>> {
+  const rows = userIds.length
+    ? await NotificationSettingsModel.find({ userId: { $in: userIds } }).lean<{ userId: Types.ObjectId; types: Record<string, { inApp?: boolean; email?: string }> }[]>()
+    : [];
+  const byUser = new Map(rows.map((row) => [String(row.userId), settingsFrom(row.types)]));
+  return new Map(userIds.map((id) => [String(id), byUser.get(String(id)) ?? settingsFrom(undefined)]));
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number })?.code === 11000;
+}
+
+/**
+ * Writes the drafts whose recipient is not the actor, is an active account, wants this type in the app and
+ * may see its subject now. A draft whose key the recipient already has is dropped (an edit re-mentioning
+ * someone). Returns the recipients notified.
+ */
+export async function notify(ctx: AppContext, drafts: readonly Draft[]): Promise<Types.ObjectId[]> {
+  const wanted = drafts.filter((draft) => !(draft.actorId && draft.actorId.equals(draft.recipientId)));
+  if (!wanted.length) return [];
+  const recipientIds = wanted.map((draft) => draft.recipientId);
+  const [viewers, settings] = await Promise.all([activeViewers(recipientIds), settingsOfUsers(recipientIds)]);
+  const notified: Types.ObjectId[] = [];
+  await Promise.all(
+    wanted.map(async (draft) => {
+      const viewer = viewers.get(String(draft.recipientId));
+      if (!viewer || !settings.get(String(draft.recipientId))![draft.type].inApp) return;
+      const subject = { _id: new Types.ObjectId(), type: draft.type, postId: draft.postId ?? null, groupId: draft.groupId ?? null };
+      if ((await judgeNotifications(viewer, [subject])).size === 0) return;
+      try {
+        await Notification.create({
+          _id: subject._id,
+          recipientId: draft.recipientId,
+          type: draft.type,
+          key: draft.key,
+          actorId: draft.actorId,
+          postId: subject.postId,
+          groupId: subject.groupId,
+          reason: draft.reason ?? null,
+          at: new Date(),
+        });
+      } catch (error) {
+        if (isDuplicateKey(error)) return;
+        throw error;
+      }
+      notified.push(draft.recipientId);
+      announce(ctx, draft.recipientId, subject._id);
+    }),
+  );
+  return notified;
+}
+
+/**
+ * A like: one notification per post for its author, carrying the number of likes and the latest liker.
+ * The count is the post's like count at this like, kept with $max so concurrent likes settle on the highest.
+ */
+export async function notifyLike(
+  ctx: AppContext,
+  actor: Viewer,
+  post: { _id: Types.ObjectId; groupId: Types.ObjectId; authorId?: Types.ObjectId | null },
+  likeCount: number,
+): Promise<void> {
+  const recipientId = post.authorId;
+  if (!recipientId || recipientId.equals(actor._id)) return;
+  const [viewer] = [...(await activeViewers([recipientId])).values()];
+  if (!viewer || !(await settingsOfUsers([recipientId])).get(String(recipientId))!.like.inApp) return;
+  if ((await judgeNotifications(viewer, [{ _id: post._id, type: 'like', postId: post._id, groupId: post.groupId }])).size === 0) return;
+  const filter = { recipientId, key: `like:${String(post._id)}` };
+  const update = {
+    $max: { actorCount: likeCount, at: new Date() },
+    $set: { actorId: actor._id, readAt: null, expiresAt: null, mailedAt: null },
+    $setOnInsert: { type: 'like', postId: post._id, groupId: post.groupId, reason: null },
+  };
+  let row: Pick<NotificationFields, '_id'> | null = null;
+  for (let attempt = 0; !row; attempt++) {
+    try {
+      row = await Notification.findOneAndUpdate(filter, update, { upsert: true, new: true, projection: { _id: 1 } }).lean<Pick<NotificationFields, '_id'>>();
+    } catch (error) {
+      // Two first likes at once: one insert wins, the other updates what it wrote.
+      if (!isDuplicateKey(error) || attempt >= 3) throw error;
+    }
+  }
+  announce(ctx, recipientId, row._id);
+}
+
+interface ListRequest {
+  limit: number;
+  cursor: string | null;
+  unread: boolean;
+}
+
+/** `<at in ms>.<id>`: the list is ordered by `at` (a like moves up when liked again), then id. */
+function parseCursor(cursor: string | null): { at: Date; id: Types.ObjectId } | null {
+  if (cursor === null) return null;
+  const match = /^(\d{1,15})\.([0-9a-f]{24})$/.exec(cursor);
+  if (!match) throw new Invalid('cursor', 'cursor: is not a cursor this API handed out');
+  return { at: new Date(Number(match[1])), id: new Types.ObjectId(match[2]) };
+}
+
+function cursorOf(row: Pick<NotificationFields, '_id' | 'at'>): string {
+  return `${row.at.getTime()}.${String(row._id)}`;
+}
+
+/** How many rows one page may look through for visible ones; a page after many invisible ones may come out short. */
+const MAX_SCANNED_PER_PAGE = 500;
+
+export async function listNotifications(viewer: Viewer, request: ListRequest): Promise<Page<NotificationShape>> {
+  let after = parseCursor(request.cursor);
+  const kept: { row: NotificationFields; judgement: Judgement }[] = [];
+  let scanned = 0;
+  let exhausted = false;
+  let lastScanned: NotificationFields | null = null;
+  while (kept.length <= request.limit && scanned < MAX_SCANNED_PER_PAGE) {
+    const batchSize = (request.limit + 1) * 2;
+    const rows = await Notification.find({
+      recipientId: viewer._id,
+      ...(request.unread ? { readAt: null } : {}),
+      ...(after ? { $or: [{ at: { $lt: after.at } }, { at: after.at, _id: { $lt: after.id } }] } : {}),
+    })
+      .sort({ at: -1, _id: -1 })
+      .limit(batchSize)
+      .lean<NotificationFields[]>();
+    scanned += rows.length;
+    const judged = await judgeNotifications(viewer, rows);
+    for (const row of rows) {
+      lastScanned = row;
+      const judgement = judged.get(String(row._id));
+      if (judgement) kept.push({ row, judgement });
+      if (kept.length > request.limit) break;
+    }
+    if (rows.length < batchSize) {
+      exhausted = kept.length <= request.limit;
+      break;
+    }
+    after = { at: lastScanned!.at, id: lastScanned!._id };
+  }
+  const more = kept.length > request.limit;
+  const page = kept.slice(0, request.limit);
+  const nextCursor = more ? cursorOf(page[page.length - 1]!.row) : !exhausted && lastScanned ? cursorOf(lastScanned) : null;
+  return { items: await presentAll(page), nextCursor };
+}
+
+async function presentAll(items: { row: NotificationFields; judgement: Judgement }[]): Promise<NotificationShape[]> {
+  const actorIds = items.flatMap(({ row }) => (row.actorId ? [String(row.actorId)] : []));
+  const groupIds = [...new Set(items.flatMap(({ row }) => (row.groupId ? [String(row.groupId)] : [])))];
+  const [actors, groups] = await Promise.all([
+    loadPublicUsers(actorIds),
+    groupIds.length ? Group.find({ _id: { $in: groupIds } }, { name: 1 }).lean<{ _id: Types.ObjectId; name: string }[]>() : [],
+  ]);
+  const groupById = new Map(groups.map((group) => [String(group._id), group]));
+  return items.map(({ row, judgement }) =>
+    presentNotification({
+      row,
+      post: judgement.post,
+      actor: row.actorId ? (actors.get(String(row.actorId)) ?? null) : null,
+      group: row.groupId ? (groupById.get(String(row.groupId)) ?? null) : null,
+    }),
+  );
+}
+
+/** One notification as its recipient sees it now, or null (gone, or no longer theirs to see). */
+export async function presentOne(viewer: Viewer, notificationId: Types.ObjectId): Promise<NotificationShape | null> {
+  const row = await Notification.findOne({ _id: notificationId, recipientId: viewer._id }).lean<NotificationFields>();
+  if (!row) return null;
+  const judgement = (await judgeNotifications(viewer, [row])).get(String(row._id));
+  return judgement ? (await presentAll([{ row, judgement }]))[0]! : null;
+}
+
+export async function unreadCount(viewer: Viewer): Promise<number> {
+  const rows = await Notification.find({ recipientId: viewer._id, readAt: null }, { type: 1, postId: 1, groupId: 1 })
+    .sort({ at: -1 })
+    .limit(MAX_COUNTED)
+    .lean<Pick<NotificationFields, '_id' | 'type' | 'postId' | 'groupId'>[]>();
+  return (await judgeNotifications(viewer, rows)).size;
+}
+
+export type ReadRequest = { ids: Types.ObjectId[] } | { all: true };
+
+/** Marks the caller's own notifications read; read ones are pruned `retentionDays` later. Returns the new count. */
+export async function markRead(ctx: AppContext, viewer: Viewer, request: ReadRequest, retentionDays: number): Promise<number> {
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + retentionDays * 24 * 60 * 60 * 1000);
+  const filter = { recipientId: viewer._id, readAt: null, ...('ids' in request ? { _id: { $in: request.ids } } : {}) };
+  const updated = await Notification.updateMany(filter, { $set: { readAt: now, expiresAt } });
+  if (updated.modifiedCount > 0) announce(ctx, viewer._id, null);
+  return unreadCount(viewer);
+}
+
+export async function getSettings(userId: Types.ObjectId): Promise<NotificationSettings> {
+  return (await settingsOfUsers([userId])).get(String(userId))!;
+}
+
+export type SettingsChange = Partial<Record<NotificationType, Partial<NotificationSetting>>>;
+
+/** Changes some types' settings; every change of an e-mail setting is a consent, recorded in the ledger. */
+export async function updateSettings(userId: Types.ObjectId, change: SettingsChange, source: string): Promise<NotificationSettings> {
+  const before = await getSettings(userId);
+  const set: Record<string, unknown> = {};
+  const consents: Array<{ type: NotificationType; email: string }> = [];
+  for (const type of NOTIFICATION_TYPES) {
+    const next = change[type];
+    if (!next) continue;
+    if (next.inApp !== undefined && next.inApp !== before[type].inApp) set[`types.${type}.inApp`] = next.inApp;
+    if (next.email !== undefined && next.email !== before[type].email) {
+      set[`types.${type}.email`] = next.email;
+      consents.push({ type, email: next.email });
+    }
+  }
+  if (Object.keys(set).length) await NotificationSettingsModel.updateOne({ userId }, { $set: set }, { upsert: true });
+  for (const consent of consents) {
+    await recordConsent({ userId, kind: 'preference', channel: `notification_email:${consent.type}`, value: consent.email, source });
+  }
+  return getSettings(userId);
+}
+
+/** Erasure: notifications to the person go, and they vanish as the actor of everyone else's. */
+export async function eraseNotificationsOf(userId: Types.ObjectId): Promise<void> {
+  await Notification.deleteMany({ recipientId: userId });
+  await Notification.updateMany({ actorId: userId }, { $set: { actorId: null } });
+  await NotificationSettingsModel.deleteOne({ userId });
+}
+
+export interface NotificationExport {
+  settings: NotificationSettings;
+  /** Those the person may see now, as the app shows them. */
+  notifications: NotificationShape[];
+  /** The rest (about what they can no longer see): only their kind and time, nothing of their subject. */
+  withheld: Array<{ type: NotificationType; createdAt: string; readAt: string | null }>;
+}
+
+export async function exportNotifications(viewer: Viewer): Promise<NotificationExport> {
+  const rows = await Notification.find({ recipientId: viewer._id }).sort({ at: -1, _id: -1 }).lean<NotificationFields[]>();
+  const judged = await judgeNotifications(viewer, rows);
+  const visible = rows.flatMap((row) => {
+    const judgement = judged.get(String(row._id));
+    return judgement ? [{ row, judgement }] : [];
+  });
+  return {
+    settings: await getSettings(viewer._id),
+    notifications: await presentAll(visible),
+    withheld: rows
+      .filter((row) => !judged.has(String(row._id)))
+      .map((row) => ({ type: row.type, createdAt: row.at.toISOString(), readAt: row.readAt ? row.readAt.toISOString() : null })),
+  };
+}
