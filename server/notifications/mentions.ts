@@ -6,7 +6,7 @@ import { Group } from '../models/group';
 import { Membership } from '../models/membership';
 import { ACTIVE_ACCOUNT, PUBLIC_USER_PROJECTION, User, type PublicUserFields } from '../models/user';
 import { NotFound } from '../errors';
-import { authorizeGroup, readsByModeratorOverride } from '../policy';
+import { accessTo, decideGroup, readsByModeratorOverride } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentPublicUser } from '../presenters/user';
 
@@ -32,9 +32,9 @@ function escapeRegex(text: string): string {
 export async function mentionable(viewer: Viewer, groupId: Types.ObjectId, prefix: string): Promise<PublicUser[]> {
   const group = await Group.findById(groupId, { visibility: 1 }).lean<{ _id: Types.ObjectId; visibility: string }>();
   if (!group) throw new NotFound('group');
-  const access = await authorizeGroup(viewer, 'read', group);
+  const access = await accessTo(viewer, group);
   // A site moderator outside a closed group reads it only with an audited reason; completing names is not that.
-  if (readsByModeratorOverride(access)) throw new NotFound('group');
+  if (decideGroup(access, 'read') !== 'allow' || readsByModeratorOverride(access)) throw new NotFound('group');
   const name = { $regex: `^${escapeRegex(prefix)}`, $options: 'i' };
   let users: PublicUserFields[];
   if (group.visibility === 'closed') {
