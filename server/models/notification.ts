@@ -52,9 +52,14 @@ const settingsSchema = new Schema(
     userId: { type: Schema.Types.ObjectId, required: true, unique: true },
     /** Per type: `{inApp, email}`; a type not listed has the defaults (in the app, no e-mail). */
     types: { type: Schema.Types.Mixed, default: {} },
+    /** When this person's next daily digest is due; null while nothing waits for one. */
+    digestDueAt: { type: Date, default: null },
   },
   { minimize: false },
 );
+
+// The digest worker's question: whose digest is due.
+settingsSchema.index({ digestDueAt: 1 });
 
 export type NotificationSettingsFields = { _id: Types.ObjectId; userId: Types.ObjectId; types: Record<string, { inApp?: boolean; email?: string }> };
 export const NotificationSettingsModel = model<NotificationSettingsFields>('NotificationSettings', settingsSchema);

@@ -8,7 +8,19 @@ import type { PostFields } from '../models/post';
 import { Report } from '../models/report';
 import type { Viewer } from '../policy/viewer';
 import { MAX_MENTIONS_PER_POST, mentionedUserIds } from './mentions';
-import { notify, notifyLike, type Draft } from './service';
+import { mailNotification } from './email';
+import { notify as write, notifyLike, type Draft, type Written } from './service';
+
+/** Writes the notifications, then mails those whose recipients asked for e-mail. */
+async function notify(ctx: AppContext, drafts: readonly Draft[]): Promise<void> {
+  await mail(ctx, await write(ctx, drafts));
+}
+
+async function mail(ctx: AppContext, written: readonly (Written | null)[]): Promise<void> {
+  for (const item of written) {
+    if (item) await mailNotification(ctx, item.recipientId, item.notificationId, item.type, item.settings);
+  }
+}
 
 async function bestEffort(ctx: AppContext, what: string, work: () => Promise<unknown>): Promise<void> {
   try {
@@ -51,7 +63,7 @@ export function notifyPostWritten(ctx: AppContext, actor: Viewer, post: WrittenP
 }
 
 export function notifyLiked(ctx: AppContext, actor: Viewer, post: Pick<PostFields, '_id' | 'groupId' | 'authorId'>, likeCount: number): Promise<void> {
-  return bestEffort(ctx, 'like', () => notifyLike(ctx, actor, post, likeCount));
+  return bestEffort(ctx, 'like', async () => mail(ctx, [await notifyLike(ctx, actor, post, likeCount)]));
 }
 
 /** A request to join: the group's owner and moderators. */

@@ -7,7 +7,7 @@ import type { Logger } from '../log';
 import { Notification } from '../models/notification';
 import { userRoom } from '../realtime/rooms';
 import type { ForumServer } from '../realtime/types';
-import { activeViewers, presentOne, unreadCount } from './service';
+import { activeViewers, presentVisible, unreadCount } from './service';
 
 export interface NotificationDelivery {
   /** Resolves once everything triggered so far has been sent (tests, shutdown). */
@@ -27,7 +27,7 @@ export function startNotificationDelivery(io: ForumServer, events: DomainEvents,
         if (!viewer) return;
         const room = io.to(userRoom(userId));
         if (notificationId) {
-          const shape = await presentOne(viewer, new Types.ObjectId(notificationId));
+          const [shape] = await presentVisible(viewer, [new Types.ObjectId(notificationId)]);
           if (shape) room.emit('notification:new', shape);
         }
         room.emit('notification:count', { count: await unreadCount(viewer) });

@@ -2,21 +2,15 @@
 // counted, sent live and mailed only while they still may (./visibility.ts asks the policy each time).
 import { Types } from 'mongoose';
 import type { Page } from '../../shared/api';
-import {
-  NOTIFICATION_TYPES,
-  type Notification as NotificationShape,
-  type NotificationSettings,
-  type NotificationSetting,
-  type NotificationType,
-} from '../../shared/notifications';
+import type { Notification as NotificationShape, NotificationSettings, NotificationType } from '../../shared/notifications';
 import type { AppContext } from '../context';
 import { Invalid } from '../errors';
 import { Group } from '../models/group';
 import { Notification, NotificationSettingsModel, type NotificationFields } from '../models/notification';
+import { getSettings, settingsOfUsers } from './settings';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { viewerFromUser, type Viewer } from '../policy/viewer';
 import { presentNotification } from '../presenters/notification';
-import { recordConsent } from '../services/consent';
 import { loadPublicUsers } from '../services/profiles';
 import { judgeNotifications, type Judgement } from './visibility';
 
@@ -36,8 +30,6 @@ export interface Draft {
 export const MAX_COUNTED = 500;
 export const DEFAULT_RETENTION_DAYS = 90;
 
-const DEFAULT_SETTING: NotificationSetting = Object.freeze({ inApp: true, email: 'off' }) as NotificationSetting;
-
 function announce(ctx: AppContext, userId: Types.ObjectId, notificationId: Types.ObjectId | null): void {
   ctx.events.publish({ type: 'notification.changed', userId: String(userId), notificationId: notificationId ? String(notificationId) : null });
 }
@@ -49,41 +41,29 @@ export async function activeViewers(userIds: readonly Types.ObjectId[]): Promise
   return new Map(users.map((user) => [String(user._id), viewerFromUser(user)]));
 }
 
-function settingsFrom(stored: Record<string, { inApp?: boolean; email?: string }> | undefined): NotificationSettings {
-  const settings = {} as NotificationSettings;
-  for (const type of NOTIFICATION_TYPES) {
-    const entry = stored?.[type];
-    settings[type] = {
-      inApp: entry?.inApp ?? DEFAULT_SETTING.inApp,
-      email: entry?.email === 'instant' || entry?.email === 'daily' ? entry.email : 'off',
-    };
-  }
-  return settings;
-}
-
-export async function settingsOfUsers(userIds: readonly Types.ObjectId[]): Promise<Map<string, NotificationSettings>> {
-  const rows = userIds.length
-    ? await NotificationSettingsModel.find({ userId: { $in: userIds } }).lean<{ userId: Types.ObjectId; types: Record<string, { inApp?: boolean; email?: string }> }[]>()
-    : [];
-  const byUser = new Map(rows.map((row) => [String(row.userId), settingsFrom(row.types)]));
-  return new Map(userIds.map((id) => [String(id), byUser.get(String(id)) ?? settingsFrom(undefined)]));
-}
-
 function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: number })?.code === 11000;
+}
+
+/** A notification written (or, for likes, brought up again), for what follows it (e-mail). */
+export interface Written {
+  recipientId: Types.ObjectId;
+  notificationId: Types.ObjectId;
+  type: NotificationType;
+  settings: NotificationSettings;
 }
 
 /**
  * Writes the drafts whose recipient is not the actor, is an active account, wants this type in the app and
  * may see its subject now. A draft whose key the recipient already has is dropped (an edit re-mentioning
- * someone). Returns the recipients notified.
+ * someone).
  */
-export async function notify(ctx: AppContext, drafts: readonly Draft[]): Promise<Types.ObjectId[]> {
+export async function notify(ctx: AppContext, drafts: readonly Draft[]): Promise<Written[]> {
   const wanted = drafts.filter((draft) => !(draft.actorId && draft.actorId.equals(draft.recipientId)));
   if (!wanted.length) return [];
   const recipientIds = wanted.map((draft) => draft.recipientId);
   const [viewers, settings] = await Promise.all([activeViewers(recipientIds), settingsOfUsers(recipientIds)]);
-  const notified: Types.ObjectId[] = [];
+  const notified: Written[] = [];
   await Promise.all(
     wanted.map(async (draft) => {
       const viewer = viewers.get(String(draft.recipientId));
@@ -106,7 +86,7 @@ export async function notify(ctx: AppContext, drafts: readonly Draft[]): Promise
         if (isDuplicateKey(error)) return;
         throw error;
       }
-      notified.push(draft.recipientId);
+      notified.push({ recipientId: draft.recipientId, notificationId: subject._id, type: draft.type, settings: settings.get(String(draft.recipientId))! });
       announce(ctx, draft.recipientId, subject._id);
     }),
   );
@@ -122,16 +102,17 @@ export async function notifyLike(
   actor: Viewer,
   post: { _id: Types.ObjectId; groupId: Types.ObjectId; authorId?: Types.ObjectId | null },
   likeCount: number,
-): Promise<void> {
+): Promise<Written | null> {
   const recipientId = post.authorId;
-  if (!recipientId || recipientId.equals(actor._id)) return;
+  if (!recipientId || recipientId.equals(actor._id)) return null;
   const [viewer] = [...(await activeViewers([recipientId])).values()];
-  if (!viewer || !(await settingsOfUsers([recipientId])).get(String(recipientId))!.like.inApp) return;
-  if ((await judgeNotifications(viewer, [{ _id: post._id, type: 'like', postId: post._id, groupId: post.groupId }])).size === 0) return;
+  const settings = (await settingsOfUsers([recipientId])).get(String(recipientId))!;
+  if (!viewer || !settings.like.inApp) return null;
+  if ((await judgeNotifications(viewer, [{ _id: post._id, type: 'like', postId: post._id, groupId: post.groupId }])).size === 0) return null;
   const filter = { recipientId, key: `like:${String(post._id)}` };
   const update = {
     $max: { actorCount: likeCount, at: new Date() },
-    $set: { actorId: actor._id, readAt: null, expiresAt: null, mailedAt: null },
+    $set: { actorId: actor._id, readAt: null, expiresAt: null },
     $setOnInsert: { type: 'like', postId: post._id, groupId: post.groupId, reason: null },
   };
   let row: Pick<NotificationFields, '_id'> | null = null;
@@ -144,6 +125,7 @@ export async function notifyLike(
     }
   }
   announce(ctx, recipientId, row._id);
+  return { recipientId, notificationId: row._id, type: 'like', settings };
 }
 
 interface ListRequest {
@@ -221,12 +203,18 @@ async function presentAll(items: { row: NotificationFields; judgement: Judgement
   );
 }
 
-/** One notification as its recipient sees it now, or null (gone, or no longer theirs to see). */
-export async function presentOne(viewer: Viewer, notificationId: Types.ObjectId): Promise<NotificationShape | null> {
-  const row = await Notification.findOne({ _id: notificationId, recipientId: viewer._id }).lean<NotificationFields>();
-  if (!row) return null;
-  const judgement = (await judgeNotifications(viewer, [row])).get(String(row._id));
-  return judgement ? (await presentAll([{ row, judgement }]))[0]! : null;
+/** These notifications of the viewer as they see them now, in the order given; those gone or no longer theirs to see left out. */
+export async function presentVisible(viewer: Viewer, notificationIds: readonly Types.ObjectId[]): Promise<NotificationShape[]> {
+  const rows = await Notification.find({ _id: { $in: notificationIds }, recipientId: viewer._id }).lean<NotificationFields[]>();
+  const byId = new Map(rows.map((row) => [String(row._id), row]));
+  const judged = await judgeNotifications(viewer, rows);
+  return presentAll(
+    notificationIds.flatMap((id) => {
+      const row = byId.get(String(id));
+      const judgement = judged.get(String(id));
+      return row && judgement ? [{ row, judgement }] : [];
+    }),
+  );
 }
 
 export async function unreadCount(viewer: Viewer): Promise<number> {
@@ -247,33 +235,6 @@ export async function markRead(ctx: AppContext, viewer: Viewer, request: ReadReq
   const updated = await Notification.updateMany(filter, { $set: { readAt: now, expiresAt } });
   if (updated.modifiedCount > 0) announce(ctx, viewer._id, null);
   return unreadCount(viewer);
-}
-
-export async function getSettings(userId: Types.ObjectId): Promise<NotificationSettings> {
-  return (await settingsOfUsers([userId])).get(String(userId))!;
-}
-
-export type SettingsChange = Partial<Record<NotificationType, Partial<NotificationSetting>>>;
-
-/** Changes some types' settings; every change of an e-mail setting is a consent, recorded in the ledger. */
-export async function updateSettings(userId: Types.ObjectId, change: SettingsChange, source: string): Promise<NotificationSettings> {
-  const before = await getSettings(userId);
-  const set: Record<string, unknown> = {};
-  const consents: Array<{ type: NotificationType; email: string }> = [];
-  for (const type of NOTIFICATION_TYPES) {
-    const next = change[type];
-    if (!next) continue;
-    if (next.inApp !== undefined && next.inApp !== before[type].inApp) set[`types.${type}.inApp`] = next.inApp;
-    if (next.email !== undefined && next.email !== before[type].email) {
-      set[`types.${type}.email`] = next.email;
-      consents.push({ type, email: next.email });
-    }
-  }
-  if (Object.keys(set).length) await NotificationSettingsModel.updateOne({ userId }, { $set: set }, { upsert: true });
-  for (const consent of consents) {
-    await recordConsent({ userId, kind: 'preference', channel: `notification_email:${consent.type}`, value: consent.email, source });
-  }
-  return getSettings(userId);
 }
 
 /** Erasure: notifications to the person go, and they vanish as the actor of everyone else's. */
