@@ -246,10 +246,19 @@ export async function eraseNotificationsOf(userId: Types.ObjectId): Promise<void
 
 export interface NotificationExport {
   settings: NotificationSettings;
-  /** Those the person may see now, as the app shows them. */
-  notifications: NotificationShape[];
-  /** The rest (about what they can no longer see): only their kind and time, nothing of their subject. */
-  withheld: Array<{ type: NotificationType; createdAt: string; readAt: string | null }>;
+  /**
+   * Like the rest of the export, they name nobody else and hold nobody else's words or post ids: the actor and
+   * excerpt of a notification are the other person's to export. Those about what the person can no longer
+   * see keep only their kind and time.
+   */
+  notifications: Array<{
+    type: NotificationType;
+    createdAt: string;
+    readAt: string | null;
+    actorCount: number;
+    group: { id: string; name: string } | null;
+    reason: string | null;
+  }>;
 }
 
 export async function exportNotifications(viewer: Viewer): Promise<NotificationExport> {
@@ -259,11 +268,19 @@ export async function exportNotifications(viewer: Viewer): Promise<NotificationE
     const judgement = judged.get(String(row._id));
     return judgement ? [{ row, judgement }] : [];
   });
+  const presented = new Map((await presentAll(visible)).map((shape) => [shape.id, shape]));
   return {
     settings: await getSettings(viewer._id),
-    notifications: await presentAll(visible),
-    withheld: rows
-      .filter((row) => !judged.has(String(row._id)))
-      .map((row) => ({ type: row.type, createdAt: row.at.toISOString(), readAt: row.readAt ? row.readAt.toISOString() : null })),
+    notifications: rows.map((row) => {
+      const shape = presented.get(String(row._id));
+      return {
+        type: row.type,
+        createdAt: row.at.toISOString(),
+        readAt: row.readAt ? row.readAt.toISOString() : null,
+        actorCount: shape ? shape.actorCount : 1,
+        group: shape?.group ?? null,
+        reason: shape ? shape.reason : null,
+      };
+    }),
   };
 }
