@@ -19,6 +19,7 @@ import { securityHeaders } from './http/security-headers';
 import { userContentRouter } from './http/user-content';
 import { usersRouter } from './http/users';
 import { searchRouter } from './http/search';
+import { notificationsRouter } from './http/notifications';
 import { installModeration } from './services/moderation';
 
 /** JSON bodies are small by design; images arrive as multipart and have their own limits. */
@@ -49,6 +50,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(userContentRouter(ctx, auth));
   api.use(moderationRouter(ctx, auth));
   api.use(searchRouter(ctx, auth));
+  api.use(notificationsRouter(ctx, auth));
   api.use(apiNotFound);
 
   app.use('/api', api);

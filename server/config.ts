@@ -39,6 +39,8 @@ export interface Config {
   logLevel: 'silent' | 'error' | 'warn' | 'info';
   /** Open Socket.IO connections allowed per client address and per account (0: no cap); unset means the defaults. */
   socketLimits?: SocketLimits;
+  /** Days a read notification is kept before the TTL index removes it; unset means 90. */
+  notificationRetentionDays?: number;
 }
 
 export class ConfigError extends Error {}
@@ -140,6 +142,12 @@ const ENV_SCHEMA = z.object({
   LOG_LEVEL: choice('LOG_LEVEL', ['silent', 'error', 'warn', 'info']),
   SOCKETS_PER_ADDRESS: count('SOCKETS_PER_ADDRESS', DEFAULT_SOCKET_LIMITS.perAddress),
   SOCKETS_PER_ACCOUNT: count('SOCKETS_PER_ACCOUNT', DEFAULT_SOCKET_LIMITS.perAccount),
+  NOTIFICATION_RETENTION_DAYS: raw.transform((text, ctx) => {
+    if (text === undefined) return 90;
+    if (/^[1-9]\d{0,3}$/.test(text)) return Number(text);
+    ctx.addIssue({ code: 'custom', message: `NOTIFICATION_RETENTION_DAYS must be a whole number of days from 1 to 9999, got "${text}"` });
+    return z.NEVER;
+  }),
 });
 
 type ParsedEnv = z.infer<typeof ENV_SCHEMA>;
@@ -222,5 +230,6 @@ export function loadConfig(environment: Env = process.env, cwd = process.cwd()):
     ...mailSettings(env, host, publicUrl),
     logLevel: env.LOG_LEVEL ?? 'info',
     socketLimits: { perAddress: env.SOCKETS_PER_ADDRESS, perAccount: env.SOCKETS_PER_ACCOUNT },
+    notificationRetentionDays: env.NOTIFICATION_RETENTION_DAYS,
   };
 }

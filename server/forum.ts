@@ -19,6 +19,7 @@ import { startErasureWorker } from './services/erasure';
 import { startEventRelay } from './services/event-relay';
 import { DomainEvents } from './services/events';
 import { startMailQueue } from './mail/queue';
+import { startNotificationMail } from './notifications/email';
 import { createRateLimitStore } from './services/rate-limits';
 
 export interface Forum {
@@ -66,12 +67,14 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
   const realtime = await attachRealtime(ctx, server);
   const erasures = startErasureWorker(ctx);
   const mail = startMailQueue(ctx);
+  const digests = startNotificationMail(ctx);
   const closers: Array<() => Promise<void>> = [
     async () => {
       stopCaching();
       await relay?.close();
     },
     () => erasures.close(),
+    () => digests.close(),
     () => mail.close(),
     () => ctx.limits.close(),
     () => realtime.close(),

@@ -71,8 +71,18 @@ export interface ErasureSettings {
 
 export const DEFAULT_ERASURE_SETTINGS: ErasureSettings = { leaseMs: 30_000, sweepMs: 60_000, stepDelayMs: 0 };
 
+export interface DigestSettings {
+  /** From the first notification waiting for a daily digest to the digest. */
+  delayMs: number;
+  /** How often each process looks for digests that are due. */
+  pollMs: number;
+}
+
+export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { delayMs: 24 * 60 * 60 * 1000, pollMs: 60_000 };
+
 export interface Tuning {
   readonly loginLimits: LoginLimits;
+  readonly notificationDigest: DigestSettings;
   readonly erasure: ErasureSettings;
   readonly mailQueue: QueueSettings;
   readonly mailLimits: MailLimits;
@@ -83,6 +93,7 @@ export interface TuningOverrides {
   erasure?: Partial<ErasureSettings>;
   mailQueue?: Partial<QueueSettings>;
   mailLimits?: Partial<MailLimits>;
+  notificationDigest?: Partial<DigestSettings>;
 }
 
 export function tuningWith(overrides: TuningOverrides = {}): Tuning {
@@ -91,5 +102,6 @@ export function tuningWith(overrides: TuningOverrides = {}): Tuning {
     erasure: { ...DEFAULT_ERASURE_SETTINGS, ...overrides.erasure },
     mailQueue: { ...DEFAULT_QUEUE_SETTINGS, ...overrides.mailQueue },
     mailLimits: { ...DEFAULT_MAIL_LIMITS, ...overrides.mailLimits },
+    notificationDigest: { ...DEFAULT_DIGEST_SETTINGS, ...overrides.notificationDigest },
   };
 }

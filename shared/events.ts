@@ -1,5 +1,6 @@
 // Socket.IO event contract (../shared/API.md, "Realtime"), used as generics by the server and the client.
 import type { Post } from './api';
+import type { Notification, UnreadCount } from './notifications';
 
 /**
  * A post as live events carry it: the REST `Post` without `likedByMe`. One payload is built per event and
@@ -25,6 +26,9 @@ export interface ServerToClientEvents {
   'post:update': (post: LivePost) => void;
   'post:delete': (payload: { id: string; groupId: string }) => void;
   'like:update': (payload: { postId: string; likeCount: number }) => void;
+  /** To the recipient's own sockets only. */
+  'notification:new': (notification: Notification) => void;
+  'notification:count': (payload: UnreadCount) => void;
 }
 
 export interface ClientToServerEvents {

@@ -1,6 +1,7 @@
 // Privacy-rights answers of the contract (../shared/API.md, "Privacy rights"). The requests' shapes are the
 // routes' zod schemas (server/http/privacy-schemas.ts).
 import type { ContactChannel, Group } from './api';
+import type { NotificationType } from './notifications';
 
 export interface RestrictionState {
   restricted: boolean;
@@ -13,6 +14,8 @@ export interface ErasureAccepted {
 
 export interface UnsubscribeResult {
   channel: ContactChannel;
+  /** A notification e-mail's link: the types whose e-mail it turned off (the channel itself stays on). */
+  notifications?: NotificationType[];
   subscribed: false;
 }
 

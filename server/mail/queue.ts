@@ -39,9 +39,20 @@ function describe(error: SmtpError): string {
   return raw.replace(/[^\s<>"'()]+@[^\s<>"'()]+/g, 'address').slice(0, 500);
 }
 
+/** Checks a kind's owner makes when one of its messages is about to leave (the owner registers it). */
+type SendCheck = (message: OutboxFields) => Promise<string | null>;
+const sendChecks = new Map<string, SendCheck>();
+
+/** Registers the send-time check of a kind of message; the queue cannot import its owners (they queue through it). */
+export function setSendCheck(kind: OutboxFields['kind'], check: SendCheck): void {
+  sendChecks.set(kind, check);
+}
+
 /** Why a queued message must not leave now, or null. Checked when queued and again here. */
 async function reasonNotToSend(message: OutboxFields): Promise<string | null> {
   if (!message.despiteSuppression && (await isSuppressed(message.to))) return 'the address is on the suppression list';
+  const check = sendChecks.get(message.kind);
+  if (check) return check(message);
   if (message.kind !== 'marketing') return null;
   const user = message.userId
     ? await User.findById(message.userId, { status: 1, restricted: 1, preferences: 1 }).lean<Pick<UserFields, 'status' | 'restricted' | 'preferences'>>()

@@ -23,7 +23,9 @@ export type MessageType =
   | 'disclosure_notice'
   | 'registration_approved'
   | 'registration_declined'
-  | 'marketing';
+  | 'marketing'
+  | 'notification'
+  | 'notification_digest';
 
 /** A paragraph of text, or a link shown on a line of its own (the whole URL, as the reader will follow it). */
 type Block = string | { link: string };
@@ -137,5 +139,21 @@ export function marketing(data: { subject: string; text: string; unsubscribeLink
     data.text,
     '--\nTo stop receiving these messages, open this link (no sign-in needed):',
     { link: data.unsubscribeLink },
+  ]);
+}
+
+/** Notifications by e-mail, one (`instant`) or the day's (`daily`); each ends with its one-click opt-outs. */
+export function notificationMail(data: {
+  digest: boolean;
+  lines: string[];
+  openLink: string;
+  unsubscribe: { label: string; link: string }[];
+}): RenderedMessage {
+  const subject = data.digest ? `Your notifications (${data.lines.length})` : data.lines[0]!.split('\n')[0]!.slice(0, 120);
+  return render(data.digest ? 'notification_digest' : 'notification', subject, [
+    data.lines.join('\n\n'),
+    'Open your notifications:',
+    { link: data.openLink },
+    ...data.unsubscribe.flatMap(({ label, link }) => [`--\nTo stop e-mails about ${label}, open this link (no sign-in needed):`, { link }]),
   ]);
 }

@@ -9,8 +9,11 @@ export const OUTBOX_STATES = ['queued', 'sending', 'sent', 'failed', 'cancelled'
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
 const outboxSchema = new Schema({
-  /** Transactional messages (consent links, security notices) are owed; marketing ones are opt-in. */
-  kind: { type: String, enum: ['transactional', 'marketing'], required: true },
+  /**
+   * Transactional messages (consent links, security notices) are owed; marketing ones are opt-in; notification
+   * ones are opt-in per type (server/notifications/email.ts checks them again when sent).
+   */
+  kind: { type: String, enum: ['transactional', 'marketing', 'notification'], required: true },
   /** Which template made it (server/mail/templates.ts); the only thing the operator's view shows of a message. */
   type: { type: String, required: true, default: 'unknown' },
   to: { type: String, required: true },
@@ -23,6 +26,8 @@ const outboxSchema = new Schema({
   messageId: { type: String, required: true },
   /** RFC 8058 one-click URL for messages the recipient can opt out of. */
   listUnsubscribe: { type: String, default: null },
+  /** A notification message's notifications: each must still be wanted and visible when it is sent. */
+  notificationIds: { type: [Schema.Types.ObjectId], default: undefined },
   /** A new registration's verification link, the one message a suppressed address may get (see services/outbox.ts). */
   despiteSuppression: { type: Boolean, default: false },
   /** Name of the transport configured when it was queued (`smtp`, `log`, `none`). */

@@ -9,7 +9,12 @@ import { CONTACT_CHANNELS } from '../../shared/api';
 const unsubscribeTokenSchema = new Schema({
   tokenHash: { type: String, required: true },
   userId: { type: Schema.Types.ObjectId, required: true },
-  channel: { type: String, enum: CONTACT_CHANNELS, required: true },
+  /** A contact channel, or `notification_email:<type>` (`:daily` for a digest's) for notification e-mails. */
+  channel: {
+    type: String,
+    required: true,
+    validate: (value: string) => (CONTACT_CHANNELS as readonly string[]).includes(value) || /^notification_email:[a-z_]+$/.test(value),
+  },
   createdAt: { type: Date, required: true },
   usedAt: { type: Date, default: null },
 });

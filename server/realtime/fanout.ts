@@ -134,6 +134,9 @@ export function startFanout(
       case 'like.changed':
         // Likes go through the coalescer.
         return Promise.resolve(null);
+      case 'notification.changed':
+        // The recipient's own sockets, from server/notifications/live.ts.
+        return Promise.resolve(null);
     }
   }
 

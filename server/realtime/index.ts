@@ -14,6 +14,7 @@ import { RoomOps } from './room-ops';
 import { authenticateHandshake, watchSession } from './session';
 import { handleSubscriptions } from './subscriptions';
 import type { ForumServer } from './types';
+import { startNotificationDelivery } from '../notifications/live';
 
 export interface Realtime {
   readonly io: ForumServer;
@@ -63,6 +64,7 @@ export async function attachRealtime(
   const closeRedis = ctx.config.redisUrl ? await connectRedisAdapter(ctx, io, ctx.config.redisUrl) : null;
   const effects = new OrderedEffects(ctx.log);
   const fanout = startFanout(io, new RoomOps(io, closeRedis !== null), access, ctx.events, effects);
+  const notifications = startNotificationDelivery(io, ctx.events, ctx.log);
 
   io.use(authenticateHandshake(ctx.log));
   io.use(capConnections(ctx.config.socketLimits ?? DEFAULT_SOCKET_LIMITS, (socket) => addresses.get(socket.conn) ?? socket.conn.remoteAddress));
@@ -73,10 +75,15 @@ export async function attachRealtime(
 
   return {
     io,
-    idle: () => effects.idle(),
+    idle: async () => {
+      await effects.idle();
+      await notifications.idle();
+    },
     async close() {
       fanout.close();
+      notifications.close();
       await effects.idle();
+      await notifications.idle();
       await io.close();
       await closeRedis?.();
     },

@@ -13,6 +13,7 @@ import { appendAudit } from './audit';
 import { itemsOfHold, loadHold, sha256Hex } from './holds';
 import { sendMessage } from './outbox';
 import { disclosureNotice } from '../mail/templates';
+import { notifyDisclosure } from '../notifications/hooks';
 
 export interface NewDisclosure {
   holdId: Types.ObjectId;
@@ -88,6 +89,7 @@ export async function createDisclosure(ctx: AppContext, viewer: Viewer, input: N
     await appendAudit(ctx, { actor: viewer.id, action: 'disclosure.withhold_notice', target, reason: withholdReason });
   } else {
     await notifyAffected(ctx, disclosure);
+    await notifyDisclosure(ctx, disclosure._id, disclosure.affected.map((entry) => entry.userId));
   }
   return presentDisclosure(disclosure);
 }

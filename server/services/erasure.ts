@@ -29,6 +29,7 @@ import { removePost, type RemovablePost } from './posts';
 import { AVATAR_VARIANT_NAMES } from './profiles';
 import { addressHash, suppressAddressHash } from './suppression';
 import { revokeAllTokens } from './tokens';
+import { eraseNotificationsOf } from '../notifications/service';
 
 const BATCH = 100;
 const REMOVABLE_POST_FIELDS = { groupId: 1, authorId: 1, parentId: 1, hiddenAt: 1, images: 1, membersOnly: 1 } as const;
@@ -247,6 +248,7 @@ class JobRun {
       SecurityEvent.deleteMany({ userId: this.userId }),
       UnsubscribeToken.deleteMany({ userId: this.userId }),
       Outbox.deleteMany(user ? { $or: [{ userId: this.userId }, { to: user.email }] } : { userId: this.userId }),
+      eraseNotificationsOf(this.userId),
       revokeAllTokens(this.userId, this.ctx.events),
     ]);
   }
@@ -274,6 +276,7 @@ class JobRun {
       Consent.deleteMany({ userId: this.userId }),
       EmailChange.deleteMany({ userId: this.userId }),
       UnsubscribeToken.deleteMany({ userId: this.userId }),
+      eraseNotificationsOf(this.userId),
     ]);
     const user = await User.findById(this.userId, { avatarKey: 1 }).lean<Pick<UserFields, 'avatarKey'>>();
     if (user?.avatarKey && user.avatarKey !== this.job.avatarKey) await this.ctx.media.remove('avatars', user.avatarKey, AVATAR_VARIANT_NAMES);

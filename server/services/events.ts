@@ -33,7 +33,9 @@ export type DomainEvent =
   | { type: 'group.changed'; groupId: string }
   | { type: 'session.revoked'; userId: string; tokenHash: string | null }
   | { type: 'user.changed'; userId: string; change?: UserChange }
-  | { type: 'user.erased'; userId: string };
+  | { type: 'user.erased'; userId: string }
+  /** A notification for `userId` was written (`notificationId`) or their unread count may have changed (null). */
+  | { type: 'notification.changed'; userId: string; notificationId: string | null };
 
 export type DomainEventType = DomainEvent['type'];
 export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;

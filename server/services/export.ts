@@ -18,6 +18,8 @@ import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { avatarUrl, presentPreferences } from '../presenters/user';
 import { disclosuresAbout } from './disclosures';
 import { moderationActionsOn } from './moderation';
+import { exportNotifications } from '../notifications/service';
+import { viewerFromUser } from '../policy/viewer';
 
 export const EXPORT_SCHEMA = 'forum-export/1';
 const BATCH = 200;
@@ -229,5 +231,6 @@ export async function writeExport(ctx: AppContext, userId: Types.ObjectId, sink:
   await writeArray(sink, 'reportsFiled', ownReports(userId));
   await sink(`,\n"moderationActions": ${JSON.stringify(await moderationActionsOn(userId))}`);
   await sink(`,\n"disclosures": ${JSON.stringify(await disclosuresAbout(userId))}`);
+  await sink(`,\n"notifications": ${JSON.stringify(await exportNotifications(viewerFromUser(user)))}`);
   await sink('\n}\n');
 }

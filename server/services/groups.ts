@@ -13,6 +13,7 @@ import { presentGroup, presentGroupMember } from '../presenters/group';
 import { confirmActiveWriter } from './active-writer';
 import { findPublicProfile, loadPublicUsers } from './profiles';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
+import { notifyJoinRequest, notifyMember } from '../notifications/hooks';
 
 export interface NewGroup {
   name: string;
@@ -177,6 +178,7 @@ export async function joinGroup(ctx: AppContext, viewer: Viewer, groupId: Types.
     case 'request':
       if (await transition(groupId, viewer._id, ['none'], 'pending')) {
         ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: viewer.id });
+        await notifyJoinRequest(ctx, viewer, groupId);
       }
       break;
   }
@@ -214,6 +216,7 @@ export async function approveMember(ctx: AppContext, viewer: Viewer, groupId: Ty
   await loadUser(userId);
   if (await transition(groupId, userId, ['pending'], 'member')) {
     await changeMemberCount(ctx, groupId, userId, 1);
+    await notifyMember(ctx, viewer, 'join_approved', groupId, userId);
   } else {
     const current = await Membership.findOne({ groupId, userId }, { status: 1 }).lean<{ status: MembershipState }>();
     if (current?.status !== 'member') throw new NotFound('join request');
@@ -227,8 +230,10 @@ export async function inviteMember(ctx: AppContext, viewer: Viewer, groupId: Typ
   await loadUser(userId);
   if (await transition(groupId, userId, ['pending'], 'member')) {
     await changeMemberCount(ctx, groupId, userId, 1);
+    await notifyMember(ctx, viewer, 'join_approved', groupId, userId);
   } else if (await transition(groupId, userId, ['none', 'removed'], 'invited', { invitedBy: viewer._id })) {
     ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: String(userId) });
+    await notifyMember(ctx, viewer, 'invited', groupId, userId);
   } else {
     const current = await Membership.findOne({ groupId, userId }, { status: 1 }).lean<{ status: MembershipState }>();
     if (current?.status === 'member') throw new Conflict('This user is already a member of the group.', 'userId');
@@ -274,7 +279,10 @@ export async function setMemberRole(
     if (target?.status === 'member' && target.role === 'owner') throw new Forbidden('The owner’s role cannot be changed.');
     throw new NotFound('member');
   }
-  if (updated.modifiedCount === 1) ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: String(userId) });
+  if (updated.modifiedCount === 1) {
+    ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: String(userId) });
+    await notifyMember(ctx, viewer, 'role_changed', groupId, userId, role);
+  }
   return presentMember(groupId, userId);
 }
 

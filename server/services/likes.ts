@@ -7,6 +7,7 @@ import { Post, type PostFields } from '../models/post';
 import type { Viewer } from '../policy/viewer';
 import { confirmActiveWriter } from './active-writer';
 import { loadPostFor } from './posts';
+import { notifyLiked } from '../notifications/hooks';
 
 async function currentCount(postId: Types.ObjectId): Promise<number> {
   const post = await Post.findById(postId, { likeCount: 1 }).lean<{ likeCount: number }>();
@@ -28,6 +29,7 @@ export async function likePost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
   await confirmActiveWriter(viewer._id, () => withdrawLike(ctx, viewer._id, { _id: postId, groupId: post.groupId }));
   const likeCount = updated?.likeCount ?? 0;
   ctx.events.publish({ type: 'like.changed', postId: String(postId), groupId: String(post.groupId), likeCount, userId: String(viewer._id) });
+  await notifyLiked(ctx, viewer, post, likeCount);
   return { likeCount, likedByMe: true };
 }
 

@@ -11,6 +11,8 @@ import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { updatePreferences } from './contact-preferences';
 import { sendMessage } from './outbox';
 import { marketing } from '../mail/templates';
+import type { NotificationType } from '../../shared/notifications';
+import { notificationTypesOfChannel, updateSettings } from '../notifications/settings';
 
 export interface MarketingMessage {
   subject: string;
@@ -47,7 +49,7 @@ function skipReason(user: Recipient, channel: ContactChannel): MarketingSkip | n
 }
 
 /** A fresh single-purpose token: it unsubscribes this account from this channel and does nothing else. */
-async function issueUnsubscribeToken(userId: Types.ObjectId, channel: ContactChannel, now: Date): Promise<string> {
+export async function issueUnsubscribeToken(userId: Types.ObjectId, channel: ContactChannel | `notification_email:${string}`, now: Date): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await UnsubscribeToken.create({ tokenHash: hashUnsubscribeToken(token), userId, channel, createdAt: now });
   return token;
@@ -115,26 +117,37 @@ export async function sendMarketing(
  * clicking it again answers the same and changes nothing (mail scanners follow links too), and a later
  * choice about the channel (opting back in, in the settings) ends it, so an old message cannot undo it.
  */
-export async function unsubscribe(ctx: AppContext, token: string, now = new Date()): Promise<{ channel: ContactChannel }> {
+export async function unsubscribe(
+  ctx: AppContext,
+  token: string,
+  now = new Date(),
+): Promise<{ channel: ContactChannel; notifications?: NotificationType[] }> {
   const record = await UnsubscribeToken.findOne({ tokenHash: hashUnsubscribeToken(token) }).lean();
   if (!record) throw new NotFound('unsubscribe link (it is wrong or no longer valid)');
-  const channel = record.channel as ContactChannel;
-  if (await choiceMadeSince(record.userId, channel, record.usedAt ?? record.createdAt)) {
+  // A notification e-mail's link turns off e-mail for its type(s) only; the contact channel stays as it is.
+  const notifications = await notificationTypesOfChannel(record.userId, record.channel);
+  const channel = (notifications ? 'email' : record.channel) as ContactChannel;
+  const result = notifications ? { channel, notifications } : { channel };
+  if (await choiceMadeSince(record.userId, record.channel, record.usedAt ?? record.createdAt)) {
     throw new NotFound('unsubscribe link (it is wrong or no longer valid)');
   }
   // Claimed before the change, so of two clicks at once only one acts.
   const claimed = await UnsubscribeToken.updateOne({ _id: record._id, usedAt: null }, { $set: { usedAt: now } });
-  if (claimed.modifiedCount === 0) return { channel };
+  if (claimed.modifiedCount === 0) return result;
+  if (notifications) {
+    await updateSettings(record.userId, Object.fromEntries(notifications.map((type) => [type, { email: 'off' }])), 'unsubscribe_link');
+    return result;
+  }
   try {
     await updatePreferences(ctx, record.userId, { [channel]: false }, 'unsubscribe_link', now);
   } catch (error) {
     // The account is being erased: it is contacted by nobody, which is what was asked.
     if (!(error instanceof Unauthorized)) throw error;
   }
-  return { channel };
+  return result;
 }
 
 /** Whether the person chose anything about this channel after `since` (the ledger records every choice). */
-async function choiceMadeSince(userId: Types.ObjectId, channel: ContactChannel, since: Date): Promise<boolean> {
+async function choiceMadeSince(userId: Types.ObjectId, channel: string, since: Date): Promise<boolean> {
   return (await Consent.exists({ userId, kind: 'preference', channel, at: { $gt: since } })) !== null;
 }

@@ -38,6 +38,7 @@ import { sendMessage } from './outbox';
 import { moderationNotice } from '../mail/templates';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 import { deletePost, recountReplies } from './posts';
+import { notifyPostModerated, notifyReportsResolved } from '../notifications/hooks';
 
 function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: number })?.code === 11000;
@@ -203,9 +204,11 @@ export async function hidePost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
   if (!hidden) throw new Conflict('This post is already hidden.');
   // Before the event, so whatever it refreshes (feeds, cached heads) reads the parent's new count.
   if (hidden.parentId) await recountReplies(hidden.parentId);
-  await closeReports({ postId }, 'resolved', { action: 'hide', by: viewer._id, reason });
+  const resolved = await closeReports({ postId }, 'resolved', { action: 'hide', by: viewer._id, reason });
   await recordAction(ctx, { action: 'hide', actor: viewer, groupId: post.groupId, postId, subjectId: post.authorId, reason, target: `post:${String(postId)}` });
   publishPost(ctx, 'post.hidden', hidden);
+  await notifyPostModerated(ctx, viewer, 'post_hidden', post, reason);
+  await notifyReportsResolved(ctx, resolved, 'acted_on');
   await tellUser(
     ctx,
     post.authorId,
@@ -226,9 +229,12 @@ export async function restorePost(ctx: AppContext, viewer: Viewer, postId: Types
   ).lean<PostFields>();
   if (!restored) throw new Conflict('This post is not hidden.');
   if (restored.parentId) await recountReplies(restored.parentId);
-  await closeReports({ postId }, 'resolved', { action: 'restore', by: viewer._id, reason });
+  const resolved = await closeReports({ postId }, 'resolved', { action: 'restore', by: viewer._id, reason });
   await recordAction(ctx, { action: 'restore', actor: viewer, groupId: post.groupId, postId, subjectId: post.authorId, reason, target: `post:${String(postId)}` });
   publishPost(ctx, 'post.restored', restored);
+  await notifyPostModerated(ctx, viewer, 'post_restored', post, null);
+  // The post stays up: to its reporters that is a dismissal.
+  await notifyReportsResolved(ctx, resolved, 'dismissed');
   await tellUser(ctx, post.authorId, 'Your post is visible again', `A moderator restored your post in "${await groupName(post.groupId)}".`);
   return presentModeration(restored);
 }
@@ -249,6 +255,7 @@ export async function moderatorDeletePost(ctx: AppContext, viewer: Viewer, postI
     throw error;
   }
   await recordAction(ctx, { action: 'delete', actor: viewer, groupId: post.groupId, postId, subjectId: post.authorId, reason, target: `post:${String(postId)}` });
+  await notifyReportsResolved(ctx, closed, 'acted_on');
   await tellUser(ctx, post.authorId, 'A moderator deleted your post', `A moderator deleted your post in "${await groupName(post.groupId)}". Reason: ${reason}`);
 }
 
@@ -258,7 +265,7 @@ export async function dismissReport(ctx: AppContext, viewer: Viewer, reportId: T
   const report = await Report.findById(reportId).lean<ReportFields>();
   if (!report || !inReviewScope(scope, report.groupId)) throw new NotFound('report');
   if (report.status !== 'open') throw new Conflict('This report is already closed.');
-  await closeReports({ postId: report.postId }, 'dismissed', { action: 'dismiss', by: viewer._id, reason });
+  const dismissed = await closeReports({ postId: report.postId }, 'dismissed', { action: 'dismiss', by: viewer._id, reason });
   await recordAction(ctx, {
     action: 'dismiss',
     actor: viewer,
@@ -268,6 +275,7 @@ export async function dismissReport(ctx: AppContext, viewer: Viewer, reportId: T
     reason,
     target: `report:${String(reportId)}`,
   });
+  await notifyReportsResolved(ctx, dismissed, 'dismissed');
 }
 
 type MembershipFacts = { status: MembershipState; role: GroupRole };

@@ -8,13 +8,15 @@ import { Outbox, type OutboxFields } from '../models/outbox';
 import { isSuppressed } from './suppression';
 
 export interface OutgoingMessage {
-  kind: 'transactional' | 'marketing';
+  kind: 'transactional' | 'marketing' | 'notification';
   to: string;
   userId?: Types.ObjectId | null;
   /** From server/mail/templates.ts. */
   content: RenderedMessage;
   /** One-click unsubscribe URL (RFC 8058) for messages the recipient can opt out of. */
   listUnsubscribe?: string;
+  /** For kind `notification`: what it tells of, checked again when it is sent. */
+  notificationIds?: readonly Types.ObjectId[];
   /**
    * Only the verification link of a new registration: the one way someone registering a suppressed
    * (erased) address again can prove it is theirs. Verifying lifts the suppression.
@@ -50,6 +52,7 @@ export async function sendMessage(ctx: AppContext, message: OutgoingMessage, now
       html: message.content.html,
       messageId: newMessageId(ctx.config.mailFrom),
       listUnsubscribe: message.listUnsubscribe ?? null,
+      ...(message.notificationIds ? { notificationIds: message.notificationIds } : {}),
       despiteSuppression: message.despiteSuppression === true,
       transport: ctx.config.mailTransport,
       state: 'queued',

@@ -4,9 +4,13 @@ import sanitizeHtml from 'sanitize-html';
 /** Characters of raw input accepted before sanitising; longer bodies are refused, not truncated. */
 export const MAX_BODY_LENGTH = 20_000;
 
+/** The one value data-mention may hold: a user id. */
+const MENTION_ID = /^[0-9a-f]{24}$/i;
+
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'strong', 'em', 'a', 'ul', 'ol', 'li', 'blockquote', 'code', 'pre'],
-  allowedAttributes: { a: ['href', 'rel'] },
+  // data-mention (a mention, ../notifications/mentions.ts) is kept below only as a user id.
+  allowedAttributes: { a: ['href', 'rel', 'data-mention'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesAppliedToAttributes: ['href'],
   allowProtocolRelative: false,
@@ -15,10 +19,11 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
   transformTags: {
     // Whatever rel the author wrote is replaced: links never pass referrers or ranking, never get window.opener.
-    a: (tagName, attribs) => ({
-      tagName,
-      attribs: { ...(attribs.href ? { href: attribs.href } : {}), rel: 'nofollow noopener noreferrer' },
-    }),
+    // A mention is the id and its text, nothing else: it cannot double as a link elsewhere.
+    a: (tagName, attribs): sanitizeHtml.Tag =>
+      MENTION_ID.test(attribs['data-mention'] ?? '')
+        ? { tagName, attribs: { 'data-mention': attribs['data-mention']!.toLowerCase() } }
+        : { tagName, attribs: { ...(attribs.href ? { href: attribs.href } : {}), rel: 'nofollow noopener noreferrer' } },
   },
 };
 

@@ -16,6 +16,7 @@ import { confirmActiveWriter } from './active-writer';
 import { preserveBeforeChange } from './holds';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 import { MAX_BODY_LENGTH, sanitizeBody } from './post-body';
+import { notifyPostWritten } from '../notifications/hooks';
 
 export interface NewPost {
   body: string;
@@ -112,6 +113,7 @@ export async function createPost(ctx: AppContext, viewer: Viewer, groupId: Types
   await confirmActiveWriter(viewer._id, () => removePost(ctx, created));
   if (group.visibility === 'closed' && !membersOnly) created = await keepIfOpenedMeanwhile(created);
   publish(ctx, 'post.created', created);
+  await notifyPostWritten(ctx, viewer, created, null, parent?.authorId ?? null);
   return presentPostFor(created, viewer, ctx.signer);
 }
 
@@ -163,6 +165,7 @@ export async function editPost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
   if (!updated) throw new HttpError(409, 'conflict', 'The post changed while you were editing it; reload and try again.');
   await PostRevision.create({ postId, editorId: viewer._id, body: post.body, bodyText: post.bodyText, replacedAt: editedAt });
   publish(ctx, 'post.updated', updated);
+  await notifyPostWritten(ctx, viewer, updated, post.body, null);
   return presentPostFor(updated, viewer, ctx.signer);
 }
 

@@ -6,6 +6,7 @@ import { NotFound } from '../errors';
 import { User, type UserFields } from '../models/user';
 import { authorizeRoleChange, requireAdmin } from '../policy';
 import type { Viewer } from '../policy/viewer';
+import { notifySiteRoles } from '../notifications/hooks';
 import { appendAudit } from './audit';
 
 const ROLE_ORDER: readonly Role[] = ['admin', 'moderator'];
@@ -22,6 +23,7 @@ export async function setRoles(ctx: AppContext, actor: Viewer, userId: Types.Obj
   });
   const list = (roles: readonly string[]) => (roles.length ? roles.join(', ') : 'none');
   await appendAudit(ctx, { actor: actor.id, action: 'user.set_roles', target: `user:${String(userId)}`, reason: `${list(before.roles ?? [])} → ${list(after)}` });
+  if ((before.roles ?? []).join() !== after.join()) await notifySiteRoles(ctx, actor, userId, after);
   return { ...before, roles: after };
 }
 

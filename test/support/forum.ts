@@ -51,9 +51,9 @@ const RELAXED_MAIL_LIMITS = { perClientAddress: 1_000_000, perTarget: 1_000, per
  * check what reaches the log.
  */
 export async function startTestForum(overrides: Partial<Config> & TuningOverrides = {}, log?: Logger): Promise<TestForum> {
-  const { loginLimits, erasure, mailQueue, mailLimits = RELAXED_MAIL_LIMITS, ...configOverrides } = overrides;
+  const { loginLimits, erasure, mailQueue, mailLimits = RELAXED_MAIL_LIMITS, notificationDigest, ...configOverrides } = overrides;
   const config = testConfig(configOverrides);
-  const tuning = { loginLimits, erasure, mailQueue, mailLimits };
+  const tuning = { loginLimits, erasure, mailQueue, mailLimits, notificationDigest };
   const forum = await createForum(config, { database: sharedDatabase(), log: log ?? createLogger(config.logLevel), tuning });
   const closeForum = forum.close.bind(forum);
   const testForum: TestForum = Object.assign(forum, {

@@ -11,7 +11,7 @@ export interface Received {
   at: number;
 }
 
-const LIVE_EVENTS: LiveEventName[] = ['post:new', 'post:update', 'post:delete', 'like:update'];
+const LIVE_EVENTS: LiveEventName[] = ['post:new', 'post:update', 'post:delete', 'like:update', 'notification:new', 'notification:count'];
 const WAIT_MS = 5_000;
 
 /** Everything one socket received, in order. */
