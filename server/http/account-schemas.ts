@@ -116,8 +116,8 @@ export const loginSchema = z.object({
 
 export const parentalConsentSchema = z.object({ token: linkToken });
 
-/** Verification links. */
-export const linkTokenSchema = z.object({ token: linkToken });
+/** Verification links: the registration password is optional so the contract's `{token}` still works; without it the password is dropped. */
+export const verifyEmailSchema = z.object({ token: linkToken, password: presentedPasswordField.optional() });
 
 /** Verification resend and password reset: an address, answered the same whatever it is. */
 export const emailRequestSchema = z.object({ email: emailField });

@@ -18,7 +18,7 @@ import {
 import { issueToken, revokeToken } from '../services/tokens';
 import {
   emailRequestSchema,
-  linkTokenSchema,
+  verifyEmailSchema,
   loginSchema,
   parentalConsentSchema,
   passwordResetConfirmSchema,
@@ -44,8 +44,8 @@ export function accountsRouter(ctx: AppContext, auth: Auth): Router {
   });
 
   router.post('/auth/verify-email', async (req, res) => {
-    const { token } = parseBody(linkTokenSchema, req.body);
-    const verified = await verifyEmailAddress(ctx, token);
+    const { token, password } = parseBody(verifyEmailSchema, req.body);
+    const verified = await verifyEmailAddress(ctx, token, password, clientAddress(req));
     res.json({ user: presentMe(verified.user), token: verified.token } satisfies AuthResult);
   });
 

@@ -15,6 +15,7 @@ export type MessageType =
   | 'verify_email'
   | 'registration_attempt'
   | 'password_reset'
+  | 'choose_password'
   | 'parental_consent'
   | 'email_change_confirm'
   | 'email_changed'
@@ -48,6 +49,7 @@ export function verifyEmail(data: { displayName: string; link: string }): Render
   return render('verify_email', 'Confirm your e-mail address for the forum', [
     `Welcome, ${data.displayName}. To activate your forum account, open this link within 24 hours:`,
     { link: data.link },
+    'The page asks for the password you chose when you registered, so that only you can use the account.',
     'If you did not create an account, ignore this message: without the link the account stays inactive.',
   ]);
 }
@@ -68,6 +70,14 @@ export function passwordReset(data: { link: string }): RenderedMessage {
     'Someone asked to set a new password for the forum account with this address. To set one, open this link within 1 hour:',
     { link: data.link },
     'It signs you out everywhere else and lifts any sign-in block on the account. If you did not ask, ignore this message: your password stays as it is.',
+  ]);
+}
+
+export function choosePassword(data: { link: string }): RenderedMessage {
+  return render('choose_password', 'Choose a password for the forum', [
+    'Your address is confirmed and your forum account is open. The confirmation did not include the password chosen at registration, so that password no longer works: whoever registered the address cannot sign in with it.',
+    'To sign in again later, choose your own password with this link within 1 hour (or ask for a new link on the sign-in page at any time):',
+    { link: data.link },
   ]);
 }
 

@@ -6,7 +6,7 @@ import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
  */
 const securityEventSchema = new Schema({
   userId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
-  kind: { type: String, enum: ['password_reset'], required: true },
+  kind: { type: String, enum: ['password_reset', 'registration_password_dropped'], required: true },
   at: { type: Date, required: true },
 });
 

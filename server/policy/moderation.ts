@@ -2,7 +2,7 @@
 import type { Types } from 'mongoose';
 import { Forbidden, NotFound } from '../errors';
 import type { GroupRole, MembershipState } from '../models/membership';
-import { accessTo, loadGroupRef, managesGroup, ownsGroup, readsGroup, type GroupAccess } from './access';
+import { accessTo, accessToPost, loadGroupRef, managesGroup, ownsGroup, readsByModeratorOverride, readsGroup, type GroupAccess } from './access';
 import type { ModeratorRead } from './moderator-reads';
 import { decidePost, type Decision, type PostRef } from './rules';
 import { moderatedGroupIds } from './scopes';
@@ -20,9 +20,14 @@ const SITE_FORBIDDEN: Record<SiteModerationAction, string> = {
   audit: 'Only site moderators may read the audit log.',
 };
 
-/** Any signed-in user who can read a post may report it; deleted placeholders have nothing left to report. */
+/**
+ * Any signed-in user who can read a post may report it; deleted placeholders have nothing left to report.
+ * A site moderator reads a closed group they are not in only with a stated, audited reason: a report
+ * needs none, so it would tell them unaudited that the post exists. They act on such posts directly.
+ */
 export function decideReport(access: GroupAccess, post: PostRef): Decision {
   if (!access.viewer || post.deletedAt) return 'not_found';
+  if (readsByModeratorOverride(accessToPost(access, post))) return 'not_found';
   return decidePost(access, post, 'read');
 }
 

@@ -4,7 +4,7 @@ import { ACCOUNT_LIMITS, ageOn, MINOR_AGE } from '../../shared/accounts';
 import type { AppContext } from '../context';
 import { HttpError, NotFound, Unauthorized, Invalid } from '../errors';
 import type { RegisterInput } from '../http/account-schemas';
-import { parentalConsent, passwordReset, registrationAttempt, verifyEmail } from '../mail/templates';
+import { choosePassword, parentalConsent, passwordReset, registrationAttempt, verifyEmail } from '../mail/templates';
 import { AccountLink } from '../models/account-link';
 import { ParentalConsent } from '../models/parental-consent';
 import type { Types } from 'mongoose';
@@ -185,13 +185,21 @@ export async function resendVerification(ctx: AppContext, email: string, clientA
   if (user) await sendVerificationLink(ctx, user, now);
 }
 
-/** Takes a one-time link (deleting it first, so two racing requests cannot both use it). */
-async function takeLink(purpose: 'verify_email' | 'password_reset', token: string, now: Date): Promise<UserFields> {
-  const link = await AccountLink.findOneAndDelete({ tokenHash: hashLinkToken(token), purpose }).lean();
+/**
+ * The live account behind a one-time link. `take` deletes the link while reading it, so two racing
+ * requests cannot both use it; without `take` the link stays usable (a check that may still fail).
+ */
+async function linkOwner(purpose: 'verify_email' | 'password_reset', token: string, now: Date, take: boolean): Promise<UserFields> {
+  const filter = { tokenHash: hashLinkToken(token), purpose };
+  const link = await (take ? AccountLink.findOneAndDelete(filter) : AccountLink.findOne(filter)).lean();
   if (!link || !link.userId || link.expiresAt.getTime() <= now.getTime()) throw new NotFound(LINK_NOT_FOUND);
   const user = await User.findOne({ _id: link.userId, email: link.email, status: { $ne: 'erasing' } }).lean<UserFields>();
   if (!user) throw new NotFound(LINK_NOT_FOUND);
   return user;
+}
+
+function takeLink(purpose: 'verify_email' | 'password_reset', token: string, now: Date): Promise<UserFields> {
+  return linkOwner(purpose, token, now, true);
 }
 
 /**
@@ -215,13 +223,39 @@ async function markVerified(ctx: AppContext, user: UserFields, extra: Record<str
   return current;
 }
 
-/** Follows a verification link: the account is active and signed in (a minor's also needs the parent's confirmation). */
-export async function verifyEmailAddress(ctx: AppContext, token: string, now = new Date()): Promise<{ user: UserFields; token: string }> {
-  const user = await markVerified(ctx, await takeLink('verify_email', token, now));
+/**
+ * Follows a verification link: the account is active and signed in (a minor's also needs the parent's
+ * confirmation). The link proves the mailbox, not the registrant: anyone can register someone else's
+ * address. So the registration password survives only if the person holding the link proves it too
+ * (`password`, checked before the link is used up, throttled like any re-entry of a password). Without
+ * it the password is dropped for a secret nobody knows and the owner gets a link to choose their own, so
+ * a stranger who registered the address never holds a password to an account its owner then uses.
+ */
+export async function verifyEmailAddress(
+  ctx: AppContext,
+  token: string,
+  password: string | undefined,
+  clientAddress: string,
+  now = new Date(),
+): Promise<{ user: UserFields; token: string }> {
+  if (password !== undefined) {
+    await verifyCurrentPassword(ctx, await linkOwner('verify_email', token, now, false), password, clientAddress, 'password');
+  }
+  const owner = await takeLink('verify_email', token, now);
+  const dropPassword = password === undefined ? { passwordHash: await hashPassword(randomBytes(32).toString('base64url')), passwordChangedAt: now } : {};
+  const user = await markVerified(ctx, owner, dropPassword);
   await liftSuppression(user.email);
+  if (password === undefined) await sendChoosePasswordLink(ctx, user, now);
   if (user.status === 'pending_parental_consent') throw parentalConsentPending();
   assertMaySignIn(user);
   return { user, token: await issueToken(user._id, now) };
+}
+
+/** After a verification that did not prove the registration password: the owner chooses one through a reset link. */
+async function sendChoosePasswordLink(ctx: AppContext, user: UserFields, now: Date): Promise<void> {
+  await recordSecurityEvent({ userId: user._id, kind: 'registration_password_dropped', at: now });
+  const resetToken = await createAccountLink('password_reset', user, user.email, now);
+  await sendMessage(ctx, { kind: 'transactional', to: user.email, userId: user._id, content: choosePassword({ link: pageLink(ctx, 'reset-password', resetToken) }) });
 }
 
 /**

@@ -58,7 +58,7 @@ describe('accounts: sign-up and sign-in', () => {
       await forum.http.get(`/api/users/${String(stored!._id)}`).set(viewer.auth).expect(404);
 
       const token = await verificationToken('ada.lovelace@example.org');
-      const verified = await forum.http.post('/api/auth/verify-email').send({ token }).expect(200);
+      const verified = await forum.http.post('/api/auth/verify-email').send({ token, password: body.password }).expect(200);
       expect(verified.body.token).to.be.a('string').with.length.of.at.least(43);
       expect(verified.body.user).to.include({
         email: 'ada.lovelace@example.org',
@@ -255,7 +255,10 @@ describe('accounts: sign-up and sign-in', () => {
       const early = await forum.http.post('/api/auth/login').send({ email: minor.email, password: minor.password }).expect(403);
       expect(early.body.error.code).to.equal('email_unverified');
       // Verifying the own address is the first step; the parent's is still missing.
-      const verifying = await forum.http.post('/api/auth/verify-email').send({ token: await linkParameter(minor.email as string, '/verify-email', 'token') }).expect(403);
+      const verifying = await forum.http
+        .post('/api/auth/verify-email')
+        .send({ token: await linkParameter(minor.email as string, '/verify-email', 'token'), password: minor.password })
+        .expect(403);
       expect(verifying.body.error.code).to.equal('parental_consent_pending');
       const waiting = await forum.http.post('/api/auth/login').send({ email: minor.email, password: minor.password }).expect(403);
       expect(waiting.body.error.code).to.equal('parental_consent_pending');

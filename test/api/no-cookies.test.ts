@@ -94,7 +94,7 @@ describe('no cookies, anywhere', () => {
       .send({ email, password, name: 'Life Cycle', dateOfBirth: '1985-06-15', acceptTerms: true });
     expectNoCookie(res, 'register');
     expect(res.status).to.equal(202);
-    res = await forum.http.post('/api/auth/verify-email').send({ token: await linkParameter(email, '/verify-email', 'token') });
+    res = await forum.http.post('/api/auth/verify-email').send({ token: await linkParameter(email, '/verify-email', 'token'), password });
     expectNoCookie(res, 'verify e-mail');
     expect(res.status).to.equal(200);
     let auth = { Authorization: `Bearer ${res.body.token as string}` };

@@ -51,6 +51,7 @@ describe('browser: live updates', function () {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
     await page.goto(await linkFromMail(env, aliceEmail, '/verify-email'));
+    await page.getByLabel('Your password').fill('a long enough passphrase');
     await page.getByRole('button', { name: 'Confirm and sign in' }).click();
     await page.getByRole('heading', { name: 'Your feed', exact: true }).waitFor();
 

@@ -45,6 +45,7 @@ describe('browser: e-mail verification and password reset', function () {
 
     // The older link no longer works; the page says so and signs nobody in.
     await page.goto(first);
+    await page.getByLabel('Your password').fill('a long enough passphrase');
     await page.getByRole('button', { name: 'Confirm and sign in' }).click();
     await page.getByRole('alert').waitFor();
     expect(await page.evaluate("localStorage.getItem('forum.token')")).to.equal(null);
@@ -53,9 +54,26 @@ describe('browser: e-mail verification and password reset', function () {
     await page.getByRole('heading', { name: 'Confirm your e-mail address' }).waitFor();
     expect(await page.evaluate("localStorage.getItem('forum.token')"), 'nothing happens on page load').to.equal(null);
     await screenshot(page, 'verify-email');
+    await page.getByLabel('Your password').fill('a long enough passphrase');
     await page.getByRole('button', { name: 'Confirm and sign in' }).click();
     await page.getByRole('heading', { name: 'Your feed', exact: true }).waitFor();
     expect(await page.evaluate("localStorage.getItem('forum.token')")).to.be.a('string');
+  });
+
+  it('confirming without the registration password signs in and e-mails a link to choose one', async () => {
+    const { page } = visitor;
+    const email = uniqueEmail('forgetful');
+    await env.forum.http
+      .post('/api/auth/register')
+      .send({ email, password: 'a long enough passphrase', name: 'Fran Forgetful', dateOfBirth: '1990-01-01', acceptTerms: true })
+      .expect(202);
+    await page.goto(await linkFromMail(env, email, '/verify-email'));
+    await page.getByLabel('Your password').fill('not what I chose');
+    await page.getByRole('button', { name: 'Confirm and sign in' }).click();
+    await page.getByText(/is not your current password/).waitFor();
+    await page.getByRole('button', { name: /I forgot it/ }).click();
+    await page.getByRole('heading', { name: 'Your feed', exact: true }).waitFor();
+    await linkFromMail(env, email, '/reset-password');
   });
 
   it('signing in before confirming explains it and can send the link again', async () => {

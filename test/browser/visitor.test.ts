@@ -73,6 +73,7 @@ describe('browser: visitor', function () {
 
     // Step one: the teen follows their own link, received over SMTP; the account still waits for the parent.
     await page.goto(await linkFromMail(env, teenEmail, '/verify-email'));
+    await page.getByLabel('Your password').fill('a long enough passphrase');
     await page.getByRole('button', { name: 'Confirm and sign in' }).click();
     await page.getByText(/Your account opens as soon as your parent or guardian agrees/).waitFor();
     expect(await page.evaluate("localStorage.getItem('forum.token')")).to.equal(null);

@@ -33,6 +33,7 @@ const EXAMPLES: Array<{ kind: 'transactional' | 'marketing'; content: templates.
     content: templates.registrationAttempt({ signInLink: 'https://forum.example/signin', resetLink: 'https://forum.example/reset-password?token=r1' }),
   },
   { kind: 'transactional', content: templates.passwordReset({ link: 'https://forum.example/reset-password?token=r2' }) },
+  { kind: 'transactional', content: templates.choosePassword({ link: 'https://forum.example/reset-password?token=r3' }) },
   { kind: 'transactional', content: templates.parentalConsent({ displayName: 'Kid', link: 'https://forum.example/parental-consent?token=p1' }) },
   { kind: 'transactional', content: templates.emailChangeConfirm({ displayName: 'Ada', link: 'https://forum.example/confirm-email?token=c1' }) },
   { kind: 'transactional', content: templates.emailChanged({ displayName: 'Ada <script>' }) },
@@ -114,7 +115,10 @@ describe('mail over SMTP', function () {
     const mail = await received(email, 'verify_email');
     const link = new URL(mail.links[0]!);
     expect(link.pathname).to.equal('/verify-email');
-    const verified = await forum.http.post('/api/auth/verify-email').send({ token: tokenIn(mail, '/verify-email') }).expect(200);
+    const verified = await forum.http
+      .post('/api/auth/verify-email')
+      .send({ token: tokenIn(mail, '/verify-email'), password: adult(email).password })
+      .expect(200);
     expect(verified.body.user).to.include({ email, emailVerified: true });
     await forum.http.get('/api/me').set('Authorization', `Bearer ${verified.body.token as string}`).expect(200);
   });
@@ -176,7 +180,10 @@ describe('mail over SMTP', function () {
     expect(res.body).to.deep.equal({ status: 'pending_parental_consent' });
     const own = await received(email, 'verify_email');
     const parents = await smtp.waitFor(sentTo(parent));
-    const verifying = await forum.http.post('/api/auth/verify-email').send({ token: tokenIn(own, '/verify-email') }).expect(403);
+    const verifying = await forum.http
+      .post('/api/auth/verify-email')
+      .send({ token: tokenIn(own, '/verify-email'), password: 'a long enough password' })
+      .expect(403);
     expect(verifying.body.error.code).to.equal('parental_consent_pending');
     await forum.http.post('/api/auth/parental-consent').send({ token: tokenIn(parents, '/parental-consent') }).expect(200);
     await forum.http.post('/api/auth/login').send({ email, password: 'a long enough password' }).expect(200);
@@ -280,10 +287,27 @@ describe('mail over SMTP', function () {
       .send({ password: 'the real admin password' })
       .expect(202);
     await eventually(async () => expect(await User.exists({ email: ADMIN_ADDRESS })).to.equal(null), 15_000);
+    const sentBefore = smtp.accepted.length;
     await forum.http.post('/api/auth/register').send(adult(ADMIN_ADDRESS, 'the attacker password')).expect(202);
     expect((await User.findOne({ email: ADMIN_ADDRESS }).lean())!).to.include({ status: 'pending_verification' });
     expect((await User.findOne({ email: ADMIN_ADDRESS }).lean())!.roles).to.deep.equal([]);
     await forum.http.post('/api/auth/login').send({ email: ADMIN_ADDRESS, password: 'the attacker password' }).expect(403);
+
+    // The real admin follows that verification link. The link proves the mailbox, not who registered:
+    // the attacker's password is refused at the link and, confirmed without it, is dropped.
+    const latest = await smtp.waitFor((mail) => smtp.accepted.indexOf(mail) >= sentBefore && sentTo(ADMIN_ADDRESS)(mail) && mail.parsed.subject === subjectOf('verify_email'));
+    const verification = tokenIn(latest, '/verify-email');
+    const guessed = await forum.http.post('/api/auth/verify-email').send({ token: verification, password: 'what the admin uses' }).expect(400);
+    expect(guessed.body.error.message).to.match(/^password: /);
+    const opened = await forum.http.post('/api/auth/verify-email').send({ token: verification }).expect(200);
+    expect(opened.body.user.roles).to.deep.equal(['admin', 'moderator']);
+    await forum.http.post('/api/auth/login').send({ email: ADMIN_ADDRESS, password: 'the attacker password' }).expect(401);
+    const choose = await received(ADMIN_ADDRESS, 'choose_password');
+    await forum.http
+      .post('/api/auth/password-reset/confirm')
+      .send({ token: tokenIn(choose, '/reset-password'), newPassword: 'the admin’s own password' })
+      .expect(200);
+    await forum.http.post('/api/auth/login').send({ email: ADMIN_ADDRESS, password: 'the admin’s own password' }).expect(200);
   });
 
   it('signs up through the test helper the same way (registration, received link, verification)', async () => {

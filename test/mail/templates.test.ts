@@ -9,6 +9,7 @@ const ALL: templates.RenderedMessage[] = [
   templates.verifyEmail({ displayName: HOSTILE, link: 'https://forum.example/verify-email?token=a&b=1' }),
   templates.registrationAttempt({ signInLink: 'https://forum.example/signin', resetLink: 'https://forum.example/reset-password?token=r' }),
   templates.passwordReset({ link: 'https://forum.example/reset-password?token=r' }),
+  templates.choosePassword({ link: 'https://forum.example/reset-password?token=c' }),
   templates.parentalConsent({ displayName: HOSTILE, link: 'https://forum.example/parental-consent?token=p' }),
   templates.emailChangeConfirm({ displayName: HOSTILE, link: 'https://forum.example/confirm-email?token=c' }),
   templates.emailChanged({ displayName: HOSTILE }),

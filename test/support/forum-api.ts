@@ -44,9 +44,9 @@ export class ForumApi {
     return this.verify(await linkParameter(email, '/verify-email', 'token'), { email, password });
   }
 
-  /** Follows a verification link's token; the account is then active and signed in. */
+  /** Follows a verification link's token with the registration password; the account is then active and signed in. */
   async verify(linkToken: string, credentials: { email: string; password: string }): Promise<RegisteredUser> {
-    const res = await this.http.post('/api/auth/verify-email').send({ token: linkToken });
+    const res = await this.http.post('/api/auth/verify-email').send({ token: linkToken, password: credentials.password });
     if (res.status !== 200) throw new Error(`verify e-mail: ${res.status} ${res.text}`);
     const token = res.body.token as string;
     return { id: res.body.user.id as string, token, auth: { Authorization: `Bearer ${token}` }, ...credentials };

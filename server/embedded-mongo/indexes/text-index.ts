@@ -10,32 +10,87 @@ import { requireLanguage } from '../text/languages';
 import { containsPhrase, terms, type TokenOptions } from '../text/tokenizer';
 import { BTreeIndex, type IndexKey, type IndexSpec, type KeyValues } from './btree-index';
 
-/** Growable parallel arrays of record ids and scores: compact enough for millions of entries. */
-class Postings {
+/** Growable parallel arrays of record ids and scores. */
+class ScoredRids {
   rids = new Int32Array(4);
   scores = new Float64Array(4);
   length = 0;
-  /** The list by score, then newest _id, built when first asked for and dropped on any change. */
-  ranked: { rids: Int32Array; scores: Float64Array } | null = null;
 
-  push(rid: number, score: number): void {
-    this.ranked = null;
-    if (this.length === this.rids.length) {
-      const rids = new Int32Array(this.length * 2);
-      rids.set(this.rids);
-      this.rids = rids;
-      const scores = new Float64Array(this.length * 2);
-      scores.set(this.scores);
-      this.scores = scores;
+  /** Makes room for one more entry. */
+  protected grow(): void {
+    if (this.length < this.rids.length) return;
+    const capacity = Math.max(4, this.length * 2);
+    const rids = new Int32Array(capacity);
+    rids.set(this.rids);
+    this.rids = rids;
+    const scores = new Float64Array(capacity);
+    scores.set(this.scores);
+    this.scores = scores;
+  }
+}
+
+/**
+ * A term's entries by score, then by ObjectId _id newest first (the order of a search ranked by relevance
+ * then recency). Kept up to date entry by entry: re-sorting a common word's list after every new post would
+ * cost each search after a write hundreds of milliseconds on a large forum.
+ */
+class RankedRids extends ScoredRids {
+  /** `idKey` orders entries of equal score: lower-case ObjectId hex, whose string order is the ObjectId order. */
+  constructor(private readonly idKey: (rid: number) => string) {
+    super();
+  }
+
+  /** Where an entry with this score and id goes: after every entry ranked before it. */
+  private position(score: number, id: string): number {
+    let low = 0;
+    let high = this.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const other = this.scores[middle];
+      const before = other > score || (other === score && this.idKey(this.rids[middle]) > id);
+      if (before) low = middle + 1;
+      else high = middle;
     }
+    return low;
+  }
+
+  insert(rid: number, score: number, id: string): void {
+    this.grow();
+    const at = this.position(score, id);
+    this.rids.copyWithin(at + 1, at, this.length);
+    this.scores.copyWithin(at + 1, at, this.length);
+    this.rids[at] = rid;
+    this.scores[at] = score;
+    this.length++;
+  }
+
+  remove(rid: number): void {
+    const at = this.rids.subarray(0, this.length).indexOf(rid);
+    if (at < 0) return;
+    this.rids.copyWithin(at, at + 1, this.length);
+    this.scores.copyWithin(at, at + 1, this.length);
+    this.length--;
+  }
+}
+
+/** One term's posting list: its entries in any order, and in ranked order once a search has asked for it. */
+class Postings extends ScoredRids {
+  /** Built when first asked for; dropped (for good, until asked again) when an entry's _id is not an ObjectId. */
+  ranked: RankedRids | null = null;
+
+  push(rid: number, score: number, id: string | undefined): void {
+    this.grow();
     this.rids[this.length] = rid;
     this.scores[this.length] = score;
     this.length++;
+    if (!this.ranked) return;
+    if (id === undefined) this.ranked = null;
+    else this.ranked.insert(rid, score, id);
   }
 
   /** Order within a list does not matter (scores are summed per document), so the last entry fills the gap. */
   remove(rid: number): void {
-    this.ranked = null;
+    this.ranked?.remove(rid);
     for (let i = this.length - 1; i >= 0; i--) {
       if (this.rids[i] !== rid) continue;
       this.length--;
@@ -208,18 +263,19 @@ export class TextIndex extends BTreeIndex {
   override add(keys: KeyValues[] | null, rid: number): void {
     if (keys === null) return;
     const [termList, scoreList, suffix, id] = keys[0] as [string[], number[], unknown[], unknown];
-    termList.forEach((term, i) => {
-      let list = this.postings.get(term);
-      if (!list) this.postings.set(term, (list = new Postings()));
-      list.push(rid, scoreList[i]);
-    });
-    const idKey = canonicalValue(id);
-    this.entries.set(rid, {
+    const canonicalId = canonicalValue(id);
+    const entry: TextEntry = {
       suffix: suffix.map((v) => {
         const c = canonicalValue(v);
         return c === undefined ? undefined : intern(c);
       }),
-      idKey: idKey?.startsWith('o') ? idKey.slice(1) : undefined,
+      idKey: canonicalId?.startsWith('o') ? canonicalId.slice(1) : undefined,
+    };
+    this.entries.set(rid, entry);
+    termList.forEach((term, i) => {
+      let list = this.postings.get(term);
+      if (!list) this.postings.set(term, (list = new Postings()));
+      list.push(rid, scoreList[i], entry.idKey);
     });
     this.version++;
   }
@@ -244,22 +300,28 @@ export class TextIndex extends BTreeIndex {
   /**
    * A term's entries by score, then by ObjectId _id newest first: the order of a search ranked by relevance then
    * recency, so a single-term search reads only as far down as its page reaches. Undefined when some entry's _id
-   * is not an ObjectId. Kept until the term's list changes.
+   * is not an ObjectId. Sorted once, then kept in order as entries come and go.
    */
   rankedPostingsOf(term: string): { rids: Int32Array; scores: Float64Array } | undefined {
     const list = this.postings.get(term);
     if (!list) return { rids: new Int32Array(0), scores: new Float64Array(0) };
-    if (list.ranked) return list.ranked;
-    const ids: string[] = [];
-    for (let i = 0; i < list.length; i++) {
-      const idKey = this.entries.get(list.rids[i])?.idKey;
-      if (idKey === undefined) return undefined;
-      ids.push(idKey);
+    if (!list.ranked) {
+      const ids: string[] = [];
+      for (let i = 0; i < list.length; i++) {
+        const idKey = this.entries.get(list.rids[i])?.idKey;
+        if (idKey === undefined) return undefined;
+        ids.push(idKey);
+      }
+      const order = Array.from({ length: list.length }, (_, i) => i);
+      order.sort((a, b) => list.scores[b] - list.scores[a] || (ids[a] < ids[b] ? 1 : ids[a] > ids[b] ? -1 : 0));
+      const ranked = new RankedRids((rid) => this.entries.get(rid)!.idKey!);
+      ranked.rids = Int32Array.from(order, (i) => list.rids[i]);
+      ranked.scores = Float64Array.from(order, (i) => list.scores[i]);
+      ranked.length = list.length;
+      list.ranked = ranked;
     }
-    const order = Array.from({ length: list.length }, (_, i) => i);
-    order.sort((a, b) => list.scores[b] - list.scores[a] || (ids[a] < ids[b] ? 1 : ids[a] > ids[b] ? -1 : 0));
-    list.ranked = { rids: Int32Array.from(order, (i) => list.rids[i]), scores: Float64Array.from(order, (i) => list.scores[i]) };
-    return list.ranked;
+    const { ranked } = list;
+    return { rids: ranked.rids.subarray(0, ranked.length), scores: ranked.scores.subarray(0, ranked.length) };
   }
 
   entryOf(rid: number): TextEntry | undefined {
