@@ -231,7 +231,7 @@ describe('admin console API', () => {
       const list = await as(admin, 'get', '/api/admin/invitations').expect(200);
       expect(list.body.items[0]).to.include({ id: created.body.invitation.id, uses: 2, state: 'used_up' });
       // An invited registrant still proves their address, then is active at once (no approval needed).
-      const verified = await forum.http.post('/api/auth/verify-email').send({ token: await linkParameter(first, '/verify-email', 'token') }).expect(200);
+      const verified = await forum.http.post('/api/auth/verify-email').send({ token: await linkParameter(first, '/verify-email', 'token'), password: 'a long enough password' }).expect(200);
       expect(verified.body.token).to.be.a('string');
 
       const expiring = await as(admin, 'post', '/api/admin/invitations', {}).expect(201);
@@ -274,7 +274,7 @@ describe('admin console API', () => {
       await as(admin, 'put', '/api/admin/registration-policy', { policy: 'approval' }).expect(200);
       const emails = [uniqueEmail('wait1'), uniqueEmail('wait2')];
       for (const email of emails) await forum.http.post('/api/auth/register').send(registration(email)).expect(202);
-      const waiting = await forum.http.post('/api/auth/verify-email').send({ token: await linkParameter(emails[0]!, '/verify-email', 'token') }).expect(403);
+      const waiting = await forum.http.post('/api/auth/verify-email').send({ token: await linkParameter(emails[0]!, '/verify-email', 'token'), password: 'a long enough password' }).expect(403);
       expect(waiting.body.error.code).to.equal('approval_pending');
       const login = await forum.http.post('/api/auth/login').send({ email: emails[0], password: 'a long enough password' }).expect(403);
       expect(login.body.error.code).to.equal('approval_pending');
@@ -309,7 +309,7 @@ describe('admin console API', () => {
       const email = uniqueEmail('early');
       await forum.http.post('/api/auth/register').send(registration(email)).expect(202);
       await as(admin, 'put', '/api/admin/registration-policy', { policy: 'open' }).expect(200);
-      await forum.http.post('/api/auth/verify-email').send({ token: await linkParameter(email, '/verify-email', 'token') }).expect(403);
+      await forum.http.post('/api/auth/verify-email').send({ token: await linkParameter(email, '/verify-email', 'token'), password: 'a long enough password' }).expect(403);
     });
   });
 

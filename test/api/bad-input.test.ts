@@ -10,6 +10,7 @@ import { Group } from '../../server/models/group';
 import { Hold } from '../../server/models/hold';
 import { Membership } from '../../server/models/membership';
 import { Post } from '../../server/models/post';
+import { RegistrationInvitation } from '../../server/models/registration-invitation';
 import { Report } from '../../server/models/report';
 import { User } from '../../server/models/user';
 import { addMember, buildGroup, buildPost, idOf } from '../support/content';
@@ -26,6 +27,7 @@ interface World {
   postId: string;
   reportId: string;
   holdId: string;
+  invitationId: string;
 }
 
 type Method = 'post' | 'put' | 'patch' | 'delete';
@@ -45,7 +47,8 @@ interface Route {
 
 const ROUTES: Route[] = [
   { method: 'post', pattern: '/api/auth/register', path: () => '/api/auth/register', as: () => null,
-    good: () => ({ email: 'new@example.org', password: 'a long enough password', name: 'New', dateOfBirth: '1990-01-01', acceptTerms: true }) },
+    good: () => ({ email: 'new@example.org', password: 'a long enough password', name: 'New', dateOfBirth: '1990-01-01', acceptTerms: true, invitation: 'abc' }),
+    optional: ['invitation'] },
   { method: 'post', pattern: '/api/auth/login', path: () => '/api/auth/login', as: () => null,
     good: (w) => ({ email: w.member.user.email, password: w.member.password }) },
   { method: 'post', pattern: '/api/auth/logout', path: () => '/api/auth/logout', as: () => null },
@@ -74,6 +77,17 @@ const ROUTES: Route[] = [
     good: () => ({ roles: ['moderator'] }) },
   { method: 'put', pattern: '/api/admin/users/:id/membership', path: (w) => `/api/admin/users/${idOf(w.member.user)}/membership`, as: (w) => w.admin,
     good: () => ({ isMember: true }) },
+  { method: 'post', pattern: '/api/admin/users/:id/suspend', path: (w) => `/api/admin/users/${idOf(w.member.user)}/suspend`, as: (w) => w.admin,
+    good: () => ({ reason: 'Spam' }) },
+  { method: 'post', pattern: '/api/admin/users/:id/reinstate', path: (w) => `/api/admin/users/${idOf(w.member.user)}/reinstate`, as: (w) => w.admin,
+    good: () => ({ reason: 'Appeal upheld' }) },
+  { method: 'put', pattern: '/api/admin/registration-policy', path: () => '/api/admin/registration-policy', as: (w) => w.admin,
+    good: () => ({ policy: 'approval' }) },
+  { method: 'post', pattern: '/api/admin/registrations/:id/approve', path: (w) => `/api/admin/registrations/${idOf(w.member.user)}/approve`, as: (w) => w.admin },
+  { method: 'post', pattern: '/api/admin/registrations/:id/decline', path: (w) => `/api/admin/registrations/${idOf(w.member.user)}/decline`, as: (w) => w.admin },
+  { method: 'post', pattern: '/api/admin/invitations', path: () => '/api/admin/invitations', as: (w) => w.admin,
+    good: () => ({ maxUses: 2, expiresInDays: 7, label: 'Meeting' }), optional: ['maxUses', 'expiresInDays', 'label'] },
+  { method: 'delete', pattern: '/api/admin/invitations/:id', path: (w) => `/api/admin/invitations/${w.invitationId}`, as: (w) => w.admin },
   { method: 'post', pattern: '/api/groups', path: () => '/api/groups', as: (w) => w.member,
     good: () => ({ name: 'Fresh', description: 'A group', visibility: 'public', joinPolicy: 'open' }), optional: ['description', 'joinPolicy'] },
   { method: 'patch', pattern: '/api/groups/:id', path: (w) => `/api/groups/${w.groupId}`, as: (w) => w.owner,
@@ -125,6 +139,8 @@ const LIST_ROUTES: Array<{ path: (w: World) => string; as: (w: World) => BuiltUs
   { path: () => '/api/mod/reports', as: (w) => w.admin },
   { path: () => '/api/mod/holds', as: (w) => w.admin },
   { path: () => '/api/mod/audit', as: (w) => w.admin },
+  { path: () => '/api/admin/registrations', as: (w) => w.admin },
+  { path: () => '/api/admin/invitations', as: (w) => w.admin },
 ];
 
 const HUGE = 'x'.repeat(100_000);
@@ -206,7 +222,8 @@ describe('bad input through every mutating route', () => {
     const post = await buildPost({ group, author: member });
     const report = await Report.create({ postId: post._id, groupId: group._id, authorId: member.user._id, reporterId: owner.user._id, reason: 'Spam' });
     const hold = await Hold.create({ scope: { type: 'post', id: post._id }, reason: 'Court order', reference: 'Case 0', createdBy: admin.user._id });
-    w = { admin, owner, member, groupId: idOf(group), postId: idOf(post), reportId: idOf(report), holdId: idOf(hold) };
+    const invitation = await RegistrationInvitation.create({ tokenHash: 'f'.repeat(64), maxUses: 1, createdBy: admin.user._id, createdAt: new Date(), expiresAt: new Date(Date.now() + 86_400_000) });
+    w = { admin, owner, member, groupId: idOf(group), postId: idOf(post), reportId: idOf(report), holdId: idOf(hold), invitationId: idOf(invitation) };
   });
 
   it('covers every mutating route the app has', () => {
@@ -290,7 +307,7 @@ describe('bad input through every mutating route', () => {
         }
       }
     }
-    for (const [path, query] of [['/api/mod/reports', 'status=open&status=dismissed'], ['/api/mod/holds', 'status=gone'], [`/api/groups/${w.groupId}/members`, 'status=owner']] as const) {
+    for (const [path, query] of [['/api/mod/reports', 'status=open&status=dismissed'], ['/api/mod/holds', 'status=gone'], [`/api/groups/${w.groupId}/members`, 'status=owner'], ['/api/admin/users', 'q=ab&q=cd'], ['/api/admin/users', 'q[$gt]=']] as const) {
       const res = await forum.http.get(`${path}?${query}`).set(path.includes('groups') ? w.owner.auth : w.admin.auth);
       expect(res.status, `${path}?${query}`).to.equal(400);
       expectRefused(res, `${path}?${query}`);

@@ -32,7 +32,7 @@ describe('mail: registration approved or declined by an admin', () => {
       .send({ email, password: 'a long enough password', name: 'Waiting Registrant', dateOfBirth: '1991-02-03', acceptTerms: true })
       .expect(202);
     const verification = await smtp.waitFor((mail) => sentTo(email)(mail) && mail.links.some((link) => link.includes('/verify-email')));
-    const answer = await forum.http.post('/api/auth/verify-email').send({ token: tokenIn(verification, '/verify-email') }).expect(403);
+    const answer = await forum.http.post('/api/auth/verify-email').send({ token: tokenIn(verification, '/verify-email'), password: 'a long enough password' }).expect(403);
     expect(answer.body.error.code).to.equal('approval_pending');
     return String((await User.findOne({ email }).lean())!._id);
   }

@@ -94,7 +94,8 @@ describe('server/main.ts', function () {
     const verified = await fetch(`${url}/api/auth/verify-email`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ token: await linkInLog(first, '/verify-email') }),
+      // With the registration password, as the verification page sends it (without it the password is dropped).
+      body: JSON.stringify({ token: await linkInLog(first, '/verify-email'), password: 'a long enough password' }),
     });
     expect(verified.status).to.equal(200);
     first.child.kill('SIGTERM');
