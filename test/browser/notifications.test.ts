@@ -62,6 +62,35 @@ describe('browser: notifications', function () {
     expect(await alice.page.title()).to.not.match(/^\(\d+\) /);
   });
 
+  it('completes @names from the group’s members with the keyboard, and the mention reaches only them', async () => {
+    const group = await buildGroup({ owner: aliceUser, visibility: 'closed', name: 'Rota' });
+    await addMember(group, bobUser);
+    const outsider = await buildUser({ name: 'Bobby Outsider' });
+    await bob.page.goto(`${env.url}/home`);
+    await bob.page.getByRole('link', { name: 'Notifications, none unread' }).waitFor();
+
+    await alice.page.goto(`${env.url}/groups/${idOf(group)}`);
+    const editor = alice.page.getByRole('textbox', { name: 'New post' });
+    await editor.click();
+    await alice.page.keyboard.type('Thanks @Bo');
+    const options = alice.page.getByRole('listbox', { name: 'People to mention' }).getByRole('option');
+    await options.first().waitFor();
+    expect((await options.allTextContents()).map((text) => text.trim())).to.deep.equal(['BM Bob Member']);
+    await alice.page.keyboard.press('Enter');
+    await alice.page.keyboard.type('for Friday');
+    const posted = alice.page.waitForResponse((response) => response.url().includes('/posts') && response.request().method() === 'POST');
+    await alice.page.getByRole('button', { name: 'Post', exact: true }).click();
+    expect((await posted).status()).to.equal(201);
+    const mention = alice.page.locator('.post-list').getByRole('link', { name: '@Bob Member' });
+    await mention.waitFor();
+    expect(await mention.getAttribute('href')).to.equal(`/users/${String(bobUser.user._id)}`);
+
+    await bob.page.getByRole('link', { name: 'Notifications, 1 unread' }).waitFor();
+    const outsiderList = await env.forum.http.get('/api/notifications/unread-count').set(outsider.auth);
+    expect(outsiderList.body).to.deep.equal({ count: 0 });
+    await env.forum.http.post('/api/notifications/read').set(bobUser.auth).send({ all: true });
+  });
+
   it('drops the bell count without a reload when the person is removed from the closed group', async () => {
     const group = await buildGroup({ owner: aliceUser, visibility: 'closed', name: 'Board' });
     await addMember(group, bobUser);
