@@ -193,6 +193,8 @@ export async function seedDataset(db: Db, size: DatasetSize, log: (line: string)
       preferences: { email: false, sms: false, whatsapp: false, phone: false, post: false },
       restricted: false,
       passwordChangedAt: null,
+      emailVerified: true,
+      language: 'en',
       createdAt,
       updatedAt: createdAt,
     };
