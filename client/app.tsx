@@ -19,6 +19,7 @@ import { VisitorHome } from './pages/visitor/Home';
 import { NotAllowed } from './components/NotAllowed';
 import { matchPath, navigate, useLocation } from './router';
 import { isModerator, session, useSession } from './session';
+import { useUnreadCount, useUnreadTracking } from './notifications';
 
 const userPages = () => import(/* webpackChunkName: "user" */ './pages/user');
 const modPages = () => import(/* webpackChunkName: "moderation" */ './pages/mod');
@@ -50,6 +51,7 @@ const ROUTES: Route[] = [
   { pattern: '/posts/:id', access: 'user', view: (p) => <Lazy load={userPages} pick={(m) => m.PostPage} props={{ id: p.id! }} /> },
   { pattern: '/users/:id', access: 'user', view: (p) => <Lazy load={userPages} pick={(m) => m.ProfilePage} props={{ id: p.id! }} /> },
   { pattern: '/search', access: 'user', view: () => <Lazy load={userPages} pick={(m) => m.SearchPage} props={{}} /> },
+  { pattern: '/notifications', access: 'user', view: () => <Lazy load={userPages} pick={(m) => m.NotificationsPage} props={{}} /> },
   { pattern: '/me', access: 'user', view: () => <Lazy load={userPages} pick={(m) => m.EditProfile} props={{}} /> },
   { pattern: '/privacy', access: 'user', view: () => <Lazy load={privacyPages} pick={(m) => m.PrivacyCentre} props={{}} /> },
   { pattern: '/mod', access: 'user', view: () => <Lazy load={modPages} pick={(m) => m.ReportQueue} props={{}} /> },
@@ -153,6 +155,23 @@ function HeaderSearch() {
   );
 }
 
+/** The bell: the unread count, kept live; also shown in the tab title. */
+function Bell({ current }: { current: 'page' | undefined }) {
+  useUnreadTracking();
+  const count = useUnreadCount();
+  const label = count === 0 ? 'Notifications, none unread' : `Notifications, ${count} unread`;
+  return (
+    <a href="/notifications" class="bell" aria-current={current} aria-label={label} title={label}>
+      <Icon name="bell" />
+      {count > 0 && (
+        <span class="bell-count" aria-hidden="true" data-testid="bell-count">
+          {count > 99 ? '99+' : count}
+        </span>
+      )}
+    </a>
+  );
+}
+
 function Header() {
   const state = useSession();
   const live = useLiveStatus();
@@ -183,6 +202,7 @@ function Header() {
             <a href="/home" aria-current={current('/home')}>
               <Icon name="home" /> <span>Feed</span>
             </a>
+            <Bell current={current('/notifications')} />
             <a href="/groups" aria-current={current('/groups')}>
               <Icon name="users" /> <span>Groups</span>
             </a>

@@ -2,6 +2,7 @@
 import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, MailRequested, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PostSearchHit, PublicUser, SearchType } from '../../shared/api';
 import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus } from '../../shared/moderation';
 import type { EmailChangeRequested, RestrictionState, UnsubscribeResult } from '../../shared/privacy';
+import type { Notification, NotificationSettings, NotificationType, NotificationSetting, UnreadCount } from '../../shared/notifications';
 import { download, query, request, upload } from './http';
 
 export { ApiError } from './http';
@@ -127,4 +128,13 @@ export const api = {
   /** Sends a confirmation link to the new address; nothing changes until it is used. */
   requestEmailChange: (email: string, password: string) => request<EmailChangeRequested>('PUT', '/api/me/email', { email, password }),
   confirmEmailChange: (token: string) => request<Me>('POST', '/api/me/email/confirm', { token }),
+
+  notifications: (page: PageRequest & { unread?: boolean } = {}) =>
+    request<Page<Notification>>('GET', `/api/notifications${query({ cursor: page.cursor, limit: page.limit, unread: page.unread ? 'true' : undefined })}`),
+  unreadCount: () => request<UnreadCount>('GET', '/api/notifications/unread-count'),
+  markRead: (ids: string[] | 'all') => request<UnreadCount>('POST', '/api/notifications/read', ids === 'all' ? { all: true } : { ids }),
+  notificationSettings: () => request<NotificationSettings>('GET', '/api/me/notification-settings'),
+  setNotificationSettings: (change: Partial<Record<NotificationType, Partial<NotificationSetting>>>) =>
+    request<NotificationSettings>('PUT', '/api/me/notification-settings', change),
+  mentionable: (groupId: string, q: string) => request<Page<PublicUser>>('GET', `/api/groups/${id(groupId)}/mentionable${query({ q })}`),
 };

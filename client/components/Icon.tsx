@@ -18,6 +18,7 @@ const PATHS = {
   key: 'M14.5 3.5a6 6 0 0 0-5.7 7.9L3.5 16.7V20.5h3.8v-2h2v-2h2l1.3-1.3a6 6 0 1 0 1.9-11.7zM16.5 7.5h.01',
   link: 'M10 14a4.5 4.5 0 0 0 6.4 0l3-3a4.5 4.5 0 0 0-6.4-6.4l-1 1M14 10a4.5 4.5 0 0 0-6.4 0l-3 3a4.5 4.5 0 0 0 6.4 6.4l1-1',
   download: 'M12 4v11M7 10.5 12 15.5l5-5M4.5 19.5h15',
+  bell: 'M6 16.5V11a6 6 0 0 1 12 0v5.5l1.5 2h-15zM10 20.5a2 2 0 0 0 4 0',
 } as const;
 
 export type IconName = keyof typeof PATHS;

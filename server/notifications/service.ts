@@ -222,7 +222,7 @@ export async function unreadCount(viewer: Viewer): Promise<number> {
     .sort({ at: -1 })
     .limit(MAX_COUNTED)
     .lean<Pick<NotificationFields, '_id' | 'type' | 'postId' | 'groupId'>[]>();
-  return (await judgeNotifications(viewer, rows)).size;
+  return (await judgeNotifications(viewer, rows, { withText: false })).size;
 }
 
 export type ReadRequest = { ids: Types.ObjectId[] } | { all: true };

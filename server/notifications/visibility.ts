@@ -44,7 +44,9 @@ const GROUP_QUESTION: Partial<Record<NotificationType, GroupAction>> = {
   role_changed: 'read',
 };
 
-const POST_FIELDS = { groupId: 1, parentId: 1, authorId: 1, bodyText: 1, hiddenAt: 1, deletedAt: 1, membersOnly: 1 } as const;
+/** What the rules read of a post; counting needs no more, showing adds its text (up to 20,000 characters). */
+const RULE_FIELDS = { groupId: 1, parentId: 1, authorId: 1, hiddenAt: 1, deletedAt: 1, membersOnly: 1 } as const;
+const POST_FIELDS = { ...RULE_FIELDS, bodyText: 1 } as const;
 
 /**
  * A site moderator may read a closed group they are not in only with a stated, audited reason; a notification
@@ -61,10 +63,11 @@ function allows(access: GroupAccess, decision: string): boolean {
 export async function judgeNotifications<Row extends NotificationSubject & { _id: Types.ObjectId }>(
   viewer: Viewer,
   rows: readonly Row[],
+  options: { withText?: boolean } = {},
 ): Promise<Map<string, Judgement>> {
   const postIds = [...new Set(rows.flatMap((row) => (row.postId ? [String(row.postId)] : [])))];
   const posts = postIds.length
-    ? await Post.find({ _id: { $in: postIds } }, POST_FIELDS).lean<SubjectPost[]>()
+    ? await Post.find({ _id: { $in: postIds } }, options.withText === false ? RULE_FIELDS : POST_FIELDS).lean<SubjectPost[]>()
     : [];
   const postById = new Map(posts.map((post) => [String(post._id), post]));
   const accessByGroup = new Map<string, Promise<GroupAccess | null>>();

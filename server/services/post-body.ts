@@ -19,10 +19,10 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
   transformTags: {
     // Whatever rel the author wrote is replaced: links never pass referrers or ranking, never get window.opener.
-    // A mention is the id and its text, nothing else: it cannot double as a link elsewhere.
+    // A mention is the id, a link to that profile and its text, nothing else: it cannot double as a link elsewhere.
     a: (tagName, attribs): sanitizeHtml.Tag =>
       MENTION_ID.test(attribs['data-mention'] ?? '')
-        ? { tagName, attribs: { 'data-mention': attribs['data-mention']!.toLowerCase() } }
+        ? { tagName, attribs: { 'data-mention': attribs['data-mention']!.toLowerCase(), href: `/users/${attribs['data-mention']!.toLowerCase()}` } }
         : { tagName, attribs: { ...(attribs.href ? { href: attribs.href } : {}), rel: 'nofollow noopener noreferrer' } },
   },
 };

@@ -171,12 +171,25 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** Which event a socket waits for, and whether a payload is the one carrying `marker`. */
+export interface Awaited {
+  event: string;
+  carries(payload: unknown, marker: string): boolean;
+}
+
+const NEW_POST: Awaited = { event: 'post:new', carries: (post, marker) => (post as { body?: string }).body?.includes(marker) === true };
+
 /**
  * Sends `messages` writes one after another through `write(marker)` (which resolves at the write's
- * acknowledgement) and waits until every socket has the `post:new` whose body carries the marker. A socket
- * that misses one fails the run.
+ * acknowledgement) and waits until every socket has the `post:new` (or `awaited`) that carries the marker. A
+ * socket that misses one fails the run.
  */
-export async function measureDelivery(pool: SocketPool, messages: number, write: (marker: string) => Promise<void>): Promise<Delivery> {
+export async function measureDelivery(
+  pool: Pick<SocketPool, 'sockets'>,
+  messages: number,
+  write: (marker: string) => Promise<void>,
+  awaited: Awaited = NEW_POST,
+): Promise<Delivery> {
   const latencies: number[] = [];
   const sinceAck: number[] = [];
   let beforeAck = 0;
@@ -187,12 +200,12 @@ export async function measureDelivery(pool: SocketPool, messages: number, write:
     let allIn: () => void = () => undefined;
     const everyone = new Promise<void>((resolve) => (allIn = resolve));
     const handlers = pool.sockets.map((socket) => {
-      const handler = (post: { body?: string }): void => {
-        if (!post.body?.includes(marker) || received.has(socket)) return;
+      const handler = (payload: unknown): void => {
+        if (!awaited.carries(payload, marker) || received.has(socket)) return;
         received.set(socket, performance.now());
         if (received.size === pool.sockets.length) allIn();
       };
-      socket.on('post:new', handler);
+      socket.on(awaited.event, handler);
       return [socket, handler] as const;
     });
     const sentAt = performance.now();
@@ -200,7 +213,7 @@ export async function measureDelivery(pool: SocketPool, messages: number, write:
     const ackAt = performance.now();
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 15_000).unref());
     const outcome = await Promise.race([everyone, timeout]);
-    for (const [socket, handler] of handlers) socket.off('post:new', handler);
+    for (const [socket, handler] of handlers) socket.off(awaited.event, handler);
     if (outcome === 'timeout') throw new Error(`live delivery: ${pool.sockets.length - received.size} of ${pool.sockets.length} sockets never received message ${m}`);
     for (const at of received.values()) {
       if (at < ackAt) beforeAck++;

