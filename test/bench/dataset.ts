@@ -193,6 +193,8 @@ export async function seedDataset(db: Db, size: DatasetSize, log: (line: string)
       preferences: { email: false, sms: false, whatsapp: false, phone: false, post: false },
       restricted: false,
       passwordChangedAt: null,
+      emailVerified: true,
+      language: 'en',
       createdAt,
       updatedAt: createdAt,
     };
@@ -299,6 +301,7 @@ export async function seedDataset(db: Db, size: DatasetSize, log: (line: string)
       images: withImage ? [{ key: randomBytes(16).toString('hex'), width: 1280, height: 960 }] : [],
       likeCount: likeCount[i],
       replyCount: replyCount[i],
+      membersOnly: false,
       editedAt: null,
       deletedAt: null,
       hiddenAt: null,
@@ -319,6 +322,7 @@ export async function seedDataset(db: Db, size: DatasetSize, log: (line: string)
       joinPolicy: closed[g] ? 'request' : 'open',
       ownerId: userIds[owners[g]!],
       memberCount: members[g]!.length,
+      closedAt: null,
       createdAt,
       updatedAt: createdAt,
     };

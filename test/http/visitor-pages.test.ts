@@ -2,7 +2,7 @@
 // escaped, compressed, dropped by the same events as the public feed), robots.txt, 404 pages, the app
 // shell for the client's pages, and the bundle pre-compressed.
 import { expect } from 'chai';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,6 +83,7 @@ describe('visitor pages: the server-rendered homepage, robots.txt, 404s and comp
 
   after(async () => {
     await forum?.close();
+    rmSync(logoDir, { recursive: true, force: true });
   });
 
   describe('GET /', () => {
@@ -91,7 +92,7 @@ describe('visitor pages: the server-rendered homepage, robots.txt, 404s and comp
       expect(res.status).to.equal(200);
       expect(res.headers['content-type']).to.equal('text/html; charset=utf-8');
       expect(res.text).to.contain(publicText);
-      expect(res.text).to.contain(`<span class="post-group">Café &amp; &quot;friends&quot; ${stamp}</span>`);
+      expect(res.text).to.contain(`<span class="post-group">Café &amp; &quot;friends&quot; ${stamp} · </span>`);
       expect(res.text).to.contain('data-rendered="home"');
       expect(res.text).not.to.contain(closedText);
       expect(res.text.match(/Sign in to like and reply/g), 'one call to action').to.have.length(1);
@@ -189,7 +190,7 @@ describe('visitor pages: the server-rendered homepage, robots.txt, 404s and comp
       expect(hidden.text).to.contain(publicText);
     });
 
-    it('is the same page through the app (before the fast path has a page) and with a query string', async () => {
+    it('is the same page through the app (where `/` goes when the fast path has no page) and with a query string', async () => {
       const viaApp = await forum.http.get('/?deleted=1').expect(200);
       expect(viaApp.headers['content-type']).to.equal('text/html; charset=utf-8');
       expect(viaApp.text).to.contain(publicText);

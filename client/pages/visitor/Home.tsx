@@ -79,7 +79,7 @@ export function VisitorHome() {
           </Empty>
         }
         renderPost={(post, fresh) => (
-          <PostCard post={post} linkAuthor={false} highlighted={fresh} groupLabel={groupName.get(post.groupId)}>
+          <PostCard post={post} linkAuthor={false} highlighted={fresh} groupLabel={groupName.has(post.groupId) ? `${groupName.get(post.groupId)} · ` : undefined}>
             <footer class="post-footer post-footer-static">
               <span class="stat" aria-label={plural(post.likeCount, 'like')}>
                 <Icon name="heart" /> {post.likeCount}
