@@ -1,7 +1,9 @@
 // The shell: header and navigation, access rules per route, and the lazily loaded signed-in pages.
 import type { VNode } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import type { ClientRoute } from '../shared/client-routes';
 import { api, ApiError } from './api';
+import { brand } from './brand';
 import { useTitle } from './components/Form';
 import { Icon } from './components/Icon';
 import { Loading } from './components/States';
@@ -30,7 +32,8 @@ type Access = 'anyone' | 'visitor' | 'user' | 'moderator' | 'admin';
 type Params = Record<string, string>;
 
 interface Route {
-  pattern: string;
+  /** Listed in shared/client-routes.ts too, which the server answers with the app (any other path is a 404). */
+  pattern: ClientRoute;
   access: Access;
   view: (params: Params) => VNode;
 }
@@ -188,10 +191,14 @@ function Header() {
     <header class="site-header">
       <div class="site-header-inner">
         <a class="brand" href={state.status === 'user' ? '/home' : '/'}>
-          <span class="brand-mark" aria-hidden="true">
-            M
-          </span>
-          <span class="brand-name">Member forum</span>
+          {brand().logoUrl ? (
+            <img class="brand-logo" src={brand().logoUrl!} alt="" width={32} height={32} />
+          ) : (
+            <span class="brand-mark" aria-hidden="true">
+              {[...brand().name][0]!.toUpperCase()}
+            </span>
+          )}
+          <span class="brand-name">{brand().name}</span>
         </a>
         <span class={`live-dot live-${live}`} role="status" title={live === 'live' ? 'Live updates on' : 'Live updates paused'}>
           <span class="visually-hidden">{live === 'live' ? 'Live updates on' : live === 'connecting' ? 'Connecting to live updates' : 'Live updates paused, reconnecting'}</span>

@@ -2,7 +2,9 @@
 import { createStore, useStore } from './store';
 
 const clock = createStore(Date.now());
-setInterval(() => clock.set(Date.now()), 30_000);
+const ticking = setInterval(() => clock.set(Date.now()), 30_000);
+// Node (the server renderer) must not be kept running by the page's clock.
+(ticking as { unref?: () => void }).unref?.();
 
 export function useNow(): number {
   return useStore(clock);

@@ -12,6 +12,8 @@ export interface LivePostsOptions {
   accept: (post: Post) => boolean;
   /** Replies read oldest first, so new ones append at the bottom where they do not move anything. */
   order?: 'newest' | 'oldest';
+  /** A first page already at hand (the server-rendered homepage's), shown at once instead of loading it. */
+  initial?: Page<Post> | null;
 }
 
 export interface LivePosts {
@@ -46,12 +48,12 @@ function replaceIn(list: Post[], post: LivePost | Post): Post[] {
 /** Until the server says what the viewer may do with a post first seen live, nothing is offered. */
 const NOT_YET_KNOWN: Post['can'] = { edit: false, delete: false, reply: false, like: false, report: false, hide: false };
 
-export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePostsOptions): LivePosts {
-  const [status, setStatus] = useState<LivePosts['status']>('loading');
+export function useLivePosts({ feed, load, accept, order = 'newest', initial = null }: LivePostsOptions): LivePosts {
+  const [status, setStatus] = useState<LivePosts['status']>(initial ? 'ready' : 'loading');
   const [error, setError] = useState<unknown>(null);
-  const [items, setItems] = useState<Post[]>([]);
+  const [items, setItems] = useState<Post[]>(initial?.items ?? []);
   const [pending, setPending] = useState<Post[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
+  const [cursor, setCursor] = useState<string | null>(initial?.nextCursor ?? null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const [attempt, setAttempt] = useState(0);
@@ -59,7 +61,8 @@ export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePosts
   loadRef.current = load;
   const acceptRef = useRef(accept);
   acceptRef.current = accept;
-  const known = useRef(new Set<string>());
+  const known = useRef(new Set<string>(initial?.items.map((post) => post.id)));
+  const hasInitial = useRef(initial !== null);
 
   /** Asked only for posts the viewer is shown, so one broadcast does not turn into a request from every reader. */
   const askPermissions = useCallback((posts: Post[]) => {
@@ -72,6 +75,10 @@ export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePosts
   }, []);
 
   useEffect(() => {
+    if (hasInitial.current) {
+      hasInitial.current = false;
+      return;
+    }
     let cancelled = false;
     setStatus('loading');
     setItems([]);

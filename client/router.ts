@@ -6,7 +6,11 @@ export interface Location {
   search: URLSearchParams;
 }
 
+/** Rendered on the server (client/ssr.tsx) there is no location: the server renders the homepage only. */
+const inBrowser = typeof window !== 'undefined';
+
 function current(): Location {
+  if (!inBrowser) return { path: '/', search: new URLSearchParams() };
   return { path: location.pathname.replace(/\/+$/, '') || '/', search: new URLSearchParams(location.search) };
 }
 
@@ -19,10 +23,10 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   if (!options.replace) window.scrollTo(0, 0);
 }
 
-window.addEventListener('popstate', () => locationStore.set(current()));
+if (inBrowser) window.addEventListener('popstate', () => locationStore.set(current()));
 
 // Plain <a href> links navigate in place unless the person asked for a new tab or a download.
-document.addEventListener('click', (event) => {
+if (inBrowser) document.addEventListener('click', (event) => {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const link = (event.target as Element | null)?.closest?.('a');
   if (!link || link.target || link.hasAttribute('download') || link.origin !== location.origin) return;
@@ -36,22 +40,4 @@ export function useLocation(): Location {
   return useStore(locationStore);
 }
 
-/** Matches `/groups/:id` style patterns; returns the decoded params or null. */
-export function matchPath(pattern: string, path: string): Record<string, string> | null {
-  const patternParts = pattern.split('/').filter(Boolean);
-  const pathParts = path.split('/').filter(Boolean);
-  if (patternParts.length !== pathParts.length) return null;
-  const params: Record<string, string> = {};
-  for (let index = 0; index < patternParts.length; index++) {
-    const expected = patternParts[index]!;
-    const actual = pathParts[index]!;
-    if (expected.startsWith(':')) {
-      try {
-        params[expected.slice(1)] = decodeURIComponent(actual);
-      } catch {
-        return null;
-      }
-    } else if (expected !== actual) return null;
-  }
-  return params;
-}
+export { matchPath } from '../shared/client-routes';

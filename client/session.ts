@@ -59,8 +59,8 @@ export const session = {
   },
 };
 
-// Another tab signing in or out changes this tab too.
-window.addEventListener('storage', (event) => {
+// Another tab signing in or out changes this tab too (the server renderer has no tabs).
+if (typeof window !== 'undefined') window.addEventListener('storage', (event) => {
   if (event.key !== TOKEN_KEY) return;
   if (!event.newValue) session.signOut();
   else if (event.newValue !== currentToken) location.reload();

@@ -21,11 +21,25 @@ import { usersRouter } from './http/users';
 import { searchRouter } from './http/search';
 import { notificationsRouter } from './http/notifications';
 import { installModeration } from './services/moderation';
+import { PublicFeedCache } from './services/public-feed-cache';
+import { VisitorPages } from './http/pages';
 
 /** JSON bodies are small by design; images arrive as multipart and have their own limits. */
 const JSON_BODY_LIMIT = '256kb';
 
-export function createApp(ctx: AppContext): Express {
+/** The homepage's parts, shared by the app and the server's fast path for `GET /` (server/http/homepage-first.ts). */
+export interface Homepage {
+  pages: VisitorPages;
+  /** The public feed as JSON and as the server-rendered homepage, from one read. */
+  publicFeed: PublicFeedCache;
+}
+
+export function createHomepage(ctx: AppContext): Homepage {
+  const pages = new VisitorPages(ctx);
+  return { pages, publicFeed: new PublicFeedCache(ctx, (feed, json) => pages.renderHomepage(feed, json)) };
+}
+
+export function createApp(ctx: AppContext, homepage: Homepage = createHomepage(ctx)): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
@@ -38,7 +52,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
   api.use(healthRouter(ctx));
   // Early: the homepage and home feed are the hottest routes, and routers are tried in order.
-  api.use(feedsRouter(ctx, auth));
+  api.use(feedsRouter(ctx, auth, homepage.publicFeed));
   api.use(accountsRouter(ctx, auth));
   api.use(meRouter(ctx, auth));
   api.use(privacyRouter(ctx, auth));
@@ -55,7 +69,7 @@ export function createApp(ctx: AppContext): Express {
 
   app.use('/api', api);
   app.use('/media', mediaRouter(ctx));
-  app.use(clientRouter(ctx));
+  app.use(clientRouter(ctx, homepage.pages, homepage.publicFeed));
   app.use(createErrorHandler(ctx.log));
   return app;
 }

@@ -1,9 +1,10 @@
 // The only module that reads the environment. Everything else receives a Config.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseEncryptionKey } from './embedded-mongo/storage/crypto';
 import { DEFAULT_SOCKET_LIMITS, type SocketLimits } from './realtime/connection-caps';
+import { DEFAULT_BRAND } from '../shared/brand';
 
 export interface Config {
   port: number;
@@ -41,6 +42,19 @@ export interface Config {
   socketLimits?: SocketLimits;
   /** Days a read notification is kept before the TTL index removes it; unset means 90. */
   notificationRetentionDays?: number;
+  /** The organisation's identity on its pages (header, `<title>`, description, Open Graph). */
+  brand: BrandConfig;
+}
+
+export interface BrandConfig {
+  /** FORUM_NAME. */
+  name: string;
+  /** FORUM_TAGLINE: the homepage's heading and the pages' description. */
+  tagline: string;
+  /** FORUM_LOGO_FILE, resolved; checked at start to be a readable image file. */
+  logoFile: string | null;
+  /** FORUM_ACCENT_COLOR as `#rrggbb`, or null for the stylesheet's own. */
+  accentColor: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +95,22 @@ function count(name: string, fallback: number) {
     if (/^\d{1,9}$/.test(text)) return Number(text);
     ctx.addIssue({ code: 'custom', message: `${name} must be a whole number (0 for no limit), got "${text}"` });
     return z.NEVER;
+  });
+}
+
+/** WCAG's relative luminance of a `#rrggbb` colour. */
+function relativeLuminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((start) => {
+    const channel = parseInt(hex.slice(start, start + 2), 16) / 255;
+    return channel <= 0.04045 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** Words shown on every page: one line of printable text. */
+function text(name: string, maxLength: number) {
+  return raw.refine((value) => value === undefined || (value.length <= maxLength && !/[\u0000-\u001f\u007f]/.test(value)), {
+    error: `${name} must be one line of at most ${maxLength} characters`,
   });
 }
 
@@ -148,6 +178,25 @@ const ENV_SCHEMA = z.object({
     ctx.addIssue({ code: 'custom', message: `NOTIFICATION_RETENTION_DAYS must be a whole number of days from 1 to 9999, got "${text}"` });
     return z.NEVER;
   }),
+  FORUM_NAME: text('FORUM_NAME', 80),
+  FORUM_TAGLINE: text('FORUM_TAGLINE', 200),
+  FORUM_LOGO_FILE: raw,
+  FORUM_ACCENT_COLOR: raw.transform((text, ctx) => {
+    if (text === undefined) return null;
+    const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/i.exec(text);
+    const colour = short ? `#${short[1]}${short[1]}${short[2]}${short[2]}${short[3]}${short[3]}`.toLowerCase() : /^#[0-9a-f]{6}$/i.test(text) ? text.toLowerCase() : null;
+    if (!colour) {
+      ctx.addIssue({ code: 'custom', message: `FORUM_ACCENT_COLOR must be a hex colour like #1f6f5c, got "${text}"` });
+      return z.NEVER;
+    }
+    // Buttons write white on the accent: it must stay readable (WCAG AA, 4.5:1).
+    const contrast = 1.05 / (relativeLuminance(colour) + 0.05);
+    if (contrast < 4.5) {
+      ctx.addIssue({ code: 'custom', message: `FORUM_ACCENT_COLOR ${text} is too light: white text on it has a contrast of ${contrast.toFixed(1)}:1, at least 4.5:1 is needed` });
+      return z.NEVER;
+    }
+    return colour;
+  }),
 });
 
 type ParsedEnv = z.infer<typeof ENV_SCHEMA>;
@@ -158,6 +207,35 @@ function parseKey(text: string, name: string): Buffer {
   } catch (err) {
     throw new ConfigError(`${name}: ${(err as Error).message}`);
   }
+}
+
+/** Image types a browser shows as a logo and favicon, by file extension. */
+export const LOGO_TYPES: Readonly<Record<string, string>> = {
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.webp': 'image/webp',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+};
+const LOGO_MAX_BYTES = 1024 * 1024;
+
+function logoFile(file: string | undefined, cwd: string): string | null {
+  if (file === undefined) return null;
+  const resolved = path.resolve(cwd, file);
+  const extension = path.extname(resolved).toLowerCase();
+  if (!LOGO_TYPES[extension]) throw new ConfigError(`FORUM_LOGO_FILE "${file}" must be one of ${Object.keys(LOGO_TYPES).join(', ')}`);
+  let size: number;
+  try {
+    const stat = statSync(resolved);
+    if (!stat.isFile()) throw new ConfigError(`FORUM_LOGO_FILE "${file}" is not a file`);
+    size = stat.size;
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`FORUM_LOGO_FILE "${file}" cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (size === 0 || size > LOGO_MAX_BYTES) throw new ConfigError(`FORUM_LOGO_FILE "${file}" must hold an image of at most 1 MB, not ${size} bytes`);
+  return resolved;
 }
 
 function loadEncryptionKey(env: ParsedEnv, cwd: string): Buffer | null {
@@ -231,5 +309,11 @@ export function loadConfig(environment: Env = process.env, cwd = process.cwd()):
     logLevel: env.LOG_LEVEL ?? 'info',
     socketLimits: { perAddress: env.SOCKETS_PER_ADDRESS, perAccount: env.SOCKETS_PER_ACCOUNT },
     notificationRetentionDays: env.NOTIFICATION_RETENTION_DAYS,
+    brand: {
+      name: env.FORUM_NAME ?? DEFAULT_BRAND.name,
+      tagline: env.FORUM_TAGLINE ?? DEFAULT_BRAND.tagline,
+      logoFile: logoFile(env.FORUM_LOGO_FILE, cwd),
+      accentColor: env.FORUM_ACCENT_COLOR,
+    },
   };
 }

@@ -2,7 +2,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { Express } from 'express';
-import { createApp } from './app';
+import { createApp, createHomepage } from './app';
+import { homepageFirst } from './http/homepage-first';
 import { expressServerClasses } from './http/server-classes';
 import type { Config } from './config';
 import type { AppContext } from './context';
@@ -62,8 +63,9 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
   const stopCaching = ctx.events.onCluster((event) => readCache.apply(event));
   const relay = config.redisUrl ? await startEventRelay(ctx, config.redisUrl, readCache) : null;
   if (relay) ctx.health.add('redis', () => relay.ping());
-  const app = createApp(ctx);
-  const server = http.createServer(expressServerClasses(app), app);
+  const homepage = createHomepage(ctx);
+  const app = createApp(ctx, homepage);
+  const server = http.createServer(expressServerClasses(app), homepageFirst(homepage.publicFeed, app));
   const realtime = await attachRealtime(ctx, server);
   const erasures = startErasureWorker(ctx);
   const mail = startMailQueue(ctx);
@@ -71,6 +73,7 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
   const closers: Array<() => Promise<void>> = [
     async () => {
       stopCaching();
+      homepage.publicFeed.close();
       await relay?.close();
     },
     () => erasures.close(),

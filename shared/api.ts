@@ -31,6 +31,11 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** `GET /api/feed/public`: the posts and, so visitors see where each was posted, their groups' names. */
+export interface PublicFeedPage extends Page<Post> {
+  groups: { id: Id; name: string }[];
+}
+
 /** `GET /api/health`: `ok: false` (with 503) names what cannot serve. */
 export type Health = { ok: true; db: 'embedded' | 'mongodb' } | { ok: false; db: 'embedded' | 'mongodb'; failing: string[] };
 

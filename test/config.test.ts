@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../server/config';
@@ -76,12 +76,52 @@ describe('config', () => {
     ['an unknown log level', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of silent, error, warn, info, got "loud"/],
     ['an SMTP timeout that is not a number of seconds', { SMTP_TIMEOUT_SECONDS: '0' }, /SMTP_TIMEOUT_SECONDS must be a whole number of seconds/],
     ['a socket cap that is not a count', { SOCKETS_PER_ACCOUNT: '-1' }, /SOCKETS_PER_ACCOUNT must be a whole number \(0 for no limit\), got "-1"/],
+    ['an accent colour that is not a hex colour', { FORUM_ACCENT_COLOR: 'teal' }, /^FORUM_ACCENT_COLOR must be a hex colour like #1f6f5c, got "teal"$/],
+    ['an accent colour too light for white text', { FORUM_ACCENT_COLOR: '#ffcc00' }, /^FORUM_ACCENT_COLOR #ffcc00 is too light: white text on it has a contrast of 1\.5:1, at least 4\.5:1 is needed$/],
+    ['a forum name over two lines', { FORUM_NAME: 'Doctors\nAbroad' }, /^FORUM_NAME must be one line of at most 80 characters$/],
+    ['a tagline too long', { FORUM_TAGLINE: 'x'.repeat(201) }, /^FORUM_TAGLINE must be one line of at most 200 characters$/],
+    ['a missing logo file', { FORUM_LOGO_FILE: '/nonexistent/logo.png' }, /^FORUM_LOGO_FILE "\/nonexistent\/logo\.png" cannot be read \(ENOENT\)$/],
+    ['a logo that is not an image file type', { FORUM_LOGO_FILE: 'logo.exe' }, /^FORUM_LOGO_FILE "logo\.exe" must be one of \.png, \.svg, \.webp, \.jpg, \.jpeg, \.ico$/],
   ];
   for (const [what, env, message] of invalid) {
     it(`rejects ${what} with one clear sentence`, () => {
       expect(() => loadConfig(env)).to.throw(ConfigError, message);
     });
   }
+
+  describe('organisation identity', () => {
+    it('defaults to the generic name and tagline, no logo and the stylesheet\'s accent', () => {
+      expect(loadConfig({}).brand).to.deep.equal({
+        name: 'Member forum',
+        tagline: 'Talk with fellow members, privately where it matters.',
+        logoFile: null,
+        accentColor: null,
+      });
+    });
+
+    it('reads the name, tagline, logo file (relative to the working directory) and accent colour', () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'forum-brand-'));
+      try {
+        writeFileSync(path.join(dir, 'logo.PNG'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+        const { brand } = loadConfig({ FORUM_NAME: ' Doctors Abroad ', FORUM_TAGLINE: 'Care across borders.', FORUM_LOGO_FILE: 'logo.PNG', FORUM_ACCENT_COLOR: '#A3C' }, dir);
+        expect(brand).to.deep.equal({ name: 'Doctors Abroad', tagline: 'Care across borders.', logoFile: path.join(dir, 'logo.PNG'), accentColor: '#aa33cc' });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses a logo that is a folder or an empty file', () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'forum-brand-'));
+      try {
+        writeFileSync(path.join(dir, 'empty.svg'), '');
+        expect(() => loadConfig({ FORUM_LOGO_FILE: 'empty.svg' }, dir)).to.throw(ConfigError, /FORUM_LOGO_FILE "empty\.svg" must hold an image of at most 1 MB, not 0 bytes/);
+        mkdirSync(path.join(dir, 'folder.svg'));
+        expect(() => loadConfig({ FORUM_LOGO_FILE: 'folder.svg' }, dir)).to.throw(ConfigError, /^FORUM_LOGO_FILE "folder\.svg" is not a file$/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
 
   describe('data encryption key', () => {
     const hex = 'ab'.repeat(32);

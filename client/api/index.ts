@@ -1,5 +1,5 @@
 // Typed calls for every route of the contract (../shared/API.md) the browser uses.
-import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, MailRequested, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PostSearchHit, PublicUser, SearchType } from '../../shared/api';
+import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, MailRequested, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PostSearchHit, PublicFeedPage, PublicUser, SearchType } from '../../shared/api';
 import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus } from '../../shared/moderation';
 import type { EmailChangeRequested, RestrictionState, UnsubscribeResult } from '../../shared/privacy';
 import type { Notification, NotificationSettings, NotificationType, NotificationSetting, UnreadCount } from '../../shared/notifications';
@@ -103,7 +103,7 @@ export const api = {
   report: (postId: string, reason: string) => request<unknown>('POST', `/api/posts/${id(postId)}/reports`, { reason }),
 
   feed: (page: PageRequest = {}) => request<Page<Post>>('GET', `/api/feed${query({ ...page })}`),
-  publicFeed: () => request<Page<Post>>('GET', '/api/feed/public'),
+  publicFeed: () => request<PublicFeedPage>('GET', '/api/feed/public'),
 
   reports: (status: ReportStatus | null, page: PageRequest = {}) => request<Page<Report>>('GET', `/api/mod/reports${query({ status, ...page })}`),
   hidePost: (postId: string, reason: string) => request<unknown>('POST', `/api/mod/posts/${id(postId)}/hide`, { reason }),

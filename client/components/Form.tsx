@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/http';
+import { brand } from '../brand';
 
 export function fieldError(error: unknown, field: string): string | null {
   return error instanceof ApiError && error.field === field ? error.message : null;
@@ -37,7 +38,7 @@ export function Field({ id, label, hint, error, children }: FieldProps) {
 
 export function useTitle(title: string): void {
   useEffect(() => {
-    document.title = title ? `${title} · Member forum` : 'Member forum';
+    document.title = title ? `${title} · ${brand().name}` : brand().name;
   }, [title]);
 }
 

@@ -3,13 +3,12 @@ import { Router } from 'express';
 import type { AppContext } from '../context';
 import { homeFeed } from '../services/feeds';
 import { parsePageRequest } from '../services/pagination';
-import { PublicFeedCache, type EncodedPage } from '../services/public-feed-cache';
+import type { EncodedPage, PublicFeedCache } from '../services/public-feed-cache';
 import { gzipNegotiator } from './accept-encoding';
 import { signedIn, type Auth } from './auth';
 
-export function feedsRouter(ctx: AppContext, auth: Auth): Router {
+export function feedsRouter(ctx: AppContext, auth: Auth, publicFeed: PublicFeedCache): Router {
   const router = Router();
-  const publicFeed = new PublicFeedCache(ctx);
   const acceptsGzip = gzipNegotiator();
 
   // No auth at all: a token (even a stale one) must not change or slow down the homepage.

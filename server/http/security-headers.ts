@@ -24,3 +24,18 @@ export const securityHeaders = helmet({
   // Images and the bundle are fetched by our own pages only.
   crossOriginResourcePolicy: { policy: 'same-origin' },
 });
+
+/**
+ * The same headers as a list, for responses written before Express runs (the ready homepage, see
+ * ./homepage-first.ts): helmet is run once against a response that only records what it sets.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = (() => {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string) => void (headers[name] = String(value)),
+    removeHeader: (name: string) => void delete headers[name],
+    getHeader: (name: string) => headers[name],
+  };
+  securityHeaders({} as never, recorder as never, () => undefined);
+  return headers;
+})();

@@ -301,12 +301,12 @@ export async function seedDataset(db: Db, size: DatasetSize, log: (line: string)
       images: withImage ? [{ key: randomBytes(16).toString('hex'), width: 1280, height: 960 }] : [],
       likeCount: likeCount[i],
       replyCount: replyCount[i],
+      membersOnly: false,
       editedAt: null,
       deletedAt: null,
       hiddenAt: null,
       hiddenBy: null,
       hiddenReason: null,
-      membersOnly: false,
       createdAt,
       updatedAt: createdAt,
     };

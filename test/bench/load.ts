@@ -72,17 +72,27 @@ export async function measureHttp(run: HttpRun): Promise<HttpFigure> {
   };
 }
 
-/** The bytes a response carries on the wire (fetch would decode a compressed body first) and its encoding. */
-export function wireBytes(url: string, headers: Record<string, string>): Promise<{ bytes: number; encoding: string | undefined }> {
+/** One GET's body as sent (still encoded), for a baseline that must send the very same bytes. */
+export function rawResponse(url: string, headers: Record<string, string>): Promise<{ body: Buffer; encoding: string | undefined }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers }, (res) => {
-        let bytes = 0;
-        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-        res.on('end', () => (res.statusCode === 200 && bytes > 0 ? resolve({ bytes, encoding: res.headers['content-encoding'] }) : reject(new Error(`GET ${url}: ${res.statusCode}, ${bytes} bytes`))));
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          if (res.statusCode === 200 && body.length > 0) resolve({ body, encoding: res.headers['content-encoding'] });
+          else reject(new Error(`GET ${url}: ${res.statusCode}, ${body.length} bytes`));
+        });
       })
       .on('error', reject);
   });
+}
+
+/** The bytes a response carries on the wire (fetch would decode a compressed body first) and its encoding. */
+export async function wireBytes(url: string, headers: Record<string, string>): Promise<{ bytes: number; encoding: string | undefined }> {
+  const { body, encoding } = await rawResponse(url, headers);
+  return { bytes: body.length, encoding };
 }
 
 /** One request, checked: status and a non-empty body; returns the parsed JSON and the raw text. */

@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import type { Manifest } from './dataset';
 import { SCALES, type ScaleName } from './dataset';
-import { fetchChecked, measureDelivery, measureHttp, requireItems, socketPool, wireBytes, type Delivery, type HttpFigure } from './load';
+import { gunzipSync } from 'node:zlib';
+import { fetchChecked, measureDelivery, measureHttp, rawResponse, requireItems, socketPool, wireBytes, type Delivery, type HttpFigure } from './load';
 import { hasTaskset, pinSelf, PRODUCTION_NODE_FLAGS, ROOT, startChild, stopAllChildren, tsNode, type Child } from './processes';
 import { datasetDir, seed } from './seed';
 import type { ProbeRequest, ProbeStats } from './support/probe';
@@ -401,6 +402,32 @@ async function main(): Promise<void> {
         target: 'reported (bare node:http itself serves 56 KB at about half its rate for 30 bytes)',
         met: null,
         conditions: `${fmt(publicFeed.text.length)} bytes, ${posts} posts; ${CONNECTIONS} connections; ${cpuText(plainLoad)}`,
+      });
+    }
+
+    // 10. The server-rendered homepage, against bare node:http sending the very same (gzipped) bytes.
+    if (want(10)) {
+      const browser = { 'accept-encoding': 'gzip, deflate' };
+      const page = await rawResponse(`${forum.url}/`, browser);
+      if (page.encoding !== 'gzip' || !gunzipSync(page.body).toString('utf8').includes('data-rendered="home"')) {
+        throw new Error('GET / did not answer the server-rendered homepage gzipped: run `npm run build:client` first');
+      }
+      const bodyFile = path.join(runDir, 'homepage.html.gz');
+      writeFileSync(bodyFile, page.body);
+      const bare = await Server.start('test/bench/baselines/bare-http.ts', ['0', `@${bodyFile}`, 'text/html; charset=utf-8', 'gzip'], {}, /bare-http listening on (\d+)/);
+      const bareLoad = await measureHttp({ url: `${bare.url}/`, headers: browser, connections: CONNECTIONS, seconds, minBytes: page.body.length, serverPid: bare.child.pid });
+      await bare.stop();
+      log(`  bare node:http, homepage bytes: ${httpText(bareLoad)}`);
+      const homeLoad = await measureHttp({ url: `${forum.url}/`, headers: browser, connections: CONNECTIONS, seconds, minBytes: page.body.length, serverPid: forum.child.pid });
+      log(`  homepage: ${httpText(homeLoad)}`);
+      rows.push({
+        figure: '10. `GET /` server-rendered homepage (as a browser asks: gzip accepted)',
+        measured: httpText(homeLoad),
+        baseline: `bare node:http, same bytes: ${httpText(bareLoad)}`,
+        ratio: homeLoad.requestsPerSecond / bareLoad.requestsPerSecond,
+        target: '≥ 0.5 of bare node:http',
+        met: homeLoad.requestsPerSecond / bareLoad.requestsPerSecond >= 0.5,
+        conditions: `${fmt(page.body.length)} bytes gzipped (${fmt(gunzipSync(page.body).length)} plain); ${CONNECTIONS} connections, ${seconds} s; forum: ${cpuText(homeLoad)}; bare: ${cpuText(bareLoad)}`,
       });
     }
 

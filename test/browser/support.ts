@@ -14,7 +14,7 @@ export const PHONE = { width: 360, height: 740 };
 
 /** `npm test` builds the client first; a single browser test file run on a fresh checkout builds it here. */
 export function ensureClientBuilt(): void {
-  if (existsSync(path.resolve('dist/client/index.html'))) return;
+  if (existsSync(path.resolve('dist/client/index.html')) && existsSync(path.resolve('dist/client/ssr/render.js'))) return;
   execFileSync(process.execPath, [require.resolve('webpack-cli/bin/cli.js'), '--mode', 'production'], { stdio: 'inherit', timeout: 300_000 });
 }
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { acceptsGzip, gzipNegotiator } from '../../server/http/accept-encoding';
+import { acceptsGzip, encodingNegotiator, gzipNegotiator, preferredEncoding } from '../../server/http/accept-encoding';
 
 describe('Accept-Encoding: does the client take gzip?', () => {
   const cases: [string | undefined, boolean][] = [
@@ -28,6 +28,35 @@ describe('gzipNegotiator', () => {
     const negotiate = gzipNegotiator();
     for (const header of ['gzip', 'identity', 'gzip', 'gzip;q=0', 'gzip;q=0', '*', undefined, 'br, gzip']) {
       expect(negotiate(header)).to.equal(acceptsGzip(header));
+    }
+  });
+});
+
+describe('Accept-Encoding: brotli, gzip or plain?', () => {
+  const cases: [string | undefined, ReturnType<typeof preferredEncoding>][] = [
+    [undefined, 'identity'],
+    ['', 'identity'],
+    ['gzip, deflate, br', 'br'],
+    ['gzip, deflate', 'gzip'],
+    ['br;q=0.5, gzip', 'gzip'],
+    ['br, gzip;q=1', 'br'],
+    ['BR', 'br'],
+    ['br;q=0, gzip;q=0', 'identity'],
+    ['br;q=0, *', 'gzip'],
+    ['*', 'br'],
+    ['*;q=0', 'identity'],
+    ['identity', 'identity'],
+    ['deflate', 'identity'],
+    ['x-gzip', 'gzip'],
+  ];
+  for (const [header, expected] of cases) {
+    it(`${JSON.stringify(header)} → ${expected}`, () => expect(preferredEncoding(header)).to.equal(expected));
+  }
+
+  it('remembers its last answer without mixing up headers', () => {
+    const negotiate = encodingNegotiator();
+    for (const header of ['br', 'gzip', 'gzip', undefined, 'br;q=0, gzip', 'gzip, br']) {
+      expect(negotiate(header)).to.equal(preferredEncoding(header));
     }
   });
 });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
 import type { Config } from '../../server/config';
+import { DEFAULT_BRAND } from '../../shared/brand';
 import type { TuningOverrides } from '../../server/tuning';
 import { createForum, type Forum } from '../../server/forum';
 import { createLogger, type Logger } from '../../server/log';
@@ -38,9 +39,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     mailFrom: 'Forum <forum@forum.test>',
     smtpTimeoutSeconds: 5,
     logLevel: 'error',
+    brand: { ...DEFAULT_BRAND_CONFIG },
     ...overrides,
   };
 }
+
+const DEFAULT_BRAND_CONFIG: Config['brand'] = { name: DEFAULT_BRAND.name, tagline: DEFAULT_BRAND.tagline, logoFile: null, accentColor: null };
 
 /** Suites register many people from one address; the limit tests set their own. */
 const RELAXED_MAIL_LIMITS = { perClientAddress: 1_000_000, perTarget: 1_000, perAccount: 1_000 };

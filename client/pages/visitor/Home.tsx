@@ -1,19 +1,35 @@
-// The only page visitors can read: the most recent public posts, live, and the ways in.
+// The only page visitors can read: the most recent public posts, live, and the ways in. The server renders it
+// too (client/ssr.tsx), from the same public feed, and the browser hydrates that HTML.
+import { useMemo, useState } from 'preact/hooks';
+import type { PublicFeedPage } from '../../../shared/api';
 import { api } from '../../api';
+import { brand } from '../../brand';
 import { Icon } from '../../components/Icon';
 import { PostCard } from '../../components/PostCard';
 import { Empty, PostList } from '../../components/PostList';
 import { useTitle } from '../../components/Form';
 import { plural } from '../../format';
+import { takeInitialFeed } from '../../initial-data';
 import { useLivePosts } from '../../live-posts';
 import { useLocation } from '../../router';
 
-const loadPublic = () => api.publicFeed();
 const topLevel = (post: { parentId: string | null }) => post.parentId === null;
+type GroupNames = PublicFeedPage['groups'];
 
 export function VisitorHome() {
   useTitle('');
-  const posts = useLivePosts({ feed: 'public', load: loadPublic, accept: topLevel });
+  const [initial] = useState(takeInitialFeed);
+  const [groups, setGroups] = useState<GroupNames>(initial?.groups ?? []);
+  const load = useMemo(
+    () => () =>
+      api.publicFeed().then((page) => {
+        setGroups(page.groups);
+        return page;
+      }),
+    [],
+  );
+  const posts = useLivePosts({ feed: 'public', load, accept: topLevel, initial });
+  const groupName = useMemo(() => new Map(groups.map((group) => [group.id, group.name])), [groups]);
   const deleted = useLocation().search.get('deleted') === '1';
   return (
     <div class="page">
@@ -23,7 +39,7 @@ export function VisitorHome() {
         </p>
       )}
       <section class="hero">
-        <h1>Talk with fellow members, privately where it matters.</h1>
+        <h1>{brand().tagline}</h1>
         <p>
           Visitors can read the most recent posts from public groups below. Everything else (groups, replies, profiles and
           closed groups) is only for people with an account.
@@ -48,7 +64,12 @@ export function VisitorHome() {
           </li>
         </ul>
       </section>
-      <h2 class="section-title">Recent public posts</h2>
+      <div class="section-heading">
+        <h2 class="section-title">Recent public posts</h2>
+        <a class="section-action" href="/signin">
+          Sign in to like and reply
+        </a>
+      </div>
       <PostList
         posts={posts}
         label="Recent public posts"
@@ -58,7 +79,7 @@ export function VisitorHome() {
           </Empty>
         }
         renderPost={(post, fresh) => (
-          <PostCard post={post} linkAuthor={false} highlighted={fresh}>
+          <PostCard post={post} linkAuthor={false} highlighted={fresh} groupLabel={groupName.has(post.groupId) ? `${groupName.get(post.groupId)} · ` : undefined}>
             <footer class="post-footer post-footer-static">
               <span class="stat" aria-label={plural(post.likeCount, 'like')}>
                 <Icon name="heart" /> {post.likeCount}
@@ -66,9 +87,6 @@ export function VisitorHome() {
               <span class="stat" aria-label={plural(post.replyCount, 'reply', 'replies')}>
                 <Icon name="reply" /> {post.replyCount}
               </span>
-              <a class="post-footer-hint" href="/signin">
-                Sign in to like and reply
-              </a>
             </footer>
           </PostCard>
         )}
