@@ -43,6 +43,11 @@ function replaceIn(list: Post[], post: LivePost | Post): Post[] {
   return changed ? next : list;
 }
 
+/** Oldest first, by time and then id (ids grow with time), whatever order live copies arrived in. */
+function inOrder(list: Post[]): Post[] {
+  return [...list].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
+}
+
 /** Until the server says what the viewer may do with a post first seen live, nothing is offered. */
 const NOT_YET_KNOWN: Post['can'] = { edit: false, delete: false, reply: false, like: false, report: false, hide: false };
 
@@ -60,6 +65,8 @@ export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePosts
   const acceptRef = useRef(accept);
   acceptRef.current = accept;
   const known = useRef(new Set<string>());
+  const loaded = useRef(false);
+  const cursorRef = useRef<string | null>(null);
 
   /** Asked only for posts the viewer is shown, so one broadcast does not turn into a request from every reader. */
   const askPermissions = useCallback((posts: Post[]) => {
@@ -77,12 +84,18 @@ export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePosts
     setItems([]);
     setPending([]);
     known.current = new Set();
+    loaded.current = false;
     loadRef.current(null).then(
       (page) => {
         if (cancelled) return;
         for (const post of page.items) known.current.add(post.id);
-        setItems(page.items);
+        const inPage = new Set(page.items.map((post) => post.id));
+        // What arrived live while the page was loading is either in it or newer than all of it.
+        setItems((early) => (order === 'oldest' && page.nextCursor === null ? inOrder([...page.items, ...early.filter((post) => !inPage.has(post.id))]) : page.items));
+        setPending((early) => early.filter((post) => !inPage.has(post.id)));
         setCursor(page.nextCursor);
+        cursorRef.current = page.nextCursor;
+        loaded.current = true;
         setStatus('ready');
       },
       (loadError: unknown) => {
@@ -102,12 +115,18 @@ export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePosts
     const offNew = onLive('post:new', (live) => {
       const post: Post = { ...live, likedByMe: false, can: NOT_YET_KNOWN };
       if (known.current.has(post.id) || !acceptRef.current(post)) return;
+      if (order === 'oldest') {
+        // Older ones are still to be loaded: this one comes with the last page, in its place.
+        if (loaded.current && cursorRef.current !== null) return;
+        known.current.add(post.id);
+        setFresh((previous) => new Set(previous).add(post.id));
+        setItems((list) => (list.some((item) => item.id === post.id) ? list : inOrder([...list, post])));
+        askPermissions([post]);
+        return;
+      }
       known.current.add(post.id);
       setFresh((previous) => new Set(previous).add(post.id));
-      if (order === 'oldest') {
-        setItems((list) => [...list, post]);
-        askPermissions([post]);
-      } else setPending((list) => [post, ...list]);
+      setPending((list) => [post, ...list]);
     });
     const offUpdate = onLive('post:update', (post) => {
       setItems((list) => replaceIn(list, post));
@@ -140,6 +159,7 @@ export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePosts
         for (const post of unseen) known.current.add(post.id);
         setItems((list) => [...list, ...unseen]);
         setCursor(page.nextCursor);
+        cursorRef.current = page.nextCursor;
         setLoadingMore(false);
       },
       (loadError: unknown) => {
@@ -171,7 +191,7 @@ export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePosts
       setPending((list) => list.filter((item) => item.id !== post.id));
       setItems((list) => {
         if (list.some((item) => item.id === post.id)) return replaceIn(list, post);
-        return order === 'oldest' ? [...list, post] : [post, ...list];
+        return order === 'oldest' ? inOrder([...list, post]) : [post, ...list];
       });
     },
     replace(post) {

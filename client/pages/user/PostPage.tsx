@@ -108,7 +108,8 @@ export function PostPage({ id }: { id: string }) {
         </p>
       )}
       <PostItem post={post} me={me} linkReplies={false} onChange={setPost} onRemove={() => navigate('/home', { replace: true })} />
-      <Replies key={post.id} post={post} onReplied={() => setPost((current) => (current ? { ...current, replyCount: current.replyCount + 1 } : current))} />
+      {/* The count is asked for, not added to: the live update for the same reply may already have raised it. */}
+      <Replies key={post.id} post={post} onReplied={() => void api.post(post.id).then(setPost, () => undefined)} />
     </div>
   );
 }
