@@ -49,7 +49,7 @@ function inOrder(list: Post[]): Post[] {
 }
 
 /** Until the server says what the viewer may do with a post first seen live, nothing is offered. */
-const NOT_YET_KNOWN: Post['can'] = { edit: false, delete: false, reply: false, like: false, report: false, hide: false };
+const NOT_YET_KNOWN: Post['can'] = { edit: false, delete: false, reply: false, like: false, report: false, hide: false, restore: false };
 
 export function useLivePosts({ feed, load, accept, order = 'newest' }: LivePostsOptions): LivePosts {
   const [status, setStatus] = useState<LivePosts['status']>('loading');

@@ -137,6 +137,8 @@ export interface PostPermissions {
   like: boolean;
   report: boolean;
   hide: boolean;
+  /** The post is hidden and the viewer may restore it (only moderators ever see a hidden post). */
+  restore: boolean;
 }
 
 /** A row of a group's member-management list (owner and group moderators only). */

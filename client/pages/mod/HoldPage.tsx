@@ -9,7 +9,8 @@ import { Time } from '../../components/Time';
 import { absoluteTime } from '../../format';
 import { useMe } from '../../session';
 import { ModNav } from './ModNav';
-import { scopeLabel } from './Holds';
+import { ScopeRef } from './Holds';
+import { PersonRef } from './refs';
 
 function summary(item: PreservedItem): string {
   return item.data.bodyText.slice(0, 160);
@@ -172,11 +173,15 @@ export function HoldPage({ id }: { id: string }) {
           <h2 id="hold-title">Hold {hold.reference}</h2>
           <dl class="facts">
             <dt>Scope</dt>
-            <dd>{scopeLabel(hold)}</dd>
+            <dd>
+              <ScopeRef hold={hold} />
+            </dd>
             <dt>Reason</dt>
             <dd>{hold.reason}</dd>
             <dt>Placed</dt>
-            <dd>{absoluteTime(hold.createdAt)}</dd>
+            <dd>
+              {absoluteTime(hold.createdAt)} by <PersonRef id={hold.createdBy} />
+            </dd>
             <dt>Status</dt>
             <dd>{hold.releasedAt ? `Released ${absoluteTime(hold.releasedAt)}` : 'Active: matching items are preserved as they change'}</dd>
           </dl>

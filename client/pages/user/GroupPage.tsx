@@ -3,12 +3,15 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Group, GroupMember, JoinPolicy } from '../../../shared/api';
 import { api, ApiError, type MemberListStatus } from '../../api';
 import { Avatar } from '../../components/Avatar';
+import { Picker, type Picked } from '../../components/Picker';
 import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { Empty, PostList } from '../../components/PostList';
 import { ErrorNotice, FormError, Loading } from '../../components/States';
 import { plural } from '../../format';
 import { useLivePosts } from '../../live-posts';
+import { moderatorReason } from '../../moderator-reason';
 import { useMe } from '../../session';
+import { useStore } from '../../store';
 import { Composer } from './Composer';
 import { GroupBadges } from './GroupDirectory';
 import { PostItem } from './PostItem';
@@ -114,8 +117,9 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
   const [members, setMembers] = useState<GroupMember[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
-  const [inviteId, setInviteId] = useState('');
+  const [invitee, setInvitee] = useState<Picked | null>(null);
   const { error: inviteError, done: inviteDone, handleSubmit } = useAction();
+  const [invited, setInvited] = useState('');
 
   useEffect(() => {
     setMembers(null);
@@ -132,10 +136,10 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
   };
 
   const invite = handleSubmit(async () => {
-    // People paste a profile address as often as an id.
-    const userId = inviteId.trim().replace(/^.*\/users\//, '');
-    await api.inviteMember(group.id, userId);
-    setInviteId('');
+    if (!invitee) return;
+    await api.inviteMember(group.id, invitee.id);
+    setInvited(invitee.label);
+    setInvitee(null);
     changed();
   });
 
@@ -163,16 +167,16 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
         </ul>
       )}
       <form class="invite-form" onSubmit={invite}>
-        <Field id="invite-user" label="Invite someone" hint="Paste their profile address or user id." error={fieldError(inviteError, 'userId')}>
-          {(describedBy, invalid) => <input id="invite-user" value={inviteId} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setInviteId(event.currentTarget.value)} />}
+        <Field id="invite-user" label="Invite someone" hint="Search by name, or paste their profile address." error={fieldError(inviteError, 'userId')}>
+          {(describedBy, invalid) => <Picker key={invited} id="invite-user" label="Matching people" kind="people" picked={invitee} onPick={setInvitee} describedBy={describedBy} invalid={invalid} />}
         </Field>
-        <button type="submit" class="button" disabled={!inviteId.trim()}>
+        <button type="submit" class="button" disabled={!invitee}>
           Send invitation
         </button>
         <FormError error={fieldError(inviteError, 'userId') ? null : inviteError} />
         {inviteDone && (
           <p class="notice" role="status">
-            Invitation sent.
+            Invitation sent to {invited}.
           </p>
         )}
       </form>
@@ -251,7 +255,31 @@ function GroupPosts({ group }: { group: Group }) {
   );
 }
 
+/** A site moderator may read a closed group they are not in by stating why; the server audits every read. */
+function ModeratorRead({ group }: { group: Group }) {
+  const [reason, setReason] = useState('');
+  return (
+    <form
+      class="card form moderator-read"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (reason.trim()) moderatorReason.set(reason.trim());
+      }}
+    >
+      <h2>This group is closed</h2>
+      <p>Only its members read its posts. As a site moderator you may read them with a stated reason, which is recorded in the audit log with each read.</p>
+      <Field id="moderator-read-reason" label="Your reason for reading this group">
+        {(describedBy) => <input id="moderator-read-reason" value={reason} maxLength={500} aria-describedby={describedBy} onInput={(event) => setReason(event.currentTarget.value)} placeholder="e.g. Report about a post in this group" />}
+      </Field>
+      <button type="submit" class="button button-primary" disabled={!reason.trim()}>
+        Read as moderator
+      </button>
+    </form>
+  );
+}
+
 export function GroupPage({ id }: { id: string }) {
+  const reason = useStore(moderatorReason);
   const [group, setGroup] = useState<Group | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
@@ -307,8 +335,17 @@ export function GroupPage({ id }: { id: string }) {
       </header>
       {group.can.update && <GroupSettings group={group} onSaved={changed} />}
       {group.can.manage && <MemberManager group={group} onGroupChanged={() => setVersion((value) => value + 1)} />}
-      {group.can.read ? (
-        <GroupPosts key={`${group.id}:${group.myStatus}`} group={group} />
+      {group.can.read || (group.can.moderate && reason) ? (
+        <>
+          {!group.can.read && (
+            <p class="card callout moderator-read" role="note">
+              You are reading this closed group as a site moderator. Your reason, “{reason}”, is recorded in the audit log with each read.
+            </p>
+          )}
+          <GroupPosts key={`${group.id}:${group.myStatus}:${reason ?? ''}`} group={group} />
+        </>
+      ) : group.can.moderate ? (
+        <ModeratorRead group={group} />
       ) : (
         <Empty icon="lock" title="This group is closed">
           <p>Only its members can read its posts. {group.myStatus === 'pending' ? 'You will see them once your request is approved.' : ''}</p>

@@ -101,9 +101,27 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
       onRemove(post.id);
     });
 
+  const restore = () =>
+    run(async () => {
+      await api.restorePost(post.id);
+      // Asked again rather than guessed: what the viewer may do now comes from the server.
+      onChange(await api.post(post.id));
+      setNotice('Post restored. Everyone who may read the group sees it again.');
+    });
+
   const name = post.author?.displayName ?? 'a deleted account';
   return (
     <PostCard post={post} linkAuthor highlighted={fresh} groupLabel={showGroup ? <GroupLabel id={post.groupId} /> : undefined}>
+      {can.restore && (
+        <div class="hidden-mark" role="note">
+          <span>
+            <Icon name="alert" /> Hidden: only moderators see this post.
+          </span>
+          <button type="button" class="button button-small" onClick={() => void restore()} disabled={busy}>
+            Restore post
+          </button>
+        </div>
+      )}
       {panel === 'edit' && (
         <div class="post-panel">
           <Editor label="Edit post" placeholder="Your post" initialHtml={post.body} editorRef={editor} onChange={setEditEmpty} onSubmit={() => void saveEdit()} disabled={busy} />
