@@ -1,4 +1,5 @@
 // History API routing: the server answers every non-API path with the same shell, the client picks the page.
+import { mayLeave } from './leave-guard';
 import { createStore, useStore } from './store';
 
 export interface Location {
@@ -12,7 +13,8 @@ function current(): Location {
 
 const locationStore = createStore<Location>(current());
 
-export function navigate(to: string, options: { replace?: boolean } = {}): void {
+export function navigate(to: string, options: { replace?: boolean; force?: boolean } = {}): void {
+  if (!options.force && !mayLeave()) return;
   if (options.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   locationStore.set(current());

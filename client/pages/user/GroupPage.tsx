@@ -237,7 +237,7 @@ function GroupPosts({ group }: { group: Group }) {
   return (
     <>
       {canPost ? (
-        <Composer groupId={group.id} placeholder={`Write to ${group.name}…`} onPosted={posts.add} />
+        <Composer groupId={group.id} placeholder={`Write to ${group.name}${group.visibility === 'closed' ? ' (members only)' : ''}…`} onPosted={posts.add} />
       ) : (
         <p class="card callout">Join this group to post in it.</p>
       )}

@@ -1,5 +1,5 @@
 // A post with everything the signed-in viewer may do to it: like, reply, edit, delete, report, hide.
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Me, Post } from '../../../shared/api';
 import { api } from '../../api';
 import { useAction } from '../../components/Form';
@@ -9,6 +9,7 @@ import { FormError } from '../../components/States';
 import { plural } from '../../format';
 import { Editor } from './Editor';
 import { useGroup } from './groups-cache';
+import { guardLeaving } from '../../leave-guard';
 import { editorHtml } from './rich-text';
 
 export interface PostItemProps {
@@ -46,6 +47,12 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
   const editor = useRef<HTMLDivElement | null>(null);
   const [editEmpty, setEditEmpty] = useState(false);
   const menu = useRef<HTMLDetailsElement>(null);
+  const editBaseline = useRef<string | null>(null);
+  useEffect(() => {
+    if (panel !== 'edit') return;
+    editBaseline.current = null;
+    return guardLeaving(() => (editor.current && editBaseline.current !== null && editorHtml(editor.current) !== editBaseline.current ? 'Discard your changes to this post?' : null), 'page');
+  }, [panel]);
   const mine = post.author?.id === me.id;
   const can = post.can;
 
@@ -124,7 +131,16 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
       )}
       {panel === 'edit' && (
         <div class="post-panel">
-          <Editor label="Edit post" placeholder="Your post" initialHtml={post.body} editorRef={editor} onChange={setEditEmpty} onSubmit={() => void saveEdit()} disabled={busy} />
+          <Editor
+            label="Edit post"
+            placeholder="Your post"
+            initialHtml={post.body}
+            editorRef={editor}
+            onChange={(isEmpty) => {
+              // The first call comes from mounting: what the editor made of the body is the unchanged state.
+              if (editBaseline.current === null && editor.current) editBaseline.current = editorHtml(editor.current);
+              setEditEmpty(isEmpty);
+            }} onSubmit={() => void saveEdit()} disabled={busy} />
           <div class="panel-actions">
             <button type="button" class="button button-quiet" onClick={() => setPanel(null)} disabled={busy}>
               Cancel
