@@ -150,9 +150,28 @@ describe('browser: moderation', function () {
     await screenshot(tab.page, 'mod-audit-names');
   });
 
+  it('shows a held post’s earlier versions to the moderators who hold it, and only "edited" to readers', async () => {
+    const post = await api.post(owner, group.id, '<p>Meet at 6</p>');
+    await api.edit(owner, post.id, '<p>Meet at 7</p>');
+    const hold = (await env.forum.http.post('/api/mod/holds').set(moderator.auth).send({ scope: { type: 'post', id: post.id }, reason: 'Dispute', reference: 'CASE-43' }).expect(201)).body as { id: string };
+    await tab.page.goto(`${env.url}/mod/holds/${hold.id}`);
+    await tab.page.locator('.preserved summary').first().click();
+    const versions = tab.page.getByRole('region', { name: /Earlier versions \(1\)/ });
+    await versions.getByText('Meet at 6').waitFor();
+    await versions.getByRole('link', { name: 'Olga Owner' }).waitFor();
+
+    const reader = await openPage(env.browser);
+    await signInWithToken(reader.page, env.url, reporter.token, `/posts/${post.id}`);
+    await reader.page.getByText('Meet at 7').waitFor();
+    await reader.page.getByText('· edited').waitFor();
+    expect(await reader.page.getByText('Meet at 6').count()).to.equal(0);
+    await reader.context.close();
+  });
+
   it('lets a group owner invite someone chosen by name', async () => {
     const owned = await openPage(env.browser);
     await signInWithToken(owned.page, env.url, owner.token, `/groups/${closed.id}`);
+    await owned.page.getByText('Manage members').click();
     await owned.page.getByRole('combobox', { name: 'Invite someone' }).fill('Rita');
     await owned.page.getByRole('option', { name: 'Rita Reporter' }).click();
     await owned.page.getByRole('button', { name: 'Send invitation' }).click();

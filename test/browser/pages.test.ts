@@ -68,6 +68,7 @@ describe('browser: signed-in pages', function () {
   it('lets the owner approve a request to join and shows the member list', async () => {
     const { page } = tab;
     const manager = page.getByRole('region', { name: 'Manage members' });
+    await manager.getByText('Manage members').click();
     await manager.getByRole('tab', { name: 'Requests' }).click();
     await manager.getByText('Ana Asker').waitFor();
     await screenshot(page, 'group-owner');

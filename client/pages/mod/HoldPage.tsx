@@ -35,6 +35,22 @@ function PreservedItems({ items }: { items: PreservedItem[] }) {
                 preserved <Time iso={item.preservedAt} />
               </span>
             </summary>
+            {item.data.revisions.length > 0 && (
+              <section class="revisions" aria-label={`Earlier versions (${item.data.revisions.length})`}>
+                <h3>Edited: earlier versions, oldest first</h3>
+                <ol>
+                  {item.data.revisions.map((revision) => (
+                    <li key={revision.replacedAt}>
+                      <span class="muted">
+                        replaced <Time iso={revision.replacedAt} /> by <PersonRef id={revision.editorId} />
+                      </span>
+                      <blockquote>{revision.bodyText}</blockquote>
+                    </li>
+                  ))}
+                </ol>
+                <p class="muted">Current version: {item.data.bodyText}</p>
+              </section>
+            )}
             <pre class="preserved-data">{JSON.stringify(item.data, null, 2)}</pre>
           </details>
         </li>

@@ -3,17 +3,17 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Group, GroupMember, JoinPolicy } from '../../../shared/api';
 import { api, ApiError, type MemberListStatus } from '../../api';
 import { Avatar } from '../../components/Avatar';
+import { Tabs } from '../../components/Tabs';
 import { Picker, type Picked } from '../../components/Picker';
 import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { Empty, PostList } from '../../components/PostList';
 import { ErrorNotice, FormError, Loading } from '../../components/States';
-import { plural } from '../../format';
 import { useLivePosts } from '../../live-posts';
 import { moderatorReason } from '../../moderator-reason';
 import { useMe } from '../../session';
 import { useStore } from '../../store';
 import { Composer } from './Composer';
-import { GroupBadges } from './GroupDirectory';
+import { GroupBadges, memberCountText } from './GroupDirectory';
 import { PostItem } from './PostItem';
 import { forgetGroup, rememberGroup } from './groups-cache';
 
@@ -106,10 +106,10 @@ function MemberRow({ group, member, onChanged }: { group: Group; member: GroupMe
   );
 }
 
-const MEMBER_TABS: { status: MemberListStatus; label: string }[] = [
-  { status: 'member', label: 'Members' },
-  { status: 'pending', label: 'Requests' },
-  { status: 'invited', label: 'Invited' },
+const MEMBER_TABS: { value: MemberListStatus; label: string }[] = [
+  { value: 'member', label: 'Members' },
+  { value: 'pending', label: 'Requests' },
+  { value: 'invited', label: 'Invited' },
 ];
 
 function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged: () => void }) {
@@ -144,15 +144,12 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
   });
 
   return (
-    <section class="card manager" aria-labelledby="manage-title">
-      <h2 id="manage-title">Manage members</h2>
-      <div class="tabs" role="tablist" aria-label="Member lists">
-        {MEMBER_TABS.map((entry) => (
-          <button key={entry.label} type="button" role="tab" aria-selected={tab === entry.status} class="tab" onClick={() => setTab(entry.status)}>
-            {entry.label}
-          </button>
-        ))}
-      </div>
+    // Folded by default: open, it would push the posts (and their "new posts" pill) below the fold.
+    <details class="card manager" role="region" aria-labelledby="manage-title">
+      <summary>
+        <h2 id="manage-title">Manage members</h2>
+      </summary>
+      <Tabs label="Member lists" tabs={MEMBER_TABS} selected={tab} onSelect={setTab} />
       {error ? (
         <ErrorNotice error={error} onRetry={() => setVersion((value) => value + 1)} />
       ) : !members ? (
@@ -180,7 +177,7 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
           </p>
         )}
       </form>
-    </section>
+    </details>
   );
 }
 
@@ -330,7 +327,7 @@ export function GroupPage({ id }: { id: string }) {
         <h1>{group.name}</h1>
         <GroupBadges group={group} />
         {group.description && <p class="group-description">{group.description}</p>}
-        <p class="group-meta">{plural(group.memberCount, 'member')}</p>
+        <p class="group-meta">{memberCountText(group)}</p>
         <JoinControls group={group} onChange={changed} />
       </header>
       {group.can.update && <GroupSettings group={group} onSaved={changed} />}

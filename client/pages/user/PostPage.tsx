@@ -102,6 +102,10 @@ export function PostPage({ id }: { id: string }) {
 
   return (
     <div class="page">
+      {/* The card shows the author; the heading names the page for screen readers and the outline. */}
+      <h1 class="visually-hidden">
+        {post.parentId ? 'Reply' : 'Post'} by {post.author?.displayName ?? 'a deleted account'}
+      </h1>
       {post.parentId && (
         <p class="breadcrumb">
           <a href={`/posts/${post.parentId}`}>← The post this replies to</a>
