@@ -100,7 +100,12 @@ describe('browser: group pages, profiles and going back', function () {
 
     await page.goBack();
     await page.locator('.post-list article', { hasText: 'Plot update number 3' }).waitFor();
-    await page.waitForFunction(`Math.abs(window.scrollY - ${before}) < 5`);
+    // Polled from here: the page's CSP forbids the string evaluation waitForFunction would poll with.
+    const deadline = Date.now() + 10_000;
+    while (Math.abs(((await page.evaluate('window.scrollY')) as number) - before) >= 5) {
+      expect(Date.now(), 'scroll position restored').to.be.lessThan(deadline);
+      await page.waitForTimeout(50);
+    }
   });
 
   it('shows the notice after deleting an account at the top of the screen', async () => {

@@ -61,6 +61,9 @@ describe('browser: signed-in pages', function () {
     const images = posted.locator('.post-images img');
     expect(await images.count()).to.equal(2);
     expect(await images.first().getAttribute('loading')).to.equal('lazy');
+    // Thumbnails offer the large version to screens that need more pixels than 320.
+    expect(await images.first().getAttribute('srcset')).to.match(/ 320w, .+ 1280w$/);
+    expect(await images.first().getAttribute('sizes')).to.be.a('string');
     await images.first().evaluate((img: { decode(): Promise<void> }) => img.decode());
     expect(await images.first().evaluate((img: { naturalWidth: number }) => img.naturalWidth)).to.be.greaterThan(0);
   });

@@ -47,7 +47,24 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
   const editor = useRef<HTMLDivElement | null>(null);
   const [editEmpty, setEditEmpty] = useState(false);
   const menu = useRef<HTMLDetailsElement>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
   const editBaseline = useRef<string | null>(null);
+  useEffect(() => {
+    if (!menuOpen) return;
+    // A menu closes the way menus do: Escape (focus back on its button) or a click anywhere else.
+    const close = (refocus: boolean) => {
+      if (menu.current) menu.current.open = false;
+      if (refocus) menu.current?.querySelector('summary')?.focus();
+    };
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && close(true);
+    const onPointer = (event: PointerEvent) => !menu.current?.contains(event.target as Node) && close(false);
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, [menuOpen]);
   useEffect(() => {
     if (panel !== 'edit') return;
     editBaseline.current = null;
@@ -197,8 +214,8 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
             <Icon name="reply" /> <span>{post.replyCount}</span>
           </span>
         )}
-        <details class="menu" ref={menu}>
-          <summary class="action" role="button" aria-label={`More actions for post by ${name}`}>
+        <details class="menu" ref={menu} onToggle={(event) => setMenuOpen(event.currentTarget.open)}>
+          <summary class="action" role="button" aria-expanded={menuOpen} aria-haspopup="true" aria-label={`More actions for post by ${name}`}>
             <Icon name="more" />
           </summary>
           <div class="menu-items">
