@@ -6,9 +6,11 @@ export interface TabsProps<T extends string> {
   tabs: readonly { value: T; label: string }[];
   selected: T;
   onSelect: (value: T) => void;
+  /** Gives each tab the id `<idPrefix>-<value>`, for a tab panel's aria-labelledby. */
+  idPrefix?: string;
 }
 
-export function Tabs<T extends string>({ label, tabs, selected, onSelect }: TabsProps<T>) {
+export function Tabs<T extends string>({ label, tabs, selected, onSelect, idPrefix }: TabsProps<T>) {
   const list = useRef<HTMLDivElement>(null);
   const move = (event: KeyboardEvent, index: number) => {
     const last = tabs.length - 1;
@@ -23,6 +25,7 @@ export function Tabs<T extends string>({ label, tabs, selected, onSelect }: Tabs
       {tabs.map((tab, index) => (
         <button
           key={tab.value}
+          id={idPrefix ? `${idPrefix}-${tab.value}` : undefined}
           type="button"
           role="tab"
           class="tab"
