@@ -45,8 +45,13 @@ function replaceIn(list: Post[], post: LivePost | Post): Post[] {
   return changed ? next : list;
 }
 
+/** Oldest first, by time and then id (ids grow with time), whatever order live copies arrived in. */
+function inOrder(list: Post[]): Post[] {
+  return [...list].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
+}
+
 /** Until the server says what the viewer may do with a post first seen live, nothing is offered. */
-const NOT_YET_KNOWN: Post['can'] = { edit: false, delete: false, reply: false, like: false, report: false, hide: false };
+const NOT_YET_KNOWN: Post['can'] = { edit: false, delete: false, reply: false, like: false, report: false, hide: false, restore: false };
 
 export function useLivePosts({ feed, load, accept, order = 'newest', initial = null }: LivePostsOptions): LivePosts {
   const [status, setStatus] = useState<LivePosts['status']>(initial ? 'ready' : 'loading');
@@ -63,6 +68,8 @@ export function useLivePosts({ feed, load, accept, order = 'newest', initial = n
   acceptRef.current = accept;
   const known = useRef(new Set<string>(initial?.items.map((post) => post.id)));
   const hasInitial = useRef(initial !== null);
+  const loaded = useRef(initial !== null);
+  const cursorRef = useRef<string | null>(initial?.nextCursor ?? null);
 
   /** Asked only for posts the viewer is shown, so one broadcast does not turn into a request from every reader. */
   const askPermissions = useCallback((posts: Post[]) => {
@@ -84,12 +91,18 @@ export function useLivePosts({ feed, load, accept, order = 'newest', initial = n
     setItems([]);
     setPending([]);
     known.current = new Set();
+    loaded.current = false;
     loadRef.current(null).then(
       (page) => {
         if (cancelled) return;
         for (const post of page.items) known.current.add(post.id);
-        setItems(page.items);
+        const inPage = new Set(page.items.map((post) => post.id));
+        // What arrived live while the page was loading is either in it or newer than all of it.
+        setItems((early) => (order === 'oldest' && page.nextCursor === null ? inOrder([...page.items, ...early.filter((post) => !inPage.has(post.id))]) : page.items));
+        setPending((early) => early.filter((post) => !inPage.has(post.id)));
         setCursor(page.nextCursor);
+        cursorRef.current = page.nextCursor;
+        loaded.current = true;
         setStatus('ready');
       },
       (loadError: unknown) => {
@@ -109,12 +122,18 @@ export function useLivePosts({ feed, load, accept, order = 'newest', initial = n
     const offNew = onLive('post:new', (live) => {
       const post: Post = { ...live, likedByMe: false, can: NOT_YET_KNOWN };
       if (known.current.has(post.id) || !acceptRef.current(post)) return;
+      if (order === 'oldest') {
+        // Older ones are still to be loaded: this one comes with the last page, in its place.
+        if (loaded.current && cursorRef.current !== null) return;
+        known.current.add(post.id);
+        setFresh((previous) => new Set(previous).add(post.id));
+        setItems((list) => (list.some((item) => item.id === post.id) ? list : inOrder([...list, post])));
+        askPermissions([post]);
+        return;
+      }
       known.current.add(post.id);
       setFresh((previous) => new Set(previous).add(post.id));
-      if (order === 'oldest') {
-        setItems((list) => [...list, post]);
-        askPermissions([post]);
-      } else setPending((list) => [post, ...list]);
+      setPending((list) => [post, ...list]);
     });
     const offUpdate = onLive('post:update', (post) => {
       setItems((list) => replaceIn(list, post));
@@ -147,6 +166,7 @@ export function useLivePosts({ feed, load, accept, order = 'newest', initial = n
         for (const post of unseen) known.current.add(post.id);
         setItems((list) => [...list, ...unseen]);
         setCursor(page.nextCursor);
+        cursorRef.current = page.nextCursor;
         setLoadingMore(false);
       },
       (loadError: unknown) => {
@@ -178,7 +198,7 @@ export function useLivePosts({ feed, load, accept, order = 'newest', initial = n
       setPending((list) => list.filter((item) => item.id !== post.id));
       setItems((list) => {
         if (list.some((item) => item.id === post.id)) return replaceIn(list, post);
-        return order === 'oldest' ? [...list, post] : [post, ...list];
+        return order === 'oldest' ? inOrder([...list, post]) : [post, ...list];
       });
     },
     replace(post) {

@@ -1,6 +1,7 @@
 // The live connection: one Socket.IO socket per tab, authenticated in its handshake, resubscribing after reconnects.
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, FeedName, ServerToClientEvents } from '../shared/events';
+import { moderatorReason } from './moderator-reason';
 import { session } from './session';
 import { createStore, useStore } from './store';
 
@@ -12,7 +13,8 @@ const feeds = new Map<FeedName, number>();
 let socket: ForumSocket | null = null;
 
 function subscribeOnServer(feed: FeedName): void {
-  socket?.emit('subscribe', { feed }, (result) => {
+  const reason = feed.startsWith('group:') ? moderatorReason.get() : null;
+  socket?.emit('subscribe', reason ? { feed, reason } : { feed }, (result) => {
     if (!result.ok) console.warn(`Live updates for ${feed} refused: ${result.error.message}`);
   });
 }

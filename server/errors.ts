@@ -1,5 +1,5 @@
 // Typed errors thrown by services and routes; server/http/error-handler.ts maps them to the contract.
-import type { ErrorCode } from '../shared/api';
+import type { ErrorCode, FieldProblem } from '../shared/api';
 
 export class HttpError extends Error {
   constructor(
@@ -12,9 +12,13 @@ export class HttpError extends Error {
   }
 }
 
-/** 400: names the offending field so the client can point at it. */
+/** 400: names the offending field so the client can point at it; `fields`, when known, lists every one. */
 export class Invalid extends HttpError {
-  constructor(field: string, message: string) {
+  constructor(
+    field: string,
+    message: string,
+    readonly fields?: FieldProblem[],
+  ) {
     super(400, 'invalid_input', message, field);
   }
 }

@@ -5,7 +5,15 @@ export type Id = string;
 export type IsoTime = string;
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; field?: string };
+  /** `field` names the (first) invalid field; `fields` lists every invalid field of the request with its problem in words. */
+  error: { code: ErrorCode; message: string; field?: string; fields?: FieldProblem[] };
+}
+
+export interface FieldProblem {
+  /** The request's key, dotted for nested ones (`scope.id`). */
+  field: string;
+  /** A sentence for showing beside the field, e.g. "Must be at least 12 characters." */
+  message: string;
 }
 
 export type ErrorCode =
@@ -146,6 +154,8 @@ export interface PostPermissions {
   like: boolean;
   report: boolean;
   hide: boolean;
+  /** The post is hidden and the viewer may restore it (only moderators ever see a hidden post). */
+  restore: boolean;
 }
 
 /** A row of a group's member-management list (owner and group moderators only). */

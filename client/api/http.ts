@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode | 'network',
     message: string,
     readonly field?: string,
+    /** Every invalid field's problem in words, by field key. */
+    readonly fields: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -20,7 +22,10 @@ function authHeaders(): Record<string, string> {
 
 function toApiError(status: number, body: unknown): ApiError {
   const error = (body as Partial<ErrorBody> | null)?.error;
-  if (error && typeof error.message === 'string') return new ApiError(status, error.code, error.message, error.field);
+  if (error && typeof error.message === 'string') {
+    const fields = Object.fromEntries((Array.isArray(error.fields) ? error.fields : []).map((problem) => [problem.field, problem.message]));
+    return new ApiError(status, error.code, error.message, error.field, fields);
+  }
   return new ApiError(status, status >= 500 ? 'internal' : 'invalid_input', `The server answered ${status}.`);
 }
 
@@ -35,12 +40,12 @@ async function parse(response: Response): Promise<unknown> {
   return type.includes('json') ? response.json() : response.text();
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers: { ...authHeaders(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: { ...authHeaders(), ...headers, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'omit',
     });

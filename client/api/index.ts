@@ -1,8 +1,9 @@
 // Typed calls for every route of the contract (../shared/API.md) the browser uses.
 import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, MailRequested, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PostSearchHit, PublicFeedPage, PublicUser, SearchType } from '../../shared/api';
-import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus } from '../../shared/moderation';
+import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus, Suspension } from '../../shared/moderation';
 import type { EmailChangeRequested, RestrictionState, UnsubscribeResult } from '../../shared/privacy';
 import type { Notification, NotificationSettings, NotificationType, NotificationSetting, UnreadCount } from '../../shared/notifications';
+import { moderatorReason } from '../moderator-reason';
 import { download, query, request, upload } from './http';
 
 export { ApiError } from './http';
@@ -45,6 +46,12 @@ export interface NewGroup {
 
 const id = encodeURIComponent;
 
+/** A site moderator's stated reason travels in a header (never the address bar or logs of links). */
+function withReason(): Record<string, string> {
+  const reason = moderatorReason.get();
+  return reason ? { 'X-Moderation-Reason': reason } : {};
+}
+
 export const api = {
   health: () => request<Health>('GET', '/api/health'),
 
@@ -84,7 +91,7 @@ export const api = {
   inviteMember: (groupId: string, userId: string) => request<unknown>('POST', `/api/groups/${id(groupId)}/invites`, { userId }),
   setMemberRole: (groupId: string, userId: string, role: 'member' | 'moderator') => request<unknown>('PUT', `/api/groups/${id(groupId)}/members/${id(userId)}/role`, { role }),
   groupMembers: (groupId: string, status: MemberListStatus, page: PageRequest = {}) => request<Page<GroupMember>>('GET', `/api/groups/${id(groupId)}/members${query({ status, ...page })}`),
-  groupPosts: (groupId: string, page: PageRequest = {}) => request<Page<Post>>('GET', `/api/groups/${id(groupId)}/posts${query({ ...page })}`),
+  groupPosts: (groupId: string, page: PageRequest = {}) => request<Page<Post>>('GET', `/api/groups/${id(groupId)}/posts${query({ ...page })}`, undefined, withReason()),
 
   createPost: (groupId: string, body: string, images: File[], parentId: string | null, onProgress?: (fraction: number) => void) => {
     if (images.length === 0) return request<Post>('POST', `/api/groups/${id(groupId)}/posts`, parentId ? { body, parentId } : { body });
@@ -94,8 +101,8 @@ export const api = {
     for (const image of images) form.append('images', image, image.name);
     return upload<Post>('POST', `/api/groups/${id(groupId)}/posts`, form, onProgress);
   },
-  post: (postId: string) => request<Post>('GET', `/api/posts/${id(postId)}`),
-  replies: (postId: string, page: PageRequest = {}) => request<Page<Post>>('GET', `/api/posts/${id(postId)}/replies${query({ ...page })}`),
+  post: (postId: string) => request<Post>('GET', `/api/posts/${id(postId)}`, undefined, withReason()),
+  replies: (postId: string, page: PageRequest = {}) => request<Page<Post>>('GET', `/api/posts/${id(postId)}/replies${query({ ...page })}`, undefined, withReason()),
   editPost: (postId: string, body: string) => request<Post>('PATCH', `/api/posts/${id(postId)}`, { body }),
   deletePost: (postId: string) => request<void>('DELETE', `/api/posts/${id(postId)}`),
   like: (postId: string) => request<LikeState>('PUT', `/api/posts/${id(postId)}/like`),
@@ -105,9 +112,16 @@ export const api = {
   feed: (page: PageRequest = {}) => request<Page<Post>>('GET', `/api/feed${query({ ...page })}`),
   publicFeed: () => request<PublicFeedPage>('GET', '/api/feed/public'),
 
-  reports: (status: ReportStatus | null, page: PageRequest = {}) => request<Page<Report>>('GET', `/api/mod/reports${query({ status, ...page })}`),
+  /** With `reason`, a site moderator's stated (and audited) reason to see closed groups' posts they are not in. */
+  reports: (status: ReportStatus | 'all', page: PageRequest = {}, reason?: string) =>
+    request<Page<Report>>('GET', `/api/mod/reports${query({ status, ...page })}`, undefined, reason ? { 'X-Moderation-Reason': reason } : {}),
   hidePost: (postId: string, reason: string) => request<unknown>('POST', `/api/mod/posts/${id(postId)}/hide`, { reason }),
   restorePost: (postId: string) => request<unknown>('POST', `/api/mod/posts/${id(postId)}/restore`),
+  dismissReport: (reportId: string, reason: string) => request<void>('POST', `/api/mod/reports/${id(reportId)}/dismiss`, { reason }),
+  /** Deletes for everyone and closes the post's reports, with the reason recorded. */
+  moderatorDeletePost: (postId: string, reason: string) => request<void>('POST', `/api/mod/posts/${id(postId)}/delete`, { reason }),
+  suspendMember: (groupId: string, userId: string, reason: string) => request<Suspension>('POST', `/api/mod/groups/${id(groupId)}/members/${id(userId)}/suspend`, { reason }),
+  liftSuspension: (groupId: string, userId: string) => request<Suspension>('DELETE', `/api/mod/groups/${id(groupId)}/members/${id(userId)}/suspend`, {}),
   holds: (page: PageRequest = {}) => request<Page<Hold>>('GET', `/api/mod/holds${query({ ...page })}`),
   createHold: (hold: CreateHoldRequest) => request<Hold>('POST', '/api/mod/holds', hold),
   hold: (holdId: string) => request<HoldWithItems>('GET', `/api/mod/holds/${id(holdId)}`),

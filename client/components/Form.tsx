@@ -4,8 +4,15 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/http';
 import { brand } from '../brand';
 
+/** The server's words for one field's problem: from the list of every invalid field, or the single named one. */
 export function fieldError(error: unknown, field: string): string | null {
-  return error instanceof ApiError && error.field === field ? error.message : null;
+  if (!(error instanceof ApiError)) return null;
+  const listed = error.fields[field];
+  if (listed) return listed;
+  if (error.field !== field) return null;
+  // A single-field answer reads "email: must be …"; beside the field, the key says nothing.
+  const words = error.message.startsWith(`${field}: `) ? error.message.slice(field.length + 2) : error.message;
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 export interface FieldProps {

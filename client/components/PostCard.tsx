@@ -41,6 +41,9 @@ export function PostCard({ post, linkAuthor, groupLabel, children, highlighted }
             <a href={image.url} target="_blank" rel="noopener" key={image.url} class="post-image-link">
               <img
                 src={post.images.length > 1 ? image.thumbnailUrl : image.url}
+                // Thumbnails in a grid are soft on 2x screens: the browser picks the large version where it needs it.
+                srcSet={post.images.length > 1 ? `${image.thumbnailUrl} 320w, ${image.url} 1280w` : undefined}
+                sizes={post.images.length > 1 ? '(max-width: 700px) 50vw, 320px' : undefined}
                 width={image.width}
                 height={image.height}
                 loading="lazy"

@@ -3,11 +3,12 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { MulterError } from 'multer';
 import type { ErrorBody } from '../../shared/api';
-import { HttpError, NotFound, RateLimited } from '../errors';
+import { HttpError, Invalid, NotFound, RateLimited } from '../errors';
 import type { Logger } from '../log';
 
 function body(error: HttpError): ErrorBody {
-  return { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
+  const fields = error instanceof Invalid && error.fields ? { fields: error.fields } : {};
+  return { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}), ...fields } };
 }
 
 const MULTER_MESSAGES: Partial<Record<MulterError['code'], [number, string]>> = {

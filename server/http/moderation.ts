@@ -35,7 +35,8 @@ const reasonSchema = z.object({ reason });
 const optionalReasonSchema = z.object({ reason: reason.optional() });
 
 const reportListSchema = z.object({
-  status: z.enum(['open', 'resolved', 'dismissed']).default('open'),
+  /** `all`: handled reports too, so a moderator can look back at what was decided. */
+  status: z.enum(['open', 'resolved', 'dismissed', 'all'], { error: 'must be open, resolved, dismissed or all' }).default('open'),
 });
 
 const holdSchema = z.object({

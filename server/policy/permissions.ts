@@ -7,7 +7,7 @@ import { decideGroupModeration, decideReport } from './moderation';
 import { joinStep, type JoinStep } from './joining';
 import { decideGroup, decidePost, type PostRef } from './rules';
 
-const NOTHING_ON_A_POST: PostPermissions = Object.freeze({ edit: false, delete: false, reply: false, like: false, report: false, hide: false });
+const NOTHING_ON_A_POST: PostPermissions = Object.freeze({ edit: false, delete: false, reply: false, like: false, report: false, hide: false, restore: false });
 
 export function postPermissions(access: GroupAccess, post: PostRef): PostPermissions {
   if (access.viewer === null) return NOTHING_ON_A_POST;
@@ -21,6 +21,8 @@ export function postPermissions(access: GroupAccess, post: PostRef): PostPermiss
     // Reporting one's own post means nothing to a moderator; the route accepts it, the button is not offered.
     report: !isAuthor && decideReport(access, post) === 'allow',
     hide: !post.hiddenAt && !post.deletedAt && decideGroupModeration(access, post) === 'allow',
+    // Only those who may moderate ever see a hidden post, so this also tells them it is hidden.
+    restore: !!post.hiddenAt && !post.deletedAt && decideGroupModeration(access, post) === 'allow',
   };
 }
 

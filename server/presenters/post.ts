@@ -95,4 +95,4 @@ export function presentPosts(rows: readonly PresentablePost[], facts: PostViewFa
   });
 }
 
-const NO_PERMISSIONS: PostPermissions = Object.freeze({ edit: false, delete: false, reply: false, like: false, report: false, hide: false });
+const NO_PERMISSIONS: PostPermissions = Object.freeze({ edit: false, delete: false, reply: false, like: false, report: false, hide: false, restore: false });

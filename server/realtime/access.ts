@@ -16,7 +16,8 @@ import {
   type ModeratorReadAuditor,
   type Viewer,
 } from '../policy';
-import { findFeedPost, isMembersOnlyPost } from '../services/feeds';
+import { findFeedPost, findLiveReply, isMembersOnlyPost } from '../services/feeds';
+import type { PresentablePost } from '../models/post';
 import { presentPostFor } from '../services/post-views';
 
 /** Who may see a post or group in feeds: anyone (even anonymous), or the group's members. */
@@ -51,6 +52,8 @@ export interface FeedAccess {
   postAudience(postId: string, groupId: string, membersOnly: boolean): Promise<Audience | null>;
   /** The post as every feed shows it, presented once for all receivers; null when no feed shows it. */
   livePost(postId: string): Promise<LivePostView | null>;
+  /** A reply as its thread shows it, presented once for all followers of its group; null when none shows it. */
+  liveReply(postId: string): Promise<LivePostView | null>;
   /** The like count of a post feeds show; null when none does. */
   likeView(postId: string): Promise<LikeView | null>;
 }
@@ -64,6 +67,15 @@ export function createFeedAccess(signer: UrlSigner, auditModeratorRead: Moderato
     if (!group) return null;
     // What an anonymous visitor may read goes to everyone's feeds; anything else only to members'.
     return (await can(null, 'read', group)) ? 'public' : 'members';
+  }
+
+  /** One presentation for every receiver: nothing per viewer (likedByMe, can) goes into it. */
+  async function present(row: PresentablePost | null): Promise<LivePostView | null> {
+    if (!row) return null;
+    const audience = await groupAudience(String(row.groupId));
+    if (!audience) return null;
+    const { likedByMe: _perViewer, can: _alsoPerViewer, ...post } = await presentPostFor(row, null, signer);
+    return { post, audience };
   }
 
   return {
@@ -106,12 +118,11 @@ export function createFeedAccess(signer: UrlSigner, auditModeratorRead: Moderato
     },
 
     async livePost(postId) {
-      const row = await findFeedPost(postId);
-      if (!row) return null;
-      const audience = await groupAudience(String(row.groupId));
-      if (!audience) return null;
-      const { likedByMe: _perViewer, can: _alsoPerViewer, ...post } = await presentPostFor(row, null, signer);
-      return { post, audience };
+      return present(await findFeedPost(postId));
+    },
+
+    async liveReply(postId) {
+      return present(await findLiveReply(postId));
     },
 
     async likeView(postId) {

@@ -48,11 +48,37 @@ export function startFanout(
     return () => void io.to(audienceRooms(audience, event.groupId)).emit('post:delete', payload);
   }
 
+  /**
+   * A reply reaches only its group's feed (where an open thread listens; lists there show top-level posts
+   * only), never the home or public feeds, which show it as its parent's new reply count.
+   */
+  async function showReply(postId: string, as: 'post:new' | 'post:update'): Promise<Effect> {
+    const view = await access.liveReply(postId);
+    if (!view) return null;
+    return () => void io.to(groupRoom(view.post.groupId)).emit(as, view.post);
+  }
+
+  async function removeReply(event: PostEvent): Promise<Effect> {
+    const audience = await access.postAudience(event.postId, event.groupId, 'membersOnly' in event && event.membersOnly === true);
+    if (!audience) return null;
+    const payload = { id: event.postId, groupId: event.groupId };
+    return () => void io.to(groupRoom(event.groupId)).emit('post:delete', payload);
+  }
+
+  async function onReply(event: PostEvent, parentId: string): Promise<Effect> {
+    if (event.type === 'post.updated') return showReply(event.postId, 'post:update');
+    const [reply, parent] = await Promise.all([
+      event.type === 'post.created' || event.type === 'post.restored' ? showReply(event.postId, 'post:new') : removeReply(event),
+      showPost(parentId, 'post:update'),
+    ]);
+    return async () => {
+      await reply?.();
+      await parent?.();
+    };
+  }
+
   function onPost(event: PostEvent): Promise<Effect> {
-    if (event.parentId !== null) {
-      // Edits of a reply change nothing a feed shows.
-      return event.type === 'post.updated' ? Promise.resolve(null) : showPost(event.parentId, 'post:update');
-    }
+    if (event.parentId !== null) return onReply(event, event.parentId);
     switch (event.type) {
       case 'post.created':
       case 'post.restored':

@@ -123,6 +123,12 @@ export async function findFeedPost(postId: string): Promise<PresentablePost | nu
   return Post.findOne({ _id: new Types.ObjectId(postId), ...LISTABLE_TOP_LEVEL_POST, ...SHARED_POST }, POST_PRESENTER_FIELDS).lean<PresentablePost>();
 }
 
+/** A reply as its thread shows it live, or null when no thread does (hidden, deleted, gone, or written while its group was closed). */
+export async function findLiveReply(postId: string): Promise<PresentablePost | null> {
+  if (!Types.ObjectId.isValid(postId)) return null;
+  return Post.findOne({ _id: new Types.ObjectId(postId), parentId: { $ne: null }, ...LISTABLE_POST, ...SHARED_POST }, POST_PRESENTER_FIELDS).lean<PresentablePost>();
+}
+
 /** Whether a post was written while its group was closed (so only that group's members list it). */
 export async function isMembersOnlyPost(postId: string): Promise<boolean> {
   if (!Types.ObjectId.isValid(postId)) return false;

@@ -75,12 +75,12 @@ export async function fileReport(viewer: Viewer, postId: Types.ObjectId, reason:
 export async function listReports(
   ctx: AppContext,
   viewer: Viewer,
-  status: ReportStatus,
+  status: ReportStatus | 'all',
   page: PageRequest,
   options: AuthorizeOptions = {},
 ): Promise<Page<ReportShape>> {
   const scope = await reviewScope(viewer);
-  const rows = await Report.find({ status, ...(scope.all ? {} : { groupId: { $in: scope.groupIds } }), ...cursorFilter(page) })
+  const rows = await Report.find({ ...(status === 'all' ? {} : { status }), ...(scope.all ? {} : { groupId: { $in: scope.groupIds } }), ...cursorFilter(page) })
     .sort({ _id: -1 })
     .limit(page.limit + 1)
     .lean<ReportFields[]>();

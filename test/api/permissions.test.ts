@@ -27,22 +27,31 @@ describe('permissions travel with the data (`can`)', () => {
 
   it('as a signed-in non-member I may like and report a public post but not reply, edit, delete or hide it', async () => {
     const post = await buildPost({ group: cast.open, author: cast.owner });
-    expect((await getPost(cast.stranger, idOf(post))).can).to.deep.equal({ edit: false, delete: false, reply: false, like: true, report: true, hide: false });
+    expect((await getPost(cast.stranger, idOf(post))).can).to.deep.equal({ edit: false, delete: false, reply: false, like: true, report: true, hide: false, restore: false });
   });
 
   it('as the author I may edit and delete my post, and am not offered to report it', async () => {
     const post = await buildPost({ group: cast.closed, author: cast.member });
-    expect((await getPost(cast.member, idOf(post))).can).to.deep.equal({ edit: true, delete: true, reply: true, like: true, report: false, hide: false });
+    expect((await getPost(cast.member, idOf(post))).can).to.deep.equal({ edit: true, delete: true, reply: true, like: true, report: false, hide: false, restore: false });
   });
 
   it('as the group owner I may delete and hide a member’s post but not edit it', async () => {
     const post = await buildPost({ group: cast.closed, author: cast.member });
-    expect((await getPost(cast.owner, idOf(post))).can).to.deep.equal({ edit: false, delete: true, reply: true, like: true, report: true, hide: true });
+    expect((await getPost(cast.owner, idOf(post))).can).to.deep.equal({ edit: false, delete: true, reply: true, like: true, report: true, hide: true, restore: false });
   });
 
   it('as a site moderator I may delete and hide a public post, and like it, but not reply without joining', async () => {
     const post = await buildPost({ group: cast.open, author: cast.owner });
-    expect((await getPost(siteModerator, idOf(post))).can).to.deep.equal({ edit: false, delete: true, reply: false, like: true, report: true, hide: true });
+    expect((await getPost(siteModerator, idOf(post))).can).to.deep.equal({ edit: false, delete: true, reply: false, like: true, report: true, hide: true, restore: false });
+  });
+
+  it('a hidden post offers restore, not hide, to whoever may moderate it, and nobody else sees it', async () => {
+    const post = await buildPost({ group: cast.closed, author: cast.member });
+    await forum.http.post(`/api/mod/posts/${idOf(post)}/hide`).set(cast.owner.auth).send({ reason: 'spam' }).expect(200);
+    expect((await getPost(cast.owner, idOf(post))).can).to.deep.include({ hide: false, restore: true });
+    await forum.http.get(`/api/posts/${idOf(post)}`).set(cast.member.auth).expect(404);
+    await forum.http.post(`/api/mod/posts/${idOf(post)}/restore`).set(cast.owner.auth).send({}).expect(200);
+    expect((await getPost(cast.owner, idOf(post))).can).to.deep.include({ hide: true, restore: false });
   });
 
   it('a reply cannot be replied to, and what `can` offers is what the doors do', async () => {

@@ -10,7 +10,7 @@ import { sentTo, startSmtpServer, type TestSmtpServer } from '../support/smtp';
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve('test/browser/screenshots');
 export const DESKTOP = { width: 1280, height: 860 };
-export const PHONE = { width: 360, height: 740 };
+export const PHONE = { width: 390, height: 844 };
 
 /** `npm test` builds the client first; a single browser test file run on a fresh checkout builds it here. */
 export function ensureClientBuilt(): void {
@@ -100,16 +100,16 @@ export async function signInWithToken(page: Page, baseUrl: string, token: string
   await page.goto(`${baseUrl}${path}`);
 }
 
-/** Full-page screenshots at desktop and 360 px widths into the git-ignored screenshots folder. */
+/** Full-page screenshots at desktop (1280 px) and phone (390 px) widths into the screenshots folder. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const original = page.viewportSize() ?? DESKTOP;
   // A sticky header lands mid-image in a full-page capture taken while scrolled.
   await page.evaluate('window.scrollTo(0, 0)');
   await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-1280.png`), fullPage: true });
   await page.setViewportSize(PHONE);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-360.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-390.png`), fullPage: true });
   await page.setViewportSize(original);
 }
 

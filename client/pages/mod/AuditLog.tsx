@@ -8,17 +8,8 @@ import { Empty, ErrorNotice, Loading } from '../../components/States';
 import { Time } from '../../components/Time';
 import { plural } from '../../format';
 import { ModNav } from './ModNav';
+import { ActorRef, TargetRef } from './refs';
 
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    if ('displayName' in record) return String(record.displayName);
-    if ('type' in record && 'id' in record) return `${String(record.type)} ${String(record.id)}`;
-  }
-  return JSON.stringify(value);
-}
 
 function Verification() {
   const [result, setResult] = useState<AuditVerification | null>(null);
@@ -114,11 +105,15 @@ export function AuditLog() {
                   <td>
                     <Time iso={entry.at} />
                   </td>
-                  <td>{describe(entry.actor)}</td>
+                  <td>
+                    <ActorRef actor={entry.actor} />
+                  </td>
                   <td>
                     <code>{entry.action}</code>
                   </td>
-                  <td>{describe(entry.target)}</td>
+                  <td>
+                    <TargetRef target={entry.target} />
+                  </td>
                   <td>{entry.reason ?? ''}</td>
                   <td>
                     <code class="hash" title={`hash ${entry.hash}\nprevious ${entry.prevHash ?? '(none)'}`}>

@@ -9,7 +9,8 @@ import { Time } from '../../components/Time';
 import { absoluteTime } from '../../format';
 import { useMe } from '../../session';
 import { ModNav } from './ModNav';
-import { scopeLabel } from './Holds';
+import { ScopeRef } from './Holds';
+import { PersonRef } from './refs';
 
 function summary(item: PreservedItem): string {
   return item.data.bodyText.slice(0, 160);
@@ -34,6 +35,22 @@ function PreservedItems({ items }: { items: PreservedItem[] }) {
                 preserved <Time iso={item.preservedAt} />
               </span>
             </summary>
+            {item.data.revisions.length > 0 && (
+              <section class="revisions" aria-label={`Earlier versions (${item.data.revisions.length})`}>
+                <h3>Edited: earlier versions, oldest first</h3>
+                <ol>
+                  {item.data.revisions.map((revision) => (
+                    <li key={revision.replacedAt}>
+                      <span class="muted">
+                        replaced <Time iso={revision.replacedAt} /> by <PersonRef id={revision.editorId} />
+                      </span>
+                      <blockquote>{revision.bodyText}</blockquote>
+                    </li>
+                  ))}
+                </ol>
+                <p class="muted">Current version: {item.data.bodyText}</p>
+              </section>
+            )}
             <pre class="preserved-data">{JSON.stringify(item.data, null, 2)}</pre>
           </details>
         </li>
@@ -172,11 +189,15 @@ export function HoldPage({ id }: { id: string }) {
           <h2 id="hold-title">Hold {hold.reference}</h2>
           <dl class="facts">
             <dt>Scope</dt>
-            <dd>{scopeLabel(hold)}</dd>
+            <dd>
+              <ScopeRef hold={hold} />
+            </dd>
             <dt>Reason</dt>
             <dd>{hold.reason}</dd>
             <dt>Placed</dt>
-            <dd>{absoluteTime(hold.createdAt)}</dd>
+            <dd>
+              {absoluteTime(hold.createdAt)} by <PersonRef id={hold.createdBy} />
+            </dd>
             <dt>Status</dt>
             <dd>{hold.releasedAt ? `Released ${absoluteTime(hold.releasedAt)}` : 'Active: matching items are preserved as they change'}</dd>
           </dl>

@@ -7,6 +7,8 @@ import { Empty, ErrorNotice, FormError, Loading } from '../../components/States'
 import { Time } from '../../components/Time';
 import { navigate } from '../../router';
 import { ModNav } from './ModNav';
+import { Picker, type PickKind, type Picked } from '../../components/Picker';
+import { TargetRef } from './refs';
 
 const SCOPES: { value: HoldScopeType; label: string }[] = [
   { value: 'post', label: 'A post (with its replies, revisions, likes and images)' },
@@ -14,24 +16,28 @@ const SCOPES: { value: HoldScopeType; label: string }[] = [
   { value: 'group', label: 'A group (every post in it)' },
 ];
 
-/** Accepts a pasted page address (…/posts/<id>) as well as a bare id. */
-function idFromInput(value: string): string {
-  return value.trim().replace(/^.*\/(posts|users|groups)\//, '').replace(/[/?#].*$/, '');
-}
+const PICK_KIND: Record<HoldScopeType, PickKind> = { post: 'posts', user: 'people', group: 'groups' };
 
-export function scopeLabel(hold: Pick<Hold, 'scope'>): string {
-  return `${hold.scope.type} ${hold.scope.id}`;
+/** What a hold covers, by name, with the id one click away. */
+export function ScopeRef({ hold }: { hold: Pick<Hold, 'scope'> }) {
+  const { type, id } = hold.scope;
+  return (
+    <span>
+      {type === 'user' ? 'Person ' : type === 'group' ? 'Group ' : ''}
+      <TargetRef target={`${type}:${id}`} />
+    </span>
+  );
 }
 
 function NewHoldForm() {
   const [type, setType] = useState<HoldScopeType>('post');
-  const [target, setTarget] = useState('');
+  const [target, setTarget] = useState<Picked | null>(null);
   const [reason, setReason] = useState('');
   const [reference, setReference] = useState('');
   const { busy, error, handleSubmit } = useAction({ busyAfterSuccess: true });
 
   const submit = handleSubmit(async () => {
-    const hold = await api.createHold({ scope: { type, id: idFromInput(target) }, reason: reason.trim(), reference: reference.trim() });
+    const hold = await api.createHold({ scope: { type, id: target?.id ?? '' }, reason: reason.trim(), reference: reference.trim() });
     navigate(`/mod/holds/${hold.id}`);
   });
 
@@ -48,12 +54,12 @@ function NewHoldForm() {
         <legend>What to preserve</legend>
         {SCOPES.map((scope) => (
           <label key={scope.value}>
-            <input type="radio" name="hold-scope" checked={type === scope.value} onChange={() => setType(scope.value)} /> {scope.label}
+            <input type="radio" name="hold-scope" checked={type === scope.value} onChange={() => (setType(scope.value), setTarget(null))} /> {scope.label}
           </label>
         ))}
       </fieldset>
-      <Field id="hold-target" label={`The ${type}'s id or page address`} error={scopeError}>
-        {(describedBy, invalid) => <input id="hold-target" required value={target} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setTarget(event.currentTarget.value)} />}
+      <Field id="hold-target" label={type === 'user' ? 'Which person' : type === 'group' ? 'Which group' : 'Which post'} hint="Search by name or words, or paste an id or page address." error={scopeError}>
+        {(describedBy, invalid) => <Picker key={type} id="hold-target" label={`Matching ${PICK_KIND[type]}`} kind={PICK_KIND[type]} picked={target} onPick={setTarget} describedBy={describedBy} invalid={invalid} />}
       </Field>
       <Field id="hold-reason" label="Reason" error={fieldError(error, 'reason')}>
         {(describedBy, invalid) => <textarea id="hold-reason" rows={2} required value={reason} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setReason(event.currentTarget.value)} />}
@@ -61,7 +67,7 @@ function NewHoldForm() {
       <Field id="hold-reference" label="Reference" hint="The case, order or ticket number this hold answers to." error={fieldError(error, 'reference')}>
         {(describedBy, invalid) => <input id="hold-reference" required value={reference} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setReference(event.currentTarget.value)} />}
       </Field>
-      <button type="submit" class="button button-primary" disabled={busy || !target.trim() || !reason.trim() || !reference.trim()}>
+      <button type="submit" class="button button-primary" disabled={busy || !target || !reason.trim() || !reference.trim()}>
         {busy ? 'Placing hold…' : 'Place hold'}
       </button>
     </form>
@@ -95,7 +101,9 @@ function HoldList() {
       {holds.map((hold) => (
         <li key={hold.id}>
           <a href={`/mod/holds/${hold.id}`}>{hold.reference}</a>
-          <span class="muted">{scopeLabel(hold)}</span>
+          <span class="muted">
+            <ScopeRef hold={hold} />
+          </span>
           <span class={`badge ${hold.releasedAt ? 'badge-status' : 'badge-closed'}`}>{hold.releasedAt ? 'Released' : 'Active'}</span>
           <Time iso={hold.createdAt} />
         </li>
@@ -117,7 +125,8 @@ export function Holds() {
         class="inline-form"
         onSubmit={(event) => {
           event.preventDefault();
-          if (openId.trim()) navigate(`/mod/holds/${idFromInput(openId.replace(/^.*\/mod\/holds\//, ''))}`);
+          const holdId = openId.trim().replace(/^.*\/mod\/holds\//, '').replace(/[/?#].*$/, '');
+          if (holdId) navigate(`/mod/holds/${encodeURIComponent(holdId)}`);
         }}
       >
         <label for="open-hold">Open a hold by id</label>

@@ -141,7 +141,9 @@ function DeleteSection() {
   const submit = handleSubmit(async () => {
     await api.deleteAccount(password);
     session.signOut();
-    navigate('/?deleted=1', { replace: true });
+    navigate('/?deleted=1', { replace: true, force: true });
+    // The notice is at the top of the homepage; the deletion form was far down this page.
+    window.scrollTo(0, 0);
   });
 
   return (

@@ -5,6 +5,8 @@ import { api } from '../../api';
 import { Icon } from '../../components/Icon';
 import { FormError } from '../../components/States';
 import { Editor } from './Editor';
+import { draftKey, loadDraft, saveDraft } from '../../drafts';
+import { guardLeaving } from '../../leave-guard';
 import { MentionCompletion } from './MentionCompletion';
 import { editorHtml } from './rich-text';
 
@@ -26,6 +28,10 @@ export interface ComposerProps {
 
 export function Composer({ groupId, parentId = null, label = 'New post', placeholder = 'Share something with the group…', onPosted }: ComposerProps) {
   const editor = useRef<HTMLDivElement | null>(null);
+  const key = draftKey(groupId, parentId);
+  const keyRef = useRef(key);
+  keyRef.current = key;
+  useEffect(() => guardLeaving(() => (loadDraft(keyRef.current) ? 'You have an unsent post. Leave and lose it?' : null), 'tab'), []);
   const fileInput = useRef<HTMLInputElement>(null);
   const [empty, setEmpty] = useState(true);
   const [attachments, setAttachments] = useState<Attachment[]>([]);
@@ -61,7 +67,8 @@ export function Composer({ groupId, parentId = null, label = 'New post', placeho
       const body = editorHtml(editor.current);
       const post = await api.createPost(groupId, body, attachments.map((attachment) => attachment.file), parentId, setProgress);
       setAttachments([]);
-      setEditorKey((key) => key + 1);
+      saveDraft(key, '');
+      setEditorKey((value) => value + 1);
       setEmpty(true);
       onPosted(post);
     } catch (postError) {
@@ -81,8 +88,20 @@ export function Composer({ groupId, parentId = null, label = 'New post', placeho
         void submit();
       }}
     >
-      <Editor key={editorKey} label={label} placeholder={placeholder} editorRef={editor} onChange={setEmpty} onSubmit={() => void submit()} disabled={busy} />
-      <MentionCompletion key={editorKey} groupId={groupId} editorRef={editor} />
+      <Editor
+        key={`${key}:${editorKey}`}
+        label={label}
+        placeholder={placeholder}
+        initialHtml={loadDraft(key)}
+        editorRef={editor}
+        onChange={(isEmpty) => {
+          setEmpty(isEmpty);
+          if (editor.current) saveDraft(key, isEmpty ? '' : editorHtml(editor.current));
+        }}
+        onSubmit={() => void submit()}
+        disabled={busy}
+      />
+      <MentionCompletion key={`${key}:${editorKey}`} groupId={groupId} editorRef={editor} />
       {attachments.length > 0 && (
         <ul class="attachments" aria-label="Attached images">
           {attachments.map((attachment, index) => (

@@ -18,6 +18,11 @@ const STATUS_LABEL: Record<Group['myStatus'], string | null> = {
   owner: 'Owner',
 };
 
+/** The server shows a closed group's size only to those who may read it; to others it is "closed", never a false 0. */
+export function memberCountText(group: Group): string {
+  return group.can.read || group.can.moderate ? plural(group.memberCount, 'member') : 'Closed group: members are private';
+}
+
 export function GroupBadges({ group }: { group: Group }) {
   const status = STATUS_LABEL[group.myStatus];
   return (
@@ -156,7 +161,7 @@ export function GroupDirectory() {
               </h2>
               <GroupBadges group={group} />
               {group.description && <p class="group-description">{group.description}</p>}
-              <p class="group-meta">{plural(group.memberCount, 'member')}</p>
+              <p class="group-meta">{memberCountText(group)}</p>
             </li>
           ))}
         </ul>

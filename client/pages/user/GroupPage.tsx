@@ -3,14 +3,17 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Group, GroupMember, JoinPolicy } from '../../../shared/api';
 import { api, ApiError, type MemberListStatus } from '../../api';
 import { Avatar } from '../../components/Avatar';
+import { Tabs } from '../../components/Tabs';
+import { Picker, type Picked } from '../../components/Picker';
 import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { Empty, PostList } from '../../components/PostList';
 import { ErrorNotice, FormError, Loading } from '../../components/States';
-import { plural } from '../../format';
 import { useLivePosts } from '../../live-posts';
+import { moderatorReason } from '../../moderator-reason';
 import { useMe } from '../../session';
+import { useStore } from '../../store';
 import { Composer } from './Composer';
-import { GroupBadges } from './GroupDirectory';
+import { GroupBadges, memberCountText } from './GroupDirectory';
 import { PostItem } from './PostItem';
 import { forgetGroup, rememberGroup } from './groups-cache';
 
@@ -103,10 +106,10 @@ function MemberRow({ group, member, onChanged }: { group: Group; member: GroupMe
   );
 }
 
-const MEMBER_TABS: { status: MemberListStatus; label: string }[] = [
-  { status: 'member', label: 'Members' },
-  { status: 'pending', label: 'Requests' },
-  { status: 'invited', label: 'Invited' },
+const MEMBER_TABS: { value: MemberListStatus; label: string }[] = [
+  { value: 'member', label: 'Members' },
+  { value: 'pending', label: 'Requests' },
+  { value: 'invited', label: 'Invited' },
 ];
 
 function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged: () => void }) {
@@ -114,8 +117,9 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
   const [members, setMembers] = useState<GroupMember[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
-  const [inviteId, setInviteId] = useState('');
+  const [invitee, setInvitee] = useState<Picked | null>(null);
   const { error: inviteError, done: inviteDone, handleSubmit } = useAction();
+  const [invited, setInvited] = useState('');
 
   useEffect(() => {
     setMembers(null);
@@ -132,23 +136,20 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
   };
 
   const invite = handleSubmit(async () => {
-    // People paste a profile address as often as an id.
-    const userId = inviteId.trim().replace(/^.*\/users\//, '');
-    await api.inviteMember(group.id, userId);
-    setInviteId('');
+    if (!invitee) return;
+    await api.inviteMember(group.id, invitee.id);
+    setInvited(invitee.label);
+    setInvitee(null);
     changed();
   });
 
   return (
-    <section class="card manager" aria-labelledby="manage-title">
-      <h2 id="manage-title">Manage members</h2>
-      <div class="tabs" role="tablist" aria-label="Member lists">
-        {MEMBER_TABS.map((entry) => (
-          <button key={entry.label} type="button" role="tab" aria-selected={tab === entry.status} class="tab" onClick={() => setTab(entry.status)}>
-            {entry.label}
-          </button>
-        ))}
-      </div>
+    // Folded by default: open, it would push the posts (and their "new posts" pill) below the fold.
+    <details class="card manager" role="region" aria-labelledby="manage-title">
+      <summary>
+        <h2 id="manage-title">Manage members</h2>
+      </summary>
+      <Tabs label="Member lists" tabs={MEMBER_TABS} selected={tab} onSelect={setTab} />
       {error ? (
         <ErrorNotice error={error} onRetry={() => setVersion((value) => value + 1)} />
       ) : !members ? (
@@ -163,20 +164,20 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
         </ul>
       )}
       <form class="invite-form" onSubmit={invite}>
-        <Field id="invite-user" label="Invite someone" hint="Paste their profile address or user id." error={fieldError(inviteError, 'userId')}>
-          {(describedBy, invalid) => <input id="invite-user" value={inviteId} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setInviteId(event.currentTarget.value)} />}
+        <Field id="invite-user" label="Invite someone" hint="Search by name, or paste their profile address." error={fieldError(inviteError, 'userId')}>
+          {(describedBy, invalid) => <Picker key={invited} id="invite-user" label="Matching people" kind="people" picked={invitee} onPick={setInvitee} describedBy={describedBy} invalid={invalid} />}
         </Field>
-        <button type="submit" class="button" disabled={!inviteId.trim()}>
+        <button type="submit" class="button" disabled={!invitee}>
           Send invitation
         </button>
         <FormError error={fieldError(inviteError, 'userId') ? null : inviteError} />
         {inviteDone && (
           <p class="notice" role="status">
-            Invitation sent.
+            Invitation sent to {invited}.
           </p>
         )}
       </form>
-    </section>
+    </details>
   );
 }
 
@@ -233,7 +234,7 @@ function GroupPosts({ group }: { group: Group }) {
   return (
     <>
       {canPost ? (
-        <Composer groupId={group.id} placeholder={`Write to ${group.name}…`} onPosted={posts.add} />
+        <Composer groupId={group.id} placeholder={`Write to ${group.name}${group.visibility === 'closed' ? ' (members only)' : ''}…`} onPosted={posts.add} />
       ) : (
         <p class="card callout">Join this group to post in it.</p>
       )}
@@ -251,7 +252,31 @@ function GroupPosts({ group }: { group: Group }) {
   );
 }
 
+/** A site moderator may read a closed group they are not in by stating why; the server audits every read. */
+function ModeratorRead({ group }: { group: Group }) {
+  const [reason, setReason] = useState('');
+  return (
+    <form
+      class="card form moderator-read"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (reason.trim()) moderatorReason.set(reason.trim());
+      }}
+    >
+      <h2>This group is closed</h2>
+      <p>Only its members read its posts. As a site moderator you may read them with a stated reason, which is recorded in the audit log with each read.</p>
+      <Field id="moderator-read-reason" label="Your reason for reading this group">
+        {(describedBy) => <input id="moderator-read-reason" value={reason} maxLength={500} aria-describedby={describedBy} onInput={(event) => setReason(event.currentTarget.value)} placeholder="e.g. Report about a post in this group" />}
+      </Field>
+      <button type="submit" class="button button-primary" disabled={!reason.trim()}>
+        Read as moderator
+      </button>
+    </form>
+  );
+}
+
 export function GroupPage({ id }: { id: string }) {
+  const reason = useStore(moderatorReason);
   const [group, setGroup] = useState<Group | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
@@ -302,13 +327,22 @@ export function GroupPage({ id }: { id: string }) {
         <h1>{group.name}</h1>
         <GroupBadges group={group} />
         {group.description && <p class="group-description">{group.description}</p>}
-        <p class="group-meta">{plural(group.memberCount, 'member')}</p>
+        <p class="group-meta">{memberCountText(group)}</p>
         <JoinControls group={group} onChange={changed} />
       </header>
       {group.can.update && <GroupSettings group={group} onSaved={changed} />}
       {group.can.manage && <MemberManager group={group} onGroupChanged={() => setVersion((value) => value + 1)} />}
-      {group.can.read ? (
-        <GroupPosts key={`${group.id}:${group.myStatus}`} group={group} />
+      {group.can.read || (group.can.moderate && reason) ? (
+        <>
+          {!group.can.read && (
+            <p class="card callout moderator-read" role="note">
+              You are reading this closed group as a site moderator. Your reason, “{reason}”, is recorded in the audit log with each read.
+            </p>
+          )}
+          <GroupPosts key={`${group.id}:${group.myStatus}:${reason ?? ''}`} group={group} />
+        </>
+      ) : group.can.moderate ? (
+        <ModeratorRead group={group} />
       ) : (
         <Empty icon="lock" title="This group is closed">
           <p>Only its members can read its posts. {group.myStatus === 'pending' ? 'You will see them once your request is approved.' : ''}</p>

@@ -44,22 +44,42 @@ function useMyGroups(): Group[] | null {
   return groups;
 }
 
+/** Who will read a post in this group, in words, so the audience is never a surprise. */
+export function audienceOf(group: Group): string {
+  return group.visibility === 'closed' ? `Only members of ${group.name} will see it.` : `Everyone signed in can see it; visitors may see it on the homepage.`;
+}
+
+/** The last group chosen in this tab, offered again only while it is public: a closed group is always chosen on purpose. */
+let lastChosen: string | null = null;
+
 function FeedComposer({ groups, onPosted }: { groups: Group[]; onPosted: Parameters<typeof Composer>[0]['onPosted'] }) {
-  const [groupId, setGroupId] = useState(groups[0]!.id);
+  const remembered = groups.find((group) => group.id === lastChosen && group.visibility === 'public');
+  const [groupId, setGroupId] = useState(remembered?.id ?? '');
+  const group = groups.find((candidate) => candidate.id === groupId) ?? null;
+  const choose = (id: string) => {
+    lastChosen = id || null;
+    setGroupId(id);
+  };
   return (
     <div class="feed-composer">
       <div class="composer-target">
         <label for="composer-group">Post in</label>
-        <select id="composer-group" value={groupId} onChange={(event) => setGroupId(event.currentTarget.value)}>
-          {groups.map((group) => (
-            <option key={group.id} value={group.id}>
-              {group.name}
-              {group.visibility === 'closed' ? ' (closed)' : ''}
+        <select id="composer-group" value={groupId} aria-describedby="composer-audience" onChange={(event) => choose(event.currentTarget.value)}>
+          <option value="" disabled>
+            Choose a group…
+          </option>
+          {groups.map((option) => (
+            <option key={option.id} value={option.id}>
+              {option.name}
+              {option.visibility === 'closed' ? ' (closed: members only)' : ' (public)'}
             </option>
           ))}
         </select>
+        <p id="composer-audience" class="composer-audience">
+          {group ? audienceOf(group) : 'Choose where to post before writing.'}
+        </p>
       </div>
-      <Composer groupId={groupId} onPosted={onPosted} />
+      {group && <Composer groupId={group.id} label={`New post in ${group.name}`} placeholder={`Write to ${group.name}${group.visibility === 'closed' ? ' (members only)' : ''}…`} onPosted={onPosted} />}
     </div>
   );
 }

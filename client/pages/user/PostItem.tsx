@@ -1,5 +1,5 @@
 // A post with everything the signed-in viewer may do to it: like, reply, edit, delete, report, hide.
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Me, Post } from '../../../shared/api';
 import { api } from '../../api';
 import { useAction } from '../../components/Form';
@@ -9,6 +9,7 @@ import { FormError } from '../../components/States';
 import { plural } from '../../format';
 import { Editor } from './Editor';
 import { useGroup } from './groups-cache';
+import { guardLeaving } from '../../leave-guard';
 import { editorHtml } from './rich-text';
 
 export interface PostItemProps {
@@ -46,6 +47,29 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
   const editor = useRef<HTMLDivElement | null>(null);
   const [editEmpty, setEditEmpty] = useState(false);
   const menu = useRef<HTMLDetailsElement>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const editBaseline = useRef<string | null>(null);
+  useEffect(() => {
+    if (!menuOpen) return;
+    // A menu closes the way menus do: Escape (focus back on its button) or a click anywhere else.
+    const close = (refocus: boolean) => {
+      if (menu.current) menu.current.open = false;
+      if (refocus) menu.current?.querySelector('summary')?.focus();
+    };
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && close(true);
+    const onPointer = (event: PointerEvent) => !menu.current?.contains(event.target as Node) && close(false);
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, [menuOpen]);
+  useEffect(() => {
+    if (panel !== 'edit') return;
+    editBaseline.current = null;
+    return guardLeaving(() => (editor.current && editBaseline.current !== null && editorHtml(editor.current) !== editBaseline.current ? 'Discard your changes to this post?' : null), 'page');
+  }, [panel]);
   const mine = post.author?.id === me.id;
   const can = post.can;
 
@@ -101,12 +125,39 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
       onRemove(post.id);
     });
 
+  const restore = () =>
+    run(async () => {
+      await api.restorePost(post.id);
+      // Asked again rather than guessed: what the viewer may do now comes from the server.
+      onChange(await api.post(post.id));
+      setNotice('Post restored. Everyone who may read the group sees it again.');
+    });
+
   const name = post.author?.displayName ?? 'a deleted account';
   return (
     <PostCard post={post} linkAuthor highlighted={fresh} groupLabel={showGroup ? <GroupLabel id={post.groupId} /> : undefined}>
+      {can.restore && (
+        <div class="hidden-mark" role="note">
+          <span>
+            <Icon name="alert" /> Hidden: only moderators see this post.
+          </span>
+          <button type="button" class="button button-small" onClick={() => void restore()} disabled={busy}>
+            Restore post
+          </button>
+        </div>
+      )}
       {panel === 'edit' && (
         <div class="post-panel">
-          <Editor label="Edit post" placeholder="Your post" initialHtml={post.body} editorRef={editor} onChange={setEditEmpty} onSubmit={() => void saveEdit()} disabled={busy} />
+          <Editor
+            label="Edit post"
+            placeholder="Your post"
+            initialHtml={post.body}
+            editorRef={editor}
+            onChange={(isEmpty) => {
+              // The first call comes from mounting: what the editor made of the body is the unchanged state.
+              if (editBaseline.current === null && editor.current) editBaseline.current = editorHtml(editor.current);
+              setEditEmpty(isEmpty);
+            }} onSubmit={() => void saveEdit()} disabled={busy} />
           <div class="panel-actions">
             <button type="button" class="button button-quiet" onClick={() => setPanel(null)} disabled={busy}>
               Cancel
@@ -163,8 +214,8 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
             <Icon name="reply" /> <span>{post.replyCount}</span>
           </span>
         )}
-        <details class="menu" ref={menu}>
-          <summary class="action" role="button" aria-label={`More actions for post by ${name}`}>
+        <details class="menu" ref={menu} onToggle={(event) => setMenuOpen(event.currentTarget.open)}>
+          <summary class="action" role="button" aria-expanded={menuOpen} aria-haspopup="true" aria-label={`More actions for post by ${name}`}>
             <Icon name="more" />
           </summary>
           <div class="menu-items">

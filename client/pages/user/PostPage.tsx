@@ -102,13 +102,18 @@ export function PostPage({ id }: { id: string }) {
 
   return (
     <div class="page">
+      {/* The card shows the author; the heading names the page for screen readers and the outline. */}
+      <h1 class="visually-hidden">
+        {post.parentId ? 'Reply' : 'Post'} by {post.author?.displayName ?? 'a deleted account'}
+      </h1>
       {post.parentId && (
         <p class="breadcrumb">
           <a href={`/posts/${post.parentId}`}>← The post this replies to</a>
         </p>
       )}
       <PostItem post={post} me={me} linkReplies={false} onChange={setPost} onRemove={() => navigate('/home', { replace: true })} />
-      <Replies key={post.id} post={post} onReplied={() => setPost((current) => (current ? { ...current, replyCount: current.replyCount + 1 } : current))} />
+      {/* The count is asked for, not added to: the live update for the same reply may already have raised it. */}
+      <Replies key={post.id} post={post} onReplied={() => void api.post(post.id).then(setPost, () => undefined)} />
     </div>
   );
 }

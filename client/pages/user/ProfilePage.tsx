@@ -1,8 +1,10 @@
 // Someone's profile: public fields only, the posts they wrote and the posts they liked that this viewer may see.
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { PublicUser } from '../../../shared/api';
+import type { Post, PublicUser } from '../../../shared/api';
 import { api, ApiError } from '../../api';
 import { Avatar } from '../../components/Avatar';
+import { Icon } from '../../components/Icon';
+import { Tabs } from '../../components/Tabs';
 import { useTitle } from '../../components/Form';
 import { Empty, PostList } from '../../components/PostList';
 import { ErrorNotice, Loading } from '../../components/States';
@@ -13,6 +15,33 @@ import { PostItem } from './PostItem';
 
 type Tab = 'posts' | 'likes';
 const never = () => false;
+const PROFILE_TABS: { value: Tab; label: string }[] = [
+  { value: 'posts', label: 'Posts' },
+  { value: 'likes', label: 'Liked' },
+];
+
+/** A reply listed out of its thread says which post it answers. */
+function ReplyContext({ parentId }: { parentId: string }) {
+  const [parent, setParent] = useState<Post | null | undefined>(undefined);
+  useEffect(() => {
+    let cancelled = false;
+    api.post(parentId).then(
+      (value) => !cancelled && setParent(value),
+      () => !cancelled && setParent(null),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [parentId]);
+  if (parent === undefined) return <p class="reply-context muted">Reply to a post…</p>;
+  if (parent === null) return <p class="reply-context muted">Reply to a post that is no longer there.</p>;
+  const excerpt = parent.bodyText.length > 80 ? `${parent.bodyText.slice(0, 80)}…` : parent.bodyText;
+  return (
+    <p class="reply-context">
+      <Icon name="reply" /> Reply to <a href={`/posts/${parent.id}`}>{parent.author?.displayName ?? 'a deleted account'}: “{excerpt}”</a>
+    </p>
+  );
+}
 
 function ProfilePosts({ user, tab }: { user: PublicUser; tab: Tab }) {
   const me = useMe();
@@ -35,7 +64,12 @@ function ProfilePosts({ user, tab }: { user: PublicUser; tab: Tab }) {
           </p>
         </Empty>
       }
-      renderPost={(post) => <PostItem post={post} me={me} onChange={posts.replace} onRemove={posts.remove} />}
+      renderPost={(post) => (
+        <>
+          {post.parentId && <ReplyContext parentId={post.parentId} />}
+          <PostItem post={post} me={me} onChange={posts.replace} onRemove={posts.remove} />
+        </>
+      )}
     />
   );
 }
@@ -88,14 +122,7 @@ export function ProfilePage({ id }: { id: string }) {
           )}
         </div>
       </header>
-      <div class="tabs" role="tablist" aria-label="Profile lists">
-        <button type="button" role="tab" class="tab" aria-selected={tab === 'posts'} onClick={() => setTab('posts')}>
-          Posts
-        </button>
-        <button type="button" role="tab" class="tab" aria-selected={tab === 'likes'} onClick={() => setTab('likes')}>
-          Liked
-        </button>
-      </div>
+      <Tabs label="Profile lists" tabs={PROFILE_TABS} selected={tab} onSelect={setTab} />
       <ProfilePosts key={`${user.id}:${tab}`} user={user} tab={tab} />
     </div>
   );

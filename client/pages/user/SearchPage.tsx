@@ -6,14 +6,15 @@ import { api, type SearchResult } from '../../api';
 import { Avatar } from '../../components/Avatar';
 import { useTitle } from '../../components/Form';
 import { Empty, ErrorNotice, Loading } from '../../components/States';
+import { Tabs } from '../../components/Tabs';
 import { Time } from '../../components/Time';
 import { navigate, useLocation } from '../../router';
 import { GroupBadges } from './GroupDirectory';
 
-const TABS: { type: SearchType; label: string }[] = [
-  { type: 'posts', label: 'Posts' },
-  { type: 'groups', label: 'Groups' },
-  { type: 'people', label: 'People' },
+const TABS: { value: SearchType; label: string }[] = [
+  { value: 'posts', label: 'Posts' },
+  { value: 'groups', label: 'Groups' },
+  { value: 'people', label: 'People' },
 ];
 
 function isSearchType(value: string | null): value is SearchType {
@@ -108,15 +109,6 @@ export function SearchPage() {
 
   const chooseTab = (next: SearchType) => navigate(`/search?${new URLSearchParams({ q, type: next }).toString()}`, { replace: true });
 
-  const onTabKey = (event: KeyboardEvent) => {
-    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
-    event.preventDefault();
-    const at = TABS.findIndex((tab) => tab.type === type);
-    const next = TABS[(at + (event.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length]!;
-    chooseTab(next.type);
-    (document.getElementById(`search-tab-${next.type}`) as HTMLElement | null)?.focus();
-  };
-
   // Up and down move between results (and from the search box into them); Enter follows the link.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -138,23 +130,7 @@ export function SearchPage() {
   return (
     <div class="page search-page">
       <h1>{q ? <>Results for “{q}”</> : 'Search'}</h1>
-      <div class="tabs" role="tablist" aria-label="What to search">
-        {TABS.map((tab) => (
-          <button
-            key={tab.type}
-            id={`search-tab-${tab.type}`}
-            type="button"
-            role="tab"
-            class="tab"
-            aria-selected={tab.type === type}
-            tabIndex={tab.type === type ? 0 : -1}
-            onClick={() => chooseTab(tab.type)}
-            onKeyDown={onTabKey}
-          >
-            {tab.label}
-          </button>
-        ))}
-      </div>
+      <Tabs label="What to search" tabs={TABS} selected={type} onSelect={chooseTab} idPrefix="search-tab" />
       <div role="tabpanel" aria-labelledby={`search-tab-${type}`}>
         {!q ? (
           <p class="muted">Type words in the search box above and press Enter.</p>
@@ -166,7 +142,7 @@ export function SearchPage() {
           <NoResults q={q} />
         ) : (
           <>
-            <ul class="search-results" ref={list} aria-label={`${TABS.find((tab) => tab.type === type)!.label} found`}>
+            <ul class="search-results" ref={list} aria-label={`${TABS.find((tab) => tab.value === type)!.label} found`}>
               {page.items.map((item) => (
                 <li key={item.id}>
                   {type === 'posts' ? <PostHit post={item as PostSearchHit} /> : type === 'groups' ? <GroupHit group={item as Group} /> : <PersonHit person={item as PublicUser} />}

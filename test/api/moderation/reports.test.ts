@@ -178,6 +178,21 @@ describe('reports', () => {
       expect(dismissed.body.items[0].resolution).to.include({ action: 'dismiss', by: idOf(world.cast.siteModerator.user), reason: 'fine' });
     });
 
+    it('lists handled reports with open ones under status=all, newest first', async () => {
+      const [handled, open] = [await postIn(world.cast.publicGroup, world.cast.author), await postIn(world.cast.publicGroup, world.cast.author)];
+      const dismissedId = (await report(idOf(handled), world.cast.member).expect(201)).body.id as string;
+      const openId = (await report(idOf(open), world.cast.member).expect(201)).body.id as string;
+      await world.forum.http.post(`/api/mod/reports/${dismissedId}/dismiss`).set(world.cast.siteModerator.auth).send({ reason: 'fine' }).expect(204);
+      const all = (await world.forum.http.get('/api/mod/reports?status=all&limit=50').set(world.cast.siteModerator.auth).expect(200)).body.items as Report[];
+      const mine = all.filter((row) => [dismissedId, openId].includes(row.id));
+      expect(mine.map((row) => [row.id, row.status])).to.deep.equal([
+        [openId, 'open'],
+        [dismissedId, 'dismissed'],
+      ]);
+      const onlyOpen = (await world.forum.http.get('/api/mod/reports?limit=50').set(world.cast.siteModerator.auth).expect(200)).body.items as Report[];
+      expect(onlyOpen.map((row) => row.id)).to.include(openId).and.not.include(dismissedId);
+    });
+
     it('rejects an unknown status with 400', async () => {
       const res = await world.forum.http.get('/api/mod/reports?status=whatever').set(world.cast.siteModerator.auth).expect(400);
       expect(res.body.error.field).to.equal('status');
