@@ -189,6 +189,8 @@ export async function seedDataset(db: Db, size: DatasetSize, log: (line: string)
       roles: [],
       isMember: random.next() < 0.5,
       status: 'active',
+      emailVerified: true,
+      language: 'en',
       parentEmail: null,
       preferences: { email: false, sms: false, whatsapp: false, phone: false, post: false },
       restricted: false,
@@ -304,6 +306,7 @@ export async function seedDataset(db: Db, size: DatasetSize, log: (line: string)
       hiddenAt: null,
       hiddenBy: null,
       hiddenReason: null,
+      membersOnly: false,
       createdAt,
       updatedAt: createdAt,
     };
@@ -319,6 +322,7 @@ export async function seedDataset(db: Db, size: DatasetSize, log: (line: string)
       joinPolicy: closed[g] ? 'request' : 'open',
       ownerId: userIds[owners[g]!],
       memberCount: members[g]!.length,
+      closedAt: closed[g] ? createdAt : null,
       createdAt,
       updatedAt: createdAt,
     };
