@@ -32,6 +32,7 @@ export function mayLeave(): boolean {
   return message === null || confirm(message);
 }
 
-window.addEventListener('beforeunload', (event) => {
+// The server renders the homepage with this module loaded, where there is no window.
+if (typeof window !== 'undefined') window.addEventListener('beforeunload', (event) => {
   if (unsaved(['page', 'tab'])) event.preventDefault();
 });

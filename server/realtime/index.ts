@@ -7,6 +7,7 @@ import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { AppContext } from '../context';
 import { createFeedAccess, type FeedAccess } from './access';
+import { coalesceFlushes } from './coalesced-writes';
 import { capConnections, connectionAddress, DEFAULT_SOCKET_LIMITS } from './connection-caps';
 import { startFanout } from './fanout';
 import { OrderedEffects } from './ordered';
@@ -61,6 +62,7 @@ export async function attachRealtime(
     if (rawSocket.request) addresses.set(rawSocket, connectionAddress(rawSocket.request, ctx.config.trustProxy));
     rawSocket.request = null;
   });
+  coalesceFlushes(io);
   const closeRedis = ctx.config.redisUrl ? await connectRedisAdapter(ctx, io, ctx.config.redisUrl) : null;
   const effects = new OrderedEffects(ctx.log);
   const fanout = startFanout(io, new RoomOps(io, closeRedis !== null), access, ctx.events, effects);

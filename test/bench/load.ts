@@ -3,7 +3,7 @@
 import http from 'node:http';
 import autocannon from 'autocannon';
 import { io, type Socket } from 'socket.io-client';
-import { cpuSecondsOf } from './processes';
+import { cpuSecondsOf, startChild, tsNode } from './processes';
 
 export interface HttpFigure {
   requestsPerSecond: number;
@@ -15,6 +15,8 @@ export interface HttpFigure {
   /** Share of one core used by the server and by this (load-generating) process while the run lasted. */
   serverCpu: number | null;
   loadCpu: number;
+  /** CPU seconds (user + system) the server used during the run, or null. */
+  serverCpuSeconds: number | null;
   connections: number;
   seconds: number;
 }
@@ -67,6 +69,7 @@ export async function measureHttp(run: HttpRun): Promise<HttpFigure> {
     bytesPerResponse,
     serverCpu: server0 === null || server1 === null ? null : (server1 - server0) / wall,
     loadCpu: (cpu.user + cpu.system) / 1e6 / wall,
+    serverCpuSeconds: server0 === null || server1 === null ? null : server1 - server0,
     connections: run.connections,
     seconds: run.seconds,
   };
@@ -241,5 +244,32 @@ export async function measureDelivery(
     p99: percentile(latencies, 99),
     beforeAck,
     fromAck: { p50: percentile(sinceAck, 50), p95: percentile(sinceAck, 95), p99: percentile(sinceAck, 99) },
+  };
+}
+
+export interface SocketClients {
+  /** Disconnects the clients and ends their process; resolves with what they received meanwhile. */
+  stop(): Promise<{ posts: number; likes: number; dropped: number }>;
+}
+
+/**
+ * `n` Socket.IO clients subscribed to `feed` in a process of their own (test/bench/support/socket-clients.ts),
+ * pinned to `core`; authenticated with the tokens in `tokensFile` (a JSON array, round robin) or anonymous.
+ */
+export async function startSocketClients(url: string, feed: string, n: number, tokensFile: string | null, core: number): Promise<SocketClients> {
+  const child = startChild(...tsNode('test/bench/support/socket-clients.ts', [url, feed, String(n), ...(tokensFile ? [tokensFile] : [])]), { core, ipc: true });
+  await child.waitFor(/socket-clients ready/, 600_000);
+  return {
+    async stop() {
+      // The forum answers a write before it fans it out: the last writes' events may still be on their way.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const counts = await new Promise<{ posts: number; likes: number; dropped: number }>((resolve) => {
+        child.process.once('message', (message) => resolve(message as { posts: number; likes: number; dropped: number }));
+        child.process.send('count');
+      });
+      await child.stop();
+      if (counts.dropped) throw new Error(`${counts.dropped} of ${n} sockets disconnected during the run`);
+      return counts;
+    },
   };
 }

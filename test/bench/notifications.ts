@@ -1,4 +1,4 @@
-// Figure 10: notification delivery. One writer's posts each mention the same 20 people, who each have a socket
+// Figure 11: notification delivery. One writer's posts each mention the same 20 people, who each have a socket
 // of their own, while the group's feed has thousands of sockets connected (figure 5's pool). Latency runs
 // from the write's acknowledgement (and, stricter, from sending it) to each mentioned person's
 // `notification:new` about that post.

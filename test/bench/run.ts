@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import type { Manifest } from './dataset';
 import { SCALES, type ScaleName } from './dataset';
 import { gunzipSync } from 'node:zlib';
-import { fetchChecked, measureDelivery, measureHttp, rawResponse, requireItems, socketPool, wireBytes, type Delivery, type HttpFigure } from './load';
+import { fetchChecked, measureDelivery, measureHttp, rawResponse, requireItems, socketPool, startSocketClients, wireBytes, type Delivery, type HttpFigure } from './load';
 import { hasTaskset, pinSelf, PRODUCTION_NODE_FLAGS, ROOT, startChild, stopAllChildren, tsNode, type Child } from './processes';
 import { datasetDir, seed } from './seed';
 import type { ProbeRequest, ProbeStats } from './support/probe';
@@ -25,7 +25,9 @@ const LIVE_SIZES = [100, 1_000, 5_000];
 const LIVE_MESSAGES = 60;
 /** Writes sent and received before measuring live delivery, so neither side is timed while its code is still being compiled. */
 const WARM_UP_MESSAGES = 5;
-const WRITE_SOCKETS = 1_000;
+/** Figure 4: sockets subscribed to the written group while posts are written, each size against none. */
+const WRITE_SOCKETS = [1_000, 5_000];
+const WRITE_BODY = '<p>A bench post with a <strong>little</strong> markup.</p>';
 const IDLE_SOCKETS = 5_000;
 const PROBE = path.join(ROOT, 'test/bench/support/probe.ts');
 
@@ -141,6 +143,11 @@ async function encodeInProcess(photo: string, seconds: number, concurrency: numb
   return JSON.parse(line[0]) as { perSecond: number; loopDelayP99: number };
 }
 
+/** Server CPU milliseconds per request of a run (user + system, whatever the wall clock did). */
+function cpuMsPer(figure: HttpFigure): number {
+  return ((figure.serverCpuSeconds ?? NaN) * 1000) / figure.requests;
+}
+
 /** Post bodies compared across servers: signed image URLs carry an expiry window, so their query is left out. */
 function comparable(text: string): string {
   return text.replace(/(\/media\/posts\/[^"?]+)\?[^"]*/g, '$1');
@@ -183,11 +190,11 @@ interface InsertsProbe {
   sequential: number; concurrent64: number; fsyncLoop: number;
 }
 
-const FIGURES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+const FIGURES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 /** A figure whose baseline is another figure's measurement brings that figure along. */
 const BASELINE_FIGURES: Record<number, number[]> = { 2: [1], 3: [2], 10: [5] };
 /** The figures measured on the forum process that serves the HTTP runs (6 gets a fresh one of its own). */
-const MAIN_FORUM_FIGURES = [1, 2, 3, 4, 5, 7, 9, 10];
+const MAIN_FORUM_FIGURES = [1, 2, 3, 4, 5, 7, 9, 10, 11];
 const SEARCH_CONNECTIONS = 20;
 /** The data set's vocabulary is a few dozen words: "clinic" is in most posts, "notes" only in those with a link. */
 const SEARCH_WORDS: [kind: string, word: string][] = [
@@ -346,6 +353,9 @@ async function main(): Promise<void> {
 
   const live: Delivery[] = [];
   let livePayload = '';
+  let writePayload = '';
+  let writesWithout: HttpFigure | null = null;
+  const writesWith: { sockets: number; post: HttpFigure }[] = [];
   if (MAIN_FORUM_FIGURES.some(want)) {
     log('forum');
     const forum = await Server.start('server/main.ts', [], dataEnv, /forum listening on http:\/\/[^:]+:(\d+)/);
@@ -475,10 +485,14 @@ async function main(): Promise<void> {
       }
     }
 
-    // 4. Writes, without and then with sockets subscribed to the group written to.
+    // 4. Writes, without and then with sockets subscribed to the group written to. The sockets live in a
+    // client process of their own on the load core, so reading 1,000s of frames does not slow autocannon.
     const postUrl = `${forum.url}/api/groups/${persona.writeGroupId}/posts`;
     if (want(4)) {
-      await fetchChecked(postUrl, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ body: '<p>bench check</p>' }), expect: 201 });
+      const created = await fetchChecked(postUrl, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ body: WRITE_BODY }), expect: 201 });
+      // What `post:new` carries: the post as the writer got it, without the per-viewer fields.
+      const { likedByMe: _mine, can: _myActions, ...livePost } = created.json as Record<string, unknown>;
+      writePayload = JSON.stringify(livePost);
       const likeTargets = manifest.likeTargets;
       let likeIndex = 0;
       const likeRequest = (request: { path?: string; headers?: Record<string, string> }) => {
@@ -488,34 +502,48 @@ async function main(): Promise<void> {
         return { ...request, path: `/api/posts/${post}/like`, headers: { authorization: `Bearer ${tokens[i % tokens.length]}` } };
       };
       await fetchChecked(`${forum.url}/api/posts/${likeTargets[0]}/like`, { method: 'PUT', headers: auth });
-      const writes = async (): Promise<{ post: HttpFigure; like: HttpFigure }> => {
-        const post = await measureHttp({
-          url: postUrl, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ body: '<p>A bench post with a <strong>little</strong> markup.</p>' }),
+      const postLoad = () =>
+        measureHttp({
+          url: postUrl, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ body: WRITE_BODY }),
           connections: CONNECTIONS, seconds, minBytes: 200, serverPid: forum.child.pid,
         });
-        const like = await measureHttp({ url: `${forum.url}/api/health`, method: 'PUT', setupRequest: likeRequest, connections: CONNECTIONS, seconds, minBytes: 30, serverPid: forum.child.pid });
-        return { post, like };
-      };
-      const quiet = await writes();
-      log(`  writes, no sockets: posts ${httpText(quiet.post)}; likes ${httpText(quiet.like)}`);
-      const pool = socketPool(forum.url, tokens, writeFeed);
-      await pool.grow(WRITE_SOCKETS);
-      const busy = await writes();
-      pool.close();
-      log(`  writes, ${WRITE_SOCKETS} sockets: posts ${httpText(busy.post)}; likes ${httpText(busy.like)}`);
-      for (const [name, withSockets, without] of [
-        ['`POST /api/groups/:id/posts`', busy.post, quiet.post],
-        ['`PUT /api/posts/:id/like`', busy.like, quiet.like],
-      ] as const) {
+      const likeLoad = () => measureHttp({ url: `${forum.url}/api/health`, method: 'PUT', setupRequest: likeRequest, connections: CONNECTIONS, seconds, minBytes: 30, serverPid: forum.child.pid });
+      const quietPost = await postLoad();
+      const quietLike = await likeLoad();
+      log(`  writes, no sockets: posts ${httpText(quietPost)}; likes ${httpText(quietLike)}`);
+      writesWithout = quietPost;
+      const tokensFile = path.join(runDir, 'tokens.json');
+      writeFileSync(tokensFile, JSON.stringify(tokens));
+      for (const n of WRITE_SOCKETS) {
+        const clients = await startSocketClients(forum.url, writeFeed, n, tokensFile, LOAD_CORE);
+        const post = await postLoad();
+        const like = n === WRITE_SOCKETS[0] ? await likeLoad() : null;
+        const received = await clients.stop();
+        log(`  writes, ${n} sockets: posts ${httpText(post)}${like ? `; likes ${httpText(like)}` : ''}; received ${JSON.stringify(received)}`);
+        if (received.posts < post.requests * n) throw new Error(`writes with ${n} sockets: ${received.posts} post:new received for ${post.requests} posts`);
+        writesWith.push({ sockets: n, post });
+        const ratioTarget = n === WRITE_SOCKETS[0] ? 0.5 : 0.3;
+        const ratio = post.requestsPerSecond / quietPost.requestsPerSecond;
         rows.push({
-          figure: `4. ${name} with ${fmt(WRITE_SOCKETS)} sockets subscribed`,
-          measured: httpText(withSockets),
-          baseline: `same writes, no sockets: ${httpText(without)}`,
-          ratio: withSockets.requestsPerSecond / without.requestsPerSecond,
-          target: 'throughput reported (no target)',
-          met: null,
-          conditions: `${CONNECTIONS} connections; sockets in the load generator; ${cpuText(withSockets)}`,
+          figure: `4. \`POST /api/groups/:id/posts\` with ${fmt(n)} sockets subscribed`,
+          measured: `${httpText(post)}; server CPU ${fmt(cpuMsPer(post), 2)} ms per post`,
+          baseline: `same writes, no sockets: ${httpText(quietPost)}; server CPU ${fmt(cpuMsPer(quietPost), 2)} ms per post`,
+          ratio,
+          target: `≥ ${ratioTarget} of the same writes without sockets`,
+          met: ratio >= ratioTarget,
+          conditions: `${CONNECTIONS} connections; ${fmt(n)} sockets in a client process of their own on the load core, every post:new counted; ${cpuText(post)}`,
         });
+        if (like) {
+          rows.push({
+            figure: `4. \`PUT /api/posts/:id/like\` with ${fmt(n)} sockets subscribed`,
+            measured: httpText(like),
+            baseline: `same writes, no sockets: ${httpText(quietLike)}`,
+            ratio: like.requestsPerSecond / quietLike.requestsPerSecond,
+            target: 'throughput reported (no target)',
+            met: null,
+            conditions: `${CONNECTIONS} connections; ${fmt(n)} sockets in a client process of their own on the load core; like:update coalesced per post; ${cpuText(like)}`,
+          });
+        }
       }
     }
 
@@ -532,15 +560,15 @@ async function main(): Promise<void> {
         live.push(await measureDelivery(livePool, LIVE_MESSAGES, postLive));
         log(`  live delivery, forum, ${n} sockets: ${JSON.stringify(live[live.length - 1])}`);
       }
-      // 10. Notifications: posts mentioning 20 people, with the largest pool still connected to the group.
-      if (want(10)) {
+      // 11. Notifications: posts mentioning 20 people, with the largest pool still connected to the group.
+      if (want(11)) {
         const mentioned = manifest.tokens.slice(0, MENTIONED);
         await measureNotificationDelivery(forum.url, postUrl, auth, mentioned, WARM_UP_MESSAGES);
         const delivery = await measureNotificationDelivery(forum.url, postUrl, auth, mentioned, LIVE_MESSAGES);
         log(`  notification delivery, ${livePool.sockets.length} sockets on the group: ${JSON.stringify(delivery)}`);
         const fanout = live[live.length - 1]!;
         rows.push({
-          figure: `10. notification delivery, write acknowledged → \`notification:new\` at each of ${MENTIONED} mentioned people, ${fmt(livePool.sockets.length)} sockets on the group`,
+          figure: `11. notification delivery, write acknowledged → \`notification:new\` at each of ${MENTIONED} mentioned people, ${fmt(livePool.sockets.length)} sockets on the group`,
           measured: `p50 ${fmt(delivery.fromAck.p50, 1)} ms, p95 ${fmt(delivery.fromAck.p95, 1)} ms, p99 ${fmt(delivery.fromAck.p99, 1)} ms (from sending: p95 ${fmt(delivery.p95, 1)} ms)`,
           baseline: `(5) fan-out \`post:new\` to ${fmt(fanout.sockets)} sockets, same run: p95 ${fmt(fanout.fromAck.p95, 1)} ms from the acknowledgement, ${fmt(fanout.p95, 1)} ms from sending`,
           ratio: Math.max(fanout.p95, 0.1) / Math.max(delivery.p95, 0.1),
@@ -558,7 +586,7 @@ async function main(): Promise<void> {
           const load = await measureHttp({ url: `${forum.url}/api/notifications/unread-count`, headers: reader, connections: CONNECTIONS, seconds, minBytes: counted.text.length, serverPid: forum.child.pid });
           log(`  unread count: ${httpText(load)}`);
           rows.push({
-            figure: '10. `GET /api/notifications/unread-count`',
+            figure: '11. `GET /api/notifications/unread-count`',
             measured: httpText(load),
             baseline: `\`GET /api/health\` just before, same sockets connected: ${httpText(healthNow)}`,
             ratio: load.requestsPerSecond / healthNow.requestsPerSecond,
@@ -653,6 +681,37 @@ async function main(): Promise<void> {
       met: null,
       conditions: 'one process, engine started twice over the same files, forced GCs before reading memory',
     });
+  }
+
+  // 4 (baseline). A bare Socket.IO server broadcasting the same payload to the same number of sockets, driven
+  // like the forum's writes (autocannon POSTs, each answered and then emitted), sockets again in their own
+  // process. What the forum spends per fan-out is its server CPU per post with sockets minus without; the
+  // bare server's the same difference per broadcast. CPU time, not wall time: it survives a shared machine.
+  if (want(4) && writesWithout) {
+    const bareIo = await Server.start('test/bench/baselines/bare-realtime.ts', ['socketio'], {}, /bare-realtime listening on (\d+)/);
+    const broadcastLoad = () =>
+      measureHttp({ url: `${bareIo.url}/broadcast?room=${encodeURIComponent(writeFeed)}`, method: 'POST', body: writePayload, connections: CONNECTIONS, seconds, minBytes: writePayload.length, serverPid: bareIo.child.pid });
+    const bareQuiet = await broadcastLoad();
+    log(`  bare Socket.IO broadcasts, no sockets: ${httpText(bareQuiet)}; ${fmt(cpuMsPer(bareQuiet), 3)} ms CPU each`);
+    for (const { sockets: n, post } of writesWith) {
+      const clients = await startSocketClients(bareIo.url, writeFeed, n, null, LOAD_CORE);
+      const bare = await broadcastLoad();
+      const received = await clients.stop();
+      log(`  bare Socket.IO broadcasts, ${n} sockets: ${httpText(bare)}; ${fmt(cpuMsPer(bare), 3)} ms CPU each; received ${JSON.stringify(received)}`);
+      if (received.posts < bare.requests * n) throw new Error(`bare broadcasts to ${n} sockets: ${received.posts} received for ${bare.requests} broadcasts`);
+      const forumFanout = cpuMsPer(post) - cpuMsPer(writesWithout);
+      const bareFanout = cpuMsPer(bare) - cpuMsPer(bareQuiet);
+      rows.push({
+        figure: `4. server CPU per fan-out of a post to ${fmt(n)} sockets (CPU per post with sockets − without)`,
+        measured: `forum ${fmt(forumFanout, 2)} ms (${fmt(cpuMsPer(post), 2)} − ${fmt(cpuMsPer(writesWithout), 2)} ms)`,
+        baseline: `bare Socket.IO broadcast of the same ${fmt(writePayload.length)}-byte post: ${fmt(bareFanout, 2)} ms (${fmt(cpuMsPer(bare), 2)} − ${fmt(cpuMsPer(bareQuiet), 3)} ms; ${httpText(bare)})`,
+        ratio: forumFanout / bareFanout,
+        target: '≤ 2× the bare broadcast',
+        met: forumFanout / bareFanout <= 2,
+        conditions: `${CONNECTIONS} connections writing; sockets in a client process of their own on the load core, every event counted; server CPU from /proc (user + system, the kernel's loopback TCP included) ÷ requests`,
+      });
+    }
+    await bareIo.stop();
   }
 
   // 5 (baseline). Bare Socket.IO broadcast of the same payload to the same number of clients.
