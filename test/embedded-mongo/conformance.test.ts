@@ -337,7 +337,6 @@ describe('embedded-mongo answers as mongod does where it used to stay silent', (
       ['find returnKey', { find: 'people', returnKey: true }],
       ['find showRecordId', { find: 'people', showRecordId: true }],
       ['find min/max', { find: 'people', hint: { _id: 1 }, min: { _id: 2 } }],
-      ['a view', { create: 'recent', viewOn: 'people', pipeline: [{ $match: { n: { $gt: 1 } } }] }],
       ['a JSON-schema validator', { create: 'checked', validator: { $jsonSchema: { required: ['name'] } } }],
       ['a capped collection', { create: 'ring', capped: true, size: 4096 }],
       ['an index with a collation', { createIndexes: 'people', indexes: [{ key: { name: 1 }, name: 'name_ci', collation: { locale: 'en', strength: 2 } }] }],

@@ -1,10 +1,11 @@
 import { Query } from 'mingo';
 import { isPlainObject, type Document } from '../documents';
-import { asCommandError, CommandError, ErrorCode } from '../errors';
+import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
 import type { WriteOp } from '../storage/ops';
 import { collectionArg, docArg, nonNegativeIntArg, type CommandHandler } from './context';
 import { listIndexSpec } from './indexes';
 import { MINGO_OPTIONS } from '../mingo-options';
+import { checkViewDefinition, viewOf } from './views';
 
 /** Fields of a `create` command that describe the collection rather than the request. */
 const GENERIC_FIELDS = new Set(['create', '$db', 'lsid', 'writeConcern', '$clusterTime', '$readPreference', 'comment', 'apiVersion', 'apiStrict', 'apiDeprecationErrors']);
@@ -26,8 +27,14 @@ export const adminCommands: Record<string, CommandHandler> = {
     if (engine.catalog.get(db, name)) {
       throw new CommandError(ErrorCode.NamespaceExists, `Collection ${db}.${name} already exists.`);
     }
-    const options: Document = {};
+    let options: Document = {};
     for (const [k, v] of Object.entries(body)) if (!GENERIC_FIELDS.has(k)) options[k] = v;
+    if (body.viewOn !== undefined || body.pipeline !== undefined) {
+      if (body.viewOn === undefined) throw badValue("'pipeline' requires 'viewOn' to also be specified");
+      const other = Object.keys(options).find((k) => k !== 'viewOn' && k !== 'pipeline');
+      if (other) throw new CommandError(ErrorCode.InvalidOptions, `option '${other}' is not supported on a view`);
+      options = { ...checkViewDefinition(engine, db, name, body.viewOn, body.pipeline) };
+    }
     const ops: WriteOp[] = [];
     engine.collectionForWrite(db, name, ops, options);
     await engine.commit(ops);
@@ -56,15 +63,19 @@ export const adminCommands: Record<string, CommandHandler> = {
     const nameOnly = body.nameOnly === true;
     const infos: Document[] = [];
     for (const coll of engine.catalog.collections(db)) {
+      const view = viewOf(coll) !== null;
+      const type = view ? 'view' : 'collection';
       const info: Document = nameOnly
-        ? { name: coll.name, type: 'collection' }
-        : {
-            name: coll.name,
-            type: 'collection',
-            options: coll.info.options,
-            info: { readOnly: false, uuid: coll.info.uuid },
-            idIndex: listIndexSpec(coll.idIndex.spec),
-          };
+        ? { name: coll.name, type }
+        : view
+          ? { name: coll.name, type, options: coll.info.options, info: { readOnly: true } }
+          : {
+              name: coll.name,
+              type,
+              options: coll.info.options,
+              info: { readOnly: false, uuid: coll.info.uuid },
+              idIndex: listIndexSpec(coll.idIndex.spec),
+            };
       if (test(info)) infos.push(info);
     }
     const cursorOpts = isPlainObject(body.cursor) ? body.cursor : {};

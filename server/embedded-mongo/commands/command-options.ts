@@ -87,7 +87,7 @@ export function checkCommandOptions(name: string, body: Document): void {
   }
   if (name === 'create') {
     // Each of these changes what the collection accepts or returns; stored and ignored, they would lie.
-    for (const option of ['capped', 'size', 'max', 'validator', 'viewOn', 'pipeline', 'timeseries', 'clusteredIndex', 'expireAfterSeconds', 'encryptedFields'] as const) {
+    for (const option of ['capped', 'size', 'max', 'validator', 'timeseries', 'clusteredIndex', 'expireAfterSeconds', 'encryptedFields'] as const) {
       if (set(body[option])) throw notImplemented(`create option '${option}'`);
     }
     for (const option of ['validationLevel', 'validationAction'] as const) {

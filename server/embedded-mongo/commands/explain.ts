@@ -6,6 +6,7 @@ import { collectionArg, docArg, intArg, nonNegativeIntArg, type CommandContext, 
 import { explainAggregate } from './aggregate';
 import { explainQuery, runQuery, type QuerySpec } from './query';
 import { findSpec } from './read';
+import { isView } from './views';
 
 const VERBOSITIES = new Set(['queryPlanner', 'executionStats', 'allPlansExecution']);
 
@@ -17,6 +18,9 @@ export const explainCommands: Record<string, CommandHandler> = {
     if (!VERBOSITIES.has(verbosity)) throw badValue(`verbosity string must be one of {'queryPlanner', 'executionStats', 'allPlansExecution'}`);
     const innerCtx: CommandContext = { ...ctx, body: inner };
     const name = Object.keys(inner)[0];
+    if (typeof inner[name] === 'string' && isView(ctx.engine, ctx.db, inner[name])) {
+      throw new CommandError(ErrorCode.NotImplemented, 'explain of a command on a view is not supported by the embedded engine');
+    }
     switch (name) {
       case 'find': {
         const { name: coll, filter, skip, limit } = findSpec(innerCtx);

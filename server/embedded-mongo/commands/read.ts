@@ -6,7 +6,9 @@ import { parseSort } from '../planner/planner';
 import { arrayArg, collectionArg, docArg, intArg, nonNegativeIntArg, type CommandHandler, type CommandContext } from './context';
 import { compareCollated, parseCollation } from '../collation';
 import { letArg } from './command-options';
-import { project, runQuery } from './query';
+import { iterable, project, runQuery } from './query';
+import { aggregateReader } from './aggregate';
+import { readStages, viewOf } from './views';
 
 function emptyCursor(ns: string): Document {
   return { cursor: { firstBatch: [], id: Long.ZERO, ns }, ok: 1 };
@@ -32,6 +34,12 @@ export function findSpec(ctx: CommandContext): { name: string; filter: Document;
   return { name, filter, skip: nonNegativeIntArg(body, 'skip'), limit: limit || undefined, singleBatch };
 }
 
+/** A find, count or distinct on a view: the view's pipeline, then the command's own stages, in one aggregation. */
+function readView(ctx: CommandContext, name: string, stages: Document[]): Iterator<Document> {
+  const { body } = ctx;
+  return aggregateReader({ ...ctx, body: { aggregate: name, pipeline: stages, cursor: {}, collation: body.collation, let: body.let } }).out;
+}
+
 export const readCommands: Record<string, CommandHandler> = {
   find: (ctx) => {
     const { body, engine, db } = ctx;
@@ -43,6 +51,10 @@ export const readCommands: Record<string, CommandHandler> = {
     engine.counters.query++;
     const coll = engine.catalog.get(db, name);
     if (!coll) return emptyCursor(ns);
+    if (viewOf(coll)) {
+      const out = readView(ctx, name, readStages(filter, body.sort, skip, limit));
+      return engine.cursors.open(ns, project(out, projection, filter), { batchSize, limit, singleBatch }) as unknown as Document;
+    }
     const { docs } = runQuery(coll, { filter, sort, skip, limit, hint: body.hint, variables: letArg('find', body), collation: parseCollation(body.collation) });
     return engine.cursors.open(ns, project(docs, projection, filter), { batchSize, limit, singleBatch }) as unknown as Document;
   },
@@ -74,6 +86,11 @@ export const readCommands: Record<string, CommandHandler> = {
     const collation = parseCollation(body.collation);
     const coll = engine.catalog.get(db, name);
     if (!coll) return { n: 0, ok: 1 };
+    if (viewOf(coll)) {
+      let n = 0;
+      for (const _ of iterable(readView(ctx, name, readStages(filter, undefined, skip, limit)))) n++;
+      return { n, ok: 1 };
+    }
     if (Object.keys(filter).length === 0 && !skip && !limit) return { n: coll.docs.size, ok: 1 };
     let n = 0;
     for (const _ of runQuery(coll, { filter, sort: [], skip, limit, hint: body.hint, collation }).docs) n++;
@@ -91,7 +108,8 @@ export const readCommands: Record<string, CommandHandler> = {
     if (!coll) return { values: [], ok: 1 };
     const parts = key.split('.');
     const values: unknown[] = [];
-    for (const doc of runQuery(coll, { filter, sort: [], collation }).docs) {
+    const docs = viewOf(coll) ? iterable(readView(ctx, name, readStages(filter, undefined, undefined, undefined))) : runQuery(coll, { filter, sort: [], collation }).docs;
+    for (const doc of docs) {
       for (const v of collectPathValues(doc, parts, { sawArray: false })) if (v !== undefined) values.push(v);
     }
     // Under a collation, values it calls equal ('ada', 'Ada') are one value, as in mongod.

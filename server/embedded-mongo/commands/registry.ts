@@ -10,6 +10,7 @@ import { handshakeCommands } from './handshake';
 import { indexCommands } from './indexes';
 import { readCommands } from './read';
 import { writeCommands } from './write';
+import { rejectViewTarget } from './views';
 
 const transactionError = (): never => {
   throw new CommandError(ErrorCode.IllegalOperation, 'Transaction numbers are only allowed on a replica set member or mongos');
@@ -73,6 +74,7 @@ export async function runCommand(ctx: CommandContext): Promise<Document> {
     if (body.txnNumber !== undefined || body.startTransaction !== undefined || body.autocommit !== undefined) transactionError();
     checkCommandOptions(name, body);
     rejectCollation(name, body);
+    rejectViewTarget(ctx.engine, ctx.db, name, body);
     const limit = readTimeLimit(name, body);
     const started = performance.now();
     const reply = await handler(ctx);
