@@ -2,7 +2,8 @@ import { Query } from 'mingo';
 import { isPlainObject, type Document } from '../documents';
 import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
 import type { WriteOp } from '../storage/ops';
-import { collectionArg, docArg, nonNegativeIntArg, type CommandHandler } from './context';
+import { collectionArg, docArg, namespaceNotFound, nonNegativeIntArg, type CommandHandler } from './context';
+import { validationOptions } from './validation';
 import { listIndexSpec } from './indexes';
 import { MINGO_OPTIONS } from '../mingo-options';
 import { checkViewDefinition, viewOf } from './views';
@@ -20,6 +21,11 @@ function matcher(filter: Document | undefined): (doc: Document) => boolean {
   }
 }
 
+const VIEW_OPTIONS = ['viewOn', 'pipeline'];
+const VALIDATION_OPTIONS = ['validator', 'validationLevel', 'validationAction'];
+/** collMod options of mongod 7.0 that this engine does not change. */
+const COLLMOD_NOT_IMPLEMENTED = ['index', 'expireAfterSeconds', 'changeStreamPreAndPostImages', 'timeseries', 'clusteredIndex', 'cappedSize', 'cappedMax', 'recordPreImages', 'dryRun'];
+
 export const adminCommands: Record<string, CommandHandler> = {
   create: async (ctx) => {
     const { body, engine, db } = ctx;
@@ -34,6 +40,8 @@ export const adminCommands: Record<string, CommandHandler> = {
       const other = Object.keys(options).find((k) => k !== 'viewOn' && k !== 'pipeline');
       if (other) throw new CommandError(ErrorCode.InvalidOptions, `option '${other}' is not supported on a view`);
       options = { ...checkViewDefinition(engine, db, name, body.viewOn, body.pipeline) };
+    } else {
+      Object.assign(options, validationOptions(body));
     }
     const ops: WriteOp[] = [];
     engine.collectionForWrite(db, name, ops, options);
@@ -49,6 +57,34 @@ export const adminCommands: Record<string, CommandHandler> = {
     if (!coll) return { ok: 1 };
     await engine.commit([{ op: 'dropCollection', db, coll: name }]);
     return { nIndexesWas: coll.indexes.length, ns: coll.ns, ok: 1 };
+  },
+
+  /** Changes a collection's validation or a view's definition; every other option mongod can change is refused. */
+  collMod: async (ctx) => {
+    const { body, engine, db } = ctx;
+    const name = collectionArg(body, 'collMod');
+    const coll = engine.catalog.get(db, name);
+    if (!coll) throw namespaceNotFound(db, name);
+    const unsupported = COLLMOD_NOT_IMPLEMENTED.find((k) => body[k] !== undefined);
+    if (unsupported) throw new CommandError(ErrorCode.NotImplemented, `collMod option '${unsupported}' is not supported by the embedded engine`);
+    const asked = VIEW_OPTIONS.concat(VALIDATION_OPTIONS).filter((k) => body[k] !== undefined);
+    const view = viewOf(coll) !== null;
+    const misplaced = asked.find((k) => VIEW_OPTIONS.includes(k) !== view);
+    if (misplaced) throw new CommandError(ErrorCode.InvalidOptions, view ? `option '${misplaced}' is not supported on a view` : `option '${misplaced}' is only supported on views`);
+    if (asked.length === 0) return { ok: 1 };
+    let options: Document;
+    if (view) {
+      if (body.viewOn === undefined || body.pipeline === undefined) throw new CommandError(ErrorCode.InvalidOptions, "must specify both 'viewOn' and 'pipeline' when modifying a view");
+      options = { ...checkViewDefinition(engine, db, name, body.viewOn, body.pipeline) };
+    } else {
+      const { validator: _v, validationLevel: _l, validationAction: _a, ...rest } = coll.info.options;
+      const validation = validationOptions(body, coll.info.options);
+      // An empty validator turns validation off, and mongod then lists none.
+      options = isPlainObject(validation.validator) && Object.keys(validation.validator).length === 0 ? rest : { ...rest, ...validation };
+    }
+    coll.info.options = options;
+    await engine.commit([{ op: 'setOptions', db, coll: name, options }]);
+    return { ok: 1 };
   },
 
   dropDatabase: async (ctx) => {

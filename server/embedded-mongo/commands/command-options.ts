@@ -40,6 +40,10 @@ const COMMAND_FIELDS: Record<string, string[]> = {
     'validationAction', 'indexOptionDefaults', 'viewOn', 'pipeline', 'collation', 'timeseries', 'clusteredIndex',
     'changeStreamPreAndPostImages', 'expireAfterSeconds', 'encryptedFields', 'recordIdsReplicated',
   ],
+  collMod: [
+    'collMod', 'validator', 'validationLevel', 'validationAction', 'viewOn', 'pipeline', 'index', 'expireAfterSeconds',
+    'changeStreamPreAndPostImages', 'timeseries', 'clusteredIndex', 'cappedSize', 'cappedMax', 'recordPreImages', 'dryRun', 'collectionUUID',
+  ],
   aggregate: [
     'aggregate', 'pipeline', 'explain', 'allowDiskUse', 'cursor', 'bypassDocumentValidation', 'collation', 'hint',
     'let', 'exchange', 'needsMerge', 'fromMongos', 'isMapReduceCommand', 'collectionUUID', 'passthroughToShard',
@@ -87,11 +91,8 @@ export function checkCommandOptions(name: string, body: Document): void {
   }
   if (name === 'create') {
     // Each of these changes what the collection accepts or returns; stored and ignored, they would lie.
-    for (const option of ['capped', 'size', 'max', 'validator', 'timeseries', 'clusteredIndex', 'expireAfterSeconds', 'encryptedFields'] as const) {
+    for (const option of ['capped', 'size', 'max', 'timeseries', 'clusteredIndex', 'expireAfterSeconds', 'encryptedFields'] as const) {
       if (set(body[option])) throw notImplemented(`create option '${option}'`);
-    }
-    for (const option of ['validationLevel', 'validationAction'] as const) {
-      if (body[option] !== undefined && body[option] !== (option === 'validationLevel' ? 'strict' : 'error')) throw notImplemented(`create option '${option}'`);
     }
   }
 }
