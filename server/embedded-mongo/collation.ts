@@ -54,6 +54,46 @@ export function parseCollation(raw: unknown): Collation | null {
   return { spec: raw, compare: collator.compare };
 }
 
+/** A collation spec with mongod's defaults filled in, as listIndexes and listCollections report it. */
+export function normalizeCollation(spec: Document): Document {
+  return {
+    locale: spec.locale,
+    caseLevel: spec.caseLevel ?? false,
+    caseFirst: spec.caseFirst ?? 'off',
+    strength: spec.strength ?? 3,
+    numericOrdering: spec.numericOrdering ?? false,
+    alternate: spec.alternate ?? 'non-ignorable',
+    maxVariable: spec.maxVariable ?? 'punct',
+    normalization: spec.normalization ?? false,
+    backwards: spec.backwards ?? false,
+  };
+}
+
+/** Whether two collations (null: simple) order strings alike, so an index built with one serves a query with the other. */
+export function sameCollation(a: Collation | null, b: Collation | null): boolean {
+  if (a === null || b === null) return a === b;
+  return compareBson(normalizeCollation(a.spec), normalizeCollation(b.spec)) === 0;
+}
+
+const parsedDefaults = new WeakMap<Document, Collation | null>();
+
+/**
+ * The collation a command on a collection runs with: its own `collation` if it names one
+ * (`{locale: 'simple'}` included), else the collection's default. Collections without a default
+ * pay one property read.
+ */
+export function collationFor(raw: unknown, options: Document | undefined): Collation | null {
+  if (raw !== undefined && raw !== null) return parseCollation(raw);
+  const spec = options?.collation;
+  if (spec === undefined) return null;
+  let c = parsedDefaults.get(options!);
+  if (c === undefined) {
+    c = parseCollation(spec);
+    parsedDefaults.set(options!, c);
+  }
+  return c;
+}
+
 /** compareBson, except that strings, also inside arrays and documents, go through the collator. */
 export function compareCollated(a: unknown, b: unknown, c: Collation): number {
   if (typeof a === 'string' && typeof b === 'string') return c.compare(a, b);

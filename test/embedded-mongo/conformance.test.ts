@@ -339,7 +339,6 @@ describe('embedded-mongo answers as mongod does where it used to stay silent', (
       ['find min/max', { find: 'people', hint: { _id: 1 }, min: { _id: 2 } }],
       ['a JSON-schema keyword the engine does not check', { create: 'checked', validator: { $jsonSchema: { patternProperties: { '^x': { bsonType: 'int' } } } } }],
       ['a capped collection', { create: 'ring', capped: true, size: 4096 }],
-      ['an index with a collation', { createIndexes: 'people', indexes: [{ key: { name: 1 }, name: 'name_ci', collation: { locale: 'en', strength: 2 } }] }],
       ['a collation with $group by a field', { aggregate: 'people', pipeline: [{ $group: { _id: '$name' } }], cursor: {}, collation: { locale: 'en', strength: 2 } }],
       ['collation strength 4', { find: 'people', filter: { name: 'ada' }, collation: { locale: 'en', strength: 4 } }],
       ['constants in a pipeline update', { update: 'people', updates: [{ q: { _id: 1 }, u: [{ $set: { n: '$$c' } }], c: { c: 7 } }] }],

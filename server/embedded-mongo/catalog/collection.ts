@@ -27,7 +27,8 @@ export class Collection {
     readonly name: string,
     readonly info: CollectionInfo,
   ) {
-    this.indexes = [new BTreeIndex(ID_INDEX_SPEC)];
+    const collation = info.options.collation as Document | undefined;
+    this.indexes = [new BTreeIndex(collation ? { ...ID_INDEX_SPEC, collation } : ID_INDEX_SPEC)];
   }
 
   get ns(): string {

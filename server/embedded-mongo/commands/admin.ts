@@ -4,6 +4,7 @@ import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
 import type { WriteOp } from '../storage/ops';
 import { collectionArg, docArg, namespaceNotFound, nonNegativeIntArg, type CommandHandler } from './context';
 import { validationOptions } from './validation';
+import { normalizeCollation, parseCollation } from '../collation';
 import { listIndexSpec } from './indexes';
 import { MINGO_OPTIONS } from '../mingo-options';
 import { checkViewDefinition, viewOf } from './views';
@@ -42,6 +43,11 @@ export const adminCommands: Record<string, CommandHandler> = {
       options = { ...checkViewDefinition(engine, db, name, body.viewOn, body.pipeline) };
     } else {
       Object.assign(options, validationOptions(body));
+      // The collection's default collation, which its queries and indexes (_id_ too) take unless they name one.
+      if (options.collation !== undefined) {
+        if (parseCollation(options.collation) === null) delete options.collation;
+        else options.collation = normalizeCollation(options.collation as Document);
+      }
     }
     const ops: WriteOp[] = [];
     engine.collectionForWrite(db, name, ops, options);

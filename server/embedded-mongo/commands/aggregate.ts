@@ -1,5 +1,5 @@
 import { Aggregator } from 'mingo';
-import { parseCollation, type Collation } from '../collation';
+import { collationFor, type Collation } from '../collation';
 import { cloneDoc, isPlainObject, type Document } from '../documents';
 import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
 import { parseSort, type SortSpec } from '../planner/planner';
@@ -117,7 +117,7 @@ export function prepareAggregate(ctx: CommandContext): { ns: string; spec: Query
   if (collName === undefined && body.aggregate !== 1) throw badValue("aggregate must name a collection or be 1");
   // The planner's matcher sees no `let` variables; with them every stage runs in mingo, which does.
   // A collated query refuses `$expr`, so with a collation the leading $match is pushed down regardless.
-  const collation = parseCollation(body.collation);
+  const collation = collationFor(body.collation, collName === undefined ? undefined : ctx.engine.catalog.get(db, collName)?.info.options);
   const withVariables = isPlainObject(body.let) && Object.keys(body.let).length > 0 && !collation;
   const { spec, rest } = withVariables ? { spec: { filter: {}, sort: [] }, rest: pipeline as Document[] } : splitPushdown(pipeline as Document[]);
   if (collation) {
@@ -144,10 +144,13 @@ export function explainAggregate(ctx: CommandContext, verbosity: string, command
  * The documents an aggregate command's pipeline yields (its `$out`/`$merge` aside). On a view, the
  * view's pipeline runs first over the collection it reads; the cursor keeps the view's namespace.
  */
+/** A view does not take the default collation of the collection it reads: its own is simple. */
+const SIMPLE = { locale: 'simple' };
+
 export function aggregateReader(ctx: CommandContext): { ns: string; out: Iterator<Document> } {
   const { body, engine, db } = ctx;
   const view = typeof body.aggregate === 'string' ? resolveView(engine, db, body.aggregate) : null;
-  const reading = view && Array.isArray(body.pipeline) ? { ...ctx, body: { ...body, aggregate: view.source, pipeline: [...view.pipeline, ...body.pipeline] } } : ctx;
+  const reading = view && Array.isArray(body.pipeline) ? { ...ctx, body: { ...body, aggregate: view.source, pipeline: [...view.pipeline, ...body.pipeline], collation: body.collation ?? SIMPLE } } : ctx;
   const { ns, spec, rest, collName } = prepareAggregate(reading);
   const coll = collName ? engine.catalog.get(db, collName) : undefined;
   const source: Iterator<Document> = coll ? runQuery(coll, spec).docs : [][Symbol.iterator]();

@@ -1,4 +1,4 @@
-import { parseCollation } from '../collation';
+import { collationFor } from '../collation';
 import { isPlainObject, type Document } from '../documents';
 import { badValue, CommandError, ErrorCode } from '../errors';
 import { parseSort } from '../planner/planner';
@@ -51,6 +51,6 @@ function explainFor(ctx: CommandContext, collName: string, spec: QuerySpec, verb
       ok: 1,
     };
   }
-  const collated = { ...spec, collation: parseCollation(ctx.body.collation) };
+  const collated = { ...spec, collation: collationFor(ctx.body.collation, coll.info.options) };
   return explainQuery(ns, runQuery(coll, collated), collated, verbosity, ctx.body);
 }

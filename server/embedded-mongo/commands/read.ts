@@ -4,7 +4,7 @@ import { collectPathValues, type Document } from '../documents';
 import { badValue, typeMismatch } from '../errors';
 import { parseSort } from '../planner/planner';
 import { arrayArg, collectionArg, docArg, intArg, nonNegativeIntArg, type CommandHandler, type CommandContext } from './context';
-import { compareCollated, parseCollation } from '../collation';
+import { collationFor, compareCollated } from '../collation';
 import { letArg } from './command-options';
 import { iterable, project, runQuery } from './query';
 import { aggregateReader } from './aggregate';
@@ -55,7 +55,7 @@ export const readCommands: Record<string, CommandHandler> = {
       const out = readView(ctx, name, readStages(filter, body.sort, skip, limit));
       return engine.cursors.open(ns, project(out, projection, filter), { batchSize, limit, singleBatch }) as unknown as Document;
     }
-    const { docs } = runQuery(coll, { filter, sort, skip, limit, hint: body.hint, variables: letArg('find', body), collation: parseCollation(body.collation) });
+    const { docs } = runQuery(coll, { filter, sort, skip, limit, hint: body.hint, variables: letArg('find', body), collation: collationFor(body.collation, coll.info.options) });
     return engine.cursors.open(ns, project(docs, projection, filter), { batchSize, limit, singleBatch }) as unknown as Document;
   },
 
@@ -83,8 +83,8 @@ export const readCommands: Record<string, CommandHandler> = {
     const skip = nonNegativeIntArg(body, 'skip');
     const rawLimit = intArg(body, 'limit');
     const limit = rawLimit ? Math.abs(rawLimit) : undefined;
-    const collation = parseCollation(body.collation);
     const coll = engine.catalog.get(db, name);
+    const collation = collationFor(body.collation, coll?.info.options);
     if (!coll) return { n: 0, ok: 1 };
     if (viewOf(coll)) {
       let n = 0;
@@ -103,8 +103,8 @@ export const readCommands: Record<string, CommandHandler> = {
     const key = body.key;
     if (typeof key !== 'string' || key.length === 0) throw badValue('distinct key must be a non-empty string');
     const filter = docArg(body, 'query') ?? {};
-    const collation = parseCollation(body.collation);
     const coll = engine.catalog.get(db, name);
+    const collation = collationFor(body.collation, coll?.info.options);
     if (!coll) return { values: [], ok: 1 };
     const parts = key.split('.');
     const values: unknown[] = [];

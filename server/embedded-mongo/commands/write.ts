@@ -6,7 +6,7 @@ import { parseSort } from '../planner/planner';
 import type { Hit } from '../planner/executor';
 import type { WriteOp } from '../storage/ops';
 import { arrayArg, collectionArg, docArg, type CommandContext, type CommandHandler } from './context';
-import { parseCollation, type Collation } from '../collation';
+import { collationFor, type Collation } from '../collation';
 import { letArg } from './command-options';
 import { bypassArg, checkDocument } from './validation';
 import { projectOne, runQuery } from './query';
@@ -134,7 +134,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         if (multi && isReplacement(u)) throw new CommandError(ErrorCode.FailedToParse, 'multi update is not supported for replacement-style update');
         const coll = upsert ? engine.collectionForWrite(db, name, ops) : engine.catalog.get(db, name);
         if (!coll) continue;
-        const r = updateMatching(ctx, coll, ops, q, u, { multi, upsert, arrayFilters: arrayFiltersArg(spec.arrayFilters), hint: spec.hint, variables, collation: parseCollation(spec.collation), bypass: bypassArg(body) });
+        const r = updateMatching(ctx, coll, ops, q, u, { multi, upsert, arrayFilters: arrayFiltersArg(spec.arrayFilters), hint: spec.hint, variables, collation: collationFor(spec.collation, coll.info.options), bypass: bypassArg(body) });
         n += r.n;
         nModified += r.modified;
         if (r.upsertedId !== undefined) upserted.push({ index: i, _id: r.upsertedId });
@@ -168,7 +168,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         if (limit !== 0 && limit !== 1) throw badValue(`The limit field in delete objects must be 0 or 1. Got ${limit}`);
         const coll = engine.catalog.get(db, name);
         if (!coll) continue;
-        for (const [rid, doc] of matchingDocs(coll, q, limit === 0, spec.hint, undefined, variables, parseCollation(spec.collation))) {
+        for (const [rid, doc] of matchingDocs(coll, q, limit === 0, spec.hint, undefined, variables, collationFor(spec.collation, coll.info.options))) {
           coll.remove(rid);
           ops.push({ op: 'delete', db, coll: name, id: doc._id });
           n++;
@@ -195,7 +195,7 @@ export const writeCommands: Record<string, CommandHandler> = {
     if (!remove && body.update === undefined) throw new CommandError(ErrorCode.FailedToParse, 'Either an update or remove=true must be specified');
     if (remove && (upsert || returnNew)) throw new CommandError(ErrorCode.FailedToParse, 'Cannot specify both upsert=true and remove=true, or new=true and remove=true');
     const variables = letArg('findAndModify', body);
-    const collation = parseCollation(body.collation);
+    const collation = collationFor(body.collation, engine.catalog.get(db, name)?.info.options);
     const ops: WriteOp[] = [];
     let reply: Document;
     if (remove) {
