@@ -93,6 +93,25 @@ describe('embedded-mongo answers as mongod does where it used to stay silent', (
     });
   });
 
+  describe('find returnKey and showRecordId', () => {
+    it('returnKey returns the keys of the index the query scans', async () => {
+      const r = await db.command({ find: 'people', filter: { _id: { $gte: 2 } }, hint: { _id: 1 }, returnKey: true });
+      expect(r.cursor.firstBatch).to.deep.equal([{ _id: 2 }, { _id: 3 }]);
+    });
+
+    it('returnKey without an index returns empty documents, one per match', async () => {
+      const r = await db.command({ find: 'people', filter: { n: { $gte: 2 } }, hint: { $natural: 1 }, returnKey: true });
+      expect(r.cursor.firstBatch).to.deep.equal([{}, {}]);
+    });
+
+    it('showRecordId adds a distinct $recordId to each projected document', async () => {
+      const docs = await people.find({}, { showRecordId: true, projection: { name: 1 }, sort: { _id: 1 } }).toArray();
+      expect(docs.map((d) => d.name)).to.deep.equal(['Ada', 'Grace', 'Edsger']);
+      expect(docs.every((d) => Object.keys(d).sort().join() === '$recordId,_id,name')).to.equal(true);
+      expect(new Set(docs.map((d) => Number(d.$recordId))).size).to.equal(3);
+    });
+  });
+
   describe('let variables in find, update, delete and findAndModify', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     let vars: Collection<any>;
@@ -334,8 +353,6 @@ describe('embedded-mongo answers as mongod does where it used to stay silent', (
     });
 
     for (const [label, command] of [
-      ['find returnKey', { find: 'people', returnKey: true }],
-      ['find showRecordId', { find: 'people', showRecordId: true }],
       ['find min/max', { find: 'people', hint: { _id: 1 }, min: { _id: 2 } }],
       ['a JSON-schema keyword the engine does not check', { create: 'checked', validator: { $jsonSchema: { patternProperties: { '^x': { bsonType: 'int' } } } } }],
       ['a capped collection', { create: 'ring', capped: true, size: 4096 }],

@@ -161,6 +161,13 @@ describe('embedded-mongo views', () => {
       expect(err.code).to.equal(14);
     });
 
+    it('returnKey and showRecordId on a view are 167 OptionNotSupportedOnView', async () => {
+      for (const option of ['returnKey', 'showRecordId']) {
+        const err = await serverError(db.command({ find: 'seniors', [option]: true }));
+        expect([err.code, err.codeName]).to.deep.equal([167, 'OptionNotSupportedOnView']);
+      }
+    });
+
     it('a view on a missing collection reads as empty', async () => {
       await db.command({ create: 'ghosts', viewOn: 'nobody', pipeline: [] });
       expect(await coll('ghosts').find().toArray()).to.deep.equal([]);

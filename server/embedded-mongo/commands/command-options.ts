@@ -84,7 +84,7 @@ export function checkCommandOptions(name: string, body: Document): void {
     }
   }
   if (name === 'find') {
-    for (const option of ['returnKey', 'showRecordId', 'tailable', 'awaitData'] as const) {
+    for (const option of ['tailable', 'awaitData'] as const) {
       if (set(body[option])) throw notImplemented(`find option '${option}'`);
     }
     if (nonEmpty(body.min) || nonEmpty(body.max)) throw notImplemented("find options 'min' and 'max'");

@@ -1,12 +1,12 @@
 import { Long } from 'bson';
 import { compareBson } from '../bson-order';
 import { collectPathValues, type Document } from '../documents';
-import { badValue, typeMismatch } from '../errors';
+import { badValue, CommandError, ErrorCode, typeMismatch } from '../errors';
 import { parseSort } from '../planner/planner';
 import { arrayArg, collectionArg, docArg, intArg, nonNegativeIntArg, type CommandHandler, type CommandContext } from './context';
 import { collationFor, compareCollated } from '../collation';
 import { letArg } from './command-options';
-import { iterable, project, runQuery } from './query';
+import { iterable, project, projectOne, runQuery, type PreparedQuery } from './query';
 import { aggregateReader } from './aggregate';
 import { readStages, viewOf } from './views';
 
@@ -40,6 +40,26 @@ function readView(ctx: CommandContext, name: string, stages: Document[]): Iterat
   return aggregateReader({ ...ctx, body: { aggregate: name, pipeline: stages, cursor: {}, collation: body.collation, let: body.let } }).out;
 }
 
+/**
+ * find's `returnKey` (each result is the key of the index the plan scans, `{}` without one, as in
+ * mongod) and `showRecordId` (the document, projected, with its record id as `$recordId`).
+ */
+function* withKeysOrRecordIds(prepared: PreparedQuery, opts: { returnKey: boolean; showRecordId: boolean; projection?: Document; filter: Document }): Generator<Document> {
+  const { plan } = prepared;
+  const index = 'access' in plan && plan.access.kind === 'ixscan' ? plan.access.index : null;
+  for (const [rid, doc] of prepared.hits) {
+    let out: Document;
+    if (opts.returnKey) {
+      const first = index?.keysFor(doc)?.[0];
+      out = first ? index!.describeKey(first).keyValue : {};
+    } else {
+      out = { ...projectOne(doc, opts.projection, opts.filter) };
+    }
+    if (opts.showRecordId) out.$recordId = Long.fromNumber(rid);
+    yield out;
+  }
+}
+
 export const readCommands: Record<string, CommandHandler> = {
   find: (ctx) => {
     const { body, engine, db } = ctx;
@@ -51,12 +71,16 @@ export const readCommands: Record<string, CommandHandler> = {
     engine.counters.query++;
     const coll = engine.catalog.get(db, name);
     if (!coll) return emptyCursor(ns);
+    const returnKey = body.returnKey === true;
+    const showRecordId = body.showRecordId === true;
     if (viewOf(coll)) {
+      if (returnKey || showRecordId) throw new CommandError(ErrorCode.OptionNotSupportedOnView, `${returnKey ? 'returnKey' : 'showRecordId'} is not supported on a view`);
       const out = readView(ctx, name, readStages(filter, body.sort, skip, limit));
       return engine.cursors.open(ns, project(out, projection, filter), { batchSize, limit, singleBatch }) as unknown as Document;
     }
-    const { docs } = runQuery(coll, { filter, sort, skip, limit, hint: body.hint, variables: letArg('find', body), collation: collationFor(body.collation, coll.info.options) });
-    return engine.cursors.open(ns, project(docs, projection, filter), { batchSize, limit, singleBatch }) as unknown as Document;
+    const prepared = runQuery(coll, { filter, sort, skip, limit, hint: body.hint, variables: letArg('find', body), collation: collationFor(body.collation, coll.info.options) });
+    const out = returnKey || showRecordId ? withKeysOrRecordIds(prepared, { returnKey, showRecordId, projection, filter }) : project(prepared.docs, projection, filter);
+    return engine.cursors.open(ns, out, { batchSize, limit, singleBatch }) as unknown as Document;
   },
 
   getMore: (ctx) => {
