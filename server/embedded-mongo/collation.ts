@@ -9,8 +9,9 @@ import type { SortSpec } from './planner/planner';
 /**
  * Collations (`{locale, strength, caseLevel, numericOrdering, caseFirst}`) with Intl.Collator.
  * Strings are compared by the collator wherever MongoDB would: equality and ranges in filters,
- * sort, distinct. Indexes keep binary order, so a collated query never uses one for its bounds: it
- * scans and checks every document with the collator (correct before fast).
+ * sort, distinct, and the keys of an index built with a collation (indexes/btree-index.ts). A
+ * collated query scans and checks every document with the collator (correct before fast), except
+ * an equality that an index of the same collation can look up (commands/query.ts).
  */
 export interface Collation {
   spec: Document;

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
-import { startEmbeddedMongo } from '../../server/embedded-mongo';
 import { compareCollated, parseCollation, type Collation } from '../../server/embedded-mongo/collation';
 import { BTreeIndex } from '../../server/embedded-mongo/indexes/btree-index';
-import { quiet, serverError, tempDirs } from './support';
+import { Random } from '../bench/random';
+import { serverError, tempDirs, withServer } from './support';
 import { isEmbedded, startTarget, uniqueDbName, type Target } from './target';
 
 const CASE_INSENSITIVE = { locale: 'en', strength: 2 };
@@ -136,16 +136,7 @@ describe('embedded-mongo collated indexes survive a restart', function () {
 
   it('from the journal and then from the snapshot', async () => {
     const dir = await freshDir();
-    const run = async (fn: (db: Db) => Promise<void>): Promise<void> => {
-      const server = await startEmbeddedMongo({ dbpath: dir, logger: quiet });
-      const client = await MongoClient.connect(server.uri, { serverSelectionTimeoutMS: 5000 });
-      try {
-        await fn(client.db('app'));
-      } finally {
-        await client.close();
-        await server.stop();
-      }
-    };
+    const run = (fn: (db: Db) => Promise<void>): Promise<void> => withServer(dir, (client) => fn(client.db('app')));
     await run(async (db) => {
       await db.collection('names').createIndex({ name: 1 }, { unique: true, collation: CASE_INSENSITIVE });
       await db.collection('names').insertOne({ name: 'alice' });
@@ -160,18 +151,6 @@ describe('embedded-mongo collated indexes survive a restart', function () {
     }
   });
 });
-
-/** A seeded generator, so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Values that collide under collations: case, accents, digits, and a few other types to cross type classes. */
 function valueOf(rand: () => number): unknown {
@@ -198,7 +177,8 @@ describe('a collated B-tree index keeps a total order consistent with collated e
     for (const dir of [1, -1]) {
       it(`${label}, ${dir > 0 ? 'ascending' : 'descending'}`, () => {
         const collation = parseCollation(spec) as Collation;
-        const rand = random(label.length * 31 + dir + 7);
+        const generator = new Random(label.length * 31 + dir + 7);
+        const rand = (): number => generator.next();
         const index = new BTreeIndex({ v: 2, key: { name: dir }, name: 'name_x', collation: spec });
         const stored = new Map<number, unknown>();
         for (let rid = 1; rid <= 400; rid++) {
@@ -236,7 +216,8 @@ describe('a collated B-tree index keeps a total order consistent with collated e
 
   it('the collated comparison is antisymmetric and transitive on random triples', () => {
     const collation = parseCollation({ locale: 'en', strength: 2, numericOrdering: true }) as Collation;
-    const rand = random(99);
+    const generator = new Random(99);
+    const rand = (): number => generator.next();
     const sign = (n: number): number => (n > 0 ? 1 : n < 0 ? -1 : 0);
     for (let i = 0; i < 3000; i++) {
       const [a, b, c] = [valueOf(rand), valueOf(rand), valueOf(rand)];

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
-import { startEmbeddedMongo } from '../../server/embedded-mongo';
-import { quiet, serverError, tempDirs } from './support';
+import { serverError, tempDirs, withServer as withEmbedded } from './support';
 import { isEmbedded, startTarget, uniqueDbName, type Target } from './target';
 
 const memberSchema = {
@@ -217,16 +216,7 @@ describe('embedded-mongo validators, views and collMod survive a restart', funct
     if (!isEmbedded) this.skip();
   });
 
-  async function withServer(dbpath: string, fn: (db: Db) => Promise<void>): Promise<void> {
-    const server = await startEmbeddedMongo({ dbpath, logger: quiet });
-    const client = await MongoClient.connect(server.uri, { serverSelectionTimeoutMS: 5000 });
-    try {
-      await fn(client.db('app'));
-    } finally {
-      await client.close();
-      await server.stop();
-    }
-  }
+  const withServer = (dbpath: string, fn: (db: Db) => Promise<void>): Promise<void> => withEmbedded(dbpath, (client) => fn(client.db('app')));
 
   it('from the journal and then from the snapshot', async () => {
     const dir = await freshDir();
