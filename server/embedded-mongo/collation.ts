@@ -4,7 +4,6 @@ import { isOperatorObject, isPlainObject, type Document } from './documents';
 import { asCommandError, badValue, CommandError, ErrorCode } from './errors';
 import { MINGO_OPTIONS } from './mingo-options';
 import type { Matcher } from './planner/matcher';
-import type { SortSpec } from './planner/planner';
 
 /**
  * Collations (`{locale, strength, caseLevel, numericOrdering, caseFirst}`) with Intl.Collator.
@@ -264,7 +263,8 @@ export function collatedMatcher(filter: Document, c: Collation): Matcher {
 }
 
 /** Sorts documents by a sort spec with strings collated; arrays sort by their least (or greatest) element. */
-export function collatedSort<T>(items: T[], docOf: (item: T) => Document, sort: SortSpec, c: Collation): T[] {
+/** `sort` is a planner SortSpec, spelled out: the planner depends on indexes, which depend on this module. */
+export function collatedSort<T>(items: T[], docOf: (item: T) => Document, sort: readonly (readonly [string, 1 | -1])[], c: Collation): T[] {
   const key = (doc: Document, parts: string[], dir: number): unknown => {
     const out: unknown[] = [];
     candidates(doc, parts, 0, out);

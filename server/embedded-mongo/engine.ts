@@ -1,10 +1,10 @@
 import type { UUID } from 'bson';
 import type { UserStore } from './auth';
 import { Catalog, validateCollectionName } from './catalog/catalog';
-import type { Collection } from './catalog/collection';
+import { viewOf, type Collection } from './catalog/collection';
 import { CursorManager } from './cursors';
 import type { Document } from './documents';
-import { notOnView, viewOf } from './commands/views';
+import { notOnView } from './errors';
 import type { Storage, WriteOp } from './storage/ops';
 
 export interface Logger {

@@ -102,6 +102,10 @@ export class CommandError extends Error {
   }
 }
 
+export function notOnView(ns: string): CommandError {
+  return new CommandError(ErrorCode.CommandNotSupportedOnView, `Namespace ${ns} is a view, not a collection`);
+}
+
 export function badValue(message: string): CommandError {
   return new CommandError(ErrorCode.BadValue, message);
 }

@@ -82,6 +82,12 @@ describe('embedded-mongo answers as mongod does where it used to stay silent', (
       expect(err.message).to.include('hint provided does not correspond to an existing index');
     });
 
+    it('an aggregate hint that names no index is 2 BadValue too, and one that names an index is used', async () => {
+      const err = await serverError(people.aggregate([{ $match: { n: { $gt: 1 } } }], { hint: 'no_such_index' }).toArray());
+      expect(err.code).to.equal(2);
+      expect(await people.aggregate([{ $match: { n: { $gt: 1 } } }, { $sort: { _id: 1 } }], { hint: { _id: 1 } }).toArray()).to.have.length(2);
+    });
+
     it('a negative maxTimeMS is 2 BadValue', async () => {
       const err = await serverError(db.command({ find: 'people', filter: {}, maxTimeMS: -1 }));
       expect(err.code).to.equal(2);

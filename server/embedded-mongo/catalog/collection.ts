@@ -128,6 +128,18 @@ export class Collection {
   }
 }
 
+/** A view (commands/views.ts) is a catalog entry whose options name what it reads; it holds no documents. */
+export interface ViewDefinition {
+  viewOn: string;
+  pipeline: Document[];
+}
+
+export function viewOf(coll: Collection | undefined): ViewDefinition | null {
+  const options = coll?.info.options;
+  if (!options || typeof options.viewOn !== 'string') return null;
+  return { viewOn: options.viewOn, pipeline: (options.pipeline as Document[] | undefined) ?? [] };
+}
+
 export function duplicateKeyError(ns: string, index: BTreeIndex, values: KeyValues): CommandError {
   const { keyPattern, keyValue } = index.describeKey(values);
   const shown = Object.entries(keyValue)

@@ -7,7 +7,8 @@ import { validationOptions } from './validation';
 import { normalizeCollation, parseCollation } from '../collation';
 import { listIndexSpec } from './indexes';
 import { MINGO_OPTIONS } from '../mingo-options';
-import { checkViewDefinition, viewOf } from './views';
+import { checkViewDefinition } from './views';
+import { viewOf } from '../catalog/collection';
 
 /** Fields of a `create` command that describe the collection rather than the request. */
 const GENERIC_FIELDS = new Set(['create', '$db', 'lsid', 'writeConcern', '$clusterTime', '$readPreference', 'comment', 'apiVersion', 'apiStrict', 'apiDeprecationErrors']);

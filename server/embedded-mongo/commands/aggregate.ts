@@ -120,6 +120,8 @@ export function prepareAggregate(ctx: CommandContext): { ns: string; spec: Query
   const collation = collationFor(body.collation, collName === undefined ? undefined : ctx.engine.catalog.get(db, collName)?.info.options);
   const withVariables = isPlainObject(body.let) && Object.keys(body.let).length > 0 && !collation;
   const { spec, rest } = withVariables ? { spec: { filter: {}, sort: [] }, rest: pipeline as Document[] } : splitPushdown(pipeline as Document[]);
+  // The hint names an index of the collection read (a view's too); one naming none is 2, as for find.
+  if (body.hint !== undefined) spec.hint = body.hint;
   if (collation) {
     const stage = rest.find((s) => !isCollationFree(s));
     if (stage) throw new CommandError(ErrorCode.NotImplemented, `a collation with ${stageName(stage)} after the leading $match and $sort is not supported by the embedded engine`);

@@ -1,7 +1,6 @@
 import { compareBson } from '../bson-order';
 import { isPlainObject, type Document } from '../documents';
 import { CommandError, ErrorCode } from '../errors';
-import { bsonTypeName } from './validation';
 
 /**
  * `$jsonSchema` as mongod implements it (draft 4 with `bsonType`, no `$ref` or `format`): each
@@ -16,6 +15,45 @@ export interface SchemaCheck {
 }
 
 type Rule = (value: unknown) => Document | null;
+
+/** The BSON type name mongod reports for a value (`consideredType`). */
+export function bsonTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? 'int' : 'double';
+  if (v instanceof Date) return 'date';
+  if (v instanceof RegExp) return 'regex';
+  if (Array.isArray(v)) return 'array';
+  const bsontype = (v as { _bsontype?: string })._bsontype;
+  switch (bsontype) {
+    case 'ObjectId':
+    case 'ObjectID':
+      return 'objectId';
+    case 'Long':
+      return 'long';
+    case 'Double':
+      return 'double';
+    case 'Int32':
+      return 'int';
+    case 'Decimal128':
+      return 'decimal';
+    case 'Binary':
+      return 'binData';
+    case 'Timestamp':
+      return 'timestamp';
+    case 'BSONRegExp':
+      return 'regex';
+    case 'MinKey':
+      return 'minKey';
+    case 'MaxKey':
+      return 'maxKey';
+    case 'Code':
+      return 'javascript';
+    default:
+      return 'object';
+  }
+}
 
 const BSON_TYPES = new Set(['double', 'string', 'object', 'array', 'binData', 'objectId', 'bool', 'date', 'null', 'regex', 'javascript', 'int', 'timestamp', 'long', 'decimal', 'minKey', 'maxKey', 'number', 'undefined', 'dbPointer', 'symbol', 'javascriptWithScope']);
 const JSON_TYPES = new Set(['object', 'array', 'string', 'number', 'boolean', 'null']);

@@ -8,7 +8,8 @@ import { collationFor, compareCollated } from '../collation';
 import { letArg } from './command-options';
 import { iterable, project, projectOne, runQuery, type PreparedQuery } from './query';
 import { aggregateReader } from './aggregate';
-import { readStages, viewOf } from './views';
+import { readStages } from './views';
+import { viewOf } from '../catalog/collection';
 
 function emptyCursor(ns: string): Document {
   return { cursor: { firstBatch: [], id: Long.ZERO, ns }, ok: 1 };
@@ -37,7 +38,7 @@ export function findSpec(ctx: CommandContext): { name: string; filter: Document;
 /** A find, count or distinct on a view: the view's pipeline, then the command's own stages, in one aggregation. */
 function readView(ctx: CommandContext, name: string, stages: Document[]): Iterator<Document> {
   const { body } = ctx;
-  return aggregateReader({ ...ctx, body: { aggregate: name, pipeline: stages, cursor: {}, collation: body.collation, let: body.let } }).out;
+  return aggregateReader({ ...ctx, body: { aggregate: name, pipeline: stages, cursor: {}, collation: body.collation, let: body.let, hint: body.hint } }).out;
 }
 
 /**
@@ -132,7 +133,7 @@ export const readCommands: Record<string, CommandHandler> = {
     if (!coll) return { values: [], ok: 1 };
     const parts = key.split('.');
     const values: unknown[] = [];
-    const docs = viewOf(coll) ? iterable(readView(ctx, name, readStages(filter, undefined, undefined, undefined))) : runQuery(coll, { filter, sort: [], collation }).docs;
+    const docs = viewOf(coll) ? iterable(readView(ctx, name, readStages(filter, undefined, undefined, undefined))) : runQuery(coll, { filter, sort: [], hint: body.hint, collation }).docs;
     for (const doc of docs) {
       for (const v of collectPathValues(doc, parts, { sawArray: false })) if (v !== undefined) values.push(v);
     }

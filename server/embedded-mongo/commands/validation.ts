@@ -4,7 +4,7 @@ import { collectPathValues, isOperatorObject, isPlainObject, type Document } fro
 import type { Engine } from '../engine';
 import { asCommandError, badValue, CommandError, ErrorCode, typeMismatch } from '../errors';
 import { MINGO_OPTIONS } from '../mingo-options';
-import { compileSchema, type SchemaCheck } from './json-schema';
+import { bsonTypeName, compileSchema, type SchemaCheck } from './json-schema';
 
 /**
  * Collection validators (`validator`, `validationLevel`, `validationAction` on `create` and
@@ -185,44 +185,6 @@ function fieldClause(path: string, op: string, cond: unknown): Clause {
     if (op === '$type') out.consideredType = bsonTypeName(values[0]);
     return out;
   };
-}
-
-export function bsonTypeName(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? 'int' : 'double';
-  if (v instanceof Date) return 'date';
-  if (v instanceof RegExp) return 'regex';
-  if (Array.isArray(v)) return 'array';
-  const bsontype = (v as { _bsontype?: string })._bsontype;
-  switch (bsontype) {
-    case 'ObjectId':
-    case 'ObjectID':
-      return 'objectId';
-    case 'Long':
-      return 'long';
-    case 'Double':
-      return 'double';
-    case 'Int32':
-      return 'int';
-    case 'Decimal128':
-      return 'decimal';
-    case 'Binary':
-      return 'binData';
-    case 'Timestamp':
-      return 'timestamp';
-    case 'BSONRegExp':
-      return 'regex';
-    case 'MinKey':
-      return 'minKey';
-    case 'MaxKey':
-      return 'maxKey';
-    case 'Code':
-      return 'javascript';
-    default:
-      return 'object';
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Collection } from '../catalog/collection';
+import { viewOf, type ViewDefinition } from '../catalog/collection';
 import { validateCollectionName } from '../catalog/catalog';
 import type { Engine } from '../engine';
 import { isPlainObject, type Document } from '../documents';
@@ -9,10 +9,6 @@ import { CommandError, ErrorCode, typeMismatch } from '../errors';
  * it reads; it holds no documents and no indexes. Reading one runs the chain's pipelines over the
  * collection at its bottom, then the reader's own stages, as mongod does.
  */
-export interface ViewDefinition {
-  viewOn: string;
-  pipeline: Document[];
-}
 
 /** mongod's ViewGraph::kMaxViewDepth. */
 const MAX_VIEW_DEPTH = 20;
@@ -29,18 +25,8 @@ const REFUSED_ON_VIEWS: Record<string, (ns: string) => string> = {
   compact: (ns) => `Namespace ${ns} is a view, not a collection`,
 };
 
-export function viewOf(coll: Collection | undefined): ViewDefinition | null {
-  const options = coll?.info.options;
-  if (!options || typeof options.viewOn !== 'string') return null;
-  return { viewOn: options.viewOn, pipeline: (options.pipeline as Document[] | undefined) ?? [] };
-}
-
 export function isView(engine: Engine, db: string, name: string): boolean {
   return viewOf(engine.catalog.get(db, name)) !== null;
-}
-
-export function notOnView(ns: string): CommandError {
-  return new CommandError(ErrorCode.CommandNotSupportedOnView, `Namespace ${ns} is a view, not a collection`);
 }
 
 /** Refuses a write or index command aimed at a view before its handler runs. */
