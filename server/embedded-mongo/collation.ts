@@ -4,13 +4,13 @@ import { isOperatorObject, isPlainObject, type Document } from './documents';
 import { asCommandError, badValue, CommandError, ErrorCode } from './errors';
 import { MINGO_OPTIONS } from './mingo-options';
 import type { Matcher } from './planner/matcher';
-import type { SortSpec } from './planner/planner';
 
 /**
  * Collations (`{locale, strength, caseLevel, numericOrdering, caseFirst}`) with Intl.Collator.
  * Strings are compared by the collator wherever MongoDB would: equality and ranges in filters,
- * sort, distinct. Indexes keep binary order, so a collated query never uses one for its bounds: it
- * scans and checks every document with the collator (correct before fast).
+ * sort, distinct, and the keys of an index built with a collation (indexes/btree-index.ts). A
+ * collated query scans and checks every document with the collator (correct before fast), except
+ * an equality that an index of the same collation can look up (commands/query.ts).
  */
 export interface Collation {
   spec: Document;
@@ -52,6 +52,46 @@ export function parseCollation(raw: unknown): Collation | null {
   const sensitivity = strength === 1 ? (caseLevel ? 'case' : 'base') : strength === 2 && !caseLevel ? 'accent' : 'variant';
   const collator = new Intl.Collator(tag, { sensitivity, numeric: raw.numericOrdering === true, caseFirst, usage: 'sort' });
   return { spec: raw, compare: collator.compare };
+}
+
+/** A collation spec with mongod's defaults filled in, as listIndexes and listCollections report it. */
+export function normalizeCollation(spec: Document): Document {
+  return {
+    locale: spec.locale,
+    caseLevel: spec.caseLevel ?? false,
+    caseFirst: spec.caseFirst ?? 'off',
+    strength: spec.strength ?? 3,
+    numericOrdering: spec.numericOrdering ?? false,
+    alternate: spec.alternate ?? 'non-ignorable',
+    maxVariable: spec.maxVariable ?? 'punct',
+    normalization: spec.normalization ?? false,
+    backwards: spec.backwards ?? false,
+  };
+}
+
+/** Whether two collations (null: simple) order strings alike, so an index built with one serves a query with the other. */
+export function sameCollation(a: Collation | null, b: Collation | null): boolean {
+  if (a === null || b === null) return a === b;
+  return compareBson(normalizeCollation(a.spec), normalizeCollation(b.spec)) === 0;
+}
+
+const parsedDefaults = new WeakMap<Document, Collation | null>();
+
+/**
+ * The collation a command on a collection runs with: its own `collation` if it names one
+ * (`{locale: 'simple'}` included), else the collection's default. Collections without a default
+ * pay one property read.
+ */
+export function collationFor(raw: unknown, options: Document | undefined): Collation | null {
+  if (raw !== undefined && raw !== null) return parseCollation(raw);
+  const spec = options?.collation;
+  if (spec === undefined) return null;
+  let c = parsedDefaults.get(options!);
+  if (c === undefined) {
+    c = parseCollation(spec);
+    parsedDefaults.set(options!, c);
+  }
+  return c;
 }
 
 /** compareBson, except that strings, also inside arrays and documents, go through the collator. */
@@ -223,7 +263,8 @@ export function collatedMatcher(filter: Document, c: Collation): Matcher {
 }
 
 /** Sorts documents by a sort spec with strings collated; arrays sort by their least (or greatest) element. */
-export function collatedSort<T>(items: T[], docOf: (item: T) => Document, sort: SortSpec, c: Collation): T[] {
+/** `sort` is a planner SortSpec, spelled out: the planner depends on indexes, which depend on this module. */
+export function collatedSort<T>(items: T[], docOf: (item: T) => Document, sort: readonly (readonly [string, 1 | -1])[], c: Collation): T[] {
   const key = (doc: Document, parts: string[], dir: number): unknown => {
     const out: unknown[] = [];
     candidates(doc, parts, 0, out);

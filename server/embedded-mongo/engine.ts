@@ -1,9 +1,10 @@
 import type { UUID } from 'bson';
 import type { UserStore } from './auth';
 import { Catalog, validateCollectionName } from './catalog/catalog';
-import type { Collection } from './catalog/collection';
+import { viewOf, type Collection } from './catalog/collection';
 import { CursorManager } from './cursors';
 import type { Document } from './documents';
+import { notOnView } from './errors';
 import type { Storage, WriteOp } from './storage/ops';
 
 export interface Logger {
@@ -60,7 +61,11 @@ export class Engine {
   /** The collection a write goes to, created on first use as MongoDB does. */
   collectionForWrite(db: string, name: string, ops: WriteOp[], options: Document = {}, uuid?: UUID): Collection {
     const existing = this.catalog.get(db, name);
-    if (existing) return existing;
+    if (existing) {
+      // A view holds no documents: `$out` or `$merge` into one is refused as any write to it is.
+      if (viewOf(existing)) throw notOnView(existing.ns);
+      return existing;
+    }
     validateCollectionName(name);
     const coll = this.catalog.create(db, name, options, uuid);
     ops.push({ op: 'createCollection', db, coll: name, options, uuid: coll.info.uuid });

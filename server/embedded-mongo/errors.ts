@@ -4,6 +4,7 @@ import type { Document } from './documents';
 export const ErrorCode = {
   InternalError: 1,
   BadValue: 2,
+  GraphContainsCycle: 5,
   Unauthorized: 13,
   FailedToParse: 9,
   TypeMismatch: 14,
@@ -20,9 +21,14 @@ export const ErrorCode = {
   CannotCreateIndex: 67,
   InvalidOptions: 72,
   InvalidNamespace: 73,
+  DocumentValidationFailure: 121,
+  ViewDepthLimitExceeded: 165,
+  CommandNotSupportedOnView: 166,
+  OptionNotSupportedOnView: 167,
   IndexOptionsConflict: 85,
   IndexKeySpecsConflict: 86,
   CannotIndexParallelArrays: 171,
+  QueryFeatureNotAllowed: 224,
   NotImplemented: 238,
   MechanismUnavailable: 334,
   UnsupportedOpQueryCommand: 352,
@@ -33,6 +39,7 @@ export const ErrorCode = {
 const codeNames: Record<number, string> = {
   1: 'InternalError',
   2: 'BadValue',
+  5: 'GraphContainsCycle',
   13: 'Unauthorized',
   9: 'FailedToParse',
   14: 'TypeMismatch',
@@ -49,9 +56,14 @@ const codeNames: Record<number, string> = {
   67: 'CannotCreateIndex',
   72: 'InvalidOptions',
   73: 'InvalidNamespace',
+  121: 'DocumentValidationFailure',
+  165: 'ViewDepthLimitExceeded',
+  166: 'CommandNotSupportedOnView',
+  167: 'OptionNotSupportedOnView',
   85: 'IndexOptionsConflict',
   86: 'IndexKeySpecsConflict',
   171: 'CannotIndexParallelArrays',
+  224: 'QueryFeatureNotAllowed',
   238: 'NotImplemented',
   334: 'MechanismUnavailable',
   352: 'UnsupportedOpQueryCommand',
@@ -88,6 +100,10 @@ export class CommandError extends Error {
   toWriteError(index: number): Document {
     return { index, code: this.code, codeName: this.codeName, errmsg: this.message, ...this.extra };
   }
+}
+
+export function notOnView(ns: string): CommandError {
+  return new CommandError(ErrorCode.CommandNotSupportedOnView, `Namespace ${ns} is a view, not a collection`);
 }
 
 export function badValue(message: string): CommandError {

@@ -15,6 +15,7 @@ import { hasTaskset, pinSelf, PRODUCTION_NODE_FLAGS, ROOT, startChild, stopAllCh
 import { datasetDir, seed } from './seed';
 import type { ProbeRequest, ProbeStats } from './support/probe';
 import { notTheLock } from './support/data-copy';
+import type { Figures as EncryptionFigures } from './encryption';
 import { MENTIONED, measureNotificationDelivery } from './notifications';
 
 const SERVER_CORE = 0;
@@ -190,9 +191,9 @@ interface InsertsProbe {
   sequential: number; concurrent64: number; fsyncLoop: number;
 }
 
-const FIGURES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+const FIGURES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 /** A figure whose baseline is another figure's measurement brings that figure along. */
-const BASELINE_FIGURES: Record<number, number[]> = { 2: [1], 3: [2], 10: [5] };
+const BASELINE_FIGURES: Record<number, number[]> = { 2: [1], 3: [2], 11: [5] };
 /** The figures measured on the forum process that serves the HTTP runs (6 gets a fresh one of its own). */
 const MAIN_FORUM_FIGURES = [1, 2, 3, 4, 5, 7, 9, 10, 11];
 const SEARCH_CONNECTIONS = 20;
@@ -816,6 +817,30 @@ async function main(): Promise<void> {
       met: null,
       conditions,
     });
+  }
+
+  // 12. Encryption at rest: the engine with a key against the same engine without one, alternating in one child.
+  if (want(12)) {
+    log('encryption at rest');
+    const child = startChild(...tsNode('test/bench/encryption.ts', ['--json']), { core: SERVER_CORE });
+    const line = await child.waitFor(/^(\{"encryption".*)$/m, 1_800_000);
+    await child.stop();
+    const { encryption } = JSON.parse(line[1]!) as { encryption: { rounds: number; posts: number; plain: EncryptionFigures; sealed: EncryptionFigures } };
+    log(`  ${JSON.stringify(encryption)}`);
+    const { plain, sealed } = encryption;
+    const conditions = `engine and driver in one child on core ${SERVER_CORE}, a fresh data directory per run; plain and sealed alternate, best of ${encryption.rounds} each`;
+    const rate = (n: number, unit: string): string => `${fmt(n)}${unit}`;
+    const ms = (n: number): string => `${fmt(n, n < 10 ? 2 : 0)} ms`;
+    const figures: [string, string, string, number][] = [
+      ['durable insertOne, 1 client (fsync per write)', rate(sealed.sequentialPerSec, '/s'), rate(plain.sequentialPerSec, '/s'), sealed.sequentialPerSec / plain.sequentialPerSec],
+      ['durable insertOne, 32 clients (group commit)', rate(sealed.concurrentPerSec, '/s'), rate(plain.concurrentPerSec, '/s'), sealed.concurrentPerSec / plain.concurrentPerSec],
+      [`insertMany of 5000 (${fmt(encryption.posts)} posts of 400 B)`, rate(sealed.batchDocsPerSec, ' docs/s'), rate(plain.batchDocsPerSec, ' docs/s'), sealed.batchDocsPerSec / plain.batchDocsPerSec],
+      [`restart: load ${fmt(encryption.posts)} posts, replay, compact`, ms(sealed.restartMs), ms(plain.restartMs), plain.restartMs / sealed.restartMs],
+      ['feed query: newest 20 of 30 groups', ms(sealed.feedMs), ms(plain.feedMs), plain.feedMs / sealed.feedMs],
+    ];
+    for (const [what, measured, baseline, ratio] of figures) {
+      rows.push({ figure: `12. engine encryption at rest: ${what}`, measured: `sealed: ${measured}`, baseline: `plain: ${baseline}`, ratio, target: 'reported (1.00 = free)', met: null, conditions });
+    }
   }
 
   // 8. Engine figures, measured in the replay process above.

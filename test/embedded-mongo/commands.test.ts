@@ -152,13 +152,6 @@ describe('embedded-mongo commands through the official driver', () => {
       expect(fn.code).to.equal(2);
     });
 
-    it('refuses an index with a collation rather than comparing binary behind the caller\'s back', async function () {
-      if (!isEmbedded) this.skip();
-      const onIndex = await serverError(col('people').createIndex({ name: 1 }, { unique: true, collation: { locale: 'en', strength: 2 } }));
-      expect(onIndex.code).to.equal(238);
-      expect(await col('people').find({ name: 'p7' }, { collation: { locale: 'simple' } }).toArray()).to.have.length(1);
-    });
-
     it('find on a missing collection returns an empty cursor', async () => {
       expect(await col('nothing_here').find({}).toArray()).to.deep.equal([]);
     });

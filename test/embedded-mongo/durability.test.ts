@@ -6,25 +6,9 @@ import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mo
 import { Catalog } from '../../server/embedded-mongo/catalog/catalog';
 import { DurableStorage } from '../../server/embedded-mongo/storage/durable';
 import { Journal } from '../../server/embedded-mongo/storage/journal';
-import { quiet, tempDirs } from './support';
+import { quiet, tempDirs, withServer } from './support';
 import { isEmbedded } from './target';
 import { collectOutput, runCli, startCli, type CliProcess } from './child';
-
-interface Logger {
-  info(msg: string): void;
-  warn(msg: string): void;
-}
-
-async function withServer<T>(dbpath: string, fn: (client: MongoClient, server: EmbeddedMongo) => Promise<T>, logger: Logger = quiet): Promise<T> {
-  const server = await startEmbeddedMongo({ dbpath, logger });
-  const client = await MongoClient.connect(server.uri, { serverSelectionTimeoutMS: 5000 });
-  try {
-    return await fn(client, server);
-  } finally {
-    await client.close();
-    await server.stop();
-  }
-}
 
 async function journalFiles(dir: string): Promise<string[]> {
   return (await fs.readdir(dir)).filter((f) => f.startsWith('journal-')).sort();

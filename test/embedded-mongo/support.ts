@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MongoServerError } from 'mongodb';
+import { MongoClient, MongoServerError } from 'mongodb';
+import { startEmbeddedMongo, type EmbeddedMongo } from '../../server/embedded-mongo';
 
 /** A logger that keeps the suite's output clean. */
 export const quiet = { info: (): void => undefined, warn: (): void => undefined };
@@ -29,4 +30,21 @@ export function tempDirs(prefix: string): () => Promise<string> {
     dirs.push(d);
     return d;
   };
+}
+
+interface Logger {
+  info(msg: string): void;
+  warn(msg: string): void;
+}
+
+/** Starts the engine on `dbpath`, runs `fn` with a connected client, and stops both: one life of a data directory. */
+export async function withServer<T>(dbpath: string, fn: (client: MongoClient, server: EmbeddedMongo) => Promise<T>, logger: Logger = quiet): Promise<T> {
+  const server = await startEmbeddedMongo({ dbpath, logger });
+  const client = await MongoClient.connect(server.uri, { serverSelectionTimeoutMS: 5000 });
+  try {
+    return await fn(client, server);
+  } finally {
+    await client.close();
+    await server.stop();
+  }
 }

@@ -27,7 +27,8 @@ export class Collection {
     readonly name: string,
     readonly info: CollectionInfo,
   ) {
-    this.indexes = [new BTreeIndex(ID_INDEX_SPEC)];
+    const collation = info.options.collation as Document | undefined;
+    this.indexes = [new BTreeIndex(collation ? { ...ID_INDEX_SPEC, collation } : ID_INDEX_SPEC)];
   }
 
   get ns(): string {
@@ -125,6 +126,18 @@ export class Collection {
     const conflict = index.findConflict(keys, rid);
     if (conflict) throw duplicateKeyError(this.ns, index, conflict);
   }
+}
+
+/** A view (commands/views.ts) is a catalog entry whose options name what it reads; it holds no documents. */
+export interface ViewDefinition {
+  viewOn: string;
+  pipeline: Document[];
+}
+
+export function viewOf(coll: Collection | undefined): ViewDefinition | null {
+  const options = coll?.info.options;
+  if (!options || typeof options.viewOn !== 'string') return null;
+  return { viewOn: options.viewOn, pipeline: (options.pipeline as Document[] | undefined) ?? [] };
 }
 
 export function duplicateKeyError(ns: string, index: BTreeIndex, values: KeyValues): CommandError {

@@ -5,6 +5,7 @@ import { badValue, CommandError, ErrorCode, typeMismatch } from '../errors';
 import type { WriteOp } from '../storage/ops';
 import type { CommandContext } from './context';
 import { validateId } from './updates';
+import { bypassArg, checkDocument } from './validation';
 
 /**
  * `$out` and `$merge` as the final stage of an aggregation: the pipeline's results are collected
@@ -39,7 +40,11 @@ async function out(ctx: CommandContext, target: Target, docs: Document[]): Promi
   const scratch = new Collection(target.db, target.coll, { uuid: new UUID(), options: {} });
   for (const index of existing?.indexes.slice(1) ?? []) scratch.addIndex(index.spec);
   const prepared = docs.map(withId);
-  for (const doc of prepared) scratch.insert(doc);
+  for (const doc of prepared) {
+    // The target's validator too, so a refused document leaves the target as it was.
+    if (existing) checkDocument(engine, existing, doc, null, bypassArg(ctx.body));
+    scratch.insert(doc);
+  }
   const ops: WriteOp[] = [];
   const coll = engine.collectionForWrite(target.db, target.coll, ops);
   for (const [rid, doc] of [...coll.docs.entries()]) {
@@ -84,6 +89,7 @@ async function merge(ctx: CommandContext, spec: unknown, docs: Document[]): Prom
       if (rid === undefined || !old) {
         if (whenNotMatched === 'discard') continue;
         if (whenNotMatched === 'fail') throw new CommandError(13113, '$merge could not find a matching document in the target collection for at least one document in the source collection');
+        checkDocument(engine, coll, doc, null, bypassArg(ctx.body));
         coll.insert(doc);
         ops.push({ op: 'put', db: target.db, coll: target.coll, doc });
         continue;
@@ -93,6 +99,7 @@ async function merge(ctx: CommandContext, spec: unknown, docs: Document[]): Prom
         throw new CommandError(ErrorCode.DuplicateKey, `E11000 duplicate key error collection: ${coll.ns} index: _id_ dup key: { _id: ${JSON.stringify(doc._id)} }`, { keyPattern: { _id: 1 }, keyValue: { _id: doc._id } });
       }
       const next = whenMatched === 'merge' ? { ...old, ...doc } : doc;
+      checkDocument(engine, coll, next, old, bypassArg(ctx.body));
       coll.replace(rid, next);
       ops.push({ op: 'put', db: target.db, coll: target.coll, doc: next });
     }

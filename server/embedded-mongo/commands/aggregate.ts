@@ -1,6 +1,5 @@
 import { Aggregator } from 'mingo';
-import { parseCollation, type Collation } from '../collation';
-import type { Engine } from '../engine';
+import { collationFor, type Collation } from '../collation';
 import { cloneDoc, isPlainObject, type Document } from '../documents';
 import { asCommandError, badValue, CommandError, ErrorCode } from '../errors';
 import { parseSort, type SortSpec } from '../planner/planner';
@@ -9,6 +8,7 @@ import { clonedEach, explainQuery, iterable, runQuery, type QuerySpec } from './
 import { mingoOptions } from '../mingo-options';
 import { letArg } from './command-options';
 import { OUTPUT_STAGES, writeOutput } from './aggregate-output';
+import { isView, resolveView } from './views';
 
 /** Stages that build new documents without writing into the ones they receive. */
 const READ_ONLY_STAGES = new Set(['$match', '$sort', '$limit', '$skip', '$count', '$group', '$sortByCount', '$lookup', '$unwind', '$sample', '$bucket', '$bucketAuto']);
@@ -61,14 +61,17 @@ function writesForeignDocuments(stage: Document): boolean {
  * Runs the remaining stages in mingo. Stored documents are shared, not copied, so documents
  * are deep-copied right before the first stage that may write into what it receives.
  */
-function runStages(engine: Engine, db: string, source: Iterator<Document>, stages: Document[], variables: Document | undefined, collation: Collation | null): Iterator<Document> {
+function runStages(ctx: CommandContext, source: Iterator<Document>, stages: Document[], variables: Document | undefined, collation: Collation | null): Iterator<Document> {
   if (stages.length === 0) return source;
+  const { engine, db } = ctx;
   const foreignWritten = stages.some(writesForeignDocuments);
   const options = {
     ...mingoOptions(variables),
     // mingo's $sort collates; prepareAggregate refused every other stage that would compare strings.
     ...(collation ? { collation: collation.spec as { locale: string } } : {}),
     collectionResolver: (name: string): Document[] => {
+      // A view's documents are its pipeline's results: fresh objects, so never shared.
+      if (isView(engine, db, name)) return [...iterable(aggregateReader({ ...ctx, body: { aggregate: name, pipeline: [], cursor: {} } }).out)];
       const docs = [...(engine.catalog.get(db, name)?.docs.values() ?? [])];
       return foreignWritten ? docs.map(cloneDoc) : docs;
     },
@@ -114,9 +117,11 @@ export function prepareAggregate(ctx: CommandContext): { ns: string; spec: Query
   if (collName === undefined && body.aggregate !== 1) throw badValue("aggregate must name a collection or be 1");
   // The planner's matcher sees no `let` variables; with them every stage runs in mingo, which does.
   // A collated query refuses `$expr`, so with a collation the leading $match is pushed down regardless.
-  const collation = parseCollation(body.collation);
+  const collation = collationFor(body.collation, collName === undefined ? undefined : ctx.engine.catalog.get(db, collName)?.info.options);
   const withVariables = isPlainObject(body.let) && Object.keys(body.let).length > 0 && !collation;
   const { spec, rest } = withVariables ? { spec: { filter: {}, sort: [] }, rest: pipeline as Document[] } : splitPushdown(pipeline as Document[]);
+  // The hint names an index of the collection read (a view's too); one naming none is 2, as for find.
+  if (body.hint !== undefined) spec.hint = body.hint;
   if (collation) {
     const stage = rest.find((s) => !isCollationFree(s));
     if (stage) throw new CommandError(ErrorCode.NotImplemented, `a collation with ${stageName(stage)} after the leading $match and $sort is not supported by the embedded engine`);
@@ -126,12 +131,33 @@ export function prepareAggregate(ctx: CommandContext): { ns: string; spec: Query
 }
 
 export function explainAggregate(ctx: CommandContext, verbosity: string, command: Document): Document {
+  if (typeof ctx.body.aggregate === 'string' && isView(ctx.engine, ctx.db, ctx.body.aggregate)) {
+    throw new CommandError(ErrorCode.NotImplemented, 'explain of a command on a view is not supported by the embedded engine');
+  }
   const { ns, spec, rest, collName } = prepareAggregate(ctx);
   const coll = collName ? ctx.engine.catalog.get(ctx.db, collName) : undefined;
   if (!coll) return { explainVersion: '1', stages: [{ $cursor: { queryPlanner: { namespace: ns, winningPlan: { stage: 'EOF' } } } }, ...rest], ok: 1 };
   const cursorStage = explainQuery(ns, runQuery(coll, spec), spec, verbosity, command);
   const { ok: _ok, command: _cmd, serverInfo, ...inner } = cursorStage;
   return { explainVersion: '1', stages: [{ $cursor: inner }, ...rest], serverInfo, command, ok: 1 };
+}
+
+/**
+ * The documents an aggregate command's pipeline yields (its `$out`/`$merge` aside). On a view, the
+ * view's pipeline runs first over the collection it reads; the cursor keeps the view's namespace.
+ */
+/** A view does not take the default collation of the collection it reads: its own is simple. */
+const SIMPLE = { locale: 'simple' };
+
+export function aggregateReader(ctx: CommandContext): { ns: string; out: Iterator<Document> } {
+  const { body, engine, db } = ctx;
+  const view = typeof body.aggregate === 'string' ? resolveView(engine, db, body.aggregate) : null;
+  const reading = view && Array.isArray(body.pipeline) ? { ...ctx, body: { ...body, aggregate: view.source, pipeline: [...view.pipeline, ...body.pipeline], collation: body.collation ?? SIMPLE } } : ctx;
+  const { ns, spec, rest, collName } = prepareAggregate(reading);
+  const coll = collName ? engine.catalog.get(db, collName) : undefined;
+  const source: Iterator<Document> = coll ? runQuery(coll, spec).docs : [][Symbol.iterator]();
+  const out = runStages(ctx, source, rest, letArg('aggregate', body), spec.collation ?? null);
+  return { ns: view ? `${db}.${String(body.aggregate)}` : ns, out };
 }
 
 export const aggregateCommands: Record<string, CommandHandler> = {
@@ -144,16 +170,12 @@ export const aggregateCommands: Record<string, CommandHandler> = {
     const last = Array.isArray(body.pipeline) ? (body.pipeline.at(-1) as unknown) : undefined;
     const output = isPlainObject(last) && Object.keys(last).some((k) => OUTPUT_STAGES.has(k)) ? last : undefined;
     const reading = output ? { ...ctx, body: { ...body, pipeline: (body.pipeline as Document[]).slice(0, -1) } } : ctx;
-    const { ns, spec, rest, collName, pipeline } = prepareAggregate(reading);
     if (output) {
       stageName(output);
-      const early = pipeline.find((s) => OUTPUT_STAGES.has(stageName(s)));
-      if (early) throw new CommandError(40601, `${stageName(early)} can only be the final stage in the pipeline`);
+      const early = (reading.body.pipeline as unknown[]).find((s) => isPlainObject(s) && OUTPUT_STAGES.has(stageName(s)));
+      if (early) throw new CommandError(40601, `${stageName(early as Document)} can only be the final stage in the pipeline`);
     }
-    const coll = collName ? engine.catalog.get(db, collName) : undefined;
-    const source: Iterator<Document> = coll ? runQuery(coll, spec).docs : [][Symbol.iterator]();
-    const variables = letArg('aggregate', body);
-    const out = runStages(engine, db, source, rest, variables, spec.collation ?? null);
+    const { ns, out } = aggregateReader(reading);
     if (output) {
       await writeOutput(ctx, output, [...iterable(out)]);
       return engine.cursors.open(ns, [][Symbol.iterator](), {}) as unknown as Document;

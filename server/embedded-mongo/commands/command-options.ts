@@ -40,6 +40,10 @@ const COMMAND_FIELDS: Record<string, string[]> = {
     'validationAction', 'indexOptionDefaults', 'viewOn', 'pipeline', 'collation', 'timeseries', 'clusteredIndex',
     'changeStreamPreAndPostImages', 'expireAfterSeconds', 'encryptedFields', 'recordIdsReplicated',
   ],
+  collMod: [
+    'collMod', 'validator', 'validationLevel', 'validationAction', 'viewOn', 'pipeline', 'index', 'expireAfterSeconds',
+    'changeStreamPreAndPostImages', 'timeseries', 'clusteredIndex', 'cappedSize', 'cappedMax', 'recordPreImages', 'dryRun', 'collectionUUID',
+  ],
   aggregate: [
     'aggregate', 'pipeline', 'explain', 'allowDiskUse', 'cursor', 'bypassDocumentValidation', 'collation', 'hint',
     'let', 'exchange', 'needsMerge', 'fromMongos', 'isMapReduceCommand', 'collectionUUID', 'passthroughToShard',
@@ -80,18 +84,15 @@ export function checkCommandOptions(name: string, body: Document): void {
     }
   }
   if (name === 'find') {
-    for (const option of ['returnKey', 'showRecordId', 'tailable', 'awaitData'] as const) {
+    for (const option of ['tailable', 'awaitData'] as const) {
       if (set(body[option])) throw notImplemented(`find option '${option}'`);
     }
     if (nonEmpty(body.min) || nonEmpty(body.max)) throw notImplemented("find options 'min' and 'max'");
   }
   if (name === 'create') {
     // Each of these changes what the collection accepts or returns; stored and ignored, they would lie.
-    for (const option of ['capped', 'size', 'max', 'validator', 'viewOn', 'pipeline', 'timeseries', 'clusteredIndex', 'expireAfterSeconds', 'encryptedFields'] as const) {
+    for (const option of ['capped', 'size', 'max', 'timeseries', 'clusteredIndex', 'expireAfterSeconds', 'encryptedFields'] as const) {
       if (set(body[option])) throw notImplemented(`create option '${option}'`);
-    }
-    for (const option of ['validationLevel', 'validationAction'] as const) {
-      if (body[option] !== undefined && body[option] !== (option === 'validationLevel' ? 'strict' : 'error')) throw notImplemented(`create option '${option}'`);
     }
   }
 }

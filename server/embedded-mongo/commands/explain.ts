@@ -1,4 +1,4 @@
-import { parseCollation } from '../collation';
+import { collationFor } from '../collation';
 import { isPlainObject, type Document } from '../documents';
 import { badValue, CommandError, ErrorCode } from '../errors';
 import { parseSort } from '../planner/planner';
@@ -6,6 +6,7 @@ import { collectionArg, docArg, intArg, nonNegativeIntArg, type CommandContext, 
 import { explainAggregate } from './aggregate';
 import { explainQuery, runQuery, type QuerySpec } from './query';
 import { findSpec } from './read';
+import { isView } from './views';
 
 const VERBOSITIES = new Set(['queryPlanner', 'executionStats', 'allPlansExecution']);
 
@@ -17,6 +18,9 @@ export const explainCommands: Record<string, CommandHandler> = {
     if (!VERBOSITIES.has(verbosity)) throw badValue(`verbosity string must be one of {'queryPlanner', 'executionStats', 'allPlansExecution'}`);
     const innerCtx: CommandContext = { ...ctx, body: inner };
     const name = Object.keys(inner)[0];
+    if (typeof inner[name] === 'string' && isView(ctx.engine, ctx.db, inner[name])) {
+      throw new CommandError(ErrorCode.NotImplemented, 'explain of a command on a view is not supported by the embedded engine');
+    }
     switch (name) {
       case 'find': {
         const { name: coll, filter, skip, limit } = findSpec(innerCtx);
@@ -47,6 +51,6 @@ function explainFor(ctx: CommandContext, collName: string, spec: QuerySpec, verb
       ok: 1,
     };
   }
-  const collated = { ...spec, collation: parseCollation(ctx.body.collation) };
+  const collated = { ...spec, collation: collationFor(ctx.body.collation, coll.info.options) };
   return explainQuery(ns, runQuery(coll, collated), collated, verbosity, ctx.body);
 }

@@ -12,6 +12,7 @@ export function listIndexSpec(spec: IndexSpec): Document {
   if (spec.sparse) out.sparse = true;
   if (spec.partialFilterExpression) out.partialFilterExpression = spec.partialFilterExpression;
   if (spec.expireAfterSeconds !== undefined) out.expireAfterSeconds = spec.expireAfterSeconds;
+  if (spec.collation) out.collation = spec.collation;
   if (spec.weights) Object.assign(out, { weights: spec.weights, default_language: spec.default_language, language_override: spec.language_override, textIndexVersion: spec.textIndexVersion });
   return out;
 }
@@ -20,7 +21,9 @@ export const indexCommands: Record<string, CommandHandler> = {
   createIndexes: async (ctx) => {
     const { body, engine, db } = ctx;
     const name = collectionArg(body, 'createIndexes');
-    const requested = arrayArg(body, 'indexes').map(normaliseIndexSpec);
+    // As in mongod, an index without a collation of its own takes the collection's default.
+    const collationDefault = engine.catalog.get(db, name)?.info.options.collation as Document | undefined;
+    const requested = arrayArg(body, 'indexes').map((raw) => normaliseIndexSpec(raw, collationDefault));
     if (requested.length === 0) throw new CommandError(ErrorCode.BadValue, 'Must specify at least one index to create');
     const ops: WriteOp[] = [];
     const existed = engine.catalog.get(db, name) !== undefined;
@@ -40,7 +43,9 @@ export const indexCommands: Record<string, CommandHandler> = {
           }
           throw new CommandError(ErrorCode.IndexOptionsConflict, `An existing index has the same name as the requested index but different options: ${spec.name}`);
         }
-        const sameKey = coll.indexes.find((i) => compareBson(i.spec.key, spec.key) === 0 && !!i.spec.partialFilterExpression === !!spec.partialFilterExpression);
+        const sameKey = coll.indexes.find(
+          (i) => compareBson(i.spec.key, spec.key) === 0 && !!i.spec.partialFilterExpression === !!spec.partialFilterExpression && compareBson(i.spec.collation ?? null, spec.collation ?? null) === 0,
+        );
         if (sameKey) {
           throw new CommandError(ErrorCode.IndexOptionsConflict, `Index already exists with a different name: ${sameKey.name}`);
         }

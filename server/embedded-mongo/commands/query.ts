@@ -1,7 +1,8 @@
 import { Query } from 'mingo';
 import type { Collection } from '../catalog/collection';
-import { cloneDoc, withIdFirst, type Document } from '../documents';
-import { collatedMatcher, collatedSort, type Collation } from '../collation';
+import { cloneDoc, isOperatorObject, isPlainObject, withIdFirst, type Document } from '../documents';
+import { collatedMatcher, collatedSort, sameCollation, type Collation } from '../collation';
+import { ALL, type FieldBounds } from '../planner/bounds';
 import { asCommandError, CommandError, ErrorCode } from '../errors';
 import { compileFilter, describePlan, newStats, runPlan, type ExecStats, type Hit } from '../planner/executor';
 import { planQuery, type Plan, type SortSpec } from '../planner/planner';
@@ -57,13 +58,30 @@ export function runQuery(coll: Collection, spec: QuerySpec): PreparedQuery {
  * a collation: scan (through the hinted index if any), match and sort with the collator.
  */
 function runCollatedQuery(coll: Collection, spec: QuerySpec, collation: Collation): PreparedQuery {
-  const plan = planQuery(coll, {}, [], spec.hint);
+  const plan = (spec.hint ? null : collatedLookup(coll, spec.filter, collation)) ?? planQuery(coll, {}, [], spec.hint);
   const stats = newStats();
   const matcher = Object.keys(spec.filter).length > 0 ? collatedMatcher(spec.filter, collation) : null;
   const sorted = spec.sort.length > 0;
   const scan = runPlan(coll, plan, matcher, stats, sorted ? {} : { skip: spec.skip, limit: spec.limit });
   const hits = sorted ? sortedHits(scan, spec, collation) : scan;
   return { plan, stats, hits, docs: documentsOf(hits) };
+}
+
+/**
+ * An index built with the query's collation whose first field the filter pins to one value
+ * (`{name: 'alice'}` finds 'Alice' at strength 2): scanned for that value only, everything still
+ * matched by the collator. Ranges and sorts through such an index are not planned yet.
+ */
+function collatedLookup(coll: Collection, filter: Document, collation: Collation): Plan | null {
+  for (const index of coll.indexes) {
+    if (!index.collation || index.partial || index.spec.sparse || !sameCollation(index.collation, collation)) continue;
+    const cond = filter[index.fields[0]];
+    const value = isOperatorObject(cond) ? (Object.keys(cond).length === 1 ? cond.$eq : undefined) : cond;
+    if (value === undefined || value === null || Array.isArray(value) || isPlainObject(value) || value instanceof RegExp) continue;
+    const bounds: FieldBounds[] = index.fields.map((_, i) => (i === 0 ? { kind: 'points', points: [value] } : ALL));
+    return { access: { kind: 'ixscan', index, bounds, pointPrefix: 1, direction: 1, merge: false, mergeKey: [] }, sort: [], sortProvided: 0, residual: filter };
+  }
+  return null;
 }
 
 function* sortedHits(scan: Generator<Hit>, spec: QuerySpec, collation: Collation): Generator<Hit> {

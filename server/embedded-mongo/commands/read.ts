@@ -1,12 +1,15 @@
 import { Long } from 'bson';
 import { compareBson } from '../bson-order';
 import { collectPathValues, type Document } from '../documents';
-import { badValue, typeMismatch } from '../errors';
+import { badValue, CommandError, ErrorCode, typeMismatch } from '../errors';
 import { parseSort } from '../planner/planner';
 import { arrayArg, collectionArg, docArg, intArg, nonNegativeIntArg, type CommandHandler, type CommandContext } from './context';
-import { compareCollated, parseCollation } from '../collation';
+import { collationFor, compareCollated } from '../collation';
 import { letArg } from './command-options';
-import { project, runQuery } from './query';
+import { iterable, project, projectOne, runQuery, type PreparedQuery } from './query';
+import { aggregateReader } from './aggregate';
+import { readStages } from './views';
+import { viewOf } from '../catalog/collection';
 
 function emptyCursor(ns: string): Document {
   return { cursor: { firstBatch: [], id: Long.ZERO, ns }, ok: 1 };
@@ -32,6 +35,32 @@ export function findSpec(ctx: CommandContext): { name: string; filter: Document;
   return { name, filter, skip: nonNegativeIntArg(body, 'skip'), limit: limit || undefined, singleBatch };
 }
 
+/** A find, count or distinct on a view: the view's pipeline, then the command's own stages, in one aggregation. */
+function readView(ctx: CommandContext, name: string, stages: Document[]): Iterator<Document> {
+  const { body } = ctx;
+  return aggregateReader({ ...ctx, body: { aggregate: name, pipeline: stages, cursor: {}, collation: body.collation, let: body.let, hint: body.hint } }).out;
+}
+
+/**
+ * find's `returnKey` (each result is the key of the index the plan scans, `{}` without one, as in
+ * mongod) and `showRecordId` (the document, projected, with its record id as `$recordId`).
+ */
+function* withKeysOrRecordIds(prepared: PreparedQuery, opts: { returnKey: boolean; showRecordId: boolean; projection?: Document; filter: Document }): Generator<Document> {
+  const { plan } = prepared;
+  const index = 'access' in plan && plan.access.kind === 'ixscan' ? plan.access.index : null;
+  for (const [rid, doc] of prepared.hits) {
+    let out: Document;
+    if (opts.returnKey) {
+      const first = index?.keysFor(doc)?.[0];
+      out = first ? index!.describeKey(first).keyValue : {};
+    } else {
+      out = { ...projectOne(doc, opts.projection, opts.filter) };
+    }
+    if (opts.showRecordId) out.$recordId = Long.fromNumber(rid);
+    yield out;
+  }
+}
+
 export const readCommands: Record<string, CommandHandler> = {
   find: (ctx) => {
     const { body, engine, db } = ctx;
@@ -43,8 +72,16 @@ export const readCommands: Record<string, CommandHandler> = {
     engine.counters.query++;
     const coll = engine.catalog.get(db, name);
     if (!coll) return emptyCursor(ns);
-    const { docs } = runQuery(coll, { filter, sort, skip, limit, hint: body.hint, variables: letArg('find', body), collation: parseCollation(body.collation) });
-    return engine.cursors.open(ns, project(docs, projection, filter), { batchSize, limit, singleBatch }) as unknown as Document;
+    const returnKey = body.returnKey === true;
+    const showRecordId = body.showRecordId === true;
+    if (viewOf(coll)) {
+      if (returnKey || showRecordId) throw new CommandError(ErrorCode.OptionNotSupportedOnView, `${returnKey ? 'returnKey' : 'showRecordId'} is not supported on a view`);
+      const out = readView(ctx, name, readStages(filter, body.sort, skip, limit));
+      return engine.cursors.open(ns, project(out, projection, filter), { batchSize, limit, singleBatch }) as unknown as Document;
+    }
+    const prepared = runQuery(coll, { filter, sort, skip, limit, hint: body.hint, variables: letArg('find', body), collation: collationFor(body.collation, coll.info.options) });
+    const out = returnKey || showRecordId ? withKeysOrRecordIds(prepared, { returnKey, showRecordId, projection, filter }) : project(prepared.docs, projection, filter);
+    return engine.cursors.open(ns, out, { batchSize, limit, singleBatch }) as unknown as Document;
   },
 
   getMore: (ctx) => {
@@ -71,9 +108,14 @@ export const readCommands: Record<string, CommandHandler> = {
     const skip = nonNegativeIntArg(body, 'skip');
     const rawLimit = intArg(body, 'limit');
     const limit = rawLimit ? Math.abs(rawLimit) : undefined;
-    const collation = parseCollation(body.collation);
     const coll = engine.catalog.get(db, name);
+    const collation = collationFor(body.collation, coll?.info.options);
     if (!coll) return { n: 0, ok: 1 };
+    if (viewOf(coll)) {
+      let n = 0;
+      for (const _ of iterable(readView(ctx, name, readStages(filter, undefined, skip, limit)))) n++;
+      return { n, ok: 1 };
+    }
     if (Object.keys(filter).length === 0 && !skip && !limit) return { n: coll.docs.size, ok: 1 };
     let n = 0;
     for (const _ of runQuery(coll, { filter, sort: [], skip, limit, hint: body.hint, collation }).docs) n++;
@@ -86,12 +128,13 @@ export const readCommands: Record<string, CommandHandler> = {
     const key = body.key;
     if (typeof key !== 'string' || key.length === 0) throw badValue('distinct key must be a non-empty string');
     const filter = docArg(body, 'query') ?? {};
-    const collation = parseCollation(body.collation);
     const coll = engine.catalog.get(db, name);
+    const collation = collationFor(body.collation, coll?.info.options);
     if (!coll) return { values: [], ok: 1 };
     const parts = key.split('.');
     const values: unknown[] = [];
-    for (const doc of runQuery(coll, { filter, sort: [], collation }).docs) {
+    const docs = viewOf(coll) ? iterable(readView(ctx, name, readStages(filter, undefined, undefined, undefined))) : runQuery(coll, { filter, sort: [], hint: body.hint, collation }).docs;
+    for (const doc of docs) {
       for (const v of collectPathValues(doc, parts, { sawArray: false })) if (v !== undefined) values.push(v);
     }
     // Under a collation, values it calls equal ('ada', 'Ada') are one value, as in mongod.

@@ -10,6 +10,7 @@ import { handshakeCommands } from './handshake';
 import { indexCommands } from './indexes';
 import { readCommands } from './read';
 import { writeCommands } from './write';
+import { rejectViewTarget } from './views';
 
 const transactionError = (): never => {
   throw new CommandError(ErrorCode.IllegalOperation, 'Transaction numbers are only allowed on a replica set member or mongos');
@@ -42,24 +43,6 @@ export function lookupCommand(body: Document): { name: string; handler: CommandH
   return { name, handler };
 }
 
-function isSimpleCollation(c: unknown): boolean {
-  return c === undefined || c === null || (typeof c === 'object' && (c as Document).locale === 'simple');
-}
-
-/**
- * Queries and writes honour collations (collation.ts); indexes and collection defaults do not yet.
- * An index would decide what counts as a duplicate: comparing binary behind the caller's back could
- * let two "equal" e-mails in, so an index or collection with a collation is refused.
- */
-function rejectCollation(name: string, body: Document): void {
-  const indexes = Array.isArray(body.indexes) ? (body.indexes as Document[]) : [];
-  for (const d of [...(name === 'create' ? [body] : []), ...indexes]) {
-    if (d && typeof d === 'object' && !isSimpleCollation(d.collation)) {
-      throw new CommandError(ErrorCode.NotImplemented, 'indexes and collections with a collation other than {locale: "simple"} are not supported by the embedded engine');
-    }
-  }
-}
-
 /**
  * Runs one command and always answers: MongoDB errors become `ok: 0` replies, anything
  * unexpected becomes InternalError and is logged, never a crash.
@@ -72,7 +55,7 @@ export async function runCommand(ctx: CommandContext): Promise<Document> {
     if (ctx.auth && !ctx.auth.user && !OPEN_COMMANDS.has(name)) throw new CommandError(ErrorCode.Unauthorized, `Command ${name} requires authentication`);
     if (body.txnNumber !== undefined || body.startTransaction !== undefined || body.autocommit !== undefined) transactionError();
     checkCommandOptions(name, body);
-    rejectCollation(name, body);
+    rejectViewTarget(ctx.engine, ctx.db, name, body);
     const limit = readTimeLimit(name, body);
     const started = performance.now();
     const reply = await handler(ctx);

@@ -6,8 +6,9 @@ import { parseSort } from '../planner/planner';
 import type { Hit } from '../planner/executor';
 import type { WriteOp } from '../storage/ops';
 import { arrayArg, collectionArg, docArg, type CommandContext, type CommandHandler } from './context';
-import { parseCollation, type Collation } from '../collation';
+import { collationFor, type Collation } from '../collation';
 import { letArg } from './command-options';
+import { bypassArg, checkDocument } from './validation';
 import { projectOne, runQuery } from './query';
 import { applyUpdate, buildUpsert, isReplacement, validateId, validateUpdate, type UpdateSpec } from './updates';
 
@@ -48,7 +49,7 @@ function updateMatching(
   ops: WriteOp[],
   q: Document,
   u: UpdateSpec,
-  opts: { multi: boolean; upsert: boolean; arrayFilters?: Document[]; hint?: unknown; sort?: unknown; variables?: Document; collation?: Collation | null },
+  opts: { multi: boolean; upsert: boolean; arrayFilters?: Document[]; hint?: unknown; sort?: unknown; variables?: Document; collation?: Collation | null; bypass: boolean },
 ): UpdateResult {
   const result: UpdateResult = { n: 0, modified: 0 };
   // mingo re-checks the query before it updates (for the positional `$`), and it knows no collation.
@@ -59,12 +60,14 @@ function updateMatching(
     result.before = old;
     result.after = changed ? doc : old;
     if (!changed) continue;
+    checkDocument(ctx.engine, coll, doc, old, opts.bypass);
     coll.replace(rid, doc);
     ops.push({ op: 'put', db: ctx.db, coll: coll.name, doc });
     result.modified++;
   }
   if (result.n === 0 && opts.upsert) {
     const doc = buildUpsert(q, u, opts.arrayFilters, opts.variables);
+    checkDocument(ctx.engine, coll, doc, null, opts.bypass);
     coll.insert(doc);
     ops.push({ op: 'put', db: ctx.db, coll: coll.name, doc });
     result.n = 1;
@@ -90,10 +93,12 @@ export const writeCommands: Record<string, CommandHandler> = {
     const ops: WriteOp[] = [];
     const writeErrors: Document[] = [];
     const coll = engine.collectionForWrite(db, name, ops);
+    const bypass = bypassArg(body);
     let n = 0;
     for (let i = 0; i < documents.length; i++) {
       try {
         const doc = prepareInsert(documents[i]);
+        checkDocument(engine, coll, doc, null, bypass);
         coll.insert(doc);
         ops.push({ op: 'put', db, coll: name, doc });
         n++;
@@ -129,7 +134,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         if (multi && isReplacement(u)) throw new CommandError(ErrorCode.FailedToParse, 'multi update is not supported for replacement-style update');
         const coll = upsert ? engine.collectionForWrite(db, name, ops) : engine.catalog.get(db, name);
         if (!coll) continue;
-        const r = updateMatching(ctx, coll, ops, q, u, { multi, upsert, arrayFilters: arrayFiltersArg(spec.arrayFilters), hint: spec.hint, variables, collation: parseCollation(spec.collation) });
+        const r = updateMatching(ctx, coll, ops, q, u, { multi, upsert, arrayFilters: arrayFiltersArg(spec.arrayFilters), hint: spec.hint, variables, collation: collationFor(spec.collation, coll.info.options), bypass: bypassArg(body) });
         n += r.n;
         nModified += r.modified;
         if (r.upsertedId !== undefined) upserted.push({ index: i, _id: r.upsertedId });
@@ -163,7 +168,7 @@ export const writeCommands: Record<string, CommandHandler> = {
         if (limit !== 0 && limit !== 1) throw badValue(`The limit field in delete objects must be 0 or 1. Got ${limit}`);
         const coll = engine.catalog.get(db, name);
         if (!coll) continue;
-        for (const [rid, doc] of matchingDocs(coll, q, limit === 0, spec.hint, undefined, variables, parseCollation(spec.collation))) {
+        for (const [rid, doc] of matchingDocs(coll, q, limit === 0, spec.hint, undefined, variables, collationFor(spec.collation, coll.info.options))) {
           coll.remove(rid);
           ops.push({ op: 'delete', db, coll: name, id: doc._id });
           n++;
@@ -190,7 +195,7 @@ export const writeCommands: Record<string, CommandHandler> = {
     if (!remove && body.update === undefined) throw new CommandError(ErrorCode.FailedToParse, 'Either an update or remove=true must be specified');
     if (remove && (upsert || returnNew)) throw new CommandError(ErrorCode.FailedToParse, 'Cannot specify both upsert=true and remove=true, or new=true and remove=true');
     const variables = letArg('findAndModify', body);
-    const collation = parseCollation(body.collation);
+    const collation = collationFor(body.collation, engine.catalog.get(db, name)?.info.options);
     const ops: WriteOp[] = [];
     let reply: Document;
     if (remove) {
@@ -216,6 +221,7 @@ export const writeCommands: Record<string, CommandHandler> = {
           sort: body.sort,
           variables,
           collation,
+          bypass: bypassArg(body),
         });
         const lastErrorObject: Document = { n: r.n, updatedExisting: r.n > 0 && r.upsertedId === undefined };
         if (r.upsertedId !== undefined) lastErrorObject.upserted = r.upsertedId;

@@ -2,6 +2,7 @@ import BTree from 'sorted-btree';
 import { bulkLoad } from 'sorted-btree/extended/bulkLoad';
 import { Query } from 'mingo';
 import { compareBson } from '../bson-order';
+import { compareCollated, normalizeCollation, parseCollation, type Collation } from '../collation';
 import { collectPathValues, isPlainObject, type Document } from '../documents';
 import { CommandError, ErrorCode } from '../errors';
 import { MINGO_OPTIONS } from '../mingo-options';
@@ -17,6 +18,8 @@ export interface IndexSpec extends TextIndexOptions {
   sparse?: boolean;
   partialFilterExpression?: Document;
   expireAfterSeconds?: number;
+  /** Absent for binary order (the simple collation). */
+  collation?: Document;
 }
 
 /**
@@ -34,10 +37,10 @@ export type KeyValues = unknown[];
 
 const NODE_SIZE = 64;
 
-const SPEC_OPTIONS = new Set(['v', 'key', 'name', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'background', 'ns']);
+const SPEC_OPTIONS = new Set(['v', 'key', 'name', 'unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'background', 'ns', 'collation']);
 
 /** Validates a createIndexes entry and normalises it to what listIndexes returns. */
-export function normaliseIndexSpec(raw: unknown): IndexSpec {
+export function normaliseIndexSpec(raw: unknown, collationDefault?: Document): IndexSpec {
   if (!isPlainObject(raw)) throw new CommandError(ErrorCode.TypeMismatch, 'index specification must be an object');
   const key = raw.key;
   if (!isPlainObject(key) || Object.keys(key).length === 0) {
@@ -53,7 +56,7 @@ export function normaliseIndexSpec(raw: unknown): IndexSpec {
     }
   }
   for (const k of Object.keys(raw)) {
-    if (!SPEC_OPTIONS.has(k) && k !== 'collation' && k !== 'language_override' && k !== 'default_language' && !(text && (k === 'weights' || k === 'textIndexVersion'))) {
+    if (!SPEC_OPTIONS.has(k) && k !== 'language_override' && k !== 'default_language' && !(text && (k === 'weights' || k === 'textIndexVersion'))) {
       throw new CommandError(ErrorCode.InvalidOptions, `The field '${k}' is not valid for an index specification`);
     }
   }
@@ -74,6 +77,11 @@ export function normaliseIndexSpec(raw: unknown): IndexSpec {
     spec.expireAfterSeconds = ttl;
   }
   if (name === '_id_') spec.unique = undefined;
+  const collation = raw.collation === undefined ? collationDefault : raw.collation;
+  if (collation !== undefined && parseCollation(collation) !== null) {
+    if (text) throw new CommandError(ErrorCode.NotImplemented, 'a text index with a collation is not supported by the embedded engine');
+    spec.collation = normalizeCollation(collation as Document);
+  }
   return spec;
 }
 
@@ -96,6 +104,7 @@ export function sameIndexOptions(a: IndexSpec, b: IndexSpec): boolean {
     !!a.unique === !!b.unique &&
     !!a.sparse === !!b.sparse &&
     a.expireAfterSeconds === b.expireAfterSeconds &&
+    compareBson(a.collation ?? null, b.collation ?? null) === 0 &&
     compareBson(a.partialFilterExpression ?? null, b.partialFilterExpression ?? null) === 0
   );
 }
@@ -108,6 +117,13 @@ export class BTreeIndex {
   private readonly compareKeys: (a: IndexKey, b: IndexKey) => number;
   readonly partial: Query | undefined;
   readonly unique: boolean;
+  /**
+   * Null for binary order. With a collation, keys stay value tuples compared with the collator
+   * (Intl exposes no sort keys to put in key strings); equal under the collator, entries are
+   * ordered by record id, so the tree's order stays total and consistent with collated equality.
+   */
+  readonly collation: Collation | null;
+  private readonly compareValue: (a: unknown, b: unknown) => number;
   /** Set once any document produced several keys; such an index cannot provide a sort. */
   multikey = false;
   /** Bumped on every change so scans that pause between batches know to re-seek. */
@@ -119,6 +135,9 @@ export class BTreeIndex {
     this.paths = this.fields.map((f) => f.split('.'));
     this.unique = spec.unique === true || spec.name === '_id_';
     this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, MINGO_OPTIONS) : undefined;
+    const collation = spec.collation ? parseCollation(spec.collation) : null;
+    this.collation = collation;
+    this.compareValue = collation ? (a, b) => compareCollated(a, b, collation) : compareBson;
     this.compareKeys = (a, b) => {
       if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
       return this.compareByValue(a, b);
@@ -145,6 +164,7 @@ export class BTreeIndex {
 
   /** A tree key for these values (bound sentinels allowed); rid ±Infinity for the ends of a range. */
   key(v: readonly unknown[], rid: number): IndexKey {
+    if (this.collation) return { v, rid };
     return encodeKey(v, this.dirs, rid) ?? { v, rid };
   }
 
@@ -163,7 +183,7 @@ export class BTreeIndex {
 
   /** Record ids of the entries whose values equal `v`, in index order. */
   *ridsFor(v: readonly unknown[]): Generator<number> {
-    const encoded = encodeKey(v, this.dirs);
+    const encoded = this.collation ? undefined : encodeKey(v, this.dirs);
     let pair = this.tree.getPairOrNextHigher(encoded === undefined ? { v, rid: -Infinity } : encoded);
     while (pair && this.holds(pair[0], v, encoded)) {
       yield pair[1];
@@ -184,7 +204,7 @@ export class BTreeIndex {
   /** Compares two value tuples in this index's order (directions applied). */
   compareValues(a: readonly unknown[], b: readonly unknown[], from = 0, to = this.dirs.length): number {
     for (let i = from; i < to; i++) {
-      const c = compareBson(a[i], b[i]);
+      const c = this.compareValue(a[i], b[i]);
       if (c !== 0) return this.dirs[i] < 0 ? -c : c;
     }
     return 0;

@@ -70,11 +70,18 @@ export function planQuery(coll: Collection, filter: Document, sort: SortSpec, hi
   if (hint !== undefined && hint !== null && hint !== '') {
     const hinted = hintedIndex(coll, hint);
     if (hinted === 'natural') return { access: { kind: 'collscan', direction: naturalDirection(hint) }, sort, sortProvided: 0, residual: filter };
+    if (hinted.collation) {
+      // Its order is the collator's, not binary: walked whole, with the query matched and sorted as usual.
+      const whole = considerIndex(hinted, new Map(), [], true)!;
+      return { ...whole.plan, sort, sortProvided: 0, residual: filter };
+    }
     const c = considerIndex(hinted, conds, sort, true);
     if (c) return withResidual(c.plan, filter, conds);
   }
   let best: Candidate | undefined;
   for (const index of coll.indexes) {
+    // Bounds and sorts here are binary; a collated index answers collated queries (query.ts).
+    if (index.collation) continue;
     const c = considerIndex(index, conds, sort, false);
     if (c && (!best || c.score > best.score)) best = c;
   }

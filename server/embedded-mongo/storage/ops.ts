@@ -9,6 +9,7 @@ import type { Document } from '../documents';
  */
 export type WriteOp =
   | { op: 'createCollection'; db: string; coll: string; options: Document; uuid: UUID }
+  | { op: 'setOptions'; db: string; coll: string; options: Document }
   | { op: 'dropCollection'; db: string; coll: string }
   | { op: 'dropDatabase'; db: string }
   | { op: 'createIndex'; db: string; coll: string; spec: IndexSpec }
@@ -22,6 +23,12 @@ export function applyOp(catalog: Catalog, op: WriteOp): void {
     case 'createCollection':
       if (!catalog.get(op.db, op.coll)) catalog.create(op.db, op.coll, op.options, toUuid(op.uuid));
       return;
+    case 'setOptions': {
+      const coll = catalog.get(op.db, op.coll);
+      if (!coll) throw new Error(`collMod of ${op.db}.${op.coll}, which does not exist`);
+      coll.info.options = op.options;
+      return;
+    }
     case 'dropCollection':
       catalog.drop(op.db, op.coll);
       return;
