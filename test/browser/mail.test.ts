@@ -70,7 +70,7 @@ describe('browser: e-mail verification and password reset', function () {
     await page.goto(await linkFromMail(env, email, '/verify-email'));
     await page.getByLabel('Your password').fill('not what I chose');
     await page.getByRole('button', { name: 'Confirm and sign in' }).click();
-    await page.getByText(/is not your current password/).waitFor();
+    await page.getByText(/is not your current password/i).waitFor();
     await page.getByRole('button', { name: /I forgot it/ }).click();
     await page.getByRole('heading', { name: 'Your feed', exact: true }).waitFor();
     await linkFromMail(env, email, '/reset-password');
