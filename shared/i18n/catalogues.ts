@@ -20,6 +20,11 @@ export type MessageKey = Extract<keyof EnglishCatalogue, string>;
 /** One language's messages, every namespace merged (keys are already unique by their prefix). */
 export type Catalogue = Readonly<Record<MessageKey, string>>;
 
+/** What the client loads: everything but the e-mails. */
+export type ClientMessageKey = Exclude<MessageKey, `mail.${string}`>;
+export type ClientCatalogue = Readonly<Record<ClientMessageKey, string>>;
+export const CLIENT_NAMESPACES = NAMESPACES.filter((namespace) => namespace !== 'mail');
+
 /** As read from disk, before it is known to be complete. */
 export type NamespaceFiles = Readonly<Record<Namespace, Readonly<Record<string, string>>>>;
 

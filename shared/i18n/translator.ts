@@ -2,8 +2,8 @@
 // through intl-messageformat, each message compiled once per translator. Dates and numbers use Intl in the
 // translator's language and time zone, so "3 minutes ago" and "2 Dec 2026" read as the person expects.
 import { IntlMessageFormat } from 'intl-messageformat';
-import type { Catalogue, MessageKey } from './catalogues';
-import { DEFAULT_LANGUAGE, directionOf, type Direction, type Language } from './languages';
+import type { MessageKey } from './catalogues';
+import { directionOf, type Direction, type Language } from './languages';
 
 export type MessageValue = string | number | Date | boolean | null | undefined;
 export type MessageValues = Readonly<Record<string, MessageValue>>;
@@ -24,9 +24,13 @@ const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['minute', 60],
 ];
 
-export class Translator {
+/**
+ * K is the keys this translator has: every key on the server, every key but the e-mails' in the client
+ * (which never loads the mail namespace).
+ */
+export class Translator<K extends string = MessageKey> {
   readonly dir: Direction;
-  private readonly compiled = new Map<MessageKey, IntlMessageFormat>();
+  private readonly compiled = new Map<K, IntlMessageFormat>();
   private readonly dateTime: Intl.DateTimeFormat;
   private readonly dateOnly: Intl.DateTimeFormat;
   private readonly relative: Intl.RelativeTimeFormat;
@@ -34,7 +38,7 @@ export class Translator {
 
   constructor(
     readonly language: Language,
-    private readonly catalogue: Catalogue,
+    private readonly catalogue: Readonly<Record<K, string>>,
     private readonly options: TranslatorOptions = {},
   ) {
     this.dir = directionOf(language);
@@ -46,7 +50,7 @@ export class Translator {
   }
 
   /** The message as plain text. A key the catalogue lacks (the build forbids it) shows as the key itself. */
-  t(key: MessageKey, values?: MessageValues): string {
+  t(key: K, values?: MessageValues): string {
     const message = this.message(key);
     if (!message) return key;
     const result = message.format(values as Record<string, string | number | boolean | Date | null | undefined>);
@@ -54,7 +58,7 @@ export class Translator {
   }
 
   /** The message with its tags turned into T (elements, in the client); plain strings in between. */
-  rich<T>(key: MessageKey, values: RichValues<T>): (string | T)[] {
+  rich<T>(key: K, values: RichValues<T>): (string | T)[] {
     const message = this.message(key);
     if (!message) return [key];
     const result = message.format<T>(values as Record<string, never>);
@@ -81,14 +85,14 @@ export class Translator {
   relativeTime(value: string | number | Date, now: number): string {
     const seconds = (new Date(value).getTime() - now) / 1000;
     if (Number.isNaN(seconds)) return '';
-    if (Math.abs(seconds) < 45) return this.t('common.time.justNow');
+    if (Math.abs(seconds) < 45) return this.t('common.time.justNow' as K);
     for (const [unit, size] of RELATIVE_STEPS) {
       if (Math.abs(seconds) >= size) return this.relative.format(Math.round(seconds / size), unit);
     }
     return this.relative.format(Math.round(seconds / 60), 'minute');
   }
 
-  private message(key: MessageKey): IntlMessageFormat | undefined {
+  private message(key: K): IntlMessageFormat | undefined {
     let message = this.compiled.get(key);
     if (message) return message;
     const source = this.catalogue[key];
@@ -99,4 +103,3 @@ export class Translator {
   }
 }
 
-export { DEFAULT_LANGUAGE };
