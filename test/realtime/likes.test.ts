@@ -44,7 +44,8 @@ describe('realtime like bursts', () => {
     const last = await recorder.next('like:update', (p) => p.postId === post.id && p.likeCount === likers.length);
 
     const updates = recorder.find('like:update', (p) => p.postId === post.id);
-    expect(updates[updates.length - 1]).to.equal(last);
+    // Under load the trailing update may repeat the final count; what matters is that the last one has it.
+    expect(updates[updates.length - 1]!.payload).to.deep.equal(last.payload);
     expect(updates.length).to.be.lessThan(likers.length / 2);
     expect(sentAt).to.have.length(updates.length);
     for (let i = 1; i < sentAt.length; i++) expect(sentAt[i]! - sentAt[i - 1]!).to.be.at.least(LIKE_WINDOW_MS);
@@ -53,11 +54,23 @@ describe('realtime like bursts', () => {
   describe('LikeCoalescer', () => {
     function harness(windowMs: number) {
       const flushed: Array<{ postId: string; at: number }> = [];
+      let lastDone: Promise<void> = Promise.resolve();
       const coalescer = new LikeCoalescer(windowMs, (postId, done) => {
         flushed.push({ postId, at: Date.now() });
-        setTimeout(done, 5);
+        lastDone = new Promise((resolve) =>
+          setTimeout(() => {
+            done();
+            resolve();
+          }, 5),
+        );
       });
-      return { flushed, coalescer };
+      // The window starts when the flush is done; a timer set after that and as long expires after it,
+      // however late a loaded machine runs either.
+      const windowOver = async () => {
+        await lastDone;
+        await wait(windowMs);
+      };
+      return { flushed, coalescer, windowOver };
     }
     const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,11 +82,11 @@ describe('realtime like bursts', () => {
     });
 
     it('folds changes within the window into one trailing send, per post', async () => {
-      const { flushed, coalescer } = harness(50);
+      const { flushed, coalescer, windowOver } = harness(50);
       for (let i = 0; i < 10; i++) coalescer.changed('a');
       coalescer.changed('b');
       coalescer.changed('b');
-      await wait(120);
+      await windowOver();
       expect(flushed.filter((f) => f.postId === 'a')).to.have.length(2);
       expect(flushed.filter((f) => f.postId === 'b')).to.have.length(2);
       const [first, second] = flushed.filter((f) => f.postId === 'a');
@@ -82,9 +95,9 @@ describe('realtime like bursts', () => {
     });
 
     it('sends nothing more once a post is quiet, and starts afresh later', async () => {
-      const { flushed, coalescer } = harness(30);
+      const { flushed, coalescer, windowOver } = harness(30);
       coalescer.changed('a');
-      await wait(80);
+      await windowOver();
       expect(flushed).to.have.length(1);
       coalescer.changed('a');
       expect(flushed).to.have.length(2);
