@@ -1,5 +1,5 @@
 // Typed calls for every route of the contract (../shared/API.md) the browser uses.
-import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, MailRequested, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PostSearchHit, PublicFeedPage, PublicUser, SearchType } from '../../shared/api';
+import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, MailRequested, Me, Page, ParentalConsentConfirmed, ParentalConsentDeclined, ParentalConsentLink, PendingRegistration, Post, PostSearchHit, PublicFeedPage, PublicUser, SearchType } from '../../shared/api';
 import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus, Suspension } from '../../shared/moderation';
 import type { EmailChangeRequested, RestrictionState, UnsubscribeResult } from '../../shared/privacy';
 import type { Notification, NotificationSettings, NotificationType, NotificationSetting, UnreadCount } from '../../shared/notifications';
@@ -59,6 +59,8 @@ export const api = {
   login: (email: string, password: string) => request<AuthResult>('POST', '/api/auth/login', { email, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   confirmParentalConsent: (token: string) => request<ParentalConsentConfirmed>('POST', '/api/auth/parental-consent', { token }),
+  lookUpParentalConsent: (token: string) => request<ParentalConsentLink>('POST', '/api/auth/parental-consent/lookup', { token }),
+  declineParentalConsent: (token: string) => request<ParentalConsentDeclined>('POST', '/api/auth/parental-consent/decline', { token }),
   verifyEmail: (token: string, password?: string) => request<AuthResult>('POST', '/api/auth/verify-email', { token, password }),
   resendVerification: (email: string) => request<MailRequested>('POST', '/api/auth/verify-email/resend', { email }),
   requestPasswordReset: (email: string) => request<MailRequested>('POST', '/api/auth/password-reset', { email }),

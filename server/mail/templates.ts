@@ -83,14 +83,14 @@ export function choosePassword(data: { link: string }): RenderedMessage {
   ]);
 }
 
-export function parentalConsent(data: { displayName: string; link: string }): RenderedMessage {
-  // The parent learns the display name their child chose, so they know which account they confirm;
-  // nothing else about the account goes into the message.
+export function parentalConsent(data: { displayName: string; organisation: string; link: string }): RenderedMessage {
+  // The parent learns the display name their child chose and the organisation, so they know which
+  // account they decide on; nothing else about the account goes into the message.
   return render('parental_consent', 'Please confirm your child’s forum account', [
-    `Someone under ${MINOR_AGE} registered a forum account as "${data.displayName}" and gave this address as a parent's or guardian's.`,
-    'The account stays inactive until you confirm it (and your child confirms their own address). To confirm, open this link within 7 days:',
+    `Someone under ${MINOR_AGE} registered an account on the forum of ${data.organisation} as "${data.displayName}" and gave this address as a parent's or guardian's.`,
+    'The account stays inactive until you confirm it (and your child confirms their own address). To confirm or decline, open this link within 7 days:',
     { link: data.link },
-    'If you do not recognise this, ignore the message: the account will not be activated.',
+    'If you decline, the account is erased at once. If you do not recognise this, ignore the message: the account will not be activated.',
   ]);
 }
 

@@ -66,7 +66,7 @@ async function sendParentalConsentLink(ctx: AppContext, user: UserFields, parent
     expiresAt: new Date(now.getTime() + PARENTAL_CONSENT_LIFETIME_MS),
   });
   const link = `${ctx.config.publicUrl}/parental-consent?token=${encodeURIComponent(token)}`;
-  await sendMessage(ctx, { kind: 'transactional', to: parentEmail, userId: user._id, content: parentalConsent({ displayName: user.displayName, link }) });
+  await sendMessage(ctx, { kind: 'transactional', to: parentEmail, userId: user._id, content: parentalConsent({ displayName: user.displayName, organisation: ctx.config.brand.name, link }) });
 }
 
 /** A fresh one-time link for `purpose`; older unused ones of the same account and purpose stop working. */
@@ -331,25 +331,6 @@ export async function verifyCredentials(
   if (user.status === 'pending_parental_consent') throw parentalConsentPending();
   assertMaySignIn(user);
   return user;
-}
-
-/** Records the parent's consent from their one-time link; the account is active once its address is verified too. */
-export async function confirmParentalConsent(ctx: AppContext, token: string, now = new Date()): Promise<void> {
-  // Deleting on first use makes the link one-time even when two requests race.
-  const request = await ParentalConsent.findOneAndDelete({ tokenHash: hashLinkToken(token) }).lean();
-  if (!request || request.expiresAt.getTime() <= now.getTime()) {
-    throw new NotFound('parental consent request (the link is wrong, used or expired)');
-  }
-  const pending = await User.findOne({ _id: request.userId, status: 'pending_parental_consent' }, { emailVerified: 1, awaitingApproval: 1 }).lean<UserFields>();
-  const next = pending?.emailVerified === true ? statusOnceVerified(pending) : 'pending_verification';
-  const updated = await User.findOneAndUpdate(
-    { _id: request.userId, status: 'pending_parental_consent' },
-    { $set: { status: next } },
-    { new: true },
-  ).lean<UserFields>();
-  if (!updated) throw new NotFound('parental consent request (the link is wrong, used or expired)');
-  await recordConsent({ userId: updated._id, kind: 'parental_consent', value: true, source: 'parent_link', at: now });
-  if (next === 'active') ctx.events.publish({ type: 'user.changed', userId: String(updated._id), change: { kind: 'activated' } });
 }
 
 /**

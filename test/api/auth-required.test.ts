@@ -10,6 +10,8 @@ const OPEN_TO_VISITORS = new Set([
   'POST /api/auth/register',
   'POST /api/auth/login',
   'POST /api/auth/parental-consent',
+  'POST /api/auth/parental-consent/lookup',
+  'POST /api/auth/parental-consent/decline',
   'POST /api/auth/verify-email',
   'POST /api/auth/verify-email/resend',
   'POST /api/auth/password-reset',

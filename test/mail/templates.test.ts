@@ -10,7 +10,7 @@ const ALL: templates.RenderedMessage[] = [
   templates.registrationAttempt({ signInLink: 'https://forum.example/signin', resetLink: 'https://forum.example/reset-password?token=r' }),
   templates.passwordReset({ link: 'https://forum.example/reset-password?token=r' }),
   templates.choosePassword({ link: 'https://forum.example/reset-password?token=c' }),
-  templates.parentalConsent({ displayName: HOSTILE, link: 'https://forum.example/parental-consent?token=p' }),
+  templates.parentalConsent({ displayName: HOSTILE, organisation: HOSTILE, link: 'https://forum.example/parental-consent?token=p' }),
   templates.emailChangeConfirm({ displayName: HOSTILE, link: 'https://forum.example/confirm-email?token=c' }),
   templates.emailChanged({ displayName: HOSTILE }),
   templates.moderationNotice({ subject: 'A moderator hid your post', text: `Reason: ${HOSTILE}` }),
@@ -38,7 +38,7 @@ describe('mail templates', () => {
   }
 
   it('names the minor’s two steps in the parent’s message, and nothing private about the child', () => {
-    const message = templates.parentalConsent({ displayName: 'Tom', link: 'https://forum.example/parental-consent?token=p' });
+    const message = templates.parentalConsent({ displayName: 'Tom', organisation: 'Doctors Abroad', link: 'https://forum.example/parental-consent?token=p' });
     expect(message.text).to.include('"Tom"');
     expect(message.text).to.match(/confirms their own address/);
   });
