@@ -138,6 +138,8 @@ export interface Group {
   name: string;
   slug: string;
   description: string;
+  /** Plain text; may be empty. */
+  rules: string;
   visibility: GroupVisibility;
   joinPolicy: JoinPolicy;
   memberCount: number;

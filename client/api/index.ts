@@ -86,7 +86,7 @@ export const api = {
   groups: (page: PageRequest = {}) => request<Page<Group>>('GET', `/api/groups${query({ ...page })}`),
   group: (groupId: string) => request<Group>('GET', `/api/groups/${id(groupId)}`),
   createGroup: (group: NewGroup) => request<Group>('POST', '/api/groups', group),
-  updateGroup: (groupId: string, changes: Partial<Pick<Group, 'name' | 'description' | 'joinPolicy'>>) => request<Group>('PATCH', `/api/groups/${id(groupId)}`, changes),
+  updateGroup: (groupId: string, changes: Partial<Pick<Group, 'name' | 'description' | 'rules' | 'joinPolicy'>>) => request<Group>('PATCH', `/api/groups/${id(groupId)}`, changes),
   joinGroup: (groupId: string) => request<Group>('POST', `/api/groups/${id(groupId)}/join`),
   removeMember: (groupId: string, userId: string) => request<void>('DELETE', `/api/groups/${id(groupId)}/members/${id(userId)}`),
   approveMember: (groupId: string, userId: string) => request<unknown>('POST', `/api/groups/${id(groupId)}/members/${id(userId)}/approve`),
