@@ -1,7 +1,7 @@
 // Typed calls for every route of the contract (../shared/API.md) the browser uses.
 import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, MailRequested, Me, Page, ParentalConsentConfirmed, ParentalConsentDeclined, ParentalConsentLink, PendingRegistration, Post, PostSearchHit, PublicFeedPage, PublicUser, SearchType } from '../../shared/api';
 import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus, Suspension } from '../../shared/moderation';
-import type { EmailChangeRequested, RestrictionState, UnsubscribeResult } from '../../shared/privacy';
+import type { EmailChangeRequested, ErasureAccepted, PrivacyAccessGranted, RestrictionState, UnsubscribeResult } from '../../shared/privacy';
 import type { Notification, NotificationSettings, NotificationType, NotificationSetting, UnreadCount } from '../../shared/notifications';
 import { moderatorReason } from '../moderator-reason';
 import { download, query, request, upload } from './http';
@@ -45,6 +45,10 @@ export interface NewGroup {
 }
 
 const id = encodeURIComponent;
+
+function exportFilename(): string {
+  return `my-forum-data-${new Date().toISOString().slice(0, 10)}.json`;
+}
 
 /** A site moderator's stated reason travels in a header (never the address bar or logs of links). */
 function withReason(): Record<string, string> {
@@ -134,7 +138,11 @@ export const api = {
   audit: (page: PageRequest = {}) => request<Page<AuditEntry>>('GET', `/api/mod/audit${query({ ...page })}`),
   verifyAudit: () => request<AuditVerification>('GET', '/api/mod/audit/verify'),
 
-  downloadExport: () => download('/api/me/export', `my-forum-data-${new Date().toISOString().slice(0, 10)}.json`),
+  downloadExport: () => download('/api/me/export', exportFilename()),
+  /** A suspended account's pass to its export and erasure (the only two routes that take it). */
+  requestPrivacyAccess: (email: string, password: string) => request<PrivacyAccessGranted>('POST', '/api/auth/privacy-access', { email, password }),
+  downloadExportWithPass: (pass: string) => download('/api/me/export', exportFilename(), { Authorization: `Bearer ${pass}` }),
+  eraseWithPass: (pass: string, password: string) => request<ErasureAccepted>('DELETE', '/api/me', { password }, { Authorization: `Bearer ${pass}` }),
   preferences: () => request<ContactPreferences>('GET', '/api/me/preferences'),
   setPreferences: (preferences: ContactPreferences) => request<ContactPreferences>('PUT', '/api/me/preferences', preferences),
   setRestricted: (restricted: boolean) => request<RestrictionState | undefined>('PUT', '/api/me/restriction', { restricted }),

@@ -23,6 +23,8 @@ export type MessageType =
   | 'disclosure_notice'
   | 'registration_approved'
   | 'registration_declined'
+  | 'account_suspended'
+  | 'account_reinstated'
   | 'marketing'
   | 'notification'
   | 'notification_digest';
@@ -131,6 +133,24 @@ export function registrationDeclined(data: { displayName: string }): RenderedMes
   return render('registration_declined', 'Your forum registration was declined', [
     `The forum's administrators declined the registration of "${data.displayName}" with this address. The account and what it held have been deleted.`,
     'If you think this is a mistake, contact the organisation that runs the forum.',
+  ]);
+}
+
+/** A service message: the account's owner must know why they cannot sign in, and that their data stays theirs. */
+export function accountSuspended(data: { displayName: string; reason: string; dataLink: string }): RenderedMessage {
+  return render('account_suspended', 'Your forum account was suspended', [
+    `The forum's administrators suspended the account "${data.displayName}". While it is suspended you cannot sign in, read or post.`,
+    `Reason given: ${data.reason}`,
+    'You can still download everything the forum holds about you, or erase your account, with your e-mail address and password here:',
+    { link: data.dataLink },
+    'If you think this is a mistake, contact the organisation that runs the forum.',
+  ]);
+}
+
+export function accountReinstated(data: { displayName: string; signInLink: string }): RenderedMessage {
+  return render('account_reinstated', 'Your forum account was reinstated', [
+    `The forum's administrators lifted the suspension of the account "${data.displayName}". You can sign in again:`,
+    { link: data.signInLink },
   ]);
 }
 

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ACCOUNT_LIMITS, ageOn, MINOR_AGE } from '../../shared/accounts';
 import type { AppContext } from '../context';
-import { HttpError, NotFound, Unauthorized, Invalid } from '../errors';
+import { Conflict, HttpError, NotFound, Unauthorized, Invalid } from '../errors';
 import type { RegisterInput } from '../http/account-schemas';
 import { choosePassword, parentalConsent, passwordReset, registrationAttempt, verifyEmail } from '../mail/templates';
 import { AccountLink } from '../models/account-link';
@@ -318,6 +318,24 @@ export async function verifyCredentials(
   password: string,
   address: string,
 ): Promise<UserFields> {
+  const user = await provenOwner(ctx, email, password, address);
+  assertMaySignIn(user);
+  return user;
+}
+
+/**
+ * The sign-in check for a suspended account's privacy pass: the same throttle, answers and refusals of
+ * accounts that are not open yet, but only a suspended account gets through (any other signs in instead).
+ */
+export async function verifySuspendedCredentials(ctx: AppContext, email: string, password: string, address: string): Promise<UserFields> {
+  const user = await provenOwner(ctx, email, password, address);
+  if (!user.suspendedAt) throw new Conflict('This account is not suspended: sign in to export or erase its data.');
+  assertMaySignIn({ ...user, suspendedAt: null });
+  return user;
+}
+
+/** The password check of sign-in, up to (not including) the admin console's refusals. */
+async function provenOwner(ctx: AppContext, email: string, password: string, address: string): Promise<UserFields> {
   const subject: ThrottleSubject = { email, address };
   const throttle = throttleOf(ctx);
   await throttle.begin(subject, 'sign-in');
@@ -329,7 +347,6 @@ export async function verifyCredentials(
     throw new HttpError(403, 'email_unverified', 'Confirm your e-mail address first: open the link we sent you, or ask for a new one.');
   }
   if (user.status === 'pending_parental_consent') throw parentalConsentPending();
-  assertMaySignIn(user);
   return user;
 }
 

@@ -53,6 +53,8 @@ const ROUTES: Route[] = [
     good: (w) => ({ email: w.member.user.email, password: w.member.password }) },
   { method: 'post', pattern: '/api/auth/logout', path: () => '/api/auth/logout', as: () => null },
   { method: 'post', pattern: '/api/auth/parental-consent', path: () => '/api/auth/parental-consent', as: () => null, good: () => ({ token: 'abc' }) },
+  { method: 'post', pattern: '/api/auth/privacy-access', path: () => '/api/auth/privacy-access', as: () => null,
+    good: (w) => ({ email: w.member.user.email, password: w.member.password }) },
   { method: 'post', pattern: '/api/auth/parental-consent/lookup', path: () => '/api/auth/parental-consent/lookup', as: () => null, good: () => ({ token: 'abc' }) },
   { method: 'post', pattern: '/api/auth/parental-consent/decline', path: () => '/api/auth/parental-consent/decline', as: () => null, good: () => ({ token: 'abc' }) },
   { method: 'post', pattern: '/api/auth/verify-email', path: () => '/api/auth/verify-email', as: () => null, good: () => ({ token: 'abc' }) },

@@ -17,7 +17,24 @@ const ALL: templates.RenderedMessage[] = [
   templates.disclosureNotice({ itemCount: 3, recipient: HOSTILE, legalBasis: 'Court order', reference: 'R-1' }),
   templates.registrationApproved({ displayName: HOSTILE, signInLink: 'https://forum.example/signin' }),
   templates.registrationDeclined({ displayName: HOSTILE }),
+  templates.accountSuspended({ displayName: HOSTILE, reason: HOSTILE, dataLink: 'https://forum.example/account-data' }),
+  templates.accountReinstated({ displayName: HOSTILE, signInLink: 'https://forum.example/signin' }),
   templates.marketing({ subject: 'News', text: HOSTILE, unsubscribeLink: 'https://forum.example/unsubscribe?token=u' }),
+  templates.notificationMail({
+    digest: false,
+    lines: [`${HOSTILE} replied to your post`],
+    openLink: 'https://forum.example/notifications',
+    unsubscribe: [{ label: 'replies', link: 'https://forum.example/unsubscribe?token=n' }],
+  }),
+  templates.notificationMail({
+    digest: true,
+    lines: [`${HOSTILE} replied to your post`, 'Someone liked your post'],
+    openLink: 'https://forum.example/notifications',
+    unsubscribe: [
+      { label: 'replies', link: 'https://forum.example/unsubscribe?token=d1' },
+      { label: 'likes', link: 'https://forum.example/unsubscribe?token=d2' },
+    ],
+  }),
 ];
 
 describe('mail templates', () => {

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ParentalConsentLink } from '../../../shared/api';
 import { api, ApiError } from '../../api';
 import { useAction, useTitle } from '../../components/Form';
-import { Icon } from '../../components/Icon';
+import { IncompleteLink, ShieldCard } from '../../components/LinkConfirmation';
 import { ErrorNotice, FormError, Loading } from '../../components/States';
 import { useLocation } from '../../router';
 
@@ -46,81 +46,75 @@ export function ParentalConsent() {
   }, [token]);
 
   return (
-    <div class="page page-narrow">
-      <div class="card form">
-        <span class="state-icon">
-          <Icon name="shield" />
-        </span>
-        <h1>Parental consent</h1>
-        {!token ? (
-          <p role="alert">This link is incomplete. Please open the full link from the message you received.</p>
-        ) : view.kind === 'loading' ? (
-          <Loading />
-        ) : view.kind === 'failed' ? (
-          <ErrorNotice error={view.error} onRetry={load} />
-        ) : view.kind === 'unusable' ? (
-          <p role="status">
-            This link can no longer be used: it was already used, the account was declined, or the link expired. There is nothing
-            more to do here.
+    <ShieldCard title="Parental consent">
+      {!token ? (
+        <IncompleteLink />
+      ) : view.kind === 'loading' ? (
+        <Loading />
+      ) : view.kind === 'failed' ? (
+        <ErrorNotice error={view.error} onRetry={load} />
+      ) : view.kind === 'unusable' ? (
+        <p role="status">
+          This link can no longer be used: it was already used, the account was declined, or the link expired. There is nothing
+          more to do here.
+        </p>
+      ) : view.kind === 'agreed' ? (
+        <p role="status">
+          Thank you. Consent is recorded. Your child can sign in once they have also confirmed their own e-mail address through the
+          link we sent them.
+        </p>
+      ) : view.kind === 'declined' ? (
+        <p role="status">You declined. The account is being erased, with everything that was recorded about it.</p>
+      ) : view.link.state === 'confirmed' ? (
+        <p role="status">
+          You have already agreed that <strong>{view.link.child.displayName}</strong> may have an account on the forum of{' '}
+          {view.link.organisation.name}. There is nothing more to do here.
+        </p>
+      ) : (
+        <>
+          <p>
+            Someone under 18 asked to join the forum of <strong>{view.link.organisation.name}</strong> as{' '}
+            <strong>{view.link.child.displayName}</strong> and gave your e-mail address as their parent or guardian.
           </p>
-        ) : view.kind === 'agreed' ? (
-          <p role="status">
-            Thank you. Consent is recorded. Your child can sign in once they have also confirmed their own e-mail address through the
-            link we sent them.
+          <p>
+            If you agree that they may have an account, confirm below. If you decline, the account is erased at once. Their e-mail
+            address, name and date of birth are never shown to other members.
           </p>
-        ) : view.kind === 'declined' ? (
-          <p role="status">You declined. The account is being erased, with everything that was recorded about it.</p>
-        ) : view.link.state === 'confirmed' ? (
-          <p role="status">
-            You have already agreed that <strong>{view.link.child.displayName}</strong> may have an account on the forum of{' '}
-            {view.link.organisation.name}. There is nothing more to do here.
-          </p>
-        ) : (
-          <>
-            <p>
-              Someone under 18 asked to join the forum of <strong>{view.link.organisation.name}</strong> as{' '}
-              <strong>{view.link.child.displayName}</strong> and gave your e-mail address as their parent or guardian.
-            </p>
-            <p>
-              If you agree that they may have an account, confirm below. If you decline, the account is erased at once. Their e-mail
-              address, name and date of birth are never shown to other members.
-            </p>
-            <FormError error={error} />
-            {confirmingDecline ? (
-              <>
-                <p role="alert">Decline and erase the account of {view.link.child.displayName}? This cannot be undone.</p>
-                <div class="hero-actions">
-                  <button
-                    class="button button-danger"
-                    type="button"
-                    disabled={busy}
-                    onClick={() => run(() => act(() => api.declineParentalConsent(token), 'declined'))}
-                  >
-                    {busy ? 'Erasing…' : 'Yes, decline and erase'}
-                  </button>
-                  <button class="button button-quiet" type="button" disabled={busy} onClick={() => setConfirmingDecline(false)}>
-                    Cancel
-                  </button>
-                </div>
-              </>
-            ) : (
+          <FormError error={error} />
+          {confirmingDecline ? (
+            <>
+              <p role="alert">Decline and erase the account of {view.link.child.displayName}? This cannot be undone.</p>
               <div class="hero-actions">
                 <button
-                  class="button button-primary"
+                  class="button button-danger"
                   type="button"
                   disabled={busy}
-                  onClick={() => run(() => act(() => api.confirmParentalConsent(token), 'agreed'))}
+                  onClick={() => run(() => act(() => api.declineParentalConsent(token), 'declined'))}
                 >
-                  {busy ? 'Confirming…' : 'I agree: open the account'}
+                  {busy ? 'Erasing…' : 'Yes, decline and erase'}
                 </button>
-                <button class="button" type="button" disabled={busy} onClick={() => setConfirmingDecline(true)}>
-                  Decline
+                <button class="button button-quiet" type="button" disabled={busy} onClick={() => setConfirmingDecline(false)}>
+                  Cancel
                 </button>
               </div>
-            )}
-          </>
-        )}
-      </div>
-    </div>
+            </>
+          ) : (
+            <div class="hero-actions">
+              <button
+                class="button button-primary"
+                type="button"
+                disabled={busy}
+                onClick={() => run(() => act(() => api.confirmParentalConsent(token), 'agreed'))}
+              >
+                {busy ? 'Confirming…' : 'I agree: open the account'}
+              </button>
+              <button class="button" type="button" disabled={busy} onClick={() => setConfirmingDecline(true)}>
+                Decline
+              </button>
+            </div>
+          )}
+        </>
+      )}
+    </ShieldCard>
   );
 }
