@@ -11,6 +11,7 @@ import { Lazy } from './lazy';
 import { useLiveStatus } from './live';
 import { ConfirmEmail } from './pages/visitor/ConfirmEmail';
 import { ParentalConsent } from './pages/visitor/ParentalConsent';
+import { AccountData } from './pages/visitor/AccountData';
 import { Unsubscribe } from './pages/visitor/Unsubscribe';
 import { SignIn } from './pages/visitor/SignIn';
 import { SignUp } from './pages/visitor/SignUp';
@@ -47,6 +48,7 @@ const ROUTES: Route[] = [
   { pattern: '/reset-password', access: 'anyone', view: () => <ResetPassword /> },
   { pattern: '/parental-consent', access: 'anyone', view: () => <ParentalConsent /> },
   { pattern: '/unsubscribe', access: 'anyone', view: () => <Unsubscribe /> },
+  { pattern: '/account-data', access: 'anyone', view: () => <AccountData /> },
   { pattern: '/confirm-email', access: 'user', view: () => <ConfirmEmail /> },
   { pattern: '/home', access: 'user', view: () => <Lazy load={userPages} pick={(m) => m.HomeFeed} props={{}} /> },
   { pattern: '/groups', access: 'user', view: () => <Lazy load={userPages} pick={(m) => m.GroupDirectory} props={{}} /> },

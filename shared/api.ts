@@ -109,6 +109,22 @@ export interface ParentalConsentConfirmed {
   status: 'confirmed';
 }
 
+/** Answer to `POST /api/auth/parental-consent/decline`: the pending account is being erased. */
+export interface ParentalConsentDeclined {
+  status: 'declined';
+}
+
+/**
+ * Answer to `POST /api/auth/parental-consent/lookup`: what a parent's link is for. `pending`: the parent
+ * may still agree or decline; `confirmed`: they agreed already. Only the child's display name is told.
+ */
+export interface ParentalConsentLink {
+  state: 'pending' | 'confirmed';
+  child: { displayName: string };
+  organisation: { name: string };
+  expiresAt: string;
+}
+
 export interface AvatarResult {
   avatarUrl: string;
 }
@@ -122,6 +138,8 @@ export interface Group {
   name: string;
   slug: string;
   description: string;
+  /** Plain text; may be empty. */
+  rules: string;
   visibility: GroupVisibility;
   joinPolicy: JoinPolicy;
   memberCount: number;

@@ -12,6 +12,7 @@ export const CLIENT_ROUTES = [
   '/parental-consent',
   '/unsubscribe',
   '/confirm-email',
+  '/account-data',
   '/home',
   '/groups',
   '/groups/:id',

@@ -24,6 +24,15 @@ export interface EmailChangeRequested {
   status: 'confirmation_sent';
 }
 
+/**
+ * `200` answer to `POST /api/auth/privacy-access`: a suspended account's pass (sent as a bearer token) to
+ * `GET /api/me/export` and `DELETE /api/me`, and nothing else, until `expiresAt` (one hour).
+ */
+export interface PrivacyAccessGranted {
+  token: string;
+  expiresAt: string;
+}
+
 export interface SuggestedGroups {
   items: Group[];
 }

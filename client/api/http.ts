@@ -61,10 +61,10 @@ export async function request<T>(method: string, path: string, body?: unknown, h
 }
 
 /** Downloads an authenticated resource as a file (a plain link cannot carry the bearer token). */
-export async function download(path: string, filename: string): Promise<void> {
+export async function download(path: string, filename: string, headers: Record<string, string> = {}): Promise<void> {
   let response: Response;
   try {
-    response = await fetch(path, { headers: authHeaders(), credentials: 'omit' });
+    response = await fetch(path, { headers: { ...authHeaders(), ...headers }, credentials: 'omit' });
   } catch {
     throw new ApiError(0, 'network', 'Could not reach the forum. Check your connection and try again.');
   }

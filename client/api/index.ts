@@ -1,7 +1,7 @@
 // Typed calls for every route of the contract (../shared/API.md) the browser uses.
-import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, MailRequested, Me, Page, ParentalConsentConfirmed, PendingRegistration, Post, PostSearchHit, PublicFeedPage, PublicUser, SearchType } from '../../shared/api';
+import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, MailRequested, Me, Page, ParentalConsentConfirmed, ParentalConsentDeclined, ParentalConsentLink, PendingRegistration, Post, PostSearchHit, PublicFeedPage, PublicUser, SearchType } from '../../shared/api';
 import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus, Suspension } from '../../shared/moderation';
-import type { EmailChangeRequested, RestrictionState, UnsubscribeResult } from '../../shared/privacy';
+import type { EmailChangeRequested, ErasureAccepted, PrivacyAccessGranted, RestrictionState, UnsubscribeResult } from '../../shared/privacy';
 import type { Notification, NotificationSettings, NotificationType, NotificationSetting, UnreadCount } from '../../shared/notifications';
 import { moderatorReason } from '../moderator-reason';
 import { download, query, request, upload } from './http';
@@ -46,6 +46,10 @@ export interface NewGroup {
 
 const id = encodeURIComponent;
 
+function exportFilename(): string {
+  return `my-forum-data-${new Date().toISOString().slice(0, 10)}.json`;
+}
+
 /** A site moderator's stated reason travels in a header (never the address bar or logs of links). */
 function withReason(): Record<string, string> {
   const reason = moderatorReason.get();
@@ -59,6 +63,8 @@ export const api = {
   login: (email: string, password: string) => request<AuthResult>('POST', '/api/auth/login', { email, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   confirmParentalConsent: (token: string) => request<ParentalConsentConfirmed>('POST', '/api/auth/parental-consent', { token }),
+  lookUpParentalConsent: (token: string) => request<ParentalConsentLink>('POST', '/api/auth/parental-consent/lookup', { token }),
+  declineParentalConsent: (token: string) => request<ParentalConsentDeclined>('POST', '/api/auth/parental-consent/decline', { token }),
   verifyEmail: (token: string, password?: string) => request<AuthResult>('POST', '/api/auth/verify-email', { token, password }),
   resendVerification: (email: string) => request<MailRequested>('POST', '/api/auth/verify-email/resend', { email }),
   requestPasswordReset: (email: string) => request<MailRequested>('POST', '/api/auth/password-reset', { email }),
@@ -84,7 +90,7 @@ export const api = {
   groups: (page: PageRequest = {}) => request<Page<Group>>('GET', `/api/groups${query({ ...page })}`),
   group: (groupId: string) => request<Group>('GET', `/api/groups/${id(groupId)}`),
   createGroup: (group: NewGroup) => request<Group>('POST', '/api/groups', group),
-  updateGroup: (groupId: string, changes: Partial<Pick<Group, 'name' | 'description' | 'joinPolicy'>>) => request<Group>('PATCH', `/api/groups/${id(groupId)}`, changes),
+  updateGroup: (groupId: string, changes: Partial<Pick<Group, 'name' | 'description' | 'rules' | 'joinPolicy'>>) => request<Group>('PATCH', `/api/groups/${id(groupId)}`, changes),
   joinGroup: (groupId: string) => request<Group>('POST', `/api/groups/${id(groupId)}/join`),
   removeMember: (groupId: string, userId: string) => request<void>('DELETE', `/api/groups/${id(groupId)}/members/${id(userId)}`),
   approveMember: (groupId: string, userId: string) => request<unknown>('POST', `/api/groups/${id(groupId)}/members/${id(userId)}/approve`),
@@ -132,7 +138,11 @@ export const api = {
   audit: (page: PageRequest = {}) => request<Page<AuditEntry>>('GET', `/api/mod/audit${query({ ...page })}`),
   verifyAudit: () => request<AuditVerification>('GET', '/api/mod/audit/verify'),
 
-  downloadExport: () => download('/api/me/export', `my-forum-data-${new Date().toISOString().slice(0, 10)}.json`),
+  downloadExport: () => download('/api/me/export', exportFilename()),
+  /** A suspended account's pass to its export and erasure (the only two routes that take it). */
+  requestPrivacyAccess: (email: string, password: string) => request<PrivacyAccessGranted>('POST', '/api/auth/privacy-access', { email, password }),
+  downloadExportWithPass: (pass: string) => download('/api/me/export', exportFilename(), { Authorization: `Bearer ${pass}` }),
+  eraseWithPass: (pass: string, password: string) => request<ErasureAccepted>('DELETE', '/api/me', { password }, { Authorization: `Bearer ${pass}` }),
   preferences: () => request<ContactPreferences>('GET', '/api/me/preferences'),
   setPreferences: (preferences: ContactPreferences) => request<ContactPreferences>('PUT', '/api/me/preferences', preferences),
   setRestricted: (restricted: boolean) => request<RestrictionState | undefined>('PUT', '/api/me/restriction', { restricted }),

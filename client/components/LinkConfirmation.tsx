@@ -24,26 +24,39 @@ export function LinkConfirmation({ title, children, buttonLabel, busyLabel, conf
   const [outcome, setOutcome] = useState('');
 
   return (
+    <ShieldCard title={title}>
+      {!token ? (
+        <IncompleteLink />
+      ) : done ? (
+        <p role="status">{outcome}</p>
+      ) : (
+        <>
+          {children}
+          <FormError error={error} />
+          <button class="button button-primary" type="button" onClick={() => run(async () => setOutcome(await confirm(token)))} disabled={busy}>
+            {busy ? busyLabel : buttonLabel}
+          </button>
+        </>
+      )}
+    </ShieldCard>
+  );
+}
+
+/** The narrow card of the pages a message's link opens (and of a suspended person's data page). */
+export function ShieldCard({ title, children }: { title: string; children: ComponentChildren }) {
+  return (
     <div class="page page-narrow">
       <div class="card form">
         <span class="state-icon">
           <Icon name="shield" />
         </span>
         <h1>{title}</h1>
-        {!token ? (
-          <p role="alert">This link is incomplete. Please open the full link from the message you received.</p>
-        ) : done ? (
-          <p role="status">{outcome}</p>
-        ) : (
-          <>
-            {children}
-            <FormError error={error} />
-            <button class="button button-primary" type="button" onClick={() => run(async () => setOutcome(await confirm(token)))} disabled={busy}>
-              {busy ? busyLabel : buttonLabel}
-            </button>
-          </>
-        )}
+        {children}
       </div>
     </div>
   );
+}
+
+export function IncompleteLink() {
+  return <p role="alert">This link is incomplete. Please open the full link from the message you received.</p>;
 }

@@ -1,13 +1,12 @@
 // Sign-up, e-mail verification, sign-in, sign-out, password reset and the parent's confirmation link:
 // the only account routes without a token.
 import { Router, type Response } from 'express';
-import type { AuthResult, MailRequested, ParentalConsentConfirmed, PendingRegistration } from '../../shared/api';
+import type { AuthResult, MailRequested, ParentalConsentConfirmed, ParentalConsentDeclined, ParentalConsentLink, PendingRegistration } from '../../shared/api';
 import type { AppContext } from '../context';
 import { Unauthorized } from '../errors';
 import type { UserFields } from '../models/user';
 import { presentMe } from '../presenters/user';
 import {
-  confirmParentalConsent,
   confirmPasswordReset,
   limitPasswordReset,
   registerAccount,
@@ -15,6 +14,7 @@ import {
   resendVerification,
   verifyEmailAddress,
 } from '../services/accounts';
+import { confirmParentalConsent, declineParentalConsent, describeParentalConsent } from '../services/parental-consent';
 import { issueToken, revokeToken } from '../services/tokens';
 import {
   emailRequestSchema,
@@ -94,6 +94,19 @@ export function accountsRouter(ctx: AppContext, auth: Auth): Router {
     const { token } = parseBody(parentalConsentSchema, req.body);
     await confirmParentalConsent(ctx, token);
     res.json({ status: 'confirmed' } satisfies ParentalConsentConfirmed);
+  });
+
+  // A POST with the token in the body, like the link's other routes: a query string would put it in logs.
+  router.post('/auth/parental-consent/lookup', async (req, res) => {
+    const { token } = parseBody(parentalConsentSchema, req.body);
+    res.json((await describeParentalConsent(ctx, token)) satisfies ParentalConsentLink);
+  });
+
+  router.post('/auth/parental-consent/decline', async (req, res) => {
+    const { token } = parseBody(parentalConsentSchema, req.body);
+    const { done } = await declineParentalConsent(ctx, token);
+    done.catch((error: unknown) => ctx.log.error('erasure after a parent declined failed; it will be resumed', error));
+    res.json({ status: 'declined' } satisfies ParentalConsentDeclined);
   });
 
   return router;

@@ -8,6 +8,7 @@ import { Unauthorized } from '../errors';
 import type { UserFields } from '../models/user';
 import { loadOwnAccount, verifyCredentials } from '../services/accounts';
 import type { Viewer } from '../policy/viewer';
+import { authenticatePrivacyAccess } from '../services/privacy-access';
 import { authenticateToken, type Authenticated } from '../services/tokens';
 
 declare global {
@@ -24,6 +25,11 @@ declare global {
 export interface Auth {
   /** 401 unless a valid token is presented. */
   requireUser: RequestHandler;
+  /**
+   * For export and erasure only: a valid token, or a suspended account's privacy pass
+   * (services/privacy-access.ts); 401 otherwise. `req.auth` is set for tokens only.
+   */
+  requirePrivacyRights: RequestHandler;
 }
 
 /**
@@ -37,28 +43,42 @@ class HeaderBearerStrategy extends BearerStrategy<VerifyFunction> {
   }
 }
 
+/** What a bearer check yields: a token's session, or (privacy routes only) a privacy pass, which has no token hash. */
+type BearerResult = Partial<Authenticated> & { viewer: Viewer };
+
+/** A token first; failing that, a suspended account's privacy pass. */
+async function tokenOrPrivacyPass(token: string): Promise<BearerResult | null> {
+  const authenticated = await authenticateToken(token);
+  if (authenticated) return authenticated;
+  const viewer = await authenticatePrivacyAccess(token);
+  return viewer ? { viewer } : null;
+}
+
 export function createAuth(): Auth {
   const passport = new Passport();
-  passport.use(
+  const strategy = (check: (token: string) => Promise<BearerResult | null>) =>
     new HeaderBearerStrategy((token, done) => {
-      authenticateToken(token).then(
+      check(token).then(
         (result) => done(null, result ?? false),
         (error: unknown) => done(error),
       );
-    }),
-  );
+    });
+  passport.use('bearer', strategy(authenticateToken));
+  passport.use('privacy-bearer', strategy(tokenOrPrivacyPass));
 
-  function requireUser(req: Request, res: Response, next: NextFunction): void {
-    passport.authenticate('bearer', { session: false }, (error: unknown, result: Authenticated | false) => {
-      if (error) return next(error);
-      if (!result) return next(new Unauthorized());
-      req.auth = result;
-      req.viewer = result.viewer;
-      next();
-    })(req, res, next);
+  function bearer(name: string): RequestHandler {
+    return (req: Request, res: Response, next: NextFunction) => {
+      passport.authenticate(name, { session: false }, (error: unknown, result: BearerResult | false) => {
+        if (error) return next(error);
+        if (!result) return next(new Unauthorized());
+        if (result.tokenHash) req.auth = result as Authenticated;
+        req.viewer = result.viewer;
+        next();
+      })(req, res, next);
+    };
   }
 
-  return { requireUser };
+  return { requireUser: bearer('bearer'), requirePrivacyRights: bearer('privacy-bearer') };
 }
 
 /** The signed-in viewer of a route behind requireUser. */

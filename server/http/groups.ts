@@ -31,18 +31,21 @@ const joinPolicy = z.enum(['open', 'request', 'invite']);
 // The plain-text rules of display names: no markup, control characters or bidirectional overrides.
 const name = plainText({ min: 1, max: 80 });
 const description = plainText({ min: 0, max: 2000, multiline: true });
+/** Plain text like the description; longer, since rules are often a numbered list. */
+const rules = plainText({ min: 0, max: 4000, multiline: true });
 
 const createGroupSchema = z.object({
   name,
   description: description.default(''),
+  rules: rules.default(''),
   visibility,
   /** Defaults to `open` for public groups and `request` for closed ones. */
   joinPolicy: joinPolicy.optional(),
 });
 
 const updateGroupSchema = z
-  .object({ name: name.optional(), description: description.optional(), visibility: visibility.optional(), joinPolicy: joinPolicy.optional() })
-  .refine((changes) => Object.values(changes).some((value) => value !== undefined), 'give at least one of name, description, visibility, joinPolicy');
+  .object({ name: name.optional(), description: description.optional(), rules: rules.optional(), visibility: visibility.optional(), joinPolicy: joinPolicy.optional() })
+  .refine((changes) => Object.values(changes).some((value) => value !== undefined), 'give at least one of name, description, rules, visibility, joinPolicy');
 
 const inviteSchema = z.object({ userId: objectIdString });
 const roleSchema = z.object({ role: z.enum(['moderator', 'member']) });

@@ -2,10 +2,12 @@
 // one piece of profiling (suggested groups) that restriction switches off.
 import express, { Router, type Response } from 'express';
 import type { ContactPreferences } from '../../shared/api';
-import type { EmailChangeRequested, ErasureAccepted, RestrictionState, SuggestedGroups, UnsubscribeResult } from '../../shared/privacy';
+import type { EmailChangeRequested, ErasureAccepted, PrivacyAccessGranted, RestrictionState, SuggestedGroups, UnsubscribeResult } from '../../shared/privacy';
 import type { AppContext } from '../context';
 import { presentMe } from '../presenters/user';
-import { verifyCurrentPassword } from '../services/accounts';
+import { verifyCurrentPassword, verifySuspendedCredentials } from '../services/accounts';
+import { grantPrivacyAccess } from '../services/privacy-access';
+import { loginSchema } from './account-schemas';
 import { getPreferences, setRestriction, updatePreferences } from '../services/contact-preferences';
 import { confirmEmailChange, requestEmailChange } from '../services/email-change';
 import { requestErasure } from '../services/erasure';
@@ -48,7 +50,7 @@ function responseSink(res: Response): ExportSink {
 export function privacyRouter(ctx: AppContext, auth: Auth): Router {
   const router = Router();
 
-  router.get('/me/export', auth.requireUser, async (req, res) => {
+  router.get('/me/export', auth.requirePrivacyRights, async (req, res) => {
     const viewer = signedIn(req);
     const day = new Date().toISOString().slice(0, 10);
     res.status(200);
@@ -68,13 +70,20 @@ export function privacyRouter(ctx: AppContext, auth: Auth): Router {
     }
   });
 
-  router.delete('/me', auth.requireUser, async (req, res) => {
+  router.delete('/me', auth.requirePrivacyRights, async (req, res) => {
     const { password } = parseBody(erasureSchema, req.body);
     const user = await signedInUser(req);
     await verifyCurrentPassword(ctx, user, password, clientAddress(req), 'password');
     const { done } = await requestErasure(ctx, user);
     done.catch((error: unknown) => ctx.log.error('erasure failed; it will be resumed', error));
     res.status(202).json({ status: 'erasing' } satisfies ErasureAccepted);
+  });
+
+  // A suspended account keeps its privacy rights: the password buys a pass to the two routes above, nothing else.
+  router.post('/auth/privacy-access', async (req, res) => {
+    const { email, password } = parseBody(loginSchema, req.body);
+    const user = await verifySuspendedCredentials(ctx, email, password, clientAddress(req));
+    res.json((await grantPrivacyAccess(user._id)) satisfies PrivacyAccessGranted);
   });
 
   router.get('/me/preferences', auth.requireUser, async (req, res) => {

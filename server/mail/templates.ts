@@ -23,6 +23,8 @@ export type MessageType =
   | 'disclosure_notice'
   | 'registration_approved'
   | 'registration_declined'
+  | 'account_suspended'
+  | 'account_reinstated'
   | 'marketing'
   | 'notification'
   | 'notification_digest';
@@ -83,14 +85,14 @@ export function choosePassword(data: { link: string }): RenderedMessage {
   ]);
 }
 
-export function parentalConsent(data: { displayName: string; link: string }): RenderedMessage {
-  // The parent learns the display name their child chose, so they know which account they confirm;
-  // nothing else about the account goes into the message.
+export function parentalConsent(data: { displayName: string; organisation: string; link: string }): RenderedMessage {
+  // The parent learns the display name their child chose and the organisation, so they know which
+  // account they decide on; nothing else about the account goes into the message.
   return render('parental_consent', 'Please confirm your child’s forum account', [
-    `Someone under ${MINOR_AGE} registered a forum account as "${data.displayName}" and gave this address as a parent's or guardian's.`,
-    'The account stays inactive until you confirm it (and your child confirms their own address). To confirm, open this link within 7 days:',
+    `Someone under ${MINOR_AGE} registered an account on the forum of ${data.organisation} as "${data.displayName}" and gave this address as a parent's or guardian's.`,
+    'The account stays inactive until you confirm it (and your child confirms their own address). To confirm or decline, open this link within 7 days:',
     { link: data.link },
-    'If you do not recognise this, ignore the message: the account will not be activated.',
+    'If you decline, the account is erased at once. If you do not recognise this, ignore the message: the account will not be activated.',
   ]);
 }
 
@@ -131,6 +133,24 @@ export function registrationDeclined(data: { displayName: string }): RenderedMes
   return render('registration_declined', 'Your forum registration was declined', [
     `The forum's administrators declined the registration of "${data.displayName}" with this address. The account and what it held have been deleted.`,
     'If you think this is a mistake, contact the organisation that runs the forum.',
+  ]);
+}
+
+/** A service message: the account's owner must know why they cannot sign in, and that their data stays theirs. */
+export function accountSuspended(data: { displayName: string; reason: string; dataLink: string }): RenderedMessage {
+  return render('account_suspended', 'Your forum account was suspended', [
+    `The forum's administrators suspended the account "${data.displayName}". While it is suspended you cannot sign in, read or post.`,
+    `Reason given: ${data.reason}`,
+    'You can still download everything the forum holds about you, or erase your account, with your e-mail address and password here:',
+    { link: data.dataLink },
+    'If you think this is a mistake, contact the organisation that runs the forum.',
+  ]);
+}
+
+export function accountReinstated(data: { displayName: string; signInLink: string }): RenderedMessage {
+  return render('account_reinstated', 'Your forum account was reinstated', [
+    `The forum's administrators lifted the suspension of the account "${data.displayName}". You can sign in again:`,
+    { link: data.signInLink },
   ]);
 }
 

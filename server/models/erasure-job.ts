@@ -2,6 +2,8 @@ import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
 export const ERASURE_STEPS = ['preserve', 'posts', 'likes', 'memberships', 'records', 'avatar', 'sweep', 'account', 'audit'] as const;
 export type ErasureStep = (typeof ERASURE_STEPS)[number];
+export const ERASURE_REQUESTERS = ['account_holder', 'parent_declined'] as const;
+export type ErasureRequester = (typeof ERASURE_REQUESTERS)[number];
 
 const inFlightPostSchema = new Schema(
   {
@@ -25,6 +27,8 @@ const erasureJobSchema = new Schema({
   /** Kept so the files can be removed after the account document is gone. */
   avatarKey: { type: String, default: null },
   startedAt: { type: Date, required: true },
+  /** Who asked: the audit entry names it (a minor's parent declining erases the pending account). */
+  requestedBy: { type: String, enum: ERASURE_REQUESTERS, default: 'account_holder' },
   stepsDone: { type: [String], enum: ERASURE_STEPS, default: [] },
   /**
    * The post being removed right now, as it was before removal started: removal clears the fields that
@@ -43,5 +47,5 @@ const erasureJobSchema = new Schema({
 erasureJobSchema.index({ userId: 1 }, { unique: true });
 erasureJobSchema.index({ leaseUntil: 1 });
 
-export type ErasureJobFields = InferSchemaType<typeof erasureJobSchema> & { _id: Types.ObjectId; stepsDone: ErasureStep[] };
+export type ErasureJobFields = InferSchemaType<typeof erasureJobSchema> & { _id: Types.ObjectId; stepsDone: ErasureStep[]; requestedBy: ErasureRequester };
 export const ErasureJob = model<ErasureJobFields>('ErasureJob', erasureJobSchema);

@@ -6,6 +6,8 @@ const groupSchema = new Schema(
     /** Derived from the name once, de-duplicated; stays stable when the name changes so links keep working. */
     slug: { type: String, required: true },
     description: { type: String, default: '' },
+    /** The group's rules as plain text, shown with the description to whoever may see the group. */
+    rules: { type: String, default: '' },
     visibility: { type: String, enum: ['public', 'closed'], required: true },
     joinPolicy: { type: String, enum: ['open', 'request', 'invite'], required: true },
     ownerId: { type: Schema.Types.ObjectId, required: true },

@@ -5,7 +5,13 @@ const parentalConsentSchema = new Schema({
   tokenHash: { type: String, required: true },
   userId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
   createdAt: { type: Date, required: true },
-  /** The TTL index removes unused links once they lapse. */
+  /**
+   * When the parent agreed or declined. A used link is kept (a hash and an id) until it lapses, so the
+   * page can tell a parent who opens it again that they agreed already; a declined one goes with the
+   * erased account.
+   */
+  usedAt: { type: Date, default: null },
+  /** The TTL index removes links, used or not, once they lapse. */
   expiresAt: { type: Date, required: true },
 });
 

@@ -32,6 +32,8 @@ export function presentGroup(group: GroupFields, access: GroupAccess): Group {
     name: group.name,
     slug: group.slug,
     description: group.description ?? '',
+    // Like the description (and the name): closed groups show who they are for and how they are run.
+    rules: group.rules ?? '',
     visibility: access.visibility,
     joinPolicy: effectiveJoinPolicy(access.visibility, group.joinPolicy),
     // Who belongs to a closed group is its members' business; outsiders are not told even how many.

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ACCOUNT_LIMITS, ageOn, MINOR_AGE } from '../../shared/accounts';
 import type { AppContext } from '../context';
-import { HttpError, NotFound, Unauthorized, Invalid } from '../errors';
+import { Conflict, HttpError, NotFound, Unauthorized, Invalid } from '../errors';
 import type { RegisterInput } from '../http/account-schemas';
 import { choosePassword, parentalConsent, passwordReset, registrationAttempt, verifyEmail } from '../mail/templates';
 import { AccountLink } from '../models/account-link';
@@ -66,7 +66,7 @@ async function sendParentalConsentLink(ctx: AppContext, user: UserFields, parent
     expiresAt: new Date(now.getTime() + PARENTAL_CONSENT_LIFETIME_MS),
   });
   const link = `${ctx.config.publicUrl}/parental-consent?token=${encodeURIComponent(token)}`;
-  await sendMessage(ctx, { kind: 'transactional', to: parentEmail, userId: user._id, content: parentalConsent({ displayName: user.displayName, link }) });
+  await sendMessage(ctx, { kind: 'transactional', to: parentEmail, userId: user._id, content: parentalConsent({ displayName: user.displayName, organisation: ctx.config.brand.name, link }) });
 }
 
 /** A fresh one-time link for `purpose`; older unused ones of the same account and purpose stop working. */
@@ -318,6 +318,24 @@ export async function verifyCredentials(
   password: string,
   address: string,
 ): Promise<UserFields> {
+  const user = await provenOwner(ctx, email, password, address);
+  assertMaySignIn(user);
+  return user;
+}
+
+/**
+ * The sign-in check for a suspended account's privacy pass: the same throttle, answers and refusals of
+ * accounts that are not open yet, but only a suspended account gets through (any other signs in instead).
+ */
+export async function verifySuspendedCredentials(ctx: AppContext, email: string, password: string, address: string): Promise<UserFields> {
+  const user = await provenOwner(ctx, email, password, address);
+  if (!user.suspendedAt) throw new Conflict('This account is not suspended: sign in to export or erase its data.');
+  assertMaySignIn({ ...user, suspendedAt: null });
+  return user;
+}
+
+/** The password check of sign-in, up to (not including) the admin console's refusals. */
+async function provenOwner(ctx: AppContext, email: string, password: string, address: string): Promise<UserFields> {
   const subject: ThrottleSubject = { email, address };
   const throttle = throttleOf(ctx);
   await throttle.begin(subject, 'sign-in');
@@ -329,27 +347,7 @@ export async function verifyCredentials(
     throw new HttpError(403, 'email_unverified', 'Confirm your e-mail address first: open the link we sent you, or ask for a new one.');
   }
   if (user.status === 'pending_parental_consent') throw parentalConsentPending();
-  assertMaySignIn(user);
   return user;
-}
-
-/** Records the parent's consent from their one-time link; the account is active once its address is verified too. */
-export async function confirmParentalConsent(ctx: AppContext, token: string, now = new Date()): Promise<void> {
-  // Deleting on first use makes the link one-time even when two requests race.
-  const request = await ParentalConsent.findOneAndDelete({ tokenHash: hashLinkToken(token) }).lean();
-  if (!request || request.expiresAt.getTime() <= now.getTime()) {
-    throw new NotFound('parental consent request (the link is wrong, used or expired)');
-  }
-  const pending = await User.findOne({ _id: request.userId, status: 'pending_parental_consent' }, { emailVerified: 1, awaitingApproval: 1 }).lean<UserFields>();
-  const next = pending?.emailVerified === true ? statusOnceVerified(pending) : 'pending_verification';
-  const updated = await User.findOneAndUpdate(
-    { _id: request.userId, status: 'pending_parental_consent' },
-    { $set: { status: next } },
-    { new: true },
-  ).lean<UserFields>();
-  if (!updated) throw new NotFound('parental consent request (the link is wrong, used or expired)');
-  await recordConsent({ userId: updated._id, kind: 'parental_consent', value: true, source: 'parent_link', at: now });
-  if (next === 'active') ctx.events.publish({ type: 'user.changed', userId: String(updated._id), change: { kind: 'activated' } });
 }
 
 /**

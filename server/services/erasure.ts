@@ -9,7 +9,7 @@ import type { AppContext } from '../context';
 import type { ErasureSettings } from '../tuning';
 import { Consent } from '../models/consent';
 import { EmailChange } from '../models/email-change';
-import { ErasureJob, type ErasureJobFields, type ErasureStep } from '../models/erasure-job';
+import { ErasureJob, type ErasureJobFields, type ErasureRequester, type ErasureStep } from '../models/erasure-job';
 import { Group } from '../models/group';
 import { Like } from '../models/like';
 import { Membership, type GroupRole } from '../models/membership';
@@ -32,6 +32,10 @@ import { revokeAllTokens } from './tokens';
 import { eraseNotificationsOf } from '../notifications/service';
 
 const BATCH = 100;
+const ERASURE_REASONS: Record<ErasureRequester, string> = {
+  account_holder: 'requested by the account holder',
+  parent_declined: 'parental consent declined by the parent or guardian',
+};
 const REMOVABLE_POST_FIELDS = { groupId: 1, authorId: 1, parentId: 1, hiddenAt: 1, images: 1, membersOnly: 1 } as const;
 
 class Stopped extends Error {}
@@ -290,7 +294,7 @@ class JobRun {
   /** The audit chain records that an erasure was carried out, naming the job, not the person. */
   private async audit(): Promise<void> {
     await this.beforeItem();
-    await appendAudit(this.ctx, { actor: 'system', action: 'account.erase', target: `erasure:${String(this.job._id)}`, reason: 'requested by the account holder' });
+    await appendAudit(this.ctx, { actor: 'system', action: 'account.erase', target: `erasure:${String(this.job._id)}`, reason: ERASURE_REASONS[this.job.requestedBy ?? 'account_holder'] });
   }
 }
 
@@ -327,12 +331,17 @@ export function startErasureWorker(ctx: AppContext): ErasureWorker {
  * sign in, its sockets are cut and its address will not be contacted again; the rest runs in the
  * background and `done` settles when this process has finished (or handed on) the job.
  */
-export async function requestErasure(ctx: AppContext, user: UserFields, now = new Date()): Promise<{ jobId: Types.ObjectId; done: Promise<void> }> {
+export async function requestErasure(
+  ctx: AppContext,
+  user: UserFields,
+  now = new Date(),
+  requestedBy: ErasureRequester = 'account_holder',
+): Promise<{ jobId: Types.ObjectId; done: Promise<void> }> {
   const hash = await addressHash(user.email);
   // The job is written first: an account marked `erasing` without a job could never be finished.
   const job = await ErasureJob.findOneAndUpdate(
     { userId: user._id },
-    { $setOnInsert: { userId: user._id, avatarKey: user.avatarKey ?? null, startedAt: now } },
+    { $setOnInsert: { userId: user._id, avatarKey: user.avatarKey ?? null, startedAt: now, requestedBy } },
     { upsert: true, new: true },
   ).lean<ErasureJobFields>();
   await User.updateOne({ _id: user._id }, { $set: { status: 'erasing' } });

@@ -18,6 +18,7 @@ import { notifyJoinRequest, notifyMember } from '../notifications/hooks';
 export interface NewGroup {
   name: string;
   description: string;
+  rules: string;
   visibility: GroupVisibility;
   joinPolicy?: JoinPolicy;
 }
@@ -25,6 +26,7 @@ export interface NewGroup {
 export interface GroupChanges {
   name?: string;
   description?: string;
+  rules?: string;
   visibility?: GroupVisibility;
   joinPolicy?: JoinPolicy;
 }
@@ -84,6 +86,7 @@ export async function createGroup(ctx: AppContext, viewer: Viewer, input: NewGro
         name: input.name,
         slug,
         description: input.description,
+        rules: input.rules,
         visibility: input.visibility,
         joinPolicy,
         ownerId: viewer._id,

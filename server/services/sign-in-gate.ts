@@ -5,7 +5,11 @@ import { HttpError } from '../errors';
 import type { UserFields } from '../models/user';
 
 export function accountSuspended(): HttpError {
-  return new HttpError(403, 'account_suspended', 'This account is suspended by the forum’s administrators; contact them to have it reinstated.');
+  return new HttpError(
+    403,
+    'account_suspended',
+    'This account is suspended by the forum’s administrators; contact them to have it reinstated. You can still download or erase your data on the "Your data" page (/account-data).',
+  );
 }
 
 /** Throws unless the account may be signed in (the caller has already proven it is the owner). */

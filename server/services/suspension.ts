@@ -6,7 +6,9 @@ import { Conflict, Forbidden, NotFound } from '../errors';
 import { User, type UserFields } from '../models/user';
 import { requireAdmin } from '../policy';
 import type { Viewer } from '../policy/viewer';
+import { accountReinstated, accountSuspended } from '../mail/templates';
 import { appendAudit } from './audit';
+import { sendMessage } from './outbox';
 import { revokeAllTokens } from './tokens';
 
 /** Accounts an admin can act on: anything but an erasure in progress, which is as good as gone. */
@@ -33,6 +35,13 @@ export async function suspendAccount(ctx: AppContext, actor: Viewer, userId: Typ
   ctx.events.publish({ type: 'user.changed', userId: String(userId), change: { kind: 'suspension', actorId: actor.id, suspended: true } });
   await revokeAllTokens(userId, ctx.events);
   await appendAudit(ctx, { actor: actor.id, action: 'user.suspend', target: `user:${String(userId)}`, reason });
+  // A service message (transactional): the queue's own checks (a suppressed address) still apply.
+  await sendMessage(ctx, {
+    kind: 'transactional',
+    to: suspended.email,
+    userId,
+    content: accountSuspended({ displayName: suspended.displayName, reason, dataLink: `${ctx.config.publicUrl}/account-data` }),
+  });
   return suspended;
 }
 
@@ -41,5 +50,11 @@ export async function reinstateAccount(ctx: AppContext, actor: Viewer, userId: T
   const reinstated = await changeSuspension(userId, 'suspended', { suspendedAt: null, suspendedBy: null, suspensionReason: null }, 'This account is not suspended.');
   ctx.events.publish({ type: 'user.changed', userId: String(userId), change: { kind: 'suspension', actorId: actor.id, suspended: false } });
   await appendAudit(ctx, { actor: actor.id, action: 'user.reinstate', target: `user:${String(userId)}`, reason });
+  await sendMessage(ctx, {
+    kind: 'transactional',
+    to: reinstated.email,
+    userId,
+    content: accountReinstated({ displayName: reinstated.displayName, signInLink: `${ctx.config.publicUrl}/signin` }),
+  });
   return reinstated;
 }

@@ -1,6 +1,7 @@
 // Opaque bearer tokens: 256 random bits, stored only as SHA-256, sliding 30-day expiry.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
+import { PrivacyAccess } from '../models/privacy-access';
 import { Token } from '../models/token';
 import { readCache, type CachedIdentity, type CachedSession } from '../services/read-cache';
 import { User } from '../models/user';
@@ -65,8 +66,9 @@ export async function revokeToken(tokenHash: string, events: DomainEvents): Prom
   if (record) events.publish({ type: 'session.revoked', userId: String(record.userId), tokenHash });
 }
 
+/** Every token of the user and every privacy pass (a password change or an erasure ends those too). */
 export async function revokeAllTokens(userId: Types.ObjectId, events: DomainEvents): Promise<void> {
-  await Token.deleteMany({ userId });
+  await Promise.all([Token.deleteMany({ userId }), PrivacyAccess.deleteMany({ userId })]);
   events.publish({ type: 'session.revoked', userId: String(userId), tokenHash: null });
 }
 

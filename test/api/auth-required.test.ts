@@ -2,7 +2,7 @@
 // answers 401 except the ten that visitors need. Routes are read from the app, so a new one is covered.
 import { expect } from 'chai';
 import { startTestForum, type TestForum } from '../support/forum';
-import { discoverEndpoints, routerStack, type Endpoint } from '../support/routes';
+import { callEndpoint, discoverEndpoints, routerStack, type Endpoint } from '../support/routes';
 
 const OPEN_TO_VISITORS = new Set([
   'GET /api/health',
@@ -10,17 +10,19 @@ const OPEN_TO_VISITORS = new Set([
   'POST /api/auth/register',
   'POST /api/auth/login',
   'POST /api/auth/parental-consent',
+  'POST /api/auth/parental-consent/lookup',
+  'POST /api/auth/parental-consent/decline',
   'POST /api/auth/verify-email',
   'POST /api/auth/verify-email/resend',
   'POST /api/auth/password-reset',
   'POST /api/auth/password-reset/confirm',
+  // A suspended account's password buys a pass to its privacy rights (export, erasure).
+  'POST /api/auth/privacy-access',
   // The sign-up page must know whether to ask for an invitation; the policy is no secret.
   'GET /api/auth/registration-policy',
   'GET /api/feed/public',
   'POST /api/unsubscribe',
 ]);
-
-const SOME_ID = '0123456789abcdef01234567';
 
 describe('token required', () => {
   let forum: TestForum;
@@ -32,12 +34,7 @@ describe('token required', () => {
   });
   after(() => forum.close());
 
-  function call(endpoint: Endpoint, authorization?: string) {
-    const path = endpoint.path.replace(/:[A-Za-z]+/g, SOME_ID);
-    const request = forum.http[endpoint.method.toLowerCase() as 'get'](path);
-    if (authorization) request.set('Authorization', authorization);
-    return endpoint.method === 'GET' ? request : request.send({});
-  }
+  const call = (endpoint: Endpoint, authorization?: string) => callEndpoint(forum.http, endpoint, authorization ? { Authorization: authorization } : {});
 
   it('finds the API routes, the visitors’ ten among them', () => {
     const found = new Set(endpoints.map((endpoint) => `${endpoint.method} ${endpoint.path}`));

@@ -34,7 +34,7 @@ describe('groups', () => {
     it('creates a group owned by its creator, with a slug and a default join policy', async () => {
       const res = await forum.http.post('/api/groups').set(owner.auth).send({ name: 'Ärzte für Kinder!', description: 'Hi', visibility: 'closed' }).expect(201);
       expect(res.body).to.deep.include({ name: 'Ärzte für Kinder!', slug: 'arzte-fur-kinder', description: 'Hi', visibility: 'closed', joinPolicy: 'request', memberCount: 1, myStatus: 'owner' });
-      expect(res.body).to.have.keys('id', 'name', 'slug', 'description', 'visibility', 'joinPolicy', 'memberCount', 'myStatus', 'can');
+      expect(res.body).to.have.keys('id', 'name', 'slug', 'description', 'rules', 'visibility', 'joinPolicy', 'memberCount', 'myStatus', 'can');
       const pub = await forum.http.post('/api/groups').set(owner.auth).send({ name: 'Open', description: '', visibility: 'public' }).expect(201);
       expect(pub.body.joinPolicy).to.equal('open');
     });

@@ -81,6 +81,29 @@ describe('browser: signed-in pages', function () {
     await manager.getByText('Ana Asker').waitFor();
   });
 
+  it('lets the owner write the group’s rules, which an outsider of the closed group reads beside its description', async () => {
+    const { page } = tab;
+    await signInWithToken(page, env.url, owner.token, `/groups/${group.id}`);
+    await page.getByText('Group settings').click();
+    await page.getByLabel('Rules').fill('1. Bring your own score.\n2. Phones off during rehearsal.');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+
+    const outsider = await openPage(env.browser);
+    try {
+      const stranger = await buildUser({ name: 'Otto Outsider' });
+      await signInWithToken(outsider.page, env.url, stranger.token, `/groups/${group.id}`);
+      await outsider.page.getByText('Planning rehearsals and concerts.').waitFor();
+      await outsider.page.getByText('Group rules').click();
+      await outsider.page.getByText('2. Phones off during rehearsal.').waitFor();
+      expect(await outsider.page.getByLabel('Rules').count(), 'no settings for an outsider').to.equal(0);
+      await screenshot(outsider.page, 'group-rules-outsider');
+      expect(outsider.problems).to.deep.equal([]);
+    } finally {
+      await outsider.context.close();
+    }
+  });
+
   it('shows profiles with written and liked posts', async () => {
     const { page } = tab;
     await page.goto(`${env.url}/users/${owner.user._id}`);

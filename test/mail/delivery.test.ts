@@ -10,9 +10,10 @@ import { sendMessage } from '../../server/services/outbox';
 import { resetDatabase } from '../support/database';
 import { buildUser, uniqueEmail } from '../support/factories';
 import { ForumApi } from '../support/forum-api';
-import { startTestForum, type TestForum } from '../support/forum';
+import type { TestForum } from '../support/forum';
 import { eventually } from '../support/outbox';
-import { sentTo, startSmtpServer, tokenIn, type ReceivedMail, type TestSmtpServer } from '../support/smtp';
+import { sentTo, tokenIn, type ReceivedMail, type TestSmtpServer } from '../support/smtp';
+import { startSmtpForum, type SmtpForum } from '../support/smtp-forum';
 
 const ADMIN_ADDRESS = 'boss@example.org';
 
@@ -34,7 +35,7 @@ const EXAMPLES: Array<{ kind: 'transactional' | 'marketing'; content: templates.
   },
   { kind: 'transactional', content: templates.passwordReset({ link: 'https://forum.example/reset-password?token=r2' }) },
   { kind: 'transactional', content: templates.choosePassword({ link: 'https://forum.example/reset-password?token=r3' }) },
-  { kind: 'transactional', content: templates.parentalConsent({ displayName: 'Kid', link: 'https://forum.example/parental-consent?token=p1' }) },
+  { kind: 'transactional', content: templates.parentalConsent({ displayName: 'Kid', organisation: 'Forum', link: 'https://forum.example/parental-consent?token=p1' }) },
   { kind: 'transactional', content: templates.emailChangeConfirm({ displayName: 'Ada', link: 'https://forum.example/confirm-email?token=c1' }) },
   { kind: 'transactional', content: templates.emailChanged({ displayName: 'Ada <script>' }) },
   { kind: 'transactional', content: templates.moderationNotice({ subject: 'A moderator hid your post', text: 'Reason: spam & "ads"' }) },
@@ -48,26 +49,18 @@ const EXAMPLES: Array<{ kind: 'transactional' | 'marketing'; content: templates.
 
 describe('mail over SMTP', function () {
   this.timeout(60_000);
+  let env: SmtpForum;
   let smtp: TestSmtpServer;
   let forum: TestForum;
   let api: ForumApi;
 
   before(async () => {
     await resetDatabase();
-    smtp = await startSmtpServer();
-    forum = await startTestForum({
-      mailTransport: 'smtp',
-      smtpUrl: smtp.url,
-      adminEmails: new Set([ADMIN_ADDRESS]),
-      mailQueue: { pollMs: 50, backoffBaseMs: 50, backoffMaxMs: 100 },
-    });
+    env = await startSmtpForum({ adminEmails: new Set([ADMIN_ADDRESS]) });
+    ({ smtp, forum } = env);
     api = new ForumApi(forum.http);
   });
-  after(async () => {
-    await forum.close();
-    smtp.release();
-    await smtp.close();
-  });
+  after(() => env.close());
 
   const received = (address: string, type: string) =>
     smtp.waitFor((mail) => sentTo(address)(mail) && mail.parsed.headers.get('subject') !== undefined && mail.parsed.subject === subjectOf(type));

@@ -5,25 +5,26 @@ import { SiteSetting } from '../../server/models/site-setting';
 import { User } from '../../server/models/user';
 import { resetDatabase } from '../support/database';
 import { buildUser, uniqueEmail, type BuiltUser } from '../support/factories';
-import { startTestForum, type TestForum } from '../support/forum';
-import { sentTo, startSmtpServer, tokenIn, type TestSmtpServer } from '../support/smtp';
+import type { TestForum } from '../support/forum';
+import { sentTo, tokenIn, type TestSmtpServer } from '../support/smtp';
+import { startSmtpForum, type SmtpForum } from '../support/smtp-forum';
 
 describe('mail: registration approved or declined by an admin', () => {
+  let env: SmtpForum;
   let smtp: TestSmtpServer;
   let forum: TestForum;
   let admin: BuiltUser;
 
   before(async () => {
     await resetDatabase();
-    smtp = await startSmtpServer();
-    forum = await startTestForum({ mailTransport: 'smtp', smtpUrl: smtp.url, mailQueue: { pollMs: 50, backoffBaseMs: 50, backoffMaxMs: 100 } });
+    env = await startSmtpForum();
+    ({ smtp, forum } = env);
     admin = await buildUser({ roles: ['admin', 'moderator'] });
     await forum.http.put('/api/admin/registration-policy').set(admin.auth).send({ policy: 'approval' }).expect(200);
   });
   after(async () => {
     await SiteSetting.deleteMany({});
-    await forum.close();
-    await smtp.close();
+    await env.close();
   });
 
   async function registerAndVerify(email: string): Promise<string> {

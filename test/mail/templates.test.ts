@@ -10,14 +10,31 @@ const ALL: templates.RenderedMessage[] = [
   templates.registrationAttempt({ signInLink: 'https://forum.example/signin', resetLink: 'https://forum.example/reset-password?token=r' }),
   templates.passwordReset({ link: 'https://forum.example/reset-password?token=r' }),
   templates.choosePassword({ link: 'https://forum.example/reset-password?token=c' }),
-  templates.parentalConsent({ displayName: HOSTILE, link: 'https://forum.example/parental-consent?token=p' }),
+  templates.parentalConsent({ displayName: HOSTILE, organisation: HOSTILE, link: 'https://forum.example/parental-consent?token=p' }),
   templates.emailChangeConfirm({ displayName: HOSTILE, link: 'https://forum.example/confirm-email?token=c' }),
   templates.emailChanged({ displayName: HOSTILE }),
   templates.moderationNotice({ subject: 'A moderator hid your post', text: `Reason: ${HOSTILE}` }),
   templates.disclosureNotice({ itemCount: 3, recipient: HOSTILE, legalBasis: 'Court order', reference: 'R-1' }),
   templates.registrationApproved({ displayName: HOSTILE, signInLink: 'https://forum.example/signin' }),
   templates.registrationDeclined({ displayName: HOSTILE }),
+  templates.accountSuspended({ displayName: HOSTILE, reason: HOSTILE, dataLink: 'https://forum.example/account-data' }),
+  templates.accountReinstated({ displayName: HOSTILE, signInLink: 'https://forum.example/signin' }),
   templates.marketing({ subject: 'News', text: HOSTILE, unsubscribeLink: 'https://forum.example/unsubscribe?token=u' }),
+  templates.notificationMail({
+    digest: false,
+    lines: [`${HOSTILE} replied to your post`],
+    openLink: 'https://forum.example/notifications',
+    unsubscribe: [{ label: 'replies', link: 'https://forum.example/unsubscribe?token=n' }],
+  }),
+  templates.notificationMail({
+    digest: true,
+    lines: [`${HOSTILE} replied to your post`, 'Someone liked your post'],
+    openLink: 'https://forum.example/notifications',
+    unsubscribe: [
+      { label: 'replies', link: 'https://forum.example/unsubscribe?token=d1' },
+      { label: 'likes', link: 'https://forum.example/unsubscribe?token=d2' },
+    ],
+  }),
 ];
 
 describe('mail templates', () => {
@@ -38,7 +55,7 @@ describe('mail templates', () => {
   }
 
   it('names the minor’s two steps in the parent’s message, and nothing private about the child', () => {
-    const message = templates.parentalConsent({ displayName: 'Tom', link: 'https://forum.example/parental-consent?token=p' });
+    const message = templates.parentalConsent({ displayName: 'Tom', organisation: 'Doctors Abroad', link: 'https://forum.example/parental-consent?token=p' });
     expect(message.text).to.include('"Tom"');
     expect(message.text).to.match(/confirms their own address/);
   });

@@ -9,30 +9,23 @@ import { addressHash, suppressAddressHash } from '../../server/services/suppress
 import { addMember, buildGroup, buildPost, idOf } from '../support/content';
 import { resetDatabase } from '../support/database';
 import { buildUser, type BuiltUser } from '../support/factories';
-import { startTestForum, type TestForum } from '../support/forum';
-import { sentTo, startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp';
+import type { TestForum } from '../support/forum';
+import { sentTo, type ReceivedMail, type TestSmtpServer } from '../support/smtp';
+import { startSmtpForum, type SmtpForum } from '../support/smtp-forum';
 
 describe('notification e-mails', function () {
   this.timeout(60_000);
+  let env: SmtpForum;
   let smtp: TestSmtpServer;
   let forum: TestForum;
 
   before(async () => {
     await resetDatabase();
-    smtp = await startSmtpServer();
-    forum = await startTestForum({
-      mailTransport: 'smtp',
-      smtpUrl: smtp.url,
-      mailQueue: { pollMs: 50, backoffBaseMs: 50, backoffMaxMs: 100 },
-      // Long enough for the digest test's steps on a loaded machine; the digest waits for all of them.
-      notificationDigest: { delayMs: 4_000, pollMs: 100 },
-    });
+    // Long enough for the digest test's steps on a loaded machine; the digest waits for all of them.
+    env = await startSmtpForum({ notificationDigest: { delayMs: 4_000, pollMs: 100 } });
+    ({ smtp, forum } = env);
   });
-  after(async () => {
-    await forum.close();
-    smtp.release();
-    await smtp.close();
-  });
+  after(() => env.close());
 
   async function setEmail(user: BuiltUser, settings: Record<string, { email: string }>) {
     const res = await forum.http.put('/api/me/notification-settings').set(user.auth).send(settings);

@@ -4,10 +4,10 @@ import { Types } from 'mongoose';
 import type { Group } from '../../shared/api';
 import { AuditEntry } from '../../server/models/audit-entry';
 import { MAX_GROUP_FEEDS } from '../../server/realtime/subscriptions';
-import { resetDatabase } from '../support/database';
 import { buildUser, type BuiltUser } from '../support/factories';
-import { ForumApi } from '../support/forum-api';
-import { startTestForum, type TestForum } from '../support/forum';
+import type { ForumApi } from '../support/forum-api';
+import type { TestForum } from '../support/forum';
+import { startFeedWorld } from '../support/feed-world';
 import { follow, SocketPool, subscribe } from '../support/sockets';
 
 const BURST = 8;
@@ -23,14 +23,7 @@ describe('realtime feeds', () => {
   let closedGroup: Group;
 
   before(async () => {
-    await resetDatabase();
-    forum = await startTestForum();
-    await forum.startListening();
-    api = new ForumApi(forum.http);
-    [owner, member, outsider] = await Promise.all([buildUser(), buildUser(), buildUser()]);
-    publicGroup = await api.createGroup(owner, 'public');
-    closedGroup = await api.createGroup(owner, 'closed', 'open');
-    await api.join(member, closedGroup.id);
+    ({ forum, api, owner, member, outsider, publicGroup, closedGroup } = await startFeedWorld());
   });
   afterEach(() => pool.closeAll());
   after(() => forum.close());

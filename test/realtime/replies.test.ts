@@ -2,10 +2,10 @@
 // the REST replies list would show them to; home and public feeds see only the parent's reply count.
 import { expect } from 'chai';
 import type { Group } from '../../shared/api';
-import { resetDatabase } from '../support/database';
 import { buildUser, type BuiltUser } from '../support/factories';
-import { ForumApi } from '../support/forum-api';
-import { startTestForum, type TestForum } from '../support/forum';
+import type { ForumApi } from '../support/forum-api';
+import type { TestForum } from '../support/forum';
+import { startFeedWorld } from '../support/feed-world';
 import { follow, SocketPool, subscribe } from '../support/sockets';
 
 describe('realtime replies', () => {
@@ -19,14 +19,7 @@ describe('realtime replies', () => {
   let closedGroup: Group;
 
   before(async () => {
-    await resetDatabase();
-    forum = await startTestForum();
-    await forum.startListening();
-    api = new ForumApi(forum.http);
-    [owner, member, outsider] = await Promise.all([buildUser(), buildUser(), buildUser()]);
-    publicGroup = await api.createGroup(owner, 'public');
-    closedGroup = await api.createGroup(owner, 'closed', 'open');
-    await api.join(member, closedGroup.id);
+    ({ forum, api, owner, member, outsider, publicGroup, closedGroup } = await startFeedWorld());
     await api.join(member, publicGroup.id);
   });
   afterEach(() => pool.closeAll());

@@ -184,23 +184,27 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
 function GroupSettings({ group, onSaved }: { group: Group; onSaved: (group: Group) => void }) {
   const [name, setName] = useState(group.name);
   const [description, setDescription] = useState(group.description);
+  const [rules, setRules] = useState(group.rules);
   const [joinPolicy, setJoinPolicy] = useState<JoinPolicy>(group.joinPolicy);
   const { busy, error, done: saved, handleSubmit } = useAction();
 
   const submit = handleSubmit(async () => {
-    onSaved(await api.updateGroup(group.id, { name: name.trim(), description: description.trim(), joinPolicy }));
+    onSaved(await api.updateGroup(group.id, { name: name.trim(), description: description.trim(), rules: rules.trim(), joinPolicy }));
   });
 
   return (
     <details class="card settings">
       <summary>Group settings</summary>
       <form class="form" onSubmit={submit}>
-        <FormError error={fieldError(error, 'name') || fieldError(error, 'description') ? null : error} />
+        <FormError error={['name', 'description', 'rules'].some((field) => fieldError(error, field)) ? null : error} />
         <Field id="settings-name" label="Name" error={fieldError(error, 'name')}>
           {(describedBy, invalid) => <input id="settings-name" value={name} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setName(event.currentTarget.value)} />}
         </Field>
         <Field id="settings-description" label="Description" error={fieldError(error, 'description')}>
           {(describedBy, invalid) => <textarea id="settings-description" rows={3} value={description} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setDescription(event.currentTarget.value)} />}
+        </Field>
+        <Field id="settings-rules" label="Rules" hint="Plain text, shown on the group's page." error={fieldError(error, 'rules')}>
+          {(describedBy, invalid) => <textarea id="settings-rules" rows={5} value={rules} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setRules(event.currentTarget.value)} />}
         </Field>
         <Field id="settings-policy" label="How do people join?" hint={`Visibility (${group.visibility}) is fixed when a group is created.`}>
           {(describedBy) => (
@@ -327,6 +331,12 @@ export function GroupPage({ id }: { id: string }) {
         <h1>{group.name}</h1>
         <GroupBadges group={group} />
         {group.description && <p class="group-description">{group.description}</p>}
+        {group.rules && (
+          <details class="group-rules">
+            <summary>Group rules</summary>
+            <p>{group.rules}</p>
+          </details>
+        )}
         <p class="group-meta">{memberCountText(group)}</p>
         <JoinControls group={group} onChange={changed} />
       </header>

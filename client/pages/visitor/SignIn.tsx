@@ -19,6 +19,7 @@ export function SignIn() {
   const { busy, error, handleSubmit } = useAction({ busyAfterSuccess: true });
   const resend = useAction();
   const unverified = error instanceof ApiError && error.code === 'email_unverified';
+  const suspended = error instanceof ApiError && error.code === 'account_suspended';
 
   const submit = handleSubmit(async () => {
     const result = await api.login(email.trim(), password);
@@ -54,6 +55,11 @@ export function SignIn() {
               {resend.busy ? 'Sending…' : 'Send the confirmation link again'}
             </button>
           </div>
+        )}
+        {suspended && (
+          <p class="notice">
+            <a href="/account-data">Download or erase your data</a>
+          </p>
         )}
         <button class="button button-primary button-block" type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
