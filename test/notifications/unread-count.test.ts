@@ -135,4 +135,15 @@ describe('notifications: the unread count from memory', function () {
     expect(nonZero).to.be.greaterThan(STEPS);
     expect(readCache.unreadCounts.size).to.be.greaterThan(0);
   });
+
+  it('drops to zero when a thread is deleted with its author’s own reply that mentioned the person (no event of its own)', async () => {
+    const [author, mentioned] = [await buildUser(), await buildUser()];
+    const group = await buildGroup({ owner: author, visibility: 'public' });
+    await addMember(group, mentioned);
+    const thread = await call(author, 'post', `/api/groups/${idOf(group)}/posts`, { body: '<p>thread</p>' });
+    await call(author, 'post', `/api/groups/${idOf(group)}/posts`, { body: `<p>my own reply to <a data-mention="${String(mentioned.user._id)}">@you</a></p>`, parentId: thread.body.id });
+    expect([await count(mentioned), await count(mentioned)]).to.deep.equal([1, 1]);
+    await call(author, 'delete', `/api/posts/${thread.body.id}`);
+    expect([await count(mentioned), (await listedUnread(mentioned)).length]).to.deep.equal([0, 0]);
+  });
 });
