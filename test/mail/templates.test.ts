@@ -18,6 +18,7 @@ const ALL: templates.RenderedMessage[] = [
   templates.registrationApproved({ displayName: HOSTILE, signInLink: 'https://forum.example/signin' }),
   templates.registrationDeclined({ displayName: HOSTILE }),
   templates.marketing({ subject: 'News', text: HOSTILE, unsubscribeLink: 'https://forum.example/unsubscribe?token=u' }),
+  ...[false, true].map((digest) => templates.notificationMail({ digest, lines: [`${HOSTILE} replied to your post\n"${HOSTILE}"`], openLink: 'https://forum.example/notifications', unsubscribe: [{ label: 'replies', link: 'https://forum.example/unsubscribe?token=n' }] })),
 ];
 
 describe('mail templates', () => {
