@@ -13,6 +13,7 @@ import { viewerFromUser, type Viewer } from '../policy/viewer';
 import { presentNotification } from '../presenters/notification';
 import { loadPublicUsers } from '../services/profiles';
 import { judgeNotifications, type Judgement } from './visibility';
+import { readCache, type CachedUnreadCount } from '../services/read-cache';
 
 /** What a service asks to be told to one person. */
 export interface Draft {
@@ -217,12 +218,32 @@ export async function presentVisible(viewer: Viewer, notificationIds: readonly T
   );
 }
 
+/**
+ * The unread notifications the viewer may see now, as the list would show them. Judged once, then answered from
+ * memory until an event drops it (server/services/read-cache.ts): one of theirs written or read, a change of
+ * their memberships or roles, or of a post or group one of them is about.
+ */
 export async function unreadCount(viewer: Viewer): Promise<number> {
+  const roles = [...viewer.roles].sort().join(',');
+  const counted = await readCache.unreadCounts.get(viewer.id, () => countUnread(viewer, roles));
+  // Judged for other roles: this request's viewer or the entry predates a role change whose event is on its way.
+  return counted.roles === roles ? counted.count : (await countUnread(viewer, roles)).count;
+}
+
+async function countUnread(viewer: Viewer, roles: string): Promise<CachedUnreadCount> {
   const rows = await Notification.find({ recipientId: viewer._id, readAt: null }, { type: 1, postId: 1, groupId: 1 })
     .sort({ at: -1 })
     .limit(MAX_COUNTED)
     .lean<Pick<NotificationFields, '_id' | 'type' | 'postId' | 'groupId'>[]>();
-  return (await judgeNotifications(viewer, rows, { withText: false })).size;
+  const judged = await judgeNotifications(viewer, rows, { withText: false });
+  const postIds = new Set<string>();
+  const groupIds = new Set<string>();
+  for (const row of rows) {
+    if (row.postId) postIds.add(String(row.postId));
+    if (row.groupId) groupIds.add(String(row.groupId));
+  }
+  for (const { post } of judged.values()) if (post?.parentId) postIds.add(String(post.parentId));
+  return { count: judged.size, roles, postIds, groupIds };
 }
 
 export type ReadRequest = { ids: Types.ObjectId[] } | { all: true };

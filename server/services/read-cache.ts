@@ -1,7 +1,8 @@
 // What nearly every request reads before it can do anything (whose token this is, their roles, their
 // memberships, which groups are public, who wrote a post) changes rarely, yet costs a database round trip
 // each time: about 0.3 ms of driver CPU apiece, most of a signed-in feed's cost. Each group's newest posts
-// and which posts a user likes change more often, but every feed page reads them. So these are kept here,
+// and which posts a user likes change more often, but every feed page reads them; every open page asks for
+// the unread notification count. So these are kept here,
 // and dropped by the domain events that announce each change: in this process as the write's own event is
 // published, in every other process as the event relay (server/services/event-relay.ts) brings it.
 //
@@ -60,6 +61,17 @@ export interface CachedFeedHead {
   readonly complete: boolean;
 }
 
+/** One user's unread notification count (server/notifications/service.ts), with what it was judged from. */
+export interface CachedUnreadCount {
+  readonly count: number;
+  /** The site roles it was judged with: a request authenticated before a role change must not be answered from it. */
+  readonly roles: string;
+  /** Posts whose state decides it: each unread notification's post, and the thread of each readable one. */
+  readonly postIds: ReadonlySet<string>;
+  /** Groups whose visibility decides it. */
+  readonly groupIds: ReadonlySet<string>;
+}
+
 class ReadCache {
   /**
    * Off while events from other processes may be going missing (the relay is disconnected): every read then
@@ -84,6 +96,8 @@ class ReadCache {
   readonly feedHeads = new DroppableCache<CachedFeedHead>(this.on, MAX_FEED_HEADS);
   /** userId → ids of every post the user likes, or null for a user with more than MAX_CACHED_LIKES. */
   readonly likedPosts = new DroppableCache<ReadonlySet<string> | null>(this.on, MAX_LIKERS);
+  /** userId → unread notification count; every event that may change what the user may see drops it. */
+  readonly unreadCounts = new DroppableCache<CachedUnreadCount>(this.on);
 
   /** Drops whatever the event may have made stale. */
   apply(event: DomainEvent): void {
@@ -95,6 +109,7 @@ class ReadCache {
       case 'user.changed':
         this.identities.drop(event.userId);
         this.authors.drop(event.userId);
+        this.unreadCounts.drop(event.userId);
         return;
       case 'user.erased':
         this.dropSessionsOf(event.userId);
@@ -102,22 +117,33 @@ class ReadCache {
         this.authors.drop(event.userId);
         this.memberships.drop(event.userId);
         this.likedPosts.drop(event.userId);
+        this.unreadCounts.drop(event.userId);
         return;
       case 'membership.changed':
         this.memberships.drop(event.userId);
+        this.unreadCounts.drop(event.userId);
         return;
       case 'group.changed':
         this.groups.drop(event.groupId);
         this.publicGroups.clear();
         this.feedHeads.drop(event.groupId);
+        this.unreadCounts.dropWhere((counted) => counted.groupIds.has(event.groupId));
         return;
       case 'post.created':
       case 'post.updated':
+        // Replies too: a reply moves its parent's replyCount, which the head shows.
+        this.feedHeads.drop(event.groupId);
+        return;
       case 'post.deleted':
       case 'post.hidden':
       case 'post.restored':
-        // Replies too: a reply moves its parent's replyCount, which the head shows.
         this.feedHeads.drop(event.groupId);
+        // A thread's removal takes its author's own replies without an event of their own: counts that
+        // depend on any post of the thread go.
+        this.unreadCounts.dropWhere((counted) => counted.postIds.has(event.postId));
+        return;
+      case 'notification.changed':
+        this.unreadCounts.drop(event.userId);
         return;
       case 'like.changed':
         this.feedHeads.drop(event.groupId);
@@ -141,7 +167,7 @@ class ReadCache {
   }
 
   clear(): void {
-    for (const cache of [this.sessions, this.identities, this.memberships, this.groups, this.publicGroups, this.authors, this.feedHeads, this.likedPosts]) cache.clear();
+    for (const cache of [this.sessions, this.identities, this.memberships, this.groups, this.publicGroups, this.authors, this.feedHeads, this.likedPosts, this.unreadCounts]) cache.clear();
   }
 
   private dropSessionsOf(userId: string): void {

@@ -35,6 +35,7 @@ const ALL: templates.RenderedMessage[] = [
       { label: 'likes', link: 'https://forum.example/unsubscribe?token=d2' },
     ],
   }),
+  ...[false, true].map((digest) => templates.notificationMail({ digest, lines: [`${HOSTILE} replied to your post\n"${HOSTILE}"`], openLink: 'https://forum.example/notifications', unsubscribe: [{ label: 'replies', link: 'https://forum.example/unsubscribe?token=n' }] })),
 ];
 
 describe('mail templates', () => {

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { sharedDatabaseUri } from '../support/database';
 import { ForumApi } from '../support/forum-api';
-import { startForumProcess, startRedis, type ForumProcess, type RedisServer } from '../support/processes';
+import { settlesTo, startForumProcess, startRedis, type ForumProcess, type RedisServer } from '../support/processes';
 import { SocketPool } from '../support/sockets';
 import supertest from 'supertest';
 
@@ -71,5 +71,25 @@ describe('live notifications across processes (Redis adapter)', function () {
     await onB.recorder.next('notification:count', (p) => p.count === 0);
     const count = await supertest(b!.url).get('/api/notifications/unread-count').set(member.auth);
     expect(count.body).to.deep.equal({ count: 0 });
+  });
+
+  it('the count B holds in memory follows a reply, a mark read and a removal made through A', async () => {
+    const [owner, member, replier] = [await viaA.register(), await viaA.register(), await viaA.register()];
+    const group = await viaA.createGroup(owner, 'closed', 'open');
+    await viaA.join(member, group.id);
+    await viaA.join(replier, group.id);
+    const post = await viaA.post(member, group.id);
+    // Their approval to join is not what this test is about.
+    await supertest(a!.url).post('/api/notifications/read').set(member.auth).send({ all: true });
+    const countOnB = async () => (await supertest(b!.url).get('/api/notifications/unread-count').set(member.auth)).body.count as number;
+    expect(await countOnB()).to.equal(0);
+    await viaA.post(replier, group.id, '<p>reply</p>', post.id);
+    expect(await settlesTo(countOnB, 1)).to.equal(1);
+    await supertest(a!.url).post('/api/notifications/read').set(member.auth).send({ all: true });
+    expect(await settlesTo(countOnB, 0)).to.equal(0);
+    await viaA.post(replier, group.id, '<p>another reply</p>', post.id);
+    expect(await settlesTo(countOnB, 1)).to.equal(1);
+    await viaA.removeMember(owner, group.id, member.id);
+    expect(await settlesTo(countOnB, 0)).to.equal(0);
   });
 });

@@ -5,24 +5,11 @@
 import { expect } from 'chai';
 import { sharedDatabaseUri } from '../support/database';
 import { ForumApi, type RegisteredUser } from '../support/forum-api';
-import { startForumProcess, startRedis, type ForumProcess, type RedisServer } from '../support/processes';
+import { settlesTo, startForumProcess, startRedis, type ForumProcess, type RedisServer } from '../support/processes';
 import { disconnected, follow, SocketPool, subscribe } from '../support/sockets';
 import { createClient } from 'redis';
 import { User } from '../../server/models/user';
 import supertest from 'supertest';
-
-/**
- * The status B answers settles to `expected` within a second. The cache's backstop age is 60 s, so only the
- * relayed event can make this pass; the second allows for Redis delivering it after A's HTTP response.
- */
-async function settlesTo<T>(read: () => Promise<T>, expected: T): Promise<T> {
-  const deadline = Date.now() + 1_000;
-  for (;;) {
-    const status = await read();
-    if (JSON.stringify(status) === JSON.stringify(expected) || Date.now() > deadline) return status;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('realtime across processes (Redis adapter)', function () {
   this.timeout(120_000);

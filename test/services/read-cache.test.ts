@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { DroppableCache, MAX_ENTRY_AGE_MS } from '../../server/db/droppable-cache';
 import { readCache } from '../../server/services/read-cache';
+import type { DomainEvent } from '../../server/services/events';
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
@@ -217,6 +218,31 @@ describe('read cache', () => {
     it('like.changed without a liker (a recount) drops every user’s likes', () => {
       readCache.apply({ type: 'like.changed', postId: 'p', groupId: String(groupId), likeCount: 1, userId: null });
       expect(readCache.likedPosts.size).to.equal(0);
+    });
+
+    it('unread counts: dropped for their user by notification, membership and user events; for everyone they depend on by post and group events', async () => {
+      const counted = (postIds: string[], groupIds: string[]) => async () => ({ count: 1, roles: '', postIds: new Set(postIds), groupIds: new Set(groupIds) });
+      const fill = async () => {
+        await readCache.unreadCounts.get(String(userId), counted(['p1'], [String(groupId)]));
+        await readCache.unreadCounts.get(String(otherId), counted(['p2'], ['g2']));
+      };
+      const events: DomainEvent[] = [
+        { type: 'notification.changed', userId: String(userId), notificationId: null },
+        { type: 'membership.changed', userId: String(userId), groupId: 'g2' },
+        { type: 'user.changed', userId: String(userId), change: { kind: 'roles', actorId: 'a', before: [], after: ['moderator'] } },
+        { type: 'user.erased', userId: String(userId) },
+        { type: 'group.changed', groupId: String(groupId) },
+        ...(['post.deleted', 'post.hidden', 'post.restored'] as const).map((type) => ({ type, postId: 'p1', groupId: 'g2', parentId: null })),
+      ];
+      for (const event of events) {
+        await fill();
+        readCache.apply(event);
+        expect(readCache.unreadCounts.size, event.type).to.equal(1);
+      }
+      await fill();
+      readCache.apply({ type: 'post.updated', postId: 'p1', groupId: String(groupId), parentId: null });
+      readCache.apply({ type: 'like.changed', postId: 'p1', groupId: String(groupId), likeCount: 2, userId: String(userId) });
+      expect(readCache.unreadCounts.size).to.equal(2);
     });
 
     it('suspend empties every cache', () => {

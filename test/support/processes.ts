@@ -14,6 +14,19 @@ process.once('exit', () => {
   for (const proc of running) proc.kill('SIGKILL');
 });
 
+/**
+ * What process B answers settles to `expected` within a second. The cache's backstop age is 60 s, so only the
+ * relayed event can make this pass; the second allows for Redis delivering it after A's HTTP response.
+ */
+export async function settlesTo<T>(read: () => Promise<T>, expected: T): Promise<T> {
+  const deadline = Date.now() + 1_000;
+  for (;;) {
+    const status = await read();
+    if (JSON.stringify(status) === JSON.stringify(expected) || Date.now() > deadline) return status;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => server.listen(0, '127.0.0.1', resolve).once('error', reject));
