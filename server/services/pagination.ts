@@ -47,3 +47,11 @@ export async function toPage<Row extends { _id: Types.ObjectId }, Item>(
   const kept = more ? rows.slice(0, page.limit) : rows;
   return { items: await present(kept), nextCursor: more ? cursorOf(kept[kept.length - 1]!) : null };
 }
+
+/** toPage for items presented as JSON texts: the page's JSON, exactly as JSON.stringify writes toPage's page. */
+export async function toPageJson<Row extends { _id: Types.ObjectId }>(rows: Row[], page: Pick<PageRequest, 'limit'>, present: (rows: Row[]) => Promise<string[]>): Promise<string> {
+  const more = rows.length > page.limit;
+  const kept = more ? rows.slice(0, page.limit) : rows;
+  const nextCursor = more ? JSON.stringify(String(kept[kept.length - 1]!._id)) : 'null';
+  return `{"items":[${(await present(kept)).join(',')}],"nextCursor":${nextCursor}}`;
+}

@@ -7,8 +7,8 @@ import { MAX_CACHED_LIKES, readCache } from '../services/read-cache';
 import type { UrlSigner } from '../media/signed-urls';
 import { Like } from '../models/like';
 import type { PresentablePost } from '../models/post';
-import { accessFrom, accessTo, loadGroupRef, type GroupAccess, type Viewer } from '../policy';
-import { presentPosts, type PostViewFacts } from '../presenters/post';
+import { accessFrom, loadGroupRef, membershipsOf, type GroupAccess, type Viewer } from '../policy';
+import { presentPosts, presentPostsJson, type PostViewFacts } from '../presenters/post';
 import { loadPublicUsers } from './profiles';
 
 /**
@@ -34,13 +34,14 @@ async function likedAmong(viewer: Viewer, postIds: Types.ObjectId[]): Promise<Re
 async function accessByGroup(rows: readonly PresentablePost[], viewer: Viewer | null): Promise<Map<string, GroupAccess>> {
   const groupIds = new Map<string, Types.ObjectId>();
   for (const row of rows) groupIds.set(String(row.groupId), row.groupId);
+  // The viewer's memberships once for the page (as accessTo would read them per group).
+  const [groups, memberships] = await Promise.all([Promise.all([...groupIds.values()].map(loadGroupRef)), viewer ? membershipsOf(viewer._id) : null]);
   const byGroup = new Map<string, GroupAccess>();
-  await Promise.all(
-    [...groupIds].map(async ([key, groupId]) => {
-      const group = await loadGroupRef(groupId);
-      if (group) byGroup.set(key, viewer ? await accessTo(viewer, group) : accessFrom(null, group, null));
-    }),
-  );
+  let i = 0;
+  for (const key of groupIds.keys()) {
+    const group = groups[i++];
+    if (group) byGroup.set(key, accessFrom(viewer, group, memberships?.get(key) ?? null));
+  }
   return byGroup;
 }
 
@@ -62,6 +63,12 @@ export async function loadPostViewFacts(rows: readonly PresentablePost[], viewer
 export async function presentPostsFor(rows: PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<Post[]> {
   if (!rows.length) return [];
   return presentPosts(rows, await loadPostViewFacts(rows, viewer), signer);
+}
+
+/** presentPostsFor's posts as JSON texts (what JSON.stringify writes for each), for pages sent as they are. */
+export async function presentPostsJsonFor(rows: PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<string[]> {
+  if (!rows.length) return [];
+  return presentPostsJson(rows, await loadPostViewFacts(rows, viewer), signer);
 }
 
 export async function presentPostFor(row: PresentablePost, viewer: Viewer | null, signer: UrlSigner): Promise<Post> {
