@@ -26,7 +26,7 @@ async function topLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequ
 }
 
 /** From the groups' cached heads when they reach far enough, else from the database. */
-async function newestTopLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequest, count = page.limit + 1, sharedOnly = true): Promise<PresentablePost[]> {
+async function newestTopLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequest, count = page.limit + 1, sharedOnly = true): Promise<readonly PresentablePost[]> {
   return (await newestFromHeads(groupIds, page.after, count, sharedOnly)) ?? topLevelPosts(groupIds, page, count, sharedOnly);
 }
 

@@ -49,7 +49,11 @@ export async function toPage<Row extends { _id: Types.ObjectId }, Item>(
 }
 
 /** toPage for items presented as JSON texts: the page's JSON, exactly as JSON.stringify writes toPage's page. */
-export async function toPageJson<Row extends { _id: Types.ObjectId }>(rows: Row[], page: Pick<PageRequest, 'limit'>, present: (rows: Row[]) => Promise<string[]>): Promise<string> {
+export async function toPageJson<Row extends { _id: Types.ObjectId }>(
+  rows: readonly Row[],
+  page: Pick<PageRequest, 'limit'>,
+  present: (rows: readonly Row[]) => Promise<string[]>,
+): Promise<string> {
   const more = rows.length > page.limit;
   const kept = more ? rows.slice(0, page.limit) : rows;
   const nextCursor = more ? JSON.stringify(String(kept[kept.length - 1]!._id)) : 'null';

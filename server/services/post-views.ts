@@ -66,7 +66,7 @@ export async function presentPostsFor(rows: PresentablePost[], viewer: Viewer | 
 }
 
 /** presentPostsFor's posts as JSON texts (what JSON.stringify writes for each), for pages sent as they are. */
-export async function presentPostsJsonFor(rows: PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<string[]> {
+export async function presentPostsJsonFor(rows: readonly PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<string[]> {
   if (!rows.length) return [];
   return presentPostsJson(rows, await loadPostViewFacts(rows, viewer), signer);
 }
