@@ -7,7 +7,7 @@ import { imagesLongLived, postPermissions, type GroupAccess } from '../policy';
 import { presentAuthorCard, presentPublicUser } from './user';
 
 /** A row's ids and dates as presented. */
-interface RowTexts {
+export interface RowTexts {
   readonly id: string;
   readonly groupId: string;
   readonly authorId: string | null;
@@ -19,7 +19,8 @@ interface RowTexts {
 /** Kept per row object: feed heads hand the same rows to every request, and these never change for a row. */
 const rowTexts = new WeakMap<PresentablePost, RowTexts>();
 
-function textsOf(row: PresentablePost): RowTexts {
+/** A row's ids and dates as presented (hex ids, ISO dates), converted once per row object. */
+export function textsOf(row: PresentablePost): RowTexts {
   let texts = rowTexts.get(row);
   if (!texts) {
     texts = {
@@ -88,22 +89,29 @@ export function presentPosts(rows: readonly PresentablePost[], facts: PostViewFa
 }
 
 /**
- * The same posts as JSON texts, each exactly what `JSON.stringify` writes for presentPosts' object (tested):
- * what does not depend on the viewer (ids, author, body, counts, dates) is serialised once per cached row and
- * spliced around the viewer's parts (`images`, whose URLs are signed per request, `likedByMe` and `can`).
- * A signed-in feed page is about 20 KB of JSON, mostly post bodies; serialising it per request was the
- * largest share of the request's time.
+ * The same posts as UTF-8 JSON, each exactly what `JSON.stringify` writes for presentPosts' object (tested):
+ * what does not depend on the viewer (ids, author, body, counts, dates) is serialised and encoded once per
+ * cached row and spliced around the viewer's parts (`images`, whose URLs are signed per request, `likedByMe`
+ * and `can`). A signed-in feed page is about 20 KB of JSON, mostly post bodies; serialising it per request
+ * was the largest share of the request's time.
  */
-export function presentPostsJson(rows: readonly PresentablePost[], facts: PostViewFacts, signer: UrlSigner, now = nowSeconds()): string[] {
+export function presentPostsJson(rows: readonly PresentablePost[], facts: PostViewFacts, signer: UrlSigner, now = nowSeconds()): Buffer[] {
   return rows.map((row) => {
     const text = textsOf(row);
     const pieces = jsonPiecesOf(row, text, authorOf(text, facts), facts.signedIn);
     const access = facts.access.get(text.groupId);
-    const images = row.images?.length ? JSON.stringify(imagesOf(row, access, signer, now)) : '[]';
-    const liked = facts.liked.has(text.id) ? 'true' : 'false';
-    return pieces.head + images + pieces.likes + liked + pieces.tail + permissionsJson(access ? postPermissions(access, row) : NO_PERMISSIONS) + '}';
+    const images = row.images?.length ? Buffer.from(JSON.stringify(imagesOf(row, access, signer, now))) : NO_IMAGES;
+    const liked = facts.liked.has(text.id) ? TRUE : FALSE;
+    const can = permissionsJson(access ? postPermissions(access, row) : NO_PERMISSIONS);
+    const parts = [pieces.head, images, pieces.likes, liked, pieces.tail, can, CLOSE];
+    return Buffer.concat(parts, pieces.length + images.length + liked.length + can.length);
   });
 }
+
+const NO_IMAGES = Buffer.from('[]');
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
+const CLOSE = Buffer.from('}');
 
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
@@ -130,9 +138,11 @@ function imagesOf(row: PresentablePost, access: GroupAccess | undefined, signer:
 interface JsonPieces {
   /** The presented author the pieces were written with: a changed profile is a new cached author object. */
   readonly author: PublicUser | AuthorCard | null;
-  readonly head: string;
-  readonly likes: string;
-  readonly tail: string;
+  readonly head: Buffer;
+  readonly likes: Buffer;
+  readonly tail: Buffer;
+  /** Bytes of head, likes, tail and the closing brace. */
+  readonly length: number;
 }
 
 /** Per row object, as signed-in viewers and as visitors see its author; rows never change (see rowTexts). */
@@ -143,12 +153,13 @@ function jsonPiecesOf(row: PresentablePost, text: RowTexts, author: PublicUser |
   const kept = signedIn ? signedInPieces : visitorPieces;
   let pieces = kept.get(row);
   if (pieces?.author !== author) {
-    const head =
+    const head = Buffer.from(
       `{"id":${JSON.stringify(text.id)},"groupId":${JSON.stringify(text.groupId)},"author":${JSON.stringify(author)},` +
-      `"body":${JSON.stringify(row.body ?? '')},"bodyText":${JSON.stringify(row.bodyText ?? '')},"parentId":${JSON.stringify(text.parentId)},"images":`;
-    const likes = `,"likeCount":${JSON.stringify(row.likeCount ?? 0)},"likedByMe":`;
-    const tail = `,"replyCount":${JSON.stringify(row.replyCount ?? 0)},"createdAt":${JSON.stringify(text.createdAt)},"editedAt":${JSON.stringify(text.editedAt)},"can":`;
-    pieces = { author, head, likes, tail };
+        `"body":${JSON.stringify(row.body ?? '')},"bodyText":${JSON.stringify(row.bodyText ?? '')},"parentId":${JSON.stringify(text.parentId)},"images":`,
+    );
+    const likes = Buffer.from(`,"likeCount":${JSON.stringify(row.likeCount ?? 0)},"likedByMe":`);
+    const tail = Buffer.from(`,"replyCount":${JSON.stringify(row.replyCount ?? 0)},"createdAt":${JSON.stringify(text.createdAt)},"editedAt":${JSON.stringify(text.editedAt)},"can":`);
+    pieces = { author, head, likes, tail, length: head.length + likes.length + tail.length + CLOSE.length };
     kept.set(row, pieces);
   }
   return pieces;
@@ -157,12 +168,12 @@ function jsonPiecesOf(row: PresentablePost, text: RowTexts, author: PublicUser |
 /** PostPermissions' keys in the order postPermissions() writes them. */
 const PERMISSION_KEYS = ['edit', 'delete', 'reply', 'like', 'report', 'hide', 'restore'] as const satisfies readonly (keyof PostPermissions)[];
 /** `can` as JSON, by the bits of its answers: there are only 128 of them. */
-const permissionsTexts: string[] = [];
+const permissionsTexts: Buffer[] = [];
 
-function permissionsJson(can: PostPermissions): string {
+function permissionsJson(can: PostPermissions): Buffer {
   let bits = 0;
   for (let i = 0; i < PERMISSION_KEYS.length; i++) if (can[PERMISSION_KEYS[i]!]) bits |= 1 << i;
-  return (permissionsTexts[bits] ??= `{${PERMISSION_KEYS.map((key, i) => `"${key}":${(bits >> i) & 1 ? 'true' : 'false'}`).join(',')}}`);
+  return (permissionsTexts[bits] ??= Buffer.from(`{${PERMISSION_KEYS.map((key, i) => `"${key}":${(bits >> i) & 1 ? 'true' : 'false'}`).join(',')}}`));
 }
 
 const NO_PERMISSIONS: PostPermissions = Object.freeze({ edit: false, delete: false, reply: false, like: false, report: false, hide: false, restore: false });

@@ -30,20 +30,20 @@ async function newestTopLevelPosts(groupIds: readonly Types.ObjectId[], page: Pa
   return (await newestFromHeads(groupIds, page.after, count, sharedOnly)) ?? topLevelPosts(groupIds, page, count, sharedOnly);
 }
 
-/** Signed-in home feed: public groups and the viewer's own groups. A Page<Post> as JSON text, sent as it is. */
-export async function homeFeed(ctx: AppContext, viewer: Viewer, page: PageRequest): Promise<string> {
+/** Signed-in home feed: public groups and the viewer's own groups. A Page<Post> as UTF-8 JSON, sent as it is. */
+export async function homeFeed(ctx: AppContext, viewer: Viewer, page: PageRequest): Promise<Buffer> {
   const rows = await newestTopLevelPosts(await readableGroupIds(viewer), page);
   return toPageJson(rows, page, (kept) => presentPostsJsonFor(kept, viewer, ctx.signer));
 }
 
-/** A group's feed as the viewer may read it: a Page<Post> as JSON text, sent as it is. */
+/** A group's feed as the viewer may read it: a Page<Post> as UTF-8 JSON, sent as it is. */
 export async function groupFeed(
   ctx: AppContext,
   viewer: Viewer,
   groupId: Types.ObjectId,
   page: PageRequest,
   options: AuthorizeOptions = {},
-): Promise<string> {
+): Promise<Buffer> {
   const group = await loadGroupRef(groupId);
   if (!group) throw new NotFound('group');
   const access = await authorizeGroup(viewer, 'read', group, { ...options, audit: ctx.auditModeratorRead });

@@ -48,14 +48,25 @@ export async function toPage<Row extends { _id: Types.ObjectId }, Item>(
   return { items: await present(kept), nextCursor: more ? cursorOf(kept[kept.length - 1]!) : null };
 }
 
-/** toPage for items presented as JSON texts: the page's JSON, exactly as JSON.stringify writes toPage's page. */
+/** toPage for items presented as UTF-8 JSON: the page's JSON bytes, exactly as JSON.stringify writes toPage's page. */
 export async function toPageJson<Row extends { _id: Types.ObjectId }>(
   rows: readonly Row[],
   page: Pick<PageRequest, 'limit'>,
-  present: (rows: readonly Row[]) => Promise<string[]>,
-): Promise<string> {
+  present: (rows: readonly Row[]) => Promise<Buffer[]>,
+): Promise<Buffer> {
   const more = rows.length > page.limit;
   const kept = more ? rows.slice(0, page.limit) : rows;
-  const nextCursor = more ? JSON.stringify(String(kept[kept.length - 1]!._id)) : 'null';
-  return `{"items":[${(await present(kept)).join(',')}],"nextCursor":${nextCursor}}`;
+  const items = await present(kept);
+  const parts: Buffer[] = [ITEMS_OPEN];
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) parts.push(COMMA);
+    parts.push(items[i]!);
+  }
+  parts.push(ITEMS_CLOSE, Buffer.from(more ? JSON.stringify(String(kept[kept.length - 1]!._id)) : 'null'), PAGE_CLOSE);
+  return Buffer.concat(parts);
 }
+
+const ITEMS_OPEN = Buffer.from('{"items":[');
+const COMMA = Buffer.from(',');
+const ITEMS_CLOSE = Buffer.from('],"nextCursor":');
+const PAGE_CLOSE = Buffer.from('}');

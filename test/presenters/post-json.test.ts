@@ -1,5 +1,5 @@
-// Feed pages are written as JSON spliced from per-post pieces kept per row (server/presenters/post.ts). Every
-// text must be exactly what JSON.stringify writes for the presented object, for every viewer, and stay so when
+// Feed pages are written as UTF-8 JSON spliced from per-post pieces kept per row (server/presenters/post.ts).
+// Every text must be exactly what JSON.stringify writes for the presented object, for every viewer, and stay so when
 // the same rows are shown again to others, after an author changes their profile, or to a visitor.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
@@ -103,7 +103,7 @@ function facts(random: Random, w: World, rows: readonly PresentablePost[], signe
 }
 
 function expectSameAsStringify(rows: readonly PresentablePost[], f: PostViewFacts, label: string): void {
-  const texts = presentPostsJson(rows, f, signer, NOW);
+  const texts = presentPostsJson(rows, f, signer, NOW).map(String);
   const objects = presentPosts(rows, f, signer, NOW);
   expect(texts.length, label).to.equal(rows.length);
   texts.forEach((t, i) => expect(t, `${label}, row ${i}`).to.equal(JSON.stringify(objects[i])));
@@ -125,11 +125,11 @@ describe('post presenter: JSON spliced from per-row pieces', () => {
     const w = world(random);
     const writer = w.authorIds[2]!;
     const rows = [row(random, w), row(random, w)].map((r) => ({ ...r, authorId: writer }));
-    const before = presentPostsJson(rows, facts(random, w, rows, true), signer, NOW);
+    const before = presentPostsJson(rows, facts(random, w, rows, true), signer, NOW).map(String);
     w.authors.set(String(writer), { ...w.authors.get(String(writer))!, displayName: 'Renamed "Writer"' });
     const f = facts(random, w, rows, true);
     expectSameAsStringify(rows, f, 'after the rename');
-    const after = presentPostsJson(rows, f, signer, NOW);
+    const after = presentPostsJson(rows, f, signer, NOW).map(String);
     expect(after[0]).to.include('Renamed \\"Writer\\"');
     expect(before[0]).not.to.include('Renamed');
     // Erased since: no author at all.
@@ -145,7 +145,7 @@ describe('post presenter: JSON spliced from per-row pieces', () => {
     for (const signedIn of [true, false, true, false]) {
       const f = facts(random, w, rows, signedIn);
       expectSameAsStringify(rows, f, signedIn ? 'signed in' : 'visitor');
-      for (const t of presentPostsJson(rows, f, signer, NOW)) expect('bio' in (JSON.parse(t) as { author: object }).author).to.equal(signedIn);
+      for (const t of presentPostsJson(rows, f, signer, NOW)) expect('bio' in (JSON.parse(String(t)) as { author: object }).author).to.equal(signedIn);
     }
   });
 
@@ -156,8 +156,8 @@ describe('post presenter: JSON spliced from per-row pieces', () => {
     const f = facts(random, w, rows, true);
     for (const limit of [3, 5, 6, 10]) {
       const expected = await toPage(rows, { limit }, (kept) => presentPosts(kept, f, signer, NOW));
-      expect(await toPageJson(rows, { limit }, async (kept) => presentPostsJson(kept, f, signer, NOW)), `limit ${limit}`).to.equal(JSON.stringify(expected));
+      expect(String(await toPageJson(rows, { limit }, async (kept) => presentPostsJson(kept, f, signer, NOW))), `limit ${limit}`).to.equal(JSON.stringify(expected));
     }
-    expect(await toPageJson([], { limit: 5 }, async () => [])).to.equal(JSON.stringify({ items: [], nextCursor: null }));
+    expect(String(await toPageJson([], { limit: 5 }, async () => []))).to.equal(JSON.stringify({ items: [], nextCursor: null }));
   });
 });
