@@ -95,7 +95,7 @@ export function presentPosts(rows: readonly PresentablePost[], facts: PostViewFa
  * and `can`). A signed-in feed page is about 20 KB of JSON, mostly post bodies; serialising it per request
  * was the largest share of the request's time.
  */
-export function presentPostsJson(rows: readonly PresentablePost[], facts: PostViewFacts, signer: UrlSigner, now = nowSeconds()): Buffer[] {
+export function presentPostsJson(rows: readonly PresentablePost[], facts: PostViewFacts, signer: UrlSigner, now = nowSeconds()): JsonChunks[] {
   return rows.map((row) => {
     const text = textsOf(row);
     const pieces = jsonPiecesOf(row, text, authorOf(text, facts), facts.signedIn);
@@ -103,10 +103,12 @@ export function presentPostsJson(rows: readonly PresentablePost[], facts: PostVi
     const images = row.images?.length ? Buffer.from(JSON.stringify(imagesOf(row, access, signer, now))) : NO_IMAGES;
     const liked = facts.liked.has(text.id) ? TRUE : FALSE;
     const can = permissionsJson(access ? postPermissions(access, row) : NO_PERMISSIONS);
-    const parts = [pieces.head, images, pieces.likes, liked, pieces.tail, can, CLOSE];
-    return Buffer.concat(parts, pieces.length + images.length + liked.length + can.length);
+    return [pieces.head, images, pieces.likes, liked, pieces.tail, can, CLOSE];
   });
 }
+
+/** One JSON value as consecutive UTF-8 pieces, copied once into the page that holds it. */
+export type JsonChunks = readonly Buffer[];
 
 const NO_IMAGES = Buffer.from('[]');
 const TRUE = Buffer.from('true');
@@ -141,8 +143,6 @@ interface JsonPieces {
   readonly head: Buffer;
   readonly likes: Buffer;
   readonly tail: Buffer;
-  /** Bytes of head, likes, tail and the closing brace. */
-  readonly length: number;
 }
 
 /** Per row object, as signed-in viewers and as visitors see its author; rows never change (see rowTexts). */
@@ -159,7 +159,7 @@ function jsonPiecesOf(row: PresentablePost, text: RowTexts, author: PublicUser |
     );
     const likes = Buffer.from(`,"likeCount":${JSON.stringify(row.likeCount ?? 0)},"likedByMe":`);
     const tail = Buffer.from(`,"replyCount":${JSON.stringify(row.replyCount ?? 0)},"createdAt":${JSON.stringify(text.createdAt)},"editedAt":${JSON.stringify(text.editedAt)},"can":`);
-    pieces = { author, head, likes, tail, length: head.length + likes.length + tail.length + CLOSE.length };
+    pieces = { author, head, likes, tail };
     kept.set(row, pieces);
   }
   return pieces;

@@ -8,7 +8,7 @@ import type { UrlSigner } from '../media/signed-urls';
 import { Like } from '../models/like';
 import type { PresentablePost } from '../models/post';
 import { accessFrom, loadGroupRefs, membershipsOf, type GroupAccess, type Viewer } from '../policy';
-import { presentPosts, presentPostsJson, textsOf, type PostViewFacts } from '../presenters/post';
+import { presentPosts, presentPostsJson, textsOf, type JsonChunks, type PostViewFacts } from '../presenters/post';
 import { loadPublicUsers } from './profiles';
 
 /**
@@ -65,7 +65,7 @@ export async function presentPostsFor(rows: PresentablePost[], viewer: Viewer | 
 }
 
 /** presentPostsFor's posts as UTF-8 JSON (what JSON.stringify writes for each), for pages sent as they are. */
-export async function presentPostsJsonFor(rows: readonly PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<Buffer[]> {
+export async function presentPostsJsonFor(rows: readonly PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<JsonChunks[]> {
   if (!rows.length) return [];
   return presentPostsJson(rows, await loadPostViewFacts(rows, viewer), signer);
 }

@@ -103,7 +103,7 @@ function facts(random: Random, w: World, rows: readonly PresentablePost[], signe
 }
 
 function expectSameAsStringify(rows: readonly PresentablePost[], f: PostViewFacts, label: string): void {
-  const texts = presentPostsJson(rows, f, signer, NOW).map(String);
+  const texts = presentPostsJson(rows, f, signer, NOW).map((chunks) => String(Buffer.concat(chunks)));
   const objects = presentPosts(rows, f, signer, NOW);
   expect(texts.length, label).to.equal(rows.length);
   texts.forEach((t, i) => expect(t, `${label}, row ${i}`).to.equal(JSON.stringify(objects[i])));
@@ -125,11 +125,11 @@ describe('post presenter: JSON spliced from per-row pieces', () => {
     const w = world(random);
     const writer = w.authorIds[2]!;
     const rows = [row(random, w), row(random, w)].map((r) => ({ ...r, authorId: writer }));
-    const before = presentPostsJson(rows, facts(random, w, rows, true), signer, NOW).map(String);
+    const before = presentPostsJson(rows, facts(random, w, rows, true), signer, NOW).map((chunks) => String(Buffer.concat(chunks)));
     w.authors.set(String(writer), { ...w.authors.get(String(writer))!, displayName: 'Renamed "Writer"' });
     const f = facts(random, w, rows, true);
     expectSameAsStringify(rows, f, 'after the rename');
-    const after = presentPostsJson(rows, f, signer, NOW).map(String);
+    const after = presentPostsJson(rows, f, signer, NOW).map((chunks) => String(Buffer.concat(chunks)));
     expect(after[0]).to.include('Renamed \\"Writer\\"');
     expect(before[0]).not.to.include('Renamed');
     // Erased since: no author at all.
@@ -145,7 +145,7 @@ describe('post presenter: JSON spliced from per-row pieces', () => {
     for (const signedIn of [true, false, true, false]) {
       const f = facts(random, w, rows, signedIn);
       expectSameAsStringify(rows, f, signedIn ? 'signed in' : 'visitor');
-      for (const t of presentPostsJson(rows, f, signer, NOW)) expect('bio' in (JSON.parse(String(t)) as { author: object }).author).to.equal(signedIn);
+      for (const t of presentPostsJson(rows, f, signer, NOW)) expect('bio' in (JSON.parse(String(Buffer.concat(t))) as { author: object }).author).to.equal(signedIn);
     }
   });
 
