@@ -56,7 +56,6 @@ function headsOf(groupIds: readonly Types.ObjectId[]): Promise<Map<string, Cache
  * signed-in home feed merges about 170 heads; most requests between two writes would merge the same ones.
  */
 interface ListHeads {
-  readonly version: number;
   /** When the oldest of the heads reaches the cache's maximum age, and the cache would read it again. */
   readonly until: number;
   readonly heads: readonly CachedFeedHead[];
@@ -64,21 +63,30 @@ interface ListHeads {
   readonly firstPages: Map<string, readonly PresentablePost[] | null>;
 }
 
-const headsOfList = new WeakMap<readonly Types.ObjectId[], ListHeads>();
+/**
+ * Only the current version's are kept: a viewer who stops reading must not hold heads the cache has since
+ * replaced (up to FEED_HEAD_CHARS of text each), so the first change after them lets all of them go.
+ */
+let headsOfList = new WeakMap<readonly Types.ObjectId[], ListHeads>();
+let headsOfListVersion = -1;
 
 async function listHeads(groupIds: readonly Types.ObjectId[]): Promise<ListHeads | readonly CachedFeedHead[]> {
   const cache = readCache.feedHeads;
   const frozen = Object.isFrozen(groupIds);
   const now = Date.now();
+  if (headsOfListVersion !== cache.version) {
+    headsOfList = new WeakMap();
+    headsOfListVersion = cache.version;
+  }
   if (frozen) {
     const known = headsOfList.get(groupIds);
-    if (known && known.version === cache.version && now < known.until) return known;
+    if (known && now < known.until) return known;
   }
   const version = cache.version;
   const heads = [...(await headsOf(groupIds)).values()];
   // Kept only when nothing changed while they were read (not even a load of a missing head: the next read keeps them).
   if (!frozen || cache.version !== version) return heads;
-  const known: ListHeads = { version, until: cache.oldestAt(hexIds(groupIds)) + MAX_ENTRY_AGE_MS, heads, firstPages: new Map() };
+  const known: ListHeads = { until: cache.oldestAt(hexIds(groupIds)) + MAX_ENTRY_AGE_MS, heads, firstPages: new Map() };
   headsOfList.set(groupIds, known);
   return known;
 }
