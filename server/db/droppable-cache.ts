@@ -33,6 +33,7 @@ interface Pending<V> {
 export class DroppableCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   private readonly pending = new Map<string, Pending<V>>();
+  private changes = 0;
 
   constructor(
     private readonly isEnabled: () => boolean,
@@ -85,6 +86,7 @@ export class DroppableCache<V> {
   }
 
   drop(key: string): void {
+    this.changes++;
     this.entries.delete(key);
     const running = this.pending.get(key);
     if (running) {
@@ -95,17 +97,37 @@ export class DroppableCache<V> {
 
   dropWhere(matches: (value: V) => boolean): void {
     // What a running load will answer is not known yet, so every running load counts as matching.
+    this.changes++;
     this.forgetPending();
     for (const [key, entry] of this.entries) if (matches(entry.value)) this.entries.delete(key);
   }
 
   clear(): void {
+    this.changes++;
     this.forgetPending();
     this.entries.clear();
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /**
+   * Changes whenever an entry is stored, dropped or cleared: something worked out from entries read while it had
+   * one value stays right while it keeps that value and none of those entries reaches its age (oldestAt).
+   */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** When the oldest of these cached entries was stored (Infinity when none is). */
+  oldestAt(keys: readonly string[]): number {
+    let oldest = Infinity;
+    for (const key of keys) {
+      const storedAt = this.entries.get(key)?.storedAt;
+      if (storedAt !== undefined && storedAt < oldest) oldest = storedAt;
+    }
+    return oldest;
   }
 
   /** Whether loads are kept now; while not, callers that load more than they need should ask for less. */
@@ -136,6 +158,7 @@ export class DroppableCache<V> {
 
   private set(key: string, value: V, now: number): void {
     if (!this.isEnabled()) return;
+    this.changes++;
     this.entries.delete(key);
     // Insertion order is age order, so the first key is the oldest.
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);

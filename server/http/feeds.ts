@@ -6,6 +6,7 @@ import { parsePageRequest } from '../services/pagination';
 import type { EncodedPage, PublicFeedCache } from '../services/public-feed-cache';
 import { gzipNegotiator } from './accept-encoding';
 import { signedIn, type Auth } from './auth';
+import { sendJsonBytes } from './json-bytes';
 
 export function feedsRouter(ctx: AppContext, auth: Auth, publicFeed: PublicFeedCache): Router {
   const router = Router();
@@ -30,7 +31,7 @@ export function feedsRouter(ctx: AppContext, auth: Auth, publicFeed: PublicFeedC
   });
 
   router.get('/feed', auth.requireUser, async (req, res) => {
-    res.json(await homeFeed(ctx, signedIn(req), parsePageRequest(req.query)));
+    sendJsonBytes(res, await homeFeed(ctx, signedIn(req), parsePageRequest(req.query)));
   });
 
   return router;

@@ -6,6 +6,7 @@ import type { AppContext } from '../context';
 import { MAX_UPLOAD_BYTES } from '../media/images';
 import { MAX_IMAGES_PER_POST } from '../media/post-images';
 import { groupFeed } from '../services/feeds';
+import { sendJsonBytes } from './json-bytes';
 import {
   approveMember,
   createGroup,
@@ -115,7 +116,7 @@ export function groupsRouter(ctx: AppContext, auth: Auth): Router {
   });
 
   router.get('/groups/:id/posts', async (req, res) => {
-    res.json(await groupFeed(ctx, signedIn(req), parsePathId(req.params.id, 'group'), parsePageRequest(req.query), moderationReason(req)));
+    sendJsonBytes(res, await groupFeed(ctx, signedIn(req), parsePathId(req.params.id, 'group'), parsePageRequest(req.query), moderationReason(req)));
   });
 
   router.post('/groups/:id/posts', postUpload(), async (req, res) => {

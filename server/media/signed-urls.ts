@@ -4,7 +4,16 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+/** Signed URLs remembered; past this many the memory is started afresh (entries of past windows go with it). */
+const MAX_REMEMBERED_URLS = 4096;
+
 export class UrlSigner {
+  /**
+   * `pathname\nexpires` → signed URL. Expiries are rounded to windows, so every feed page of a window signs the
+   * same few URLs again: an HMAC each (two per image), the largest cost of presenting a post with images.
+   */
+  private readonly signed = new Map<string, string>();
+
   constructor(private readonly secret: string) {}
 
   private signature(pathname: string, expires: number): string {
@@ -16,7 +25,14 @@ export class UrlSigner {
    * URL is handed out for a while, which keeps responses cacheable.
    */
   sign(pathname: string, expires: number): string {
-    return `${pathname}?expires=${expires}&signature=${this.signature(pathname, expires)}`;
+    const key = `${pathname}\n${expires}`;
+    let url = this.signed.get(key);
+    if (url === undefined) {
+      if (this.signed.size >= MAX_REMEMBERED_URLS) this.signed.clear();
+      url = `${pathname}?expires=${expires}&signature=${this.signature(pathname, expires)}`;
+      this.signed.set(key, url);
+    }
+    return url;
   }
 
   verify(pathname: string, expires: unknown, signature: unknown, nowSeconds = Math.floor(Date.now() / 1000)): boolean {

@@ -26,6 +26,15 @@ export async function loadGroupRef(groupId: Types.ObjectId): Promise<GroupRef | 
   return readCache.groups.get(String(groupId), () => Group.findById(groupId, { visibility: 1 }).lean<GroupRef>());
 }
 
+/** loadGroupRef for several groups at once, by hex id: one query for those not cached; null for a group that is gone. */
+export function loadGroupRefs(groupIds: readonly string[]): Promise<Map<string, GroupRef | null>> {
+  return readCache.groups.getMany(groupIds, async (missing) => {
+    const found = await Group.find({ _id: { $in: missing.map((id) => new Types.ObjectId(id)) } }, { visibility: 1 }).lean<GroupRef[]>();
+    const byId = new Map(found.map((group) => [String(group._id), group]));
+    return new Map(missing.map((id) => [id, byId.get(id) ?? null]));
+  });
+}
+
 /** Every membership record of a user (any state), by group id. */
 export function membershipsOf(userId: Types.ObjectId): Promise<ReadonlyMap<string, CachedMembership>> {
   return readCache.memberships.get(String(userId), async () => {

@@ -6,6 +6,7 @@ export {
   accessToPost,
   isActiveMember,
   loadGroupRef,
+  loadGroupRefs,
   managesGroup,
   membershipsOf,
   ownsGroup,

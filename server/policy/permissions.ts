@@ -9,15 +9,19 @@ import { decideGroup, decidePost, type PostRef } from './rules';
 
 const NOTHING_ON_A_POST: PostPermissions = Object.freeze({ edit: false, delete: false, reply: false, like: false, report: false, hide: false, restore: false });
 
+function allows(access: GroupAccess, post: PostRef, action: 'edit' | 'delete' | 'reply' | 'like'): boolean {
+  return decidePost(access, post, action) === 'allow';
+}
+
+/** Called for every post of every feed page: no closure per call. */
 export function postPermissions(access: GroupAccess, post: PostRef): PostPermissions {
   if (access.viewer === null) return NOTHING_ON_A_POST;
-  const allows = (action: 'edit' | 'delete' | 'reply' | 'like') => decidePost(access, post, action) === 'allow';
   const isAuthor = post.authorId != null && post.authorId.equals(access.viewer._id);
   return {
-    edit: allows('edit'),
-    delete: allows('delete'),
-    reply: allows('reply'),
-    like: allows('like'),
+    edit: allows(access, post, 'edit'),
+    delete: allows(access, post, 'delete'),
+    reply: allows(access, post, 'reply'),
+    like: allows(access, post, 'like'),
     // Reporting one's own post means nothing to a moderator; the route accepts it, the button is not offered.
     report: !isAuthor && decideReport(access, post) === 'allow',
     hide: !post.hiddenAt && !post.deletedAt && decideGroupModeration(access, post) === 'allow',

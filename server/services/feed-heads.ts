@@ -8,6 +8,7 @@ import { readCache, type CachedFeedHead } from '../services/read-cache';
 import { POST_PRESENTER_FIELDS, Post, type PresentablePost } from '../models/post';
 import { LISTABLE_TOP_LEVEL_POST } from '../policy';
 import { MAX_PAGE_SIZE } from './pagination';
+import { MAX_ENTRY_AGE_MS } from '../db/droppable-cache';
 
 /** Enough for a first page of the largest size plus the row that tells whether a next page exists. */
 export const FEED_HEAD_SIZE = MAX_PAGE_SIZE + 1;
@@ -49,6 +50,47 @@ function headsOf(groupIds: readonly Types.ObjectId[]): Promise<Map<string, Cache
   );
 }
 
+/**
+ * The heads of one frozen list of groups (a viewer's readable groups) as last read, and the first pages merged
+ * from them: right while the head cache has not changed since and none of the heads has reached its age. A
+ * signed-in home feed merges about 170 heads; most requests between two writes would merge the same ones.
+ */
+interface ListHeads {
+  /** When the oldest of the heads reaches the cache's maximum age, and the cache would read it again. */
+  readonly until: number;
+  readonly heads: readonly CachedFeedHead[];
+  /** Merged first pages by `count sharedOnly`; null: the heads cannot tell. */
+  readonly firstPages: Map<string, readonly PresentablePost[] | null>;
+}
+
+/**
+ * Only the current version's are kept: a viewer who stops reading must not hold heads the cache has since
+ * replaced (up to FEED_HEAD_CHARS of text each), so the first change after them lets all of them go.
+ */
+let headsOfList = new WeakMap<readonly Types.ObjectId[], ListHeads>();
+let headsOfListVersion = -1;
+
+async function listHeads(groupIds: readonly Types.ObjectId[]): Promise<ListHeads | readonly CachedFeedHead[]> {
+  const cache = readCache.feedHeads;
+  const frozen = Object.isFrozen(groupIds);
+  const now = Date.now();
+  if (headsOfListVersion !== cache.version) {
+    headsOfList = new WeakMap();
+    headsOfListVersion = cache.version;
+  }
+  if (frozen) {
+    const known = headsOfList.get(groupIds);
+    if (known && now < known.until) return known;
+  }
+  const version = cache.version;
+  const heads = [...(await headsOf(groupIds)).values()];
+  // Kept only when nothing changed while they were read (not even a load of a missing head: the next read keeps them).
+  if (!frozen || cache.version !== version) return heads;
+  const known: ListHeads = { until: cache.oldestAt(hexIds(groupIds)) + MAX_ENTRY_AGE_MS, heads, firstPages: new Map() };
+  headsOfList.set(groupIds, known);
+  return known;
+}
+
 /** One head being merged: its rows from `at` on are not taken yet. */
 interface Run {
   head: CachedFeedHead;
@@ -78,17 +120,30 @@ export async function newestFromHeads(
   count: number,
   /** Leave out members-only posts (SHARED_POST), as every list but a member's group feed does. */
   sharedOnly = true,
-): Promise<PresentablePost[] | null> {
+): Promise<readonly PresentablePost[] | null> {
   if (!groupIds.length) return [];
   // With the cache off (the relay is down), loading every head would be one query per group for nothing.
   if (!readCache.feedHeads.keeping) return null;
-  const heads = await headsOf(groupIds);
+  const heads = await listHeads(groupIds);
+  if (Array.isArray(heads)) return merge(heads as readonly CachedFeedHead[], after, count, sharedOnly);
+  const known = heads as ListHeads;
+  if (after) return merge(known.heads, after, count, sharedOnly);
+  const key = `${count} ${sharedOnly}`;
+  let page = known.firstPages.get(key);
+  if (page === undefined) {
+    const merged = merge(known.heads, null, count, sharedOnly);
+    known.firstPages.set(key, (page = merged && Object.freeze(merged)));
+  }
+  return page;
+}
+
+function merge(heads: readonly CachedFeedHead[], after: Types.ObjectId | null, count: number, sharedOnly: boolean): PresentablePost[] | null {
   const afterId = after?.toHexString();
   // A group's posts past its head are all older than the head's last row; a row older than that could have
   // one of them before it, so it cannot be answered from memory.
   let floor = '';
   const runs: Run[] = [];
-  for (const head of heads.values()) {
+  for (const head of heads) {
     if (!head.complete && head.ids[head.ids.length - 1]! > floor) floor = head.ids[head.ids.length - 1]!;
     const at = afterId === undefined ? 0 : firstOlder(head.ids, afterId);
     if (at < head.ids.length) runs.push({ head, at });

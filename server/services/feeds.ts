@@ -10,9 +10,9 @@ import { POST_PRESENTER_FIELDS, Post, type PresentablePost } from '../models/pos
 import { ACTIVE_ACCOUNT, User } from '../models/user';
 import { authorizeGroup, isActiveMember, LISTABLE_POST, LISTABLE_TOP_LEVEL_POST, loadGroupRef, publicGroupIds, readableGroupIds, SHARED_POST, type AuthorizeOptions } from '../policy';
 import type { Viewer } from '../policy/viewer';
-import { presentPostsFor } from './post-views';
+import { presentPostsFor, presentPostsJsonFor } from './post-views';
 import { newestFromHeads } from './feed-heads';
-import { cursorFilter, toPage, type PageRequest } from './pagination';
+import { cursorFilter, toPage, toPageJson, type PageRequest } from './pagination';
 
 export const PUBLIC_FEED_SIZE = 50;
 
@@ -26,29 +26,30 @@ async function topLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequ
 }
 
 /** From the groups' cached heads when they reach far enough, else from the database. */
-async function newestTopLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequest, count = page.limit + 1, sharedOnly = true): Promise<PresentablePost[]> {
+async function newestTopLevelPosts(groupIds: readonly Types.ObjectId[], page: PageRequest, count = page.limit + 1, sharedOnly = true): Promise<readonly PresentablePost[]> {
   return (await newestFromHeads(groupIds, page.after, count, sharedOnly)) ?? topLevelPosts(groupIds, page, count, sharedOnly);
 }
 
-/** Signed-in home feed: public groups and the viewer's own groups. */
-export async function homeFeed(ctx: AppContext, viewer: Viewer, page: PageRequest): Promise<Page<PostShape>> {
+/** Signed-in home feed: public groups and the viewer's own groups. A Page<Post> as UTF-8 JSON, sent as it is. */
+export async function homeFeed(ctx: AppContext, viewer: Viewer, page: PageRequest): Promise<Buffer> {
   const rows = await newestTopLevelPosts(await readableGroupIds(viewer), page);
-  return toPage(rows, page, (kept) => presentPostsFor(kept, viewer, ctx.signer));
+  return toPageJson(rows, page, (kept) => presentPostsJsonFor(kept, viewer, ctx.signer));
 }
 
+/** A group's feed as the viewer may read it: a Page<Post> as UTF-8 JSON, sent as it is. */
 export async function groupFeed(
   ctx: AppContext,
   viewer: Viewer,
   groupId: Types.ObjectId,
   page: PageRequest,
   options: AuthorizeOptions = {},
-): Promise<Page<PostShape>> {
+): Promise<Buffer> {
   const group = await loadGroupRef(groupId);
   if (!group) throw new NotFound('group');
   const access = await authorizeGroup(viewer, 'read', group, { ...options, audit: ctx.auditModeratorRead });
   // Posts written while a now public group was closed are listed for its members only.
   const rows = await newestTopLevelPosts([groupId], page, page.limit + 1, !isActiveMember(access));
-  return toPage(rows, page, (kept) => presentPostsFor(kept, viewer, ctx.signer));
+  return toPageJson(rows, page, (kept) => presentPostsJsonFor(kept, viewer, ctx.signer));
 }
 
 /**

@@ -47,3 +47,26 @@ export async function toPage<Row extends { _id: Types.ObjectId }, Item>(
   const kept = more ? rows.slice(0, page.limit) : rows;
   return { items: await present(kept), nextCursor: more ? cursorOf(kept[kept.length - 1]!) : null };
 }
+
+/** toPage for items presented as UTF-8 JSON (each in chunks): the page's JSON bytes, exactly as JSON.stringify writes toPage's page. */
+export async function toPageJson<Row extends { _id: Types.ObjectId }>(
+  rows: readonly Row[],
+  page: Pick<PageRequest, 'limit'>,
+  present: (rows: readonly Row[]) => Promise<readonly (readonly Buffer[])[]>,
+): Promise<Buffer> {
+  const more = rows.length > page.limit;
+  const kept = more ? rows.slice(0, page.limit) : rows;
+  const items = await present(kept);
+  const parts: Buffer[] = [ITEMS_OPEN];
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) parts.push(COMMA);
+    for (const chunk of items[i]!) parts.push(chunk);
+  }
+  parts.push(ITEMS_CLOSE, Buffer.from(more ? JSON.stringify(String(kept[kept.length - 1]!._id)) : 'null'), PAGE_CLOSE);
+  return Buffer.concat(parts);
+}
+
+const ITEMS_OPEN = Buffer.from('{"items":[');
+const COMMA = Buffer.from(',');
+const ITEMS_CLOSE = Buffer.from('],"nextCursor":');
+const PAGE_CLOSE = Buffer.from('}');

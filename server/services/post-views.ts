@@ -7,8 +7,8 @@ import { MAX_CACHED_LIKES, readCache } from '../services/read-cache';
 import type { UrlSigner } from '../media/signed-urls';
 import { Like } from '../models/like';
 import type { PresentablePost } from '../models/post';
-import { accessFrom, accessTo, loadGroupRef, type GroupAccess, type Viewer } from '../policy';
-import { presentPosts, type PostViewFacts } from '../presenters/post';
+import { accessFrom, loadGroupRefs, membershipsOf, type GroupAccess, type Viewer } from '../policy';
+import { presentPosts, presentPostsJson, textsOf, type JsonChunks, type PostViewFacts } from '../presenters/post';
 import { loadPublicUsers } from './profiles';
 
 /**
@@ -32,21 +32,21 @@ async function likedAmong(viewer: Viewer, postIds: Types.ObjectId[]): Promise<Re
 
 /** What the viewer is to each of the rows' groups (a group that is gone is left out, and so is its post's `can`). */
 async function accessByGroup(rows: readonly PresentablePost[], viewer: Viewer | null): Promise<Map<string, GroupAccess>> {
-  const groupIds = new Map<string, Types.ObjectId>();
-  for (const row of rows) groupIds.set(String(row.groupId), row.groupId);
+  const groupIds = new Set<string>();
+  for (const row of rows) groupIds.add(textsOf(row).groupId);
+  // The viewer's memberships once for the page (as accessTo would read them per group).
+  const [groups, memberships] = await Promise.all([loadGroupRefs([...groupIds]), viewer ? membershipsOf(viewer._id) : null]);
   const byGroup = new Map<string, GroupAccess>();
-  await Promise.all(
-    [...groupIds].map(async ([key, groupId]) => {
-      const group = await loadGroupRef(groupId);
-      if (group) byGroup.set(key, viewer ? await accessTo(viewer, group) : accessFrom(null, group, null));
-    }),
-  );
+  for (const [key, group] of groups) if (group) byGroup.set(key, accessFrom(viewer, group, memberships?.get(key) ?? null));
   return byGroup;
 }
 
 export async function loadPostViewFacts(rows: readonly PresentablePost[], viewer: Viewer | null): Promise<PostViewFacts> {
   const authorIds: string[] = [];
-  for (const row of rows) if (row.authorId) authorIds.push(String(row.authorId));
+  for (const row of rows) {
+    const authorId = textsOf(row).authorId;
+    if (authorId) authorIds.push(authorId);
+  }
   const [authors, liked, access] = await Promise.all([
     loadPublicUsers(authorIds),
     viewer ? likedAmong(viewer, rows.map((row) => row._id)) : new Set<string>(),
@@ -62,6 +62,12 @@ export async function loadPostViewFacts(rows: readonly PresentablePost[], viewer
 export async function presentPostsFor(rows: PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<Post[]> {
   if (!rows.length) return [];
   return presentPosts(rows, await loadPostViewFacts(rows, viewer), signer);
+}
+
+/** presentPostsFor's posts as UTF-8 JSON (what JSON.stringify writes for each), for pages sent as they are. */
+export async function presentPostsJsonFor(rows: readonly PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<JsonChunks[]> {
+  if (!rows.length) return [];
+  return presentPostsJson(rows, await loadPostViewFacts(rows, viewer), signer);
 }
 
 export async function presentPostFor(row: PresentablePost, viewer: Viewer | null, signer: UrlSigner): Promise<Post> {

@@ -41,6 +41,19 @@ describe('signed media URLs', () => {
     expect(signer.verify(path, '1e99', 'x', now)).to.equal(false);
   });
 
+  it('signs each file and expiry as a signer of the same secret that never saw it does, however many it remembers', () => {
+    const remembering = new UrlSigner('a-test-secret-that-is-long-enough-0123456789');
+    const files = Array.from({ length: 5000 }, (_, i) => `/media/posts/${i.toString(16).padStart(32, '0')}-320.webp`);
+    for (const round of [0, 1]) {
+      for (const [i, f] of files.entries()) {
+        const expires = now + 60 * (i % 3) + round;
+        expect(remembering.sign(f, expires)).to.equal(new UrlSigner('a-test-secret-that-is-long-enough-0123456789').sign(f, expires));
+      }
+    }
+    // Remembered under one secret, never handed out under another.
+    expect(new UrlSigner('another-secret-that-is-long-enough-0123456789').sign(file, now + 60)).not.to.equal(signer.sign(file, now + 60));
+  });
+
   it('rounds expiry up to a window so the same URL is handed out for a while', () => {
     expect(expiryWindow(600, 300, 1000)).to.equal(1800);
     expect(expiryWindow(600, 300, 1100)).to.equal(1800);

@@ -129,6 +129,31 @@ describe('read cache', () => {
     expect(await cache.get('k', load('v3'), start + MAX_ENTRY_AGE_MS)).to.equal('v3');
   });
 
+  it('changes its version whenever an entry is stored, dropped or cleared, never on a hit; tells the oldest entry’s time', async () => {
+    const start = Date.now();
+    const seen = [cache.version];
+    const changed = () => {
+      expect(cache.version, `after step ${seen.length}`).not.to.be.oneOf(seen);
+      seen.push(cache.version);
+    };
+    await cache.get('a', load('1'), start);
+    changed();
+    await cache.getMany(['a', 'b'], async () => new Map([['b', '2']]), start + 5);
+    changed();
+    await cache.get('a', load('x'), start + 6);
+    await cache.getMany(['a', 'b'], async () => new Map());
+    expect(cache.version).to.equal(seen.at(-1));
+    expect(cache.oldestAt(['a', 'b'])).to.equal(start);
+    expect(cache.oldestAt(['b', 'unknown'])).to.equal(start + 5);
+    expect(cache.oldestAt(['unknown'])).to.equal(Infinity);
+    cache.drop('a');
+    changed();
+    cache.dropWhere(() => false);
+    changed();
+    cache.clear();
+    changed();
+  });
+
   it('keeps copies of ObjectIds that own their bytes, not views into the shared buffer pool', async () => {
     const pooled = new Types.ObjectId(Buffer.from(new Types.ObjectId().toHexString(), 'hex'));
     expect(pooled.id.buffer.byteLength).to.be.greaterThan(12);

@@ -95,6 +95,8 @@ function permissions(row: Document, viewer: Viewer, group: GroupFacts | undefine
     like: group?.visibility === 'public' || member,
     report: !isAuthor,
     hide: viewer.siteModerator || manages,
+    // Only a hidden post can be restored, and feeds list none.
+    restore: false,
   };
 }
 
