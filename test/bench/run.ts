@@ -1,4 +1,4 @@
-// `npm run bench [-- --full] [--seconds N] [--reseed] [--only 6,7]`: every hot path under load, each figure next
+// `npm run bench [-- --full] [--seconds N] [--reseed] [--only 6,7] [--cpu-prof DIR]`: every hot path under load, each figure next
 // to a baseline measured in the same run, written to test/bench/RESULTS.md (--only measures those figures, and
 // those their baselines come from, and replaces just their rows). Servers run pinned to core 0 and this
 // process (the load generator) to core 1. The forum runs as `npm start` does: embedded engine in-process.
@@ -60,6 +60,8 @@ function httpText(figure: HttpFigure): string {
 
 /** A server child with the probe preloaded, so its event loop, memory and CPU can be read over IPC. */
 class Server {
+  /** `--cpu-prof DIR`: every server writes a V8 CPU profile there when it stops (read it with cpuprofile-summary.ts). */
+  static profileDir: string | null = null;
   private nextId = 1;
   private constructor(
     readonly child: Child,
@@ -67,7 +69,8 @@ class Server {
   ) {}
 
   static async start(entry: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Server> {
-    const [cmd, argv] = tsNode(entry, args, ['--expose-gc', '--import', PROBE]);
+    const profile = Server.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${Server.profileDir}`] : [];
+    const [cmd, argv] = tsNode(entry, args, ['--expose-gc', ...profile, '--import', PROBE]);
     const child = startChild(cmd, argv, { env, core: SERVER_CORE, ipc: true });
     const match = await child.waitFor(ready, 600_000);
     return new Server(child, Number(match[1]));
@@ -263,6 +266,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       reseed: { type: 'boolean', default: false },
       only: { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
     strict: true,
   });
@@ -271,6 +275,7 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds);
   if (!(seconds > 0)) throw new Error('--seconds must be a positive number');
   const figures = selectFigures(values.only);
+  Server.profileDir = values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null;
   const want = (figure: number): boolean => figures.has(figure);
   const startedAt = new Date();
   const pinnedSelf = pinSelf(LOAD_CORE);
