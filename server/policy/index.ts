@@ -38,6 +38,7 @@ export {
   moderatedGroupIds,
   publicGroupIds,
   readableGroupIds,
+  readablePostsIn,
   visiblePostsFilter,
 } from './scopes';
 export { recordModeratorRead, type ModeratorRead, type ModeratorReadAuditor } from './moderator-reads';

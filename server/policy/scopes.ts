@@ -84,6 +84,19 @@ export async function visiblePostsFilter(viewer: Viewer | null): Promise<Record<
   return { groupId: { $in: await readableGroupIds(viewer) }, ...LISTABLE_POST, ...SHARED_POST };
 }
 
+/**
+ * Filter for the posts (top-level or replies) of some of the viewer's readable groups that the viewer may read
+ * right now: listable, and in a group the viewer is not an active member of, none written while it was closed
+ * (accessToPost). Search uses it: a reader finds everything they may open, and nothing else.
+ */
+export async function readablePostsIn(viewer: Viewer, groupIds: readonly Types.ObjectId[]): Promise<Record<string, unknown>> {
+  const memberOf = new Set((await memberGroupIds(viewer)).map(String));
+  const theirs = groupIds.filter((id) => memberOf.has(String(id)));
+  const filter: Record<string, unknown> = { groupId: { $in: groupIds }, ...LISTABLE_POST };
+  if (theirs.length === groupIds.length) return filter;
+  return { ...filter, ...(theirs.length ? { $or: [{ groupId: { $in: theirs } }, SHARED_POST] } : SHARED_POST) };
+}
+
 /** Whether a socket of this viewer may follow a feed (`public`, `home` or `group:<id>`). */
 export async function canSubscribe(viewer: Viewer | null, feed: FeedName | string): Promise<boolean> {
   if (feed === 'public') return true;

@@ -7,7 +7,7 @@ import type { AppContext } from '../context';
 import { Group, type GroupFields } from '../models/group';
 import { POST_PRESENTER_FIELDS, Post, type PresentablePost } from '../models/post';
 import { ACTIVE_ACCOUNT, PUBLIC_USER_PROJECTION, User, type PublicUserFields } from '../models/user';
-import { LISTABLE_POST, readableGroupIds } from '../policy';
+import { readableGroupIds, readablePostsIn } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentPublicUser } from '../presenters/user';
 import { presentGroupsFor } from '../services/groups';
@@ -37,7 +37,7 @@ async function searchedGroupIds(viewer: Viewer, slug: string | null): Promise<re
 export async function searchPosts(ctx: AppContext, viewer: Viewer, request: SearchRequest): Promise<Page<PostSearchHit>> {
   const groupIds = await searchedGroupIds(viewer, request.groupSlug);
   if (!groupIds.length) return { items: [], nextCursor: null };
-  const filter: Record<string, unknown> = { $text: { $search: request.text }, groupId: { $in: groupIds }, ...LISTABLE_POST };
+  const filter: Record<string, unknown> = { $text: { $search: request.text }, ...(await readablePostsIn(viewer, groupIds)) };
   if (request.authorId) filter.authorId = request.authorId;
   const rows = await Post.find(filter, { ...POST_PRESENTER_FIELDS, score: { $meta: 'textScore' } })
     .sort(BY_RELEVANCE_THEN_NEWEST)

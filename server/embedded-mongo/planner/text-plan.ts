@@ -226,11 +226,13 @@ function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { s
         if (doc) yield [c, doc] as [Candidate, Document];
       }
     })();
-  } else if (byScoreThenId(sort) && !check && !residual && candidates.every((c) => !c.undecided && c.entry.idKey !== undefined)) {
-    // Every candidate matches: order the index entries and read only the documents handed out.
+  } else if (byScoreThenId(sort) && candidates.every((c) => c.entry.idKey !== undefined)) {
+    // The index entries alone give the order: documents are read in it, only until the page is full (when
+    // every candidate matches, only the documents handed out).
     const idDir = sort.length > 1 ? sort[1][1] : 0;
     const cmp = (a: Candidate, b: Candidate): number => b.score - a.score || (idDir === 0 ? 0 : a.entry.idKey! < b.entry.idKey! ? -idDir : a.entry.idKey! > b.entry.idKey! ? idDir : 0);
-    const top = topK(candidates, cmp, bound);
+    const allMatch = !check && !residual && candidates.every((c) => !c.undecided);
+    const top = allMatch ? topK(candidates, cmp, bound) : candidates.sort(cmp);
     ordered = (function* () {
       for (const c of top) {
         const doc = fetch(c);
@@ -264,10 +266,10 @@ function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { s
       skipped++;
       continue;
     }
-    if (handed >= bound - skip) return;
     handed++;
     stats.nReturned++;
     yield hand(c, doc);
+    if (handed >= bound - skip) return;
   }
 }
 
