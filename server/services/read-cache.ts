@@ -20,6 +20,8 @@ const MAX_FEED_HEADS = 500;
 /** Users whose likes are kept, each with at most MAX_CACHED_LIKES of them: about 64 bytes a like, 32 MB at most. */
 const MAX_LIKERS = 1_000;
 export const MAX_CACHED_LIKES = 500;
+/** Search pages kept: each up to 100 posts with their excerpts, about 100 KB at most, so 50 MB at most. */
+const MAX_SEARCHES = 500;
 
 export interface CachedSession {
   readonly userId: Types.ObjectId;
@@ -60,6 +62,16 @@ export interface CachedFeedHead {
   readonly complete: boolean;
 }
 
+/** One page of a post search as the database ranked it, with each row's excerpt. */
+export interface CachedSearch {
+  /** The groups it looked in: a change to a post or a like in any of them drops the page. */
+  readonly groupIds: ReadonlySet<string>;
+  /** The rows asked for (one more than the page, which tells whether another follows), best first. */
+  readonly rows: readonly PresentablePost[];
+  /** The excerpt of each of the page's rows, in order. */
+  readonly highlights: readonly string[];
+}
+
 class ReadCache {
   /**
    * Off while events from other processes may be going missing (the relay is disconnected): every read then
@@ -84,6 +96,8 @@ class ReadCache {
   readonly feedHeads = new DroppableCache<CachedFeedHead>(this.on, MAX_FEED_HEADS);
   /** userId → ids of every post the user likes, or null for a user with more than MAX_CACHED_LIKES. */
   readonly likedPosts = new DroppableCache<ReadonlySet<string> | null>(this.on, MAX_LIKERS);
+  /** The search's filter, skip and limit → the page the database answered (server/search/search.ts). */
+  readonly searches = new DroppableCache<CachedSearch>(this.on, MAX_SEARCHES);
 
   /** Drops whatever the event may have made stale. */
   apply(event: DomainEvent): void {
@@ -102,6 +116,8 @@ class ReadCache {
         this.authors.drop(event.userId);
         this.memberships.drop(event.userId);
         this.likedPosts.drop(event.userId);
+        // Their posts go (and with them the replies' counts), whatever groups the erasure gets to.
+        this.searches.clear();
         return;
       case 'membership.changed':
         this.memberships.drop(event.userId);
@@ -110,6 +126,8 @@ class ReadCache {
         this.groups.drop(event.groupId);
         this.publicGroups.clear();
         this.feedHeads.drop(event.groupId);
+        // Opening a group marks its posts members-only in the database; search scopes depend on visibility.
+        this.searches.clear();
         return;
       case 'post.created':
       case 'post.updated':
@@ -118,9 +136,11 @@ class ReadCache {
       case 'post.restored':
         // Replies too: a reply moves its parent's replyCount, which the head shows.
         this.feedHeads.drop(event.groupId);
+        this.dropSearchesIn(event.groupId);
         return;
       case 'like.changed':
         this.feedHeads.drop(event.groupId);
+        this.dropSearchesIn(event.groupId);
         if (event.userId) this.likedPosts.drop(event.userId);
         else this.likedPosts.clear();
         return;
@@ -141,7 +161,11 @@ class ReadCache {
   }
 
   clear(): void {
-    for (const cache of [this.sessions, this.identities, this.memberships, this.groups, this.publicGroups, this.authors, this.feedHeads, this.likedPosts]) cache.clear();
+    for (const cache of [this.sessions, this.identities, this.memberships, this.groups, this.publicGroups, this.authors, this.feedHeads, this.likedPosts, this.searches]) cache.clear();
+  }
+
+  private dropSearchesIn(groupId: string): void {
+    this.searches.dropWhere((search) => search.groupIds.has(groupId));
   }
 
   private dropSessionsOf(userId: string): void {
