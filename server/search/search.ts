@@ -35,6 +35,15 @@ async function searchedGroupIds(viewer: Viewer, slug: string | null): Promise<re
   return group && readable.some((id) => id.equals(group._id)) ? [group._id] : [];
 }
 
+/** The policy hands out one scope object per readable set and memberships; spelling out its ids is kept per object. */
+const scopeKeys = new WeakMap<object, string>();
+
+function scopeKey(scope: Readonly<Record<string, unknown>>): string {
+  let key = scopeKeys.get(scope);
+  if (key === undefined) scopeKeys.set(scope, (key = JSON.stringify(scope)));
+  return key;
+}
+
 /**
  * A page of posts the viewer may read, ranked. The database's answer is kept in the read cache under the exact
  * filter, skip and limit asked for: two readers with the same scope share it, and any change to a post or a
@@ -43,9 +52,11 @@ async function searchedGroupIds(viewer: Viewer, slug: string | null): Promise<re
 export async function searchPosts(ctx: AppContext, viewer: Viewer, request: SearchRequest): Promise<Page<PostSearchHit>> {
   const groupIds = await searchedGroupIds(viewer, request.groupSlug);
   if (!groupIds.length) return { items: [], nextCursor: null };
-  const filter: Record<string, unknown> = { $text: { $search: request.text }, ...(await readablePostsIn(viewer, groupIds)) };
+  const scope = await readablePostsIn(viewer, groupIds);
+  const filter: Record<string, unknown> = { $text: { $search: request.text }, ...scope };
   if (request.authorId) filter.authorId = request.authorId;
-  const key = `${request.offset}\u0000${request.limit}\u0000${JSON.stringify(filter)}`;
+  // A JSON array ends where it ends, so no text can make two different requests share a key.
+  const key = JSON.stringify([request.offset, request.limit, request.authorId, request.text]) + scopeKey(scope);
   const found = await readCache.searches.get(key, async (): Promise<CachedSearch> => {
     const rows = await Post.find(filter, { ...POST_PRESENTER_FIELDS, score: { $meta: 'textScore' } })
       .sort(BY_RELEVANCE_THEN_NEWEST)
