@@ -14,7 +14,7 @@ import { startTestForum, type TestForum } from '../support/forum';
 import { hideViaRoute } from '../support/moderation';
 
 const WORDS = ['quokka', 'wombat', 'okapi', 'numbat'];
-const STEPS = 25;
+const STEPS = 20;
 
 describe('search: cached pages equal the database’s answer through any writes', () => {
   let forum: TestForum;
@@ -27,7 +27,8 @@ describe('search: cached pages equal the database’s answer through any writes'
 
   for (const seed of [1, 2]) {
     it(`after each random write, every viewer’s searches agree with and without the cache (seed ${seed})`, async function () {
-      this.timeout(120_000);
+      // About a thousand requests: seconds on a quiet machine, minutes on a loaded one; the cap only stops a hang.
+      this.timeout(900_000);
       const random = new Random(seed);
       const [owner, member, leaver, stranger, moderator] = await Promise.all([
         buildUser(),
@@ -40,8 +41,8 @@ describe('search: cached pages equal the database’s answer through any writes'
       const open = await buildGroup({ owner, visibility: 'public', name: 'Open burrow' });
       for (const group of [closed, open]) for (const who of [member, leaver]) await addMember(group, who);
       const writers = [owner, member, leaver];
-      const viewers = [owner, member, leaver, stranger, moderator];
-      const queries = [...WORDS, 'quokka wombat', '"quokka wombat"', 'okapi -wombat', `numbat in:${open.slug}`, `quokka in:${closed.slug}`];
+      const viewers = [owner, leaver, stranger, moderator];
+      const queries = ['quokka', 'wombat okapi', '"quokka wombat"', 'numbat -wombat', `okapi in:${open.slug}`, `quokka in:${closed.slug}`];
       const posts: { id: string; author: BuiltUser; group: GroupFields }[] = [];
       let closedIsOpen = false;
       let leaverIn = true;
@@ -99,7 +100,7 @@ describe('search: cached pages equal the database’s answer through any writes'
         expect(cached, `after step ${step}`).to.deep.equal(await answers());
       }
       // The comparison means something only if pages were kept between the steps.
-      expect(hits).to.be.above(STEPS * 10);
+      expect(hits).to.be.above(STEPS * 5);
     });
   }
 });
