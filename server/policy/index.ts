@@ -39,6 +39,7 @@ export {
   moderatedGroupIds,
   publicGroupIds,
   readableGroupIds,
+  readablePostsIn,
   visiblePostsFilter,
 } from './scopes';
 export { recordModeratorRead, type ModeratorRead, type ModeratorReadAuditor } from './moderator-reads';

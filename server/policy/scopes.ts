@@ -84,6 +84,29 @@ export async function visiblePostsFilter(viewer: Viewer | null): Promise<Record<
   return { groupId: { $in: await readableGroupIds(viewer) }, ...LISTABLE_POST, ...SHARED_POST };
 }
 
+/**
+ * Filter for the posts (top-level or replies) of some of the viewer's readable groups that the viewer may read
+ * right now: listable, and in a group the viewer is not an active member of, none written while it was closed
+ * (accessToPost). Search uses it: a reader finds everything they may open, and nothing else.
+ */
+export async function readablePostsIn(viewer: Viewer, groupIds: readonly Types.ObjectId[]): Promise<Readonly<Record<string, unknown>>> {
+  const memberships = await membershipsOf(viewer._id);
+  let byMemberships = readablePostsByInputs.get(groupIds);
+  if (!byMemberships) readablePostsByInputs.set(groupIds, (byMemberships = new WeakMap()));
+  let filter = byMemberships.get(memberships);
+  if (!filter) {
+    const memberOf = new Set(activeGroupIds(memberships, () => true).map(String));
+    const theirs = groupIds.filter((id) => memberOf.has(String(id)));
+    filter = { groupId: { $in: groupIds }, ...LISTABLE_POST };
+    if (theirs.length < groupIds.length) filter = { ...filter, ...(theirs.length ? { $or: [{ groupId: { $in: theirs } }, SHARED_POST] } : SHARED_POST) };
+    byMemberships.set(memberships, filter);
+  }
+  return filter;
+}
+
+/** readablePostsIn() per pair of its inputs (readableGroupIds' answer and the read cache's memberships), like readableByInputs. */
+const readablePostsByInputs = new WeakMap<readonly Types.ObjectId[], WeakMap<ReadonlyMap<string, CachedMembership>, Readonly<Record<string, unknown>>>>();
+
 /** Whether a socket of this viewer may follow a feed (`public`, `home` or `group:<id>`). */
 export async function canSubscribe(viewer: Viewer | null, feed: FeedName | string): Promise<boolean> {
   if (feed === 'public') return true;

@@ -21,6 +21,8 @@ const MAX_FEED_HEADS = 500;
 /** Users whose likes are kept, each with at most MAX_CACHED_LIKES of them: about 64 bytes a like, 32 MB at most. */
 const MAX_LIKERS = 1_000;
 export const MAX_CACHED_LIKES = 500;
+/** Search pages kept: each up to 100 posts with their excerpts, about 100 KB at most, so 50 MB at most. */
+const MAX_SEARCHES = 500;
 
 export interface CachedSession {
   readonly userId: Types.ObjectId;
@@ -72,6 +74,16 @@ export interface CachedUnreadCount {
   readonly groupIds: ReadonlySet<string>;
 }
 
+/** One page of a post search as the database ranked it, with each row's excerpt. */
+export interface CachedSearch {
+  /** The groups it looked in: a change to a post or a like in any of them drops the page. */
+  readonly groupIds: ReadonlySet<string>;
+  /** The rows asked for (one more than the page, which tells whether another follows), best first. */
+  readonly rows: readonly PresentablePost[];
+  /** The excerpt of each of the page's rows, in order. */
+  readonly highlights: readonly string[];
+}
+
 class ReadCache {
   /**
    * Off while events from other processes may be going missing (the relay is disconnected): every read then
@@ -98,6 +110,8 @@ class ReadCache {
   readonly likedPosts = new DroppableCache<ReadonlySet<string> | null>(this.on, MAX_LIKERS);
   /** userId → unread notification count; every event that may change what the user may see drops it. */
   readonly unreadCounts = new DroppableCache<CachedUnreadCount>(this.on);
+  /** The search's filter, skip and limit → the page the database answered (server/search/search.ts). */
+  readonly searches = new DroppableCache<CachedSearch>(this.on, MAX_SEARCHES);
 
   /** Drops whatever the event may have made stale. */
   apply(event: DomainEvent): void {
@@ -118,6 +132,8 @@ class ReadCache {
         this.memberships.drop(event.userId);
         this.likedPosts.drop(event.userId);
         this.unreadCounts.drop(event.userId);
+        // Their posts go (and with them the replies' counts), whatever groups the erasure gets to.
+        this.searches.clear();
         return;
       case 'membership.changed':
         this.memberships.drop(event.userId);
@@ -128,6 +144,8 @@ class ReadCache {
         this.publicGroups.clear();
         this.feedHeads.drop(event.groupId);
         this.unreadCounts.dropWhere((counted) => counted.groupIds.has(event.groupId));
+        // Opening a group marks its posts members-only in the database; search scopes depend on visibility.
+        this.searches.clear();
         return;
       case 'post.created':
       case 'post.updated':
@@ -141,12 +159,14 @@ class ReadCache {
         // A thread's removal takes its author's own replies without an event of their own: counts that
         // depend on any post of the thread go.
         this.unreadCounts.dropWhere((counted) => counted.postIds.has(event.postId));
+        this.dropSearchesIn(event.groupId);
         return;
       case 'notification.changed':
         this.unreadCounts.drop(event.userId);
         return;
       case 'like.changed':
         this.feedHeads.drop(event.groupId);
+        this.dropSearchesIn(event.groupId);
         if (event.userId) this.likedPosts.drop(event.userId);
         else this.likedPosts.clear();
         return;
@@ -167,7 +187,11 @@ class ReadCache {
   }
 
   clear(): void {
-    for (const cache of [this.sessions, this.identities, this.memberships, this.groups, this.publicGroups, this.authors, this.feedHeads, this.likedPosts, this.unreadCounts]) cache.clear();
+    for (const cache of [this.sessions, this.identities, this.memberships, this.groups, this.publicGroups, this.authors, this.feedHeads, this.likedPosts, this.unreadCounts, this.searches]) cache.clear();
+  }
+
+  private dropSearchesIn(groupId: string): void {
+    this.searches.dropWhere((search) => search.groupIds.has(groupId));
   }
 
   private dropSessionsOf(userId: string): void {

@@ -88,6 +88,18 @@ describe('search', () => {
     }
   });
 
+  it('a group that opens keeps what was written while it was closed to its members: others never find it', async () => {
+    const [owner, member, stranger] = await Promise.all([buildUser(), buildUser(), buildUser()]);
+    const group = await buildGroup({ owner, visibility: 'closed', name: 'Opening soon' });
+    await addMember(group, member);
+    const before = await forum.http.post(`/api/groups/${idOf(group)}/posts`).set(member.auth).send({ body: '<p>okapi sighting, members only</p>' }).expect(201);
+    await forum.http.patch(`/api/groups/${idOf(group)}`).set(owner.auth).send({ visibility: 'public' }).expect(200);
+    const after = await forum.http.post(`/api/groups/${idOf(group)}/posts`).set(member.auth).send({ body: '<p>okapi sighting, for everyone</p>' }).expect(201);
+    expect(await foundIds(member, 'okapi')).to.have.members([before.body.id, after.body.id]);
+    expect(await foundIds(stranger, 'okapi')).to.deep.equal([after.body.id]);
+    expect(await foundIds(stranger, `okapi in:${group.slug}`)).to.deep.equal([after.body.id]);
+  });
+
   describe('what is gone is gone at once', () => {
     let author: BuiltUser, reader: BuiltUser, moderator: BuiltUser;
     let open: GroupFields;

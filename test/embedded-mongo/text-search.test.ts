@@ -152,6 +152,36 @@ describe('embedded-mongo text indexes and $text', () => {
     }
   });
 
+  it('pages of a ranked search agree with the whole ranking when conditions, phrases or negations need the documents', async () => {
+    const bodiesFor = (i: number) => ['harvest', 'harvest report', 'harvest harvest notes', 'early harvest plan today', 'harvest plan'][i % 5]!;
+    const docs = Array.from({ length: 50 }, (_, i) => ({ body: bodiesFor(i), g: i % 3, ...(i % 4 === 0 ? { flag: true } : {}) }));
+    const c = await collectionWith('ranked_residual', docs, { body: 'text', g: 1 });
+    const ranking = async (filter: Document, limit?: number, skip?: number) => {
+      const cursor = c.find(filter, { projection: { _id: 1 }, sort: { score: { $meta: 'textScore' }, _id: -1 } });
+      if (skip) cursor.skip(skip);
+      if (limit) cursor.limit(limit);
+      return (await cursor.toArray()).map((d) => String(d._id));
+    };
+    const filters: Document[] = [
+      { $text: { $search: 'harvest' }, g: { $in: [0, 2] }, $or: [{ g: 0 }, { flag: { $ne: true } }] },
+      { $text: { $search: 'harvest -notes' }, flag: { $ne: true } },
+      { $text: { $search: '"harvest plan"' }, g: { $in: [0, 1, 2] } },
+      { $text: { $search: 'harvest notes today' }, $or: [{ g: 1 }, { flag: { $ne: true } }] },
+    ];
+    // The whole ranking worked out here from unsorted hits and their scores, apart from the engine's sorting.
+    const rankedHere = async (filter: Document) =>
+      (await c.find(filter, { projection: { score: { $meta: 'textScore' } } }).toArray())
+        .sort((a, b) => b.score - a.score || (String(a._id) < String(b._id) ? 1 : -1))
+        .map((d) => String(d._id));
+    for (const filter of filters) {
+      const all = await rankedHere(filter);
+      expect(await ranking(filter)).to.deep.equal(all);
+      expect(all.length).to.be.above(6);
+      expect(await ranking(filter, 3)).to.deep.equal(all.slice(0, 3));
+      expect(await ranking(filter, 3, 3)).to.deep.equal(all.slice(3, 6));
+    }
+  });
+
   it('explains the text index used and the documents examined', async () => {
     const docs = Array.from({ length: 60 }, (_, i) => ({ body: i % 3 === 0 ? `rare word ${i}` : `common filler ${i}`, g: i % 2 }));
     const c = await collectionWith('explained', docs, { body: 'text', g: 1 });

@@ -149,34 +149,41 @@ function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { s
   const sort = plan.sort;
   const residual: Matcher | null = compileFilter(plan.residual);
   const check = needsDocumentCheck(plan.query);
-  // One term ranked by score then newest: its list in that order, read until the page is full.
+  // One term ranked by score then newest: its list in that order, read until the page is full. Conditions the
+  // index cannot decide (outside its suffix fields, phrases, negations) are checked on each document as it
+  // comes: dropping rows keeps the order of those that stay, so the page is still the top of the ranking.
   const ranked =
-    plan.query.lookup.length === 1 && sort.length === 2 && byScoreThenId(sort) && sort[1][1] < 0 && !check && !residual && Number.isFinite(bound)
+    plan.query.lookup.length === 1 && sort.length === 2 && byScoreThenId(sort) && sort[1][1] < 0 && Number.isFinite(bound)
       ? plan.index.rankedPostingsOf(plan.query.lookup[0])
       : undefined;
   if (ranked) {
-    const top: Candidate[] = [];
+    const top: [Candidate, Document][] = [];
     let decided = true;
     for (let i = 0; i < ranked.rids.length && top.length < bound; i++) {
       stats.keysExamined++;
       const entry = plan.index.entryOf(ranked.rids[i])!;
       const verdict = suffixVerdict(plan, entry);
-      if (verdict < 0) decided = false;
-      if (verdict > 0) top.push({ rid: ranked.rids[i], score: ranked.scores[i], entry, undecided: false });
+      if (verdict < 0) {
+        decided = false;
+        break;
+      }
+      if (verdict === 0) continue;
+      const doc = coll.docs.get(ranked.rids[i]);
+      if (!doc) continue;
+      stats.docsExamined++;
+      if (residual && !residual.test(doc)) continue;
+      if (check && !textMatches(plan, doc)) continue;
+      top.push([{ rid: ranked.rids[i], score: ranked.scores[i], entry, undecided: false }, doc]);
     }
     if (decided) {
-      let n = 0;
-      for (const c of top) {
-        const doc = coll.docs.get(c.rid);
-        if (!doc) continue;
-        stats.docsExamined++;
-        if (n++ < skip) continue;
+      for (const [c, doc] of top.slice(skip)) {
         stats.nReturned++;
         yield hand(c, doc);
       }
       return;
     }
     stats.keysExamined = 0;
+    stats.docsExamined = 0;
   }
   // TEXT_OR: one pass over each term's postings, summing the scores of the entries in scope.
   const found = new Map<number, Candidate>();
@@ -219,11 +226,13 @@ function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { s
         if (doc) yield [c, doc] as [Candidate, Document];
       }
     })();
-  } else if (byScoreThenId(sort) && !check && !residual && candidates.every((c) => !c.undecided && c.entry.idKey !== undefined)) {
-    // Every candidate matches: order the index entries and read only the documents handed out.
+  } else if (byScoreThenId(sort) && candidates.every((c) => c.entry.idKey !== undefined)) {
+    // The index entries alone give the order: documents are read in it, only until the page is full (when
+    // every candidate matches, only the documents handed out).
     const idDir = sort.length > 1 ? sort[1][1] : 0;
     const cmp = (a: Candidate, b: Candidate): number => b.score - a.score || (idDir === 0 ? 0 : a.entry.idKey! < b.entry.idKey! ? -idDir : a.entry.idKey! > b.entry.idKey! ? idDir : 0);
-    const top = topK(candidates, cmp, bound);
+    const allMatch = !check && !residual && candidates.every((c) => !c.undecided);
+    const top = allMatch ? topK(candidates, cmp, bound) : candidates.sort(cmp);
     ordered = (function* () {
       for (const c of top) {
         const doc = fetch(c);
@@ -257,10 +266,10 @@ function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { s
       skipped++;
       continue;
     }
-    if (handed >= bound - skip) return;
     handed++;
     stats.nReturned++;
     yield hand(c, doc);
+    if (handed >= bound - skip) return;
   }
 }
 

@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   const scope = [...publicIds, ...memberOf.filter((id) => !publicIds.some((p) => p.equals(id)))];
   const searches = [];
   for (const word of words) {
-    const filter = { $text: { $search: word }, groupId: { $in: scope }, hiddenAt: null, deletedAt: null };
+    // The scope the forum's policy gives this member (readablePostsIn): posts written while a now public group was closed only in their own groups.
+    const filter = { $text: { $search: word }, groupId: { $in: scope }, hiddenAt: null, deletedAt: null, $or: [{ groupId: { $in: memberOf } }, { membersOnly: { $ne: true } }] };
     const explain = await db.collection('posts').find(filter).project({ score: { $meta: 'textScore' } }).sort({ score: { $meta: 'textScore' }, _id: -1 }).limit(21).explain('executionStats');
     const stats = explain.executionStats as { totalKeysExamined: number; totalDocsExamined: number; nReturned: number };
     const inScope = await db.collection('posts').countDocuments(filter);
