@@ -27,6 +27,14 @@ async function mailableRecipient(userId: Types.ObjectId): Promise<Recipient | nu
   return user && user.restricted !== true ? user : null;
 }
 
+/** A site role list as the notification carries it ("admin,moderator", or "none"), in words of the language. */
+function siteRoles(reason: string | null, language: Language): string {
+  const t = translatorFor(language);
+  const roles = (reason ?? '').split(',').map((role) => role.trim()).filter((role) => role && role !== 'none');
+  if (roles.length === 0) return t.t('mail.notification.noRoles');
+  return new Intl.ListFormat(language, { type: 'conjunction' }).format(roles.map((role) => t.t('mail.notification.siteRole', { role })));
+}
+
 /** One notification as a paragraph of plain text in the recipient's language (the template escapes it for the HTML part). */
 export function describeNotification(n: NotificationShape, language: Language): string {
   const t = translatorFor(language);
@@ -56,7 +64,7 @@ export function describeNotification(n: NotificationShape, language: Language): 
     case 'role_changed':
       return n.group
         ? t.t('mail.notification.groupRoleChanged', { group, role: n.reason ?? 'member' })
-        : t.t('mail.notification.siteRolesChanged', { roles: n.reason || t.t('mail.notification.noRoles') });
+        : t.t('mail.notification.siteRolesChanged', { roles: siteRoles(n.reason, language) });
     case 'disclosure':
       return t.t('mail.notification.disclosure');
   }
