@@ -1,6 +1,7 @@
 // The staff and privacy pages for an Arabic-speaking administrator: words in Arabic, the document right-to-left,
 // the audit log's table mirrored (its first column on the right) and scrolling inside its own box, never the page,
 // at phone and desktop widths.
+import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { buildUser, type BuiltUser } from '../support/factories';
@@ -18,6 +19,8 @@ describe('browser: staff and privacy pages in Arabic', function () {
   let env: BrowserForum;
   let admin: BuiltUser;
   let tab: WatchedPage;
+  // Browser test files share one database: a reference of its own finds this file's hold alone.
+  const reference = `AR-${randomBytes(3).toString('hex')}`;
 
   before(async () => {
     env = await startBrowserForum();
@@ -26,7 +29,7 @@ describe('browser: staff and privacy pages in Arabic', function () {
     await env.forum.http
       .post('/api/mod/holds')
       .set(admin.auth)
-      .send({ scope: { type: 'user', id: String(subject.user._id) }, reason: 'طلب من الشرطة', reference: 'CASE-42' })
+      .send({ scope: { type: 'user', id: String(subject.user._id) }, reason: 'طلب من الشرطة', reference })
       .expect(201);
   });
 
@@ -67,8 +70,8 @@ describe('browser: staff and privacy pages in Arabic', function () {
     tab = await openPage(env.browser, PHONE);
     await signInWithToken(tab.page, env.url, admin.token, '/mod/holds');
     await tab.page.getByRole('heading', { name: 'إصدار أمر حفظ' }).waitFor();
-    await tab.page.getByRole('link', { name: 'CASE-42' }).click();
-    await tab.page.getByRole('heading', { name: 'أمر الحفظ CASE-42' }).waitFor();
+    await tab.page.getByRole('link', { name: reference }).click();
+    await tab.page.getByRole('heading', { name: `أمر الحفظ ${reference}` }).waitFor();
     await tab.page.getByText('طلب من الشرطة').waitFor();
     await expectRightToLeftWithoutPageScroll(tab.page);
     await screenshot(tab.page, 'ar-mod-hold');
