@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ageOn, ACCOUNT_LIMITS, MINOR_AGE } from '../../shared/accounts';
 import { ROLES } from '../../shared/api';
+import { isSupportedLanguage, SUPPORTED_LANGUAGES } from '../../shared/i18n/languages';
 
 /** Local part, one @, a domain with a dot: enough to catch typos; the consent link proves the rest. */
 const EMAIL_SHAPE = /^[^\s@<>()[\]\\,;:"]{1,64}@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
@@ -80,6 +81,19 @@ const presentedPasswordField = z
 
 const linkToken = z.string({ error: 'is required and must be a string' }).min(1, 'is required').max(200, 'is too long');
 
+const SUPPORTED_LANGUAGES_MESSAGE = `must be one of the supported languages: ${SUPPORTED_LANGUAGES.join(', ')}`;
+
+/** One of the languages the forum speaks (shared/i18n/languages.ts), as its tag; case does not matter. */
+export const languageField = z
+  .string({ error: SUPPORTED_LANGUAGES_MESSAGE })
+  .max(35, SUPPORTED_LANGUAGES_MESSAGE)
+  .transform((value, check) => {
+    const language = value.trim().toLowerCase();
+    if (isSupportedLanguage(language)) return language;
+    check.addIssue({ code: 'custom', message: SUPPORTED_LANGUAGES_MESSAGE });
+    return z.NEVER;
+  });
+
 export const registerSchema = z
   .object({
     email: emailField,
@@ -91,6 +105,8 @@ export const registerSchema = z
     parentEmail: emailField.optional(),
     /** The token of an invitation link (`/signup?invitation=…`); needed when registration is by invitation. */
     invitation: linkToken.optional(),
+    /** The account's language; the request's Accept-Language chooses it when absent. */
+    language: languageField.optional(),
   })
   .superRefine((input, check) => {
     if (input.password.toLowerCase() === input.email) {
@@ -123,21 +139,6 @@ export const verifyEmailSchema = z.object({ token: linkToken, password: presente
 export const emailRequestSchema = z.object({ email: emailField });
 
 export const passwordResetConfirmSchema = z.object({ token: linkToken, newPassword: newPasswordField });
-
-/** BCP 47, as the runtime understands it; stored in its canonical form (`en-GB`, `pt-BR`). */
-export const languageField = z
-  .string({ error: 'must be a string' })
-  .max(35, 'must be a language tag like en or pt-BR')
-  .transform((value, check) => {
-    try {
-      const [canonical] = Intl.getCanonicalLocales(value);
-      if (canonical) return canonical;
-    } catch {
-      // reported below
-    }
-    check.addIssue({ code: 'custom', message: 'must be a language tag like en or pt-BR (BCP 47)' });
-    return z.NEVER;
-  });
 
 export const profileSchema = z.object({
   displayName: plainText({ min: 1, max: ACCOUNT_LIMITS.displayName }).optional(),

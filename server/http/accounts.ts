@@ -2,6 +2,7 @@
 // the only account routes without a token.
 import { Router, type Response } from 'express';
 import type { AuthResult, MailRequested, ParentalConsentConfirmed, ParentalConsentDeclined, ParentalConsentLink, PendingRegistration } from '../../shared/api';
+import { chooseLanguage } from '../../shared/i18n/languages';
 import type { AppContext } from '../context';
 import { Unauthorized } from '../errors';
 import type { UserFields } from '../models/user';
@@ -39,7 +40,9 @@ export function accountsRouter(ctx: AppContext, auth: Auth): Router {
   // The same 202 whether or not the address has an account: its owner is told by e-mail instead.
   router.post('/auth/register', async (req, res) => {
     const input = parseBody(registerSchema, req.body);
-    const status = await registerAccount(ctx, input, clientAddress(req));
+    // Without a choice in the form, the browser's languages choose the account's (and its e-mails').
+    const language = input.language ?? chooseLanguage(null, req.get('accept-language'));
+    const status = await registerAccount(ctx, { ...input, language }, clientAddress(req));
     res.status(202).json({ status } satisfies PendingRegistration);
   });
 

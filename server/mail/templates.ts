@@ -1,6 +1,10 @@
-// Every message a person receives from the forum: one function per message, a pure function of typed
-// data returning both parts. No tracking: no images, no rewritten links, nothing that reports an opening.
+// Every message a person receives from the forum: one function per message, a pure function of the
+// recipient's language and typed data returning both parts, its words from the `mail` catalogue. No
+// tracking: no images, no rewritten links, nothing that reports an opening.
 import { MINOR_AGE } from '../../shared/accounts';
+import { type Language } from '../../shared/i18n/languages';
+import { translatorFor } from '../../shared/i18n/server-catalogues';
+import type { Translator } from '../../shared/i18n/translator';
 
 /** What the queue stores and the transport sends. */
 export interface RenderedMessage {
@@ -36,144 +40,155 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-function render(type: MessageType, subject: string, blocks: Block[]): RenderedMessage {
+function render(t: Translator, type: MessageType, subject: string, blocks: Block[]): RenderedMessage {
   const text = blocks.map((block) => (typeof block === 'string' ? block : block.link)).join('\n\n');
+  // A link stays left-to-right inside a right-to-left paragraph, or its slashes and query reorder.
   const body = blocks
     .map((block) =>
       typeof block === 'string'
         ? `<p>${escapeHtml(block).replace(/\n/g, '<br>')}</p>`
-        : `<p><a href="${escapeHtml(block.link)}">${escapeHtml(block.link)}</a></p>`,
+        : `<p><a href="${escapeHtml(block.link)}" dir="ltr">${escapeHtml(block.link)}</a></p>`,
     )
     .join('\n');
-  const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n<body>\n${body}\n</body></html>\n`;
+  const html =
+    `<!doctype html>\n<html lang="${t.language}" dir="${t.dir}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n` +
+    `<body>\n${body}\n</body></html>\n`;
   return { type, subject, text: `${text}\n`, html };
 }
 
-export function verifyEmail(data: { displayName: string; link: string }): RenderedMessage {
-  return render('verify_email', 'Confirm your e-mail address for the forum', [
-    `Welcome, ${data.displayName}. To activate your forum account, open this link within 24 hours:`,
+export function verifyEmail(language: Language, data: { displayName: string; link: string }): RenderedMessage {
+  const t = translatorFor(language);
+  return render(t, 'verify_email', t.t('mail.verifyEmail.subject'), [
+    t.t('mail.verifyEmail.intro', { displayName: data.displayName }),
     { link: data.link },
-    'The page asks for the password you chose when you registered, so that only you can use the account.',
-    'If you did not create an account, ignore this message: without the link the account stays inactive.',
+    t.t('mail.verifyEmail.password'),
+    t.t('mail.verifyEmail.ignore'),
   ]);
 }
 
-export function registrationAttempt(data: { signInLink: string; resetLink: string }): RenderedMessage {
-  return render('registration_attempt', 'Someone tried to register with your address', [
-    'Someone tried to create a forum account with this e-mail address, which already has one. No new account was made.',
-    'If it was you, sign in here:',
+export function registrationAttempt(language: Language, data: { signInLink: string; resetLink: string }): RenderedMessage {
+  const t = translatorFor(language);
+  return render(t, 'registration_attempt', t.t('mail.registrationAttempt.subject'), [
+    t.t('mail.registrationAttempt.body'),
+    t.t('mail.registrationAttempt.signIn'),
     { link: data.signInLink },
-    'If you forgot your password, set a new one here:',
+    t.t('mail.registrationAttempt.reset'),
     { link: data.resetLink },
-    'If it was not you, there is nothing to do.',
+    t.t('mail.registrationAttempt.notYou'),
   ]);
 }
 
-export function passwordReset(data: { link: string }): RenderedMessage {
-  return render('password_reset', 'Set a new password for the forum', [
-    'Someone asked to set a new password for the forum account with this address. To set one, open this link within 1 hour:',
-    { link: data.link },
-    'It signs you out everywhere else and lifts any sign-in block on the account. If you did not ask, ignore this message: your password stays as it is.',
-  ]);
+export function passwordReset(language: Language, data: { link: string }): RenderedMessage {
+  const t = translatorFor(language);
+  return render(t, 'password_reset', t.t('mail.passwordReset.subject'), [t.t('mail.passwordReset.body'), { link: data.link }, t.t('mail.passwordReset.after')]);
 }
 
-export function choosePassword(data: { link: string }): RenderedMessage {
-  return render('choose_password', 'Choose a password for the forum', [
-    'Your address is confirmed and your forum account is open. The confirmation did not include the password chosen at registration, so that password no longer works: whoever registered the address cannot sign in with it.',
-    'To sign in again later, choose your own password with this link within 1 hour (or ask for a new link on the sign-in page at any time):',
-    { link: data.link },
-  ]);
+export function choosePassword(language: Language, data: { link: string }): RenderedMessage {
+  const t = translatorFor(language);
+  return render(t, 'choose_password', t.t('mail.choosePassword.subject'), [t.t('mail.choosePassword.body'), t.t('mail.choosePassword.link'), { link: data.link }]);
 }
 
-export function parentalConsent(data: { displayName: string; organisation: string; link: string }): RenderedMessage {
+export function parentalConsent(language: Language, data: { displayName: string; organisation: string; link: string }): RenderedMessage {
   // The parent learns the display name their child chose and the organisation, so they know which
   // account they decide on; nothing else about the account goes into the message.
-  return render('parental_consent', 'Please confirm your child’s forum account', [
-    `Someone under ${MINOR_AGE} registered an account on the forum of ${data.organisation} as "${data.displayName}" and gave this address as a parent's or guardian's.`,
-    'The account stays inactive until you confirm it (and your child confirms their own address). To confirm or decline, open this link within 7 days:',
+  const t = translatorFor(language);
+  return render(t, 'parental_consent', t.t('mail.parentalConsent.subject'), [
+    t.t('mail.parentalConsent.body', { minorAge: t.number(MINOR_AGE), displayName: data.displayName, organisation: data.organisation }),
+    t.t('mail.parentalConsent.confirm'),
     { link: data.link },
-    'If you decline, the account is erased at once. If you do not recognise this, ignore the message: the account will not be activated.',
+    t.t('mail.parentalConsent.ignore'),
   ]);
 }
 
-export function emailChangeConfirm(data: { displayName: string; link: string }): RenderedMessage {
-  return render('email_change_confirm', 'Confirm your new e-mail address', [
-    `The forum account "${data.displayName}" asked to use this address from now on. To confirm, open this link within 24 hours while signed in:`,
+export function emailChangeConfirm(language: Language, data: { displayName: string; link: string }): RenderedMessage {
+  const t = translatorFor(language);
+  return render(t, 'email_change_confirm', t.t('mail.emailChangeConfirm.subject'), [
+    t.t('mail.emailChangeConfirm.body', { displayName: data.displayName }),
     { link: data.link },
-    'If you did not ask for this, ignore the message: nothing changes.',
+    t.t('mail.emailChangeConfirm.ignore'),
   ]);
 }
 
-export function emailChanged(data: { displayName: string }): RenderedMessage {
-  return render('email_changed', 'Your forum e-mail address was changed', [
-    `The forum account "${data.displayName}" now uses a different e-mail address; this one will no longer receive messages from us.`,
-    'If you did not make this change, contact the forum administrators.',
-  ]);
+export function emailChanged(language: Language, data: { displayName: string }): RenderedMessage {
+  const t = translatorFor(language);
+  return render(t, 'email_changed', t.t('mail.emailChanged.subject'), [t.t('mail.emailChanged.body', { displayName: data.displayName }), t.t('mail.emailChanged.contact')]);
 }
 
-export function moderationNotice(data: { subject: string; text: string }): RenderedMessage {
-  return render('moderation_notice', data.subject, [data.text]);
+/** What a moderator did that the person concerned is told of. */
+export type ModerationNoticeKind = 'postHidden' | 'postRestored' | 'postDeleted' | 'suspended';
+
+export function moderationNotice(language: Language, data: { kind: ModerationNoticeKind; group: string; reason: string | null }): RenderedMessage {
+  const t = translatorFor(language);
+  const reason = data.reason ?? t.t('mail.notification.noReason');
+  return render(t, 'moderation_notice', t.t(`mail.moderation.${data.kind}.subject`), [t.t(`mail.moderation.${data.kind}.body`, { group: data.group, reason })]);
 }
 
-export function disclosureNotice(data: { itemCount: number; recipient: string; legalBasis: string; reference: string }): RenderedMessage {
-  return render('disclosure_notice', 'Some of your posts were disclosed', [
-    `${data.itemCount} preserved version(s) of your posts were disclosed to ${data.recipient} ` +
-      `(legal basis: ${data.legalBasis}; reference: ${data.reference}). Your data export lists this disclosure.`,
-  ]);
+export function disclosureNotice(language: Language, data: { itemCount: number; recipient: string; legalBasis: string; reference: string }): RenderedMessage {
+  const t = translatorFor(language);
+  return render(t, 'disclosure_notice', t.t('mail.disclosureNotice.subject'), [t.t('mail.disclosureNotice.body', data)]);
 }
 
-export function registrationApproved(data: { displayName: string; signInLink: string }): RenderedMessage {
-  return render('registration_approved', 'Your forum registration was approved', [
-    `Welcome, ${data.displayName}. An administrator approved your registration; you can sign in now:`,
+export function registrationApproved(language: Language, data: { displayName: string; signInLink: string }): RenderedMessage {
+  const t = translatorFor(language);
+  return render(t, 'registration_approved', t.t('mail.registrationApproved.subject'), [
+    t.t('mail.registrationApproved.body', { displayName: data.displayName }),
     { link: data.signInLink },
   ]);
 }
 
-export function registrationDeclined(data: { displayName: string }): RenderedMessage {
-  return render('registration_declined', 'Your forum registration was declined', [
-    `The forum's administrators declined the registration of "${data.displayName}" with this address. The account and what it held have been deleted.`,
-    'If you think this is a mistake, contact the organisation that runs the forum.',
+export function registrationDeclined(language: Language, data: { displayName: string }): RenderedMessage {
+  const t = translatorFor(language);
+  return render(t, 'registration_declined', t.t('mail.registrationDeclined.subject'), [
+    t.t('mail.registrationDeclined.body', { displayName: data.displayName }),
+    t.t('mail.registrationDeclined.contact'),
   ]);
 }
 
 /** A service message: the account's owner must know why they cannot sign in, and that their data stays theirs. */
-export function accountSuspended(data: { displayName: string; reason: string; dataLink: string }): RenderedMessage {
-  return render('account_suspended', 'Your forum account was suspended', [
-    `The forum's administrators suspended the account "${data.displayName}". While it is suspended you cannot sign in, read or post.`,
-    `Reason given: ${data.reason}`,
-    'You can still download everything the forum holds about you, or erase your account, with your e-mail address and password here:',
+export function accountSuspended(language: Language, data: { displayName: string; reason: string; dataLink: string }): RenderedMessage {
+  const t = translatorFor(language);
+  return render(t, 'account_suspended', t.t('mail.accountSuspended.subject'), [
+    t.t('mail.accountSuspended.body', { displayName: data.displayName }),
+    t.t('mail.accountSuspended.reason', { reason: data.reason }),
+    t.t('mail.accountSuspended.data'),
     { link: data.dataLink },
-    'If you think this is a mistake, contact the organisation that runs the forum.',
+    t.t('mail.accountSuspended.contact'),
   ]);
 }
 
-export function accountReinstated(data: { displayName: string; signInLink: string }): RenderedMessage {
-  return render('account_reinstated', 'Your forum account was reinstated', [
-    `The forum's administrators lifted the suspension of the account "${data.displayName}". You can sign in again:`,
+export function accountReinstated(language: Language, data: { displayName: string; signInLink: string }): RenderedMessage {
+  const t = translatorFor(language);
+  return render(t, 'account_reinstated', t.t('mail.accountReinstated.subject'), [
+    t.t('mail.accountReinstated.body', { displayName: data.displayName }),
     { link: data.signInLink },
   ]);
 }
 
-export function marketing(data: { subject: string; text: string; unsubscribeLink: string }): RenderedMessage {
-  return render('marketing', data.subject, [
-    data.text,
-    '--\nTo stop receiving these messages, open this link (no sign-in needed):',
-    { link: data.unsubscribeLink },
-  ]);
+/** The administrators' own words go out as written; only the opt-out around them is in the recipient's language. */
+export function marketing(language: Language, data: { subject: string; text: string; unsubscribeLink: string }): RenderedMessage {
+  const t = translatorFor(language);
+  return render(t, 'marketing', data.subject, [data.text, t.t('mail.marketing.unsubscribe'), { link: data.unsubscribeLink }]);
 }
 
-/** Notifications by e-mail, one (`instant`) or the day's (`daily`); each ends with its one-click opt-outs. */
-export function notificationMail(data: {
-  digest: boolean;
-  lines: string[];
-  openLink: string;
-  unsubscribe: { label: string; link: string }[];
-}): RenderedMessage {
-  const subject = data.digest ? `Your notifications (${data.lines.length})` : data.lines[0]!.split('\n')[0]!.slice(0, 120);
-  return render(data.digest ? 'notification_digest' : 'notification', subject, [
+/**
+ * Notifications by e-mail, one (`instant`) or the day's (`daily`); each ends with its one-click opt-outs.
+ * `lines` are already in the recipient's language (server/notifications/email.ts, describeNotification).
+ */
+export function notificationMail(
+  language: Language,
+  data: {
+    digest: boolean;
+    lines: string[];
+    openLink: string;
+    unsubscribe: { label: string; link: string }[];
+  },
+): RenderedMessage {
+  const t = translatorFor(language);
+  const subject = data.digest ? t.t('mail.notification.digestSubject', { count: data.lines.length }) : data.lines[0]!.split('\n')[0]!.slice(0, 120);
+  return render(t, data.digest ? 'notification_digest' : 'notification', subject, [
     data.lines.join('\n\n'),
-    'Open your notifications:',
+    t.t('mail.notification.open'),
     { link: data.openLink },
-    ...data.unsubscribe.flatMap(({ label, link }) => [`--\nTo stop e-mails about ${label}, open this link (no sign-in needed):`, { link }]),
+    ...data.unsubscribe.flatMap(({ label, link }) => [t.t('mail.notification.unsubscribe', { label }), { link }]),
   ]);
 }

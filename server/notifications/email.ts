@@ -5,6 +5,8 @@
 // is cancelled, and the rest wait for the next one).
 import { Types } from 'mongoose';
 import { NOTIFICATION_TYPES, type Notification as NotificationShape, type NotificationSettings, type NotificationType } from '../../shared/notifications';
+import { chooseLanguage, type Language } from '../../shared/i18n/languages';
+import { translatorFor } from '../../shared/i18n/server-catalogues';
 import type { AppContext } from '../context';
 import { notificationMail } from '../mail/templates';
 import { setSendCheck } from '../mail/queue';
@@ -18,61 +20,61 @@ import { presentVisible } from './service';
 import { emailChannel, getSettings } from './settings';
 import { judgeNotifications } from './visibility';
 
-type Recipient = Pick<UserFields, '_id' | 'email' | 'roles' | 'restricted'>;
+type Recipient = Pick<UserFields, '_id' | 'email' | 'roles' | 'restricted' | 'language'>;
 
 async function mailableRecipient(userId: Types.ObjectId): Promise<Recipient | null> {
-  const user = await User.findOne({ _id: userId, ...ACTIVE_ACCOUNT }, { email: 1, roles: 1, restricted: 1 }).lean<Recipient>();
+  const user = await User.findOne({ _id: userId, ...ACTIVE_ACCOUNT }, { email: 1, roles: 1, restricted: 1, language: 1 }).lean<Recipient>();
   return user && user.restricted !== true ? user : null;
 }
 
-const TYPE_NAMES: Record<NotificationType, string> = {
-  reply: 'replies',
-  mention: 'mentions',
-  like: 'likes',
-  join_request: 'join requests',
-  join_approved: 'approved join requests',
-  invited: 'invitations',
-  post_hidden: 'hidden posts',
-  post_restored: 'restored posts',
-  report_resolved: 'your reports',
-  role_changed: 'role changes',
-  disclosure: 'disclosures',
-};
+/** A site role list as the notification carries it ("admin,moderator", or "none"), in words of the language. */
+function siteRoles(reason: string | null, language: Language): string {
+  const t = translatorFor(language);
+  const roles = (reason ?? '').split(',').map((role) => role.trim()).filter((role) => role && role !== 'none');
+  if (roles.length === 0) return t.t('mail.notification.noRoles');
+  return new Intl.ListFormat(language, { type: 'conjunction' }).format(roles.map((role) => t.t('mail.notification.siteRole', { role })));
+}
 
-/** One notification as a paragraph of plain text (the template escapes it for the HTML part). */
-export function describeNotification(n: NotificationShape): string {
-  const who = n.actor?.displayName ?? 'Someone';
-  const where = n.group ? ` in “${n.group.name}”` : '';
-  const quote = n.post?.excerpt ? `\n“${n.post.excerpt}”` : '';
+/** One notification as a paragraph of plain text in the recipient's language (the template escapes it for the HTML part). */
+export function describeNotification(n: NotificationShape, language: Language): string {
+  const t = translatorFor(language);
+  const actor = n.actor?.displayName ?? t.t('mail.notification.someone');
+  const group = n.group?.name ?? t.t('mail.notification.aGroup');
+  const hasGroup = n.group ? 'yes' : 'no';
+  const quote = n.post?.excerpt ? `\n${t.t('mail.notification.quote', { excerpt: n.post.excerpt })}` : '';
   switch (n.type) {
     case 'reply':
-      return `${who} replied to your post${where}.${quote}`;
+      return t.t('mail.notification.reply', { actor, group, hasGroup }) + quote;
     case 'mention':
-      return `${who} mentioned you${where}.${quote}`;
+      return t.t('mail.notification.mention', { actor, group, hasGroup }) + quote;
     case 'like':
-      return `${who}${n.actorCount > 1 ? ` and ${n.actorCount - 1} other(s)` : ''} liked your post${where}.${quote}`;
+      return t.t('mail.notification.like', { actor, group, hasGroup, others: Math.max(0, n.actorCount - 1) }) + quote;
     case 'join_request':
-      return `${who} asked to join${where}.`;
+      return t.t('mail.notification.joinRequest', { actor, group, hasGroup });
     case 'join_approved':
-      return `You are now a member of “${n.group?.name ?? 'a group'}”.`;
+      return t.t('mail.notification.joinApproved', { group });
     case 'invited':
-      return `${who} invited you to join “${n.group?.name ?? 'a group'}”.`;
+      return t.t('mail.notification.invited', { actor, group });
     case 'post_hidden':
-      return `A moderator hid your post${where}. Reason: ${n.reason ?? 'none given'}`;
+      return t.t('mail.notification.postHidden', { group, hasGroup, reason: n.reason ?? t.t('mail.notification.noReason') });
     case 'post_restored':
-      return `Your post${where} is visible again.`;
+      return t.t('mail.notification.postRestored', { group, hasGroup });
     case 'report_resolved':
-      return `Your report${where} was ${n.reason === 'acted_on' ? 'acted on' : 'dismissed'}.`;
+      return t.t('mail.notification.reportResolved', { group, hasGroup, outcome: n.reason === 'acted_on' ? 'acted_on' : 'dismissed' });
     case 'role_changed':
-      return n.group ? `Your role in “${n.group.name}” is now: ${n.reason ?? 'member'}.` : `Your site roles are now: ${n.reason ?? 'none'}.`;
+      return n.group
+        ? t.t('mail.notification.groupRoleChanged', { group, role: n.reason ?? 'member' })
+        : t.t('mail.notification.siteRolesChanged', { roles: siteRoles(n.reason, language) });
     case 'disclosure':
-      return 'Some of your posts were disclosed to an authority; your data export lists the disclosure.';
+      return t.t('mail.notification.disclosure');
   }
 }
 
 async function queueMail(ctx: AppContext, user: Recipient, items: NotificationShape[], digest: boolean, now: Date): Promise<boolean> {
   const types = [...new Set(items.map((n) => n.type))];
   const channels = digest ? ['notification_email:daily' as const] : types.map((type) => emailChannel(type) as `notification_email:${string}`);
+  const language = chooseLanguage(user.language);
+  const t = translatorFor(language);
   const tokens = await Promise.all(channels.map((channel) => issueUnsubscribeToken(user._id, channel, now)));
   const sent = await sendMessage(
     ctx,
@@ -81,12 +83,12 @@ async function queueMail(ctx: AppContext, user: Recipient, items: NotificationSh
       to: user.email,
       userId: user._id,
       notificationIds: items.map((n) => new Types.ObjectId(n.id)),
-      content: notificationMail({
+      content: notificationMail(language, {
         digest,
-        lines: items.map(describeNotification),
+        lines: items.map((n) => describeNotification(n, language)),
         openLink: `${ctx.config.publicUrl}/notifications`,
         unsubscribe: tokens.map((token, i) => ({
-          label: digest ? 'notifications in this daily digest' : TYPE_NAMES[types[i]!],
+          label: digest ? t.t('mail.notification.digestLabel') : t.t(`mail.notification.type.${types[i]!}`),
           link: unsubscribeLink(ctx, token),
         })),
       }),

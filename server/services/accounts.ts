@@ -1,6 +1,7 @@
 // Registration, e-mail verification, sign-in, parental consent, password changes and resets.
 import { createHash, randomBytes } from 'node:crypto';
 import { ACCOUNT_LIMITS, ageOn, MINOR_AGE } from '../../shared/accounts';
+import { chooseLanguage, DEFAULT_LANGUAGE } from '../../shared/i18n/languages';
 import type { AppContext } from '../context';
 import { Conflict, HttpError, NotFound, Unauthorized, Invalid } from '../errors';
 import type { RegisterInput } from '../http/account-schemas';
@@ -66,7 +67,7 @@ async function sendParentalConsentLink(ctx: AppContext, user: UserFields, parent
     expiresAt: new Date(now.getTime() + PARENTAL_CONSENT_LIFETIME_MS),
   });
   const link = `${ctx.config.publicUrl}/parental-consent?token=${encodeURIComponent(token)}`;
-  await sendMessage(ctx, { kind: 'transactional', to: parentEmail, userId: user._id, content: parentalConsent({ displayName: user.displayName, organisation: ctx.config.brand.name, link }) });
+  await sendMessage(ctx, { kind: 'transactional', to: parentEmail, userId: user._id, content: parentalConsent(chooseLanguage(user.language), { displayName: user.displayName, organisation: ctx.config.brand.name, link }) });
 }
 
 /** A fresh one-time link for `purpose`; older unused ones of the same account and purpose stop working. */
@@ -100,7 +101,7 @@ async function sendVerificationLink(ctx: AppContext, user: UserFields, now: Date
     despiteSuppression: true,
     to: user.email,
     userId: user._id,
-    content: verifyEmail({ displayName: user.displayName, link: pageLink(ctx, 'verify-email', token) }),
+    content: verifyEmail(chooseLanguage(user.language), { displayName: user.displayName, link: pageLink(ctx, 'verify-email', token) }),
   });
 }
 
@@ -111,7 +112,7 @@ async function sendRegistrationAttempt(ctx: AppContext, user: UserFields, now: D
     kind: 'transactional',
     to: user.email,
     userId: user._id,
-    content: registrationAttempt({ signInLink: pageLink(ctx, 'signin'), resetLink: pageLink(ctx, 'reset-password', resetToken) }),
+    content: registrationAttempt(chooseLanguage(user.language), { signInLink: pageLink(ctx, 'signin'), resetLink: pageLink(ctx, 'reset-password', resetToken) }),
   });
 }
 
@@ -156,6 +157,7 @@ async function createRegistration(ctx: AppContext, input: RegisterInput, minor: 
         emailVerified: false,
         parentEmail: minor ? input.parentEmail : null,
         awaitingApproval,
+        language: input.language ?? DEFAULT_LANGUAGE,
       })
     ).toObject() as UserFields;
   } catch (error) {
@@ -255,7 +257,7 @@ export async function verifyEmailAddress(
 async function sendChoosePasswordLink(ctx: AppContext, user: UserFields, now: Date): Promise<void> {
   await recordSecurityEvent({ userId: user._id, kind: 'registration_password_dropped', at: now });
   const resetToken = await createAccountLink('password_reset', user, user.email, now);
-  await sendMessage(ctx, { kind: 'transactional', to: user.email, userId: user._id, content: choosePassword({ link: pageLink(ctx, 'reset-password', resetToken) }) });
+  await sendMessage(ctx, { kind: 'transactional', to: user.email, userId: user._id, content: choosePassword(chooseLanguage(user.language), { link: pageLink(ctx, 'reset-password', resetToken) }) });
 }
 
 /**
@@ -267,7 +269,7 @@ export async function requestPasswordReset(ctx: AppContext, email: string, now =
     const user = await User.findOne({ email, status: { $ne: 'erasing' } }).lean<UserFields>();
     const token = await createAccountLink('password_reset', user, email, now);
     if (!user) return;
-    await sendMessage(ctx, { kind: 'transactional', to: user.email, userId: user._id, content: passwordReset({ link: pageLink(ctx, 'reset-password', token) }) });
+    await sendMessage(ctx, { kind: 'transactional', to: user.email, userId: user._id, content: passwordReset(chooseLanguage(user.language), { link: pageLink(ctx, 'reset-password', token) }) });
   } catch (error) {
     ctx.log.error('password reset: could not queue the link', error);
   }

@@ -1,6 +1,7 @@
 // Disclosures: a hold's preserved items handed to an outside recipient, with a verifiable package.
 import type { Types } from 'mongoose';
 import type { Disclosure as DisclosureShape, DisclosureNotice, DisclosurePackage } from '../../shared/moderation';
+import { chooseLanguage } from '../../shared/i18n/languages';
 import type { AppContext } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { Disclosure, type DisclosureFields } from '../models/disclosure';
@@ -37,8 +38,8 @@ function countByAuthor(items: Pick<PreservedItemFields, 'authorId'>[]): { userId
 
 /** Tells each affected user (who still has an account) what was disclosed, to whom and on what basis. */
 async function notifyAffected(ctx: AppContext, disclosure: DisclosureFields): Promise<void> {
-  const users = await User.find({ _id: { $in: disclosure.affected.map((entry) => entry.userId) } }, { email: 1 }).lean<
-    { _id: Types.ObjectId; email: string }[]
+  const users = await User.find({ _id: { $in: disclosure.affected.map((entry) => entry.userId) } }, { email: 1, language: 1 }).lean<
+    { _id: Types.ObjectId; email: string; language?: string }[]
   >();
   const counts = new Map(disclosure.affected.map((entry) => [String(entry.userId), entry.itemCount]));
   for (const user of users) {
@@ -46,7 +47,7 @@ async function notifyAffected(ctx: AppContext, disclosure: DisclosureFields): Pr
       kind: 'transactional',
       to: user.email,
       userId: user._id,
-      content: disclosureNotice({
+      content: disclosureNotice(chooseLanguage(user.language), {
         itemCount: counts.get(String(user._id)) ?? 0,
         recipient: disclosure.recipient,
         legalBasis: disclosure.legalBasis,

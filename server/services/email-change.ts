@@ -1,5 +1,6 @@
 // Rectifying the e-mail address: the new address must prove it is reachable before it replaces the old.
 import { createHash, randomBytes } from 'node:crypto';
+import { chooseLanguage } from '../../shared/i18n/languages';
 import type { AppContext } from '../context';
 import { Conflict, Invalid, NotFound, Unauthorized } from '../errors';
 import { EmailChange } from '../models/email-change';
@@ -56,7 +57,7 @@ export async function requestEmailChange(
     kind: 'transactional',
     to: newEmail,
     userId: user._id,
-    content: emailChangeConfirm({ displayName: user.displayName, link }),
+    content: emailChangeConfirm(chooseLanguage(user.language), { displayName: user.displayName, link }),
   });
 }
 
@@ -79,7 +80,7 @@ export async function confirmEmailChange(ctx: AppContext, user: UserFields, toke
     kind: 'transactional',
     to: user.email,
     userId: user._id,
-    content: emailChanged({ displayName: user.displayName }),
+    content: emailChanged(chooseLanguage(user.language), { displayName: user.displayName }),
   });
   return updated;
 }

@@ -1,6 +1,7 @@
 // The data export: everything held about the caller as one JSON document, written piece by piece so
 // that a long history never has to fit in memory. The schema is described in docs/export-schema.md.
 import type { Types } from 'mongoose';
+import { DEFAULT_LANGUAGE } from '../../shared/i18n/languages';
 import type { AppContext } from '../context';
 import { Unauthorized } from '../errors';
 import { signPostImage } from '../media/post-images';
@@ -76,6 +77,7 @@ function presentAccount(ctx: AppContext, user: UserFields) {
     parentEmail: user.parentEmail ?? null,
     preferences: presentPreferences(user.preferences),
     restricted: user.restricted === true,
+    language: user.language ?? DEFAULT_LANGUAGE,
     avatar: avatar
       ? { url: `${ctx.config.publicUrl}${avatar}`, smallUrl: `${ctx.config.publicUrl}${avatar.replace(/-512\.webp$/, '-96.webp')}` }
       : null,

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
 import type { ContactChannel } from '../../shared/api';
+import { chooseLanguage } from '../../shared/i18n/languages';
 import type { AppContext } from '../context';
 import { NotFound, Unauthorized } from '../errors';
 import { Consent } from '../models/consent';
@@ -27,7 +28,7 @@ export interface MarketingReport {
   skipped: { userId: string; reason: MarketingSkip }[];
 }
 
-type Recipient = Pick<UserFields, '_id' | 'email' | 'preferences' | 'restricted'>;
+type Recipient = Pick<UserFields, '_id' | 'email' | 'preferences' | 'restricted' | 'language'>;
 
 function hashUnsubscribeToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -74,7 +75,7 @@ export async function sendMarketing(
   message: MarketingMessage,
   now = new Date(),
 ): Promise<MarketingReport> {
-  const users = await User.find({ _id: { $in: userIds }, ...ACTIVE_ACCOUNT }, { email: 1, preferences: 1, restricted: 1 }).lean<Recipient[]>();
+  const users = await User.find({ _id: { $in: userIds }, ...ACTIVE_ACCOUNT }, { email: 1, preferences: 1, restricted: 1, language: 1 }).lean<Recipient[]>();
   const byId = new Map(users.map((user) => [String(user._id), user]));
   const report: MarketingReport = { sent: [], skipped: [] };
   const seen = new Set<string>();
@@ -96,7 +97,7 @@ export async function sendMarketing(
         kind: 'marketing',
         to: address,
         userId: user._id,
-        content: marketing({ subject: message.subject, text: message.text, unsubscribeLink: unsubscribeLink(ctx, token) }),
+        content: marketing(chooseLanguage(user.language), { subject: message.subject, text: message.text, unsubscribeLink: unsubscribeLink(ctx, token) }),
         listUnsubscribe: oneClickUnsubscribeUrl(ctx, token),
       },
       now,

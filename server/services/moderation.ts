@@ -3,6 +3,7 @@
 import type { Types } from 'mongoose';
 import type { Page } from '../../shared/api';
 import type { FiledReport, ModerationNotice, PostModeration, Report as ReportShape, ReportStatus, Suspension } from '../../shared/moderation';
+import { chooseLanguage } from '../../shared/i18n/languages';
 import type { AppContext } from '../context';
 import { Conflict, NotFound } from '../errors';
 import { Group } from '../models/group';
@@ -35,7 +36,7 @@ import { presentPostsFor } from './post-views';
 import { loadPublicUsers } from './profiles';
 import { preserveBeforeChange } from './holds';
 import { sendMessage } from './outbox';
-import { moderationNotice } from '../mail/templates';
+import { moderationNotice, type ModerationNoticeKind } from '../mail/templates';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 import { deletePost, recountReplies } from './posts';
 import { notifyPostModerated, notifyReportsResolved } from '../notifications/hooks';
@@ -164,12 +165,13 @@ async function recordAction(ctx: AppContext, record: ActionRecord): Promise<void
   await appendAudit(ctx, { actor: record.actor.id, action: `${record.target.split(':')[0]}.${record.action}`, target: record.target, reason: record.reason });
 }
 
-/** A transactional message to the user concerned; nothing when the account is gone. */
-async function tellUser(ctx: AppContext, userId: Types.ObjectId | null | undefined, subject: string, text: string): Promise<void> {
+/** A transactional message to the user concerned, in their language; nothing when the account is gone. */
+async function tellUser(ctx: AppContext, userId: Types.ObjectId | null | undefined, notice: { kind: ModerationNoticeKind; groupId: Types.ObjectId; reason?: string }): Promise<void> {
   if (!userId) return;
-  const user = await User.findById(userId, { email: 1 }).lean<{ _id: Types.ObjectId; email: string }>();
+  const user = await User.findById(userId, { email: 1, language: 1 }).lean<{ _id: Types.ObjectId; email: string; language?: string }>();
   if (!user) return;
-  await sendMessage(ctx, { kind: 'transactional', to: user.email, userId: user._id, content: moderationNotice({ subject, text }) });
+  const content = moderationNotice(chooseLanguage(user.language), { kind: notice.kind, group: await groupName(notice.groupId), reason: notice.reason ?? null });
+  await sendMessage(ctx, { kind: 'transactional', to: user.email, userId: user._id, content });
 }
 
 async function groupName(groupId: Types.ObjectId): Promise<string> {
@@ -209,12 +211,7 @@ export async function hidePost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
   publishPost(ctx, 'post.hidden', hidden);
   await notifyPostModerated(ctx, viewer, 'post_hidden', post, reason);
   await notifyReportsResolved(ctx, resolved, 'acted_on');
-  await tellUser(
-    ctx,
-    post.authorId,
-    'A moderator hid your post',
-    `A moderator hid your post in "${await groupName(post.groupId)}". Reason: ${reason}`,
-  );
+  await tellUser(ctx, post.authorId, { kind: 'postHidden', groupId: post.groupId, reason });
   return presentModeration(hidden);
 }
 
@@ -235,7 +232,7 @@ export async function restorePost(ctx: AppContext, viewer: Viewer, postId: Types
   await notifyPostModerated(ctx, viewer, 'post_restored', post, null);
   // The post stays up: to its reporters that is a dismissal.
   await notifyReportsResolved(ctx, resolved, 'dismissed');
-  await tellUser(ctx, post.authorId, 'Your post is visible again', `A moderator restored your post in "${await groupName(post.groupId)}".`);
+  await tellUser(ctx, post.authorId, { kind: 'postRestored', groupId: post.groupId });
   return presentModeration(restored);
 }
 
@@ -256,7 +253,7 @@ export async function moderatorDeletePost(ctx: AppContext, viewer: Viewer, postI
   }
   await recordAction(ctx, { action: 'delete', actor: viewer, groupId: post.groupId, postId, subjectId: post.authorId, reason, target: `post:${String(postId)}` });
   await notifyReportsResolved(ctx, closed, 'acted_on');
-  await tellUser(ctx, post.authorId, 'A moderator deleted your post', `A moderator deleted your post in "${await groupName(post.groupId)}". Reason: ${reason}`);
+  await tellUser(ctx, post.authorId, { kind: 'postDeleted', groupId: post.groupId, reason });
 }
 
 /** Dismisses a report, and with it every other open report on the same post: one review, one decision. */
@@ -305,7 +302,7 @@ export async function suspendMember(ctx: AppContext, viewer: Viewer, groupId: Ty
   await closeReports({ groupId, authorId: userId }, 'resolved', { action: 'suspend', by: viewer._id, reason });
   const target = `membership:${String(groupId)}/${String(userId)}`;
   await recordAction(ctx, { action: 'suspend', actor: viewer, groupId, subjectId: userId, reason, target });
-  await tellUser(ctx, userId, 'You were suspended from a group', `A moderator suspended you from "${await groupName(groupId)}". Reason: ${reason}`);
+  await tellUser(ctx, userId, { kind: 'suspended', groupId, reason });
   return { groupId: String(groupId), userId: String(userId), suspended: true };
 }
 

@@ -1,6 +1,7 @@
 // Registrations waiting for an admin (registration policy `approval`): the queue, admitting and declining.
 import type { Types } from 'mongoose';
 import type { Page } from '../../shared/api';
+import { chooseLanguage } from '../../shared/i18n/languages';
 import type { AppContext } from '../context';
 import { NotFound } from '../errors';
 import { registrationApproved, registrationDeclined } from '../mail/templates';
@@ -45,7 +46,7 @@ export async function approveRegistration(ctx: AppContext, actor: Viewer, userId
       kind: 'transactional',
       to: activated.email,
       userId: activated._id,
-      content: registrationApproved({ displayName: activated.displayName, signInLink: `${ctx.config.publicUrl}/signin` }),
+      content: registrationApproved(chooseLanguage(activated.language), { displayName: activated.displayName, signInLink: `${ctx.config.publicUrl}/signin` }),
     });
   }
   return activated ?? { ...before, awaitingApproval: false };
@@ -74,6 +75,6 @@ export async function declineRegistration(ctx: AppContext, actor: Viewer, userId
   ctx.events.publish({ type: 'user.erased', userId: String(userId) });
   await appendAudit(ctx, { actor: actor.id, action: 'registration.decline', target: `user:${String(userId)}` });
   if (claimed.emailVerified === true) {
-    await sendMessage(ctx, { kind: 'transactional', to: claimed.email, userId: null, content: registrationDeclined({ displayName: claimed.displayName }) });
+    await sendMessage(ctx, { kind: 'transactional', to: claimed.email, userId: null, content: registrationDeclined(chooseLanguage(claimed.language), { displayName: claimed.displayName }) });
   }
 }

@@ -6,6 +6,7 @@ import { Conflict, Forbidden, NotFound } from '../errors';
 import { User, type UserFields } from '../models/user';
 import { requireAdmin } from '../policy';
 import type { Viewer } from '../policy/viewer';
+import { chooseLanguage } from '../../shared/i18n/languages';
 import { accountReinstated, accountSuspended } from '../mail/templates';
 import { appendAudit } from './audit';
 import { sendMessage } from './outbox';
@@ -40,7 +41,7 @@ export async function suspendAccount(ctx: AppContext, actor: Viewer, userId: Typ
     kind: 'transactional',
     to: suspended.email,
     userId,
-    content: accountSuspended({ displayName: suspended.displayName, reason, dataLink: `${ctx.config.publicUrl}/account-data` }),
+    content: accountSuspended(chooseLanguage(suspended.language), { displayName: suspended.displayName, reason, dataLink: `${ctx.config.publicUrl}/account-data` }),
   });
   return suspended;
 }
@@ -54,7 +55,7 @@ export async function reinstateAccount(ctx: AppContext, actor: Viewer, userId: T
     kind: 'transactional',
     to: reinstated.email,
     userId,
-    content: accountReinstated({ displayName: reinstated.displayName, signInLink: `${ctx.config.publicUrl}/signin` }),
+    content: accountReinstated(chooseLanguage(reinstated.language), { displayName: reinstated.displayName, signInLink: `${ctx.config.publicUrl}/signin` }),
   });
   return reinstated;
 }

@@ -65,7 +65,7 @@ const ROUTES: Route[] = [
   { method: 'post', pattern: '/api/auth/password-reset/confirm', path: () => '/api/auth/password-reset/confirm', as: () => null,
     good: () => ({ token: 'abc', newPassword: 'a long enough password' }) },
   { method: 'patch', pattern: '/api/me', path: () => '/api/me', as: (w) => w.member,
-    good: () => ({ displayName: 'Renamed', bio: 'About me', language: 'en-GB' }), optional: ['displayName', 'bio', 'language'] },
+    good: () => ({ displayName: 'Renamed', bio: 'About me', language: 'ar' }), optional: ['displayName', 'bio', 'language'] },
   { method: 'put', pattern: '/api/me/password', path: () => '/api/me/password', as: (w) => w.member,
     good: (w) => ({ currentPassword: w.member.password, newPassword: 'another long password' }) },
   { method: 'put', pattern: '/api/me/avatar', path: () => '/api/me/avatar', as: (w) => w.member },

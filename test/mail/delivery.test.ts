@@ -28,21 +28,21 @@ function adult(email: string, password = 'a long enough password'): Record<strin
 
 /** One example of every template, with links where the message has them. */
 const EXAMPLES: Array<{ kind: 'transactional' | 'marketing'; content: templates.RenderedMessage; unsubscribe?: string }> = [
-  { kind: 'transactional', content: templates.verifyEmail({ displayName: 'Ada', link: 'https://forum.example/verify-email?token=v1' }) },
+  { kind: 'transactional', content: templates.verifyEmail('en', { displayName: 'Ada', link: 'https://forum.example/verify-email?token=v1' }) },
   {
     kind: 'transactional',
-    content: templates.registrationAttempt({ signInLink: 'https://forum.example/signin', resetLink: 'https://forum.example/reset-password?token=r1' }),
+    content: templates.registrationAttempt('en', { signInLink: 'https://forum.example/signin', resetLink: 'https://forum.example/reset-password?token=r1' }),
   },
-  { kind: 'transactional', content: templates.passwordReset({ link: 'https://forum.example/reset-password?token=r2' }) },
-  { kind: 'transactional', content: templates.choosePassword({ link: 'https://forum.example/reset-password?token=r3' }) },
-  { kind: 'transactional', content: templates.parentalConsent({ displayName: 'Kid', organisation: 'Forum', link: 'https://forum.example/parental-consent?token=p1' }) },
-  { kind: 'transactional', content: templates.emailChangeConfirm({ displayName: 'Ada', link: 'https://forum.example/confirm-email?token=c1' }) },
-  { kind: 'transactional', content: templates.emailChanged({ displayName: 'Ada <script>' }) },
-  { kind: 'transactional', content: templates.moderationNotice({ subject: 'A moderator hid your post', text: 'Reason: spam & "ads"' }) },
-  { kind: 'transactional', content: templates.disclosureNotice({ itemCount: 2, recipient: 'Court', legalBasis: 'Order', reference: 'X-1' }) },
+  { kind: 'transactional', content: templates.passwordReset('en', { link: 'https://forum.example/reset-password?token=r2' }) },
+  { kind: 'transactional', content: templates.choosePassword('en', { link: 'https://forum.example/reset-password?token=r3' }) },
+  { kind: 'transactional', content: templates.parentalConsent('en', { displayName: 'Kid', organisation: 'Forum', link: 'https://forum.example/parental-consent?token=p1' }) },
+  { kind: 'transactional', content: templates.emailChangeConfirm('en', { displayName: 'Ada', link: 'https://forum.example/confirm-email?token=c1' }) },
+  { kind: 'transactional', content: templates.emailChanged('en', { displayName: 'Ada <script>' }) },
+  { kind: 'transactional', content: templates.moderationNotice('en', { kind: 'postHidden', group: 'Cats', reason: 'spam & "ads"' }) },
+  { kind: 'transactional', content: templates.disclosureNotice('en', { itemCount: 2, recipient: 'Court', legalBasis: 'Order', reference: 'X-1' }) },
   {
     kind: 'marketing',
-    content: templates.marketing({ subject: 'News', text: 'Our autumn meeting', unsubscribeLink: 'https://forum.example/unsubscribe?token=u1' }),
+    content: templates.marketing('en', { subject: 'News', text: 'Our autumn meeting', unsubscribeLink: 'https://forum.example/unsubscribe?token=u1' }),
     unsubscribe: 'https://forum.example/api/unsubscribe?token=u1',
   },
 ];

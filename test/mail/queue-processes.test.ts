@@ -90,7 +90,7 @@ describe('the mail queue across processes', function () {
     const recipients = Array.from({ length: 24 }, (_, i) => uniqueEmail(`shared${i}`));
     try {
       const [a, b] = await Promise.all([start(), start()]);
-      for (const to of recipients) await sendMessage(recorder.ctx, { kind: 'transactional', to, content: moderationNotice({ subject: 'Queued', text: 'x' }) });
+      for (const to of recipients) await sendMessage(recorder.ctx, { kind: 'transactional', to, content: moderationNotice('en', { kind: 'postRestored', group: 'Queued', reason: null }) });
       // Wake both workers at the same moment (each wakes on its own process's new message).
       const [ra, rb] = await Promise.all([register(a, uniqueEmail('wake-a')), register(b, uniqueEmail('wake-b'))]);
       expect([ra.status, rb.status]).to.deep.equal([202, 202]);

@@ -32,14 +32,14 @@ describe('outbox', () => {
       kind: 'transactional',
       to: 'someone@example.org',
       userId,
-      content: moderationNotice({ subject: 'Subject', text: 'Body with https://example.org/x?token=abc' }),
+      content: moderationNotice('en', { kind: 'postHidden', group: 'Group', reason: 'Body with https://example.org/x?token=abc' }),
     });
     const stored = await Outbox.findById(sent!._id).lean();
     expect(stored).to.include({
       kind: 'transactional',
       type: 'moderation_notice',
       to: 'someone@example.org',
-      subject: 'Subject',
+      subject: 'A moderator hid your post',
       transport: 'none',
       state: 'queued',
       sentAt: null,
@@ -58,7 +58,7 @@ describe('outbox', () => {
     const sent = await sendMessage(ctx, {
       kind: 'transactional',
       to: 'reader@example.org',
-      content: moderationNotice({ subject: 'News', text: 'Dear Jane Private Doe, born 1970-01-01, see https://forum.example/unsubscribe?token=t0k' }),
+      content: moderationNotice('en', { kind: 'postHidden', group: 'News', reason: 'Dear Jane Private Doe, born 1970-01-01, see https://forum.example/unsubscribe?token=t0k' }),
     });
     await eventually(async () => expect((await Outbox.findById(sent!._id).lean())!.state).to.equal('sent'));
     await queue.close();
@@ -76,7 +76,7 @@ describe('outbox', () => {
     const lines: string[] = [];
     await suppressAddressHash(await addressHash('Gone@Example.org'), 'erasure');
     for (const kind of ['transactional', 'marketing'] as const) {
-      const sent = await sendMessage(contextLogging(lines), { kind, to: 'gone@example.org', content: moderationNotice({ subject: 'Hello', text: 'https://forum.example/x' }) });
+      const sent = await sendMessage(contextLogging(lines), { kind, to: 'gone@example.org', content: moderationNotice('en', { kind: 'postHidden', group: 'Hello', reason: 'https://forum.example/x' }) });
       expect(sent).to.equal(null);
     }
     expect(await Outbox.countDocuments({ to: 'gone@example.org' })).to.equal(0);

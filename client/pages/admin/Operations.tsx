@@ -5,6 +5,7 @@ import type { ErasureInProgress, OutboxStatusView } from '../../../shared/admin'
 import { adminApi } from '../../api/admin';
 import { ErrorNotice, Loading } from '../../components/States';
 import { Time } from '../../components/Time';
+import { useT } from '../../i18n';
 
 function useLoad<T>(load: () => Promise<T>): { value: T | null; error: unknown } {
   const [value, setValue] = useState<T | null>(null);
@@ -17,22 +18,23 @@ function useLoad<T>(load: () => Promise<T>): { value: T | null; error: unknown }
 
 function MailQueue() {
   const { value, error } = useLoad(adminApi.outbox);
+  const t = useT();
   if (error) return <ErrorNotice error={error} />;
   if (!value) return <Loading />;
   return (
     <>
-      <dl class="facts" aria-label="Messages by state">
+      <dl class="facts" aria-label={t.t('admin.operations.byState')}>
         {(['queued', 'sending', 'sent', 'failed', 'cancelled'] as const).map((state) => (
           <Fragment key={state}>
-            <dt>{state}</dt>
-            <dd>{value[state]}</dd>
+            <dt>{t.t('admin.operations.state', { state })}</dt>
+            <dd>{t.number(value[state])}</dd>
           </Fragment>
         ))}
       </dl>
       {value.lastFailures.length === 0 ? (
-        <p class="muted">No recent failures.</p>
+        <p class="muted">{t.t('admin.operations.noFailures')}</p>
       ) : (
-        <ul aria-label="Recent failures">
+        <ul aria-label={t.t('admin.operations.failures')}>
           {value.lastFailures.map((failure) => (
             <li key={`${failure.at}-${failure.type}`}>
               <Time iso={failure.at} /> · <code>{failure.type}</code> · {failure.error}
@@ -46,15 +48,17 @@ function MailQueue() {
 
 function Erasures() {
   const { value, error } = useLoad(adminApi.erasures);
+  const t = useT();
   if (error) return <ErrorNotice error={error} />;
   if (!value) return <Loading />;
-  if (value.items.length === 0) return <p class="muted">No erasure is in progress.</p>;
+  if (value.items.length === 0) return <p class="muted">{t.t('admin.operations.noErasures')}</p>;
   return (
-    <ul aria-label="Erasures in progress">
+    <ul aria-label={t.t('admin.operations.erasures')}>
       {value.items.map((job: ErasureInProgress) => (
         <li key={job.id}>
-          Started <Time iso={job.startedAt} /> · {job.stepsDone} of {job.stepsTotal} steps done
-          {job.nextStep ? ` · next: ${job.nextStep}` : ''} · {job.running ? 'running' : `waiting (attempts: ${job.attempts})`}
+          {t.rich('admin.operations.erasureStarted', { time: () => <Time iso={job.startedAt} />, done: job.stepsDone, total: job.stepsTotal })}
+          {job.nextStep ? t.t('admin.operations.erasureNext', { step: job.nextStep }) : ''}
+          {job.running ? t.t('admin.operations.erasureRunning') : t.t('admin.operations.erasureWaiting', { attempts: job.attempts })}
         </li>
       ))}
     </ul>
@@ -62,14 +66,15 @@ function Erasures() {
 }
 
 export function Operations() {
+  const t = useT();
   return (
     <section class="card admin-section" aria-labelledby="admin-operations">
       <h2 id="admin-operations" class="section-title">
-        Operations
+        {t.t('admin.operations.title')}
       </h2>
-      <h3>Mail queue</h3>
+      <h3>{t.t('admin.operations.mailQueue')}</h3>
       <MailQueue />
-      <h3>Erasures in progress</h3>
+      <h3>{t.t('admin.operations.erasures')}</h3>
       <Erasures />
     </section>
   );

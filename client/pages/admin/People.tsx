@@ -7,13 +7,7 @@ import { adminApi } from '../../api/admin';
 import { Field, fieldError, useAction } from '../../components/Form';
 import { Empty, FormError } from '../../components/States';
 import { Time } from '../../components/Time';
-
-const STATUS_LABELS: Record<AdminUser['status'], string> = {
-  active: 'Active',
-  pending_verification: 'Address not confirmed yet',
-  pending_parental_consent: 'Waiting for a parent’s consent',
-  pending_approval: 'Waiting for approval',
-};
+import { useT } from '../../i18n';
 
 function Person({ person, onChange }: { person: AdminUser; onChange: (next: AdminUser) => void }) {
   const [roles, setRoles] = useState<Role[]>(person.roles);
@@ -22,6 +16,7 @@ function Person({ person, onChange }: { person: AdminUser; onChange: (next: Admi
   const memberAction = useAction();
   const suspendAction = useAction();
   const base = `person-${person.id}`;
+  const t = useT();
 
   const saveRoles = rolesAction.handleSubmit(async () => {
     const me = await adminApi.setRoles(person.id, roles);
@@ -44,26 +39,26 @@ function Person({ person, onChange }: { person: AdminUser; onChange: (next: Admi
         {person.displayName} <span class="muted">({person.name})</span>
       </h3>
       <dl class="facts">
-        <dt>E-mail</dt>
+        <dt>{t.t('admin.people.email')}</dt>
         <dd>{person.email}</dd>
-        <dt>Account</dt>
+        <dt>{t.t('admin.people.account')}</dt>
         <dd>
-          {STATUS_LABELS[person.status]}
+          {t.t(`admin.people.status.${person.status}`)}
           {person.suspended && (
             <>
               {' · '}
-              <strong>Suspended</strong> <Time iso={person.suspended.at} />: {person.suspended.reason}
+              <strong>{t.t('admin.people.suspended')}</strong> <Time iso={person.suspended.at} />: {person.suspended.reason}
             </>
           )}
         </dd>
-        <dt>Id</dt>
+        <dt>{t.t('admin.people.id')}</dt>
         <dd>
           <code>{person.id}</code>
         </dd>
       </dl>
       <form class="inline-form" onSubmit={saveRoles}>
         <fieldset>
-          <legend>Site roles</legend>
+          <legend>{t.t('admin.people.roles')}</legend>
           {ROLES.map((role) => (
             <label key={role} class="field-check">
               <input
@@ -74,24 +69,24 @@ function Person({ person, onChange }: { person: AdminUser; onChange: (next: Admi
                   setRoles((current) => (on ? [...current, role] : current.filter((r) => r !== role)));
                 }}
               />{' '}
-              {role}
+              {t.t('admin.people.role', { role })}
             </label>
           ))}
         </fieldset>
         <button type="submit" class="button button-small" disabled={rolesAction.busy}>
-          Save roles
+          {t.t('admin.people.saveRoles')}
         </button>
         <FormError error={rolesAction.error} />
       </form>
       <p>
-        Organisation member: <strong>{person.isMember ? 'yes' : 'no'}</strong>{' '}
+        {t.rich('admin.people.member', { isMember: person.isMember ? 'yes' : 'no', strong: (chunks) => <strong>{chunks}</strong> })}{' '}
         <button type="button" class="button button-small" onClick={() => void toggleMember()} disabled={memberAction.busy}>
-          {person.isMember ? 'Remove organisation membership' : 'Mark as organisation member'}
+          {person.isMember ? t.t('admin.people.removeMember') : t.t('admin.people.addMember')}
         </button>
       </p>
       <FormError error={memberAction.error} />
       <form class="inline-form" onSubmit={suspendOrReinstate}>
-        <Field id={`${base}-reason`} label={person.suspended ? 'Reason for reinstating' : 'Reason for suspending'} error={fieldError(suspendAction.error, 'reason')}>
+        <Field id={`${base}-reason`} label={person.suspended ? t.t('admin.people.reasonReinstate') : t.t('admin.people.reasonSuspend')} error={fieldError(suspendAction.error, 'reason')}>
           {(describedBy, invalid) => (
             <input
               id={`${base}-reason`}
@@ -104,7 +99,7 @@ function Person({ person, onChange }: { person: AdminUser; onChange: (next: Admi
           )}
         </Field>
         <button type="submit" class={`button button-small${person.suspended ? '' : ' button-danger'}`} disabled={suspendAction.busy}>
-          {person.suspended ? 'Reinstate account' : 'Suspend account'}
+          {person.suspended ? t.t('admin.people.reinstate') : t.t('admin.people.suspend')}
         </button>
         {!fieldError(suspendAction.error, 'reason') && <FormError error={suspendAction.error} />}
       </form>
@@ -116,6 +111,7 @@ export function People() {
   const [q, setQ] = useState('');
   const [found, setFound] = useState<AdminUser[] | null>(null);
   const search = useAction();
+  const t = useT();
 
   const submit = search.handleSubmit(async () => {
     setFound((await adminApi.findUsers(q.trim())).items);
@@ -125,22 +121,22 @@ export function People() {
   return (
     <section class="card admin-section" aria-labelledby="admin-people">
       <h2 id="admin-people" class="section-title">
-        People
+        {t.t('admin.people.title')}
       </h2>
       <form class="inline-form" role="search" onSubmit={submit}>
-        <Field id="admin-find" label="Find by name or e-mail address" hint="Names match in part; an e-mail address must be whole. Every lookup is recorded in the audit log." error={fieldError(search.error, 'q')}>
+        <Field id="admin-find" label={t.t('admin.people.find')} hint={t.t('admin.people.findHint')} error={fieldError(search.error, 'q')}>
           {(describedBy, invalid) => (
             <input id="admin-find" type="search" value={q} maxLength={200} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setQ((event.currentTarget as HTMLInputElement).value)} />
           )}
         </Field>
         <button type="submit" class="button button-primary" disabled={search.busy}>
-          Find
+          {t.t('admin.people.findButton')}
         </button>
         {!fieldError(search.error, 'q') && <FormError error={search.error} />}
       </form>
-      {found && found.length === 0 && <Empty icon="users" title="Nobody found" />}
+      {found && found.length === 0 && <Empty icon="users" title={t.t('admin.people.nobody')} />}
       {found && found.length > 0 && (
-        <ul class="admin-people" aria-label="People found">
+        <ul class="admin-people" aria-label={t.t('admin.people.found')}>
           {found.map((person) => (
             <Person key={person.id} person={person} onChange={replace} />
           ))}

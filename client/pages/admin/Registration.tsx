@@ -5,18 +5,14 @@ import { adminApi } from '../../api/admin';
 import { Field, fieldError, useAction } from '../../components/Form';
 import { ErrorNotice, FormError, Loading } from '../../components/States';
 import { Time } from '../../components/Time';
-
-const POLICY_LABELS: Record<RegistrationPolicy, string> = {
-  open: 'Open: anyone may register',
-  approval: 'Approved by an admin: registrations wait here until approved',
-  invitation: 'By invitation only: registering needs an invitation link',
-};
+import { useT } from '../../i18n';
 
 function Policy() {
   const [policy, setPolicy] = useState<RegistrationPolicy | null>(null);
   const [chosen, setChosen] = useState<RegistrationPolicy>('open');
   const [loadError, setLoadError] = useState<unknown>(null);
   const save = useAction();
+  const t = useT();
 
   useEffect(() => {
     adminApi.registrationPolicy().then(
@@ -35,18 +31,18 @@ function Policy() {
   return (
     <form onSubmit={submit}>
       <fieldset class="choices">
-        <legend>Registration policy</legend>
+        <legend>{t.t('admin.registration.policyLegend')}</legend>
         {REGISTRATION_POLICIES.map((option) => (
           <label key={option} class="field-check">
-            <input type="radio" name="registration-policy" value={option} checked={chosen === option} onChange={() => setChosen(option)} /> {POLICY_LABELS[option]}
+            <input type="radio" name="registration-policy" value={option} checked={chosen === option} onChange={() => setChosen(option)} /> {t.t(`admin.registration.policy.${option}`)}
           </label>
         ))}
       </fieldset>
       <button type="submit" class="button button-primary" disabled={save.busy || chosen === policy}>
-        Save policy
+        {t.t('admin.registration.savePolicy')}
       </button>
       <p class="muted" role="status">
-        In force: {POLICY_LABELS[policy]}
+        {t.t('admin.registration.inForce', { policy: t.t(`admin.registration.policy.${policy}`) })}
       </p>
       <FormError error={save.error} />
     </form>
@@ -57,6 +53,7 @@ function Queue() {
   const [waiting, setWaiting] = useState<AdminUser[] | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const decide = useAction();
+  const t = useT();
 
   useEffect(() => {
     adminApi.registrations().then((page) => setWaiting(page.items), setLoadError);
@@ -73,23 +70,23 @@ function Queue() {
   if (!waiting) return <Loading />;
   return (
     <>
-      <h3>Waiting for approval</h3>
+      <h3>{t.t('admin.registration.waitingTitle')}</h3>
       {waiting.length === 0 ? (
-        <p class="muted">Nobody is waiting.</p>
+        <p class="muted">{t.t('admin.registration.nobodyWaiting')}</p>
       ) : (
-        <ul class="member-list" aria-label="Registrations waiting for approval">
+        <ul class="member-list" aria-label={t.t('admin.registration.waitingLabel')}>
           {waiting.map((person) => (
             <li key={person.id} class="member-row">
               <span class="member-name">
-                {person.displayName} ({person.name}) · {person.email} · registered <Time iso={person.joinedAt} />
-                {!person.emailVerified && <span class="muted"> · address not confirmed yet</span>}
+                {person.displayName} ({person.name}) · {person.email} · {t.rich('admin.registration.registered', { time: () => <Time iso={person.joinedAt} /> })}
+                {!person.emailVerified && <span class="muted">{t.t('admin.registration.unconfirmed')}</span>}
               </span>
               <span class="member-actions">
-                <button type="button" class="button button-small button-primary" disabled={decide.busy} onClick={() => void settle(person, true)} aria-label={`Approve ${person.displayName}`}>
-                  Approve
+                <button type="button" class="button button-small button-primary" disabled={decide.busy} onClick={() => void settle(person, true)} aria-label={t.t('admin.registration.approveLabel', { name: person.displayName })}>
+                  {t.t('admin.registration.approve')}
                 </button>
-                <button type="button" class="button button-small button-danger" disabled={decide.busy} onClick={() => void settle(person, false)} aria-label={`Decline ${person.displayName}`}>
-                  Decline
+                <button type="button" class="button button-small button-danger" disabled={decide.busy} onClick={() => void settle(person, false)} aria-label={t.t('admin.registration.declineLabel', { name: person.displayName })}>
+                  {t.t('admin.registration.decline')}
                 </button>
               </span>
             </li>
@@ -110,6 +107,7 @@ function Invitations() {
   const [link, setLink] = useState<string | null>(null);
   const create = useAction();
   const revoke = useAction();
+  const t = useT();
 
   useEffect(() => {
     adminApi.invitations().then((page) => setItems(page.items), setLoadError);
@@ -129,25 +127,28 @@ function Invitations() {
 
   return (
     <>
-      <h3>Invitation links</h3>
+      <h3>{t.t('admin.invitations.title')}</h3>
       <form class="inline-form" onSubmit={submit}>
-        <Field id="invite-uses" label="Registrations it admits" error={fieldError(create.error, 'maxUses')}>
+        <Field id="invite-uses" label={t.t('admin.invitations.uses')} error={fieldError(create.error, 'maxUses')}>
           {(describedBy, invalid) => <input id="invite-uses" type="number" min={1} max={1000} step={1} value={maxUses} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setMaxUses((event.currentTarget as HTMLInputElement).value)} />}
         </Field>
-        <Field id="invite-days" label="Valid for (days)" error={fieldError(create.error, 'expiresInDays')}>
+        <Field id="invite-days" label={t.t('admin.invitations.days')} error={fieldError(create.error, 'expiresInDays')}>
           {(describedBy, invalid) => <input id="invite-days" type="number" min={1} max={90} step={1} value={days} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setDays((event.currentTarget as HTMLInputElement).value)} />}
         </Field>
-        <Field id="invite-label" label="Note (for admins)" error={fieldError(create.error, 'label')}>
+        <Field id="invite-label" label={t.t('admin.invitations.label')} error={fieldError(create.error, 'label')}>
           {(describedBy, invalid) => <input id="invite-label" maxLength={100} value={label} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setLabel((event.currentTarget as HTMLInputElement).value)} />}
         </Field>
         <button type="submit" class="button button-primary" disabled={create.busy}>
-          Create invitation link
+          {t.t('admin.invitations.create')}
         </button>
         {!['maxUses', 'expiresInDays', 'label'].some((field) => fieldError(create.error, field)) && <FormError error={create.error} />}
       </form>
       {link && (
         <p class="notice notice-success" role="status">
-          New link (shown once; copy it now): <code class="invitation-link">{link}</code>
+          {t.t('admin.invitations.newLink')}{' '}
+          <code class="invitation-link" dir="ltr">
+            {link}
+          </code>
         </p>
       )}
       {loadError ? (
@@ -155,18 +156,18 @@ function Invitations() {
       ) : !items ? (
         <Loading />
       ) : items.length === 0 ? (
-        <p class="muted">No invitation links yet.</p>
+        <p class="muted">{t.t('admin.invitations.none')}</p>
       ) : (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Invitation links">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={t.t('admin.invitations.tableLabel')}>
           <table class="audit">
             <thead>
               <tr>
-                <th scope="col">Note</th>
-                <th scope="col">Used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">State</th>
+                <th scope="col">{t.t('admin.invitations.col.note')}</th>
+                <th scope="col">{t.t('admin.invitations.col.used')}</th>
+                <th scope="col">{t.t('admin.invitations.col.expires')}</th>
+                <th scope="col">{t.t('admin.invitations.col.state')}</th>
                 <th scope="col">
-                  <span class="visually-hidden">Actions</span>
+                  <span class="visually-hidden">{t.t('admin.invitations.col.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -174,17 +175,15 @@ function Invitations() {
               {items.map((invitation) => (
                 <tr key={invitation.id}>
                   <td>{invitation.label || '—'}</td>
-                  <td>
-                    {invitation.uses} of {invitation.maxUses}
-                  </td>
+                  <td>{t.t('admin.invitations.usedOf', { uses: invitation.uses, maxUses: invitation.maxUses })}</td>
                   <td>
                     <Time iso={invitation.expiresAt} />
                   </td>
-                  <td>{invitation.state.replace('_', ' ')}</td>
+                  <td>{t.t('admin.invitations.state', { state: invitation.state })}</td>
                   <td>
                     {invitation.state === 'active' && (
                       <button type="button" class="button button-small" disabled={revoke.busy} onClick={() => void withdraw(invitation)}>
-                        Revoke
+                        {t.t('admin.invitations.revoke')}
                       </button>
                     )}
                   </td>
@@ -200,10 +199,11 @@ function Invitations() {
 }
 
 export function Registration() {
+  const t = useT();
   return (
     <section class="card admin-section" aria-labelledby="admin-registration">
       <h2 id="admin-registration" class="section-title">
-        Registration
+        {t.t('admin.registration.title')}
       </h2>
       <Policy />
       <Queue />

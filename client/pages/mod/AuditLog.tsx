@@ -5,8 +5,7 @@ import { api } from '../../api';
 import { useAction, useTitle } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { Empty, ErrorNotice, Loading } from '../../components/States';
-import { Time } from '../../components/Time';
-import { plural } from '../../format';
+import { useT } from '../../i18n';
 import { ModNav } from './ModNav';
 import { ActorRef, TargetRef } from './refs';
 
@@ -14,6 +13,8 @@ import { ActorRef, TargetRef } from './refs';
 function Verification() {
   const [result, setResult] = useState<AuditVerification | null>(null);
   const { busy, error, run } = useAction();
+  const t = useT();
+  const strong = (chunks: unknown[]) => <strong>{chunks}</strong>;
   const verify = () => run(async () => setResult(await api.verifyAudit()));
   useEffect(() => {
     void verify();
@@ -22,30 +23,31 @@ function Verification() {
   return (
     <section class={`card verify ${result ? (result.ok ? 'verify-ok' : 'verify-broken') : ''}`} aria-live="polite" aria-labelledby="verify-title">
       <h2 id="verify-title" class="visually-hidden">
-        Chain verification
+        {t.t('moderation.audit.verifyTitle')}
       </h2>
       {error ? (
         <ErrorNotice error={error} onRetry={() => void verify()} />
       ) : !result ? (
-        <Loading label="Verifying the chain…" />
+        <Loading label={t.t('moderation.audit.verifying')} />
       ) : result.ok ? (
         <p>
-          <Icon name="check" /> <strong>Chain intact.</strong> All {plural(result.entries, 'entry', 'entries')} link to their predecessors by hash.
+          <Icon name="check" /> {t.rich('moderation.audit.intact', { entries: result.entries, strong })}
         </p>
       ) : (
         <p>
-          <Icon name="alert" /> <strong>Chain broken at entry {result.brokenAt}.</strong> An entry was altered or removed; {plural(result.entries, 'entry', 'entries')} checked.
+          <Icon name="alert" /> {t.rich('moderation.audit.broken', { entries: result.entries, brokenAt: result.brokenAt, strong })}
         </p>
       )}
       <button type="button" class="button button-small" onClick={() => void verify()} disabled={busy}>
-        {busy ? 'Verifying…' : 'Verify again'}
+        {busy ? t.t('moderation.audit.verifyBusy') : t.t('moderation.audit.verifyAgain')}
       </button>
     </section>
   );
 }
 
 export function AuditLog() {
-  useTitle('Audit log');
+  const t = useT();
+  useTitle(t.t('moderation.audit.title'));
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -73,50 +75,50 @@ export function AuditLog() {
 
   return (
     <div class="page page-wide">
-      <h1 class="page-title">Moderation</h1>
+      <h1 class="page-title">{t.t('moderation.title')}</h1>
       <ModNav />
       <Verification />
       {error ? (
         <ErrorNotice error={error} onRetry={() => setAttempt((value) => value + 1)} />
       ) : !entries ? (
-        <Loading label="Loading the audit log…" />
+        <Loading label={t.t('moderation.audit.loading')} />
       ) : entries.length === 0 ? (
-        <Empty icon="shield" title="No audit entries yet">
-          <p>Hides, restores, holds, disclosures and moderator reads of closed groups are recorded here.</p>
+        <Empty icon="shield" title={t.t('moderation.audit.emptyTitle')}>
+          <p>{t.t('moderation.audit.emptyBody')}</p>
         </Empty>
       ) : (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label="Audit entries">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={t.t('moderation.audit.tableLabel')}>
           <table class="audit">
             <thead>
               <tr>
-                <th scope="col">#</th>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Hash</th>
+                <th scope="col">{t.t('moderation.audit.col.seq')}</th>
+                <th scope="col">{t.t('moderation.audit.col.when')}</th>
+                <th scope="col">{t.t('moderation.audit.col.who')}</th>
+                <th scope="col">{t.t('moderation.audit.col.action')}</th>
+                <th scope="col">{t.t('moderation.audit.col.target')}</th>
+                <th scope="col">{t.t('moderation.audit.col.reason')}</th>
+                <th scope="col">{t.t('moderation.audit.col.hash')}</th>
               </tr>
             </thead>
             <tbody>
               {entries.map((entry) => (
                 <tr key={entry.seq}>
-                  <td>{entry.seq}</td>
+                  <td>{t.number(entry.seq)}</td>
                   <td>
-                    <Time iso={entry.at} />
+                    <time dateTime={entry.at}>{t.dateTimeOf(entry.at)}</time>
                   </td>
                   <td>
                     <ActorRef actor={entry.actor} />
                   </td>
                   <td>
-                    <code>{entry.action}</code>
+                    <code dir="ltr">{entry.action}</code>
                   </td>
                   <td>
                     <TargetRef target={entry.target} />
                   </td>
                   <td>{entry.reason ?? ''}</td>
                   <td>
-                    <code class="hash" title={`hash ${entry.hash}\nprevious ${entry.prevHash ?? '(none)'}`}>
+                    <code class="hash" dir="ltr" title={t.t('moderation.audit.hashTitle', { hash: entry.hash, previous: entry.prevHash ?? t.t('moderation.audit.noPrevious') })}>
                       {entry.hash.slice(0, 12)}…
                     </code>
                   </td>
@@ -129,7 +131,7 @@ export function AuditLog() {
       {cursor && entries && (
         <div class="load-more">
           <button type="button" class="button" onClick={() => void more()}>
-            Older entries
+            {t.t('moderation.audit.older')}
           </button>
         </div>
       )}

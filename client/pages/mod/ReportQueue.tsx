@@ -8,28 +8,12 @@ import { PostCard } from '../../components/PostCard';
 import { Empty, ErrorNotice, FormError, Loading } from '../../components/States';
 import { Tabs } from '../../components/Tabs';
 import { Time } from '../../components/Time';
+import { useT } from '../../i18n';
 import { ModNav } from './ModNav';
 import { PersonRef } from './refs';
 
 type Outcome = 'dismissed' | 'hidden' | 'restored' | 'deleted' | 'suspended' | 'reinstated';
 
-const OUTCOME_TEXT: Record<Outcome, string> = {
-  dismissed: 'Report dismissed.',
-  hidden: 'Post hidden. The author has been told.',
-  restored: 'Post restored.',
-  deleted: 'Post deleted.',
-  suspended: 'The author is suspended from this group.',
-  reinstated: 'The suspension is lifted.',
-};
-
-const RESOLUTION_TEXT: Record<string, string> = {
-  dismiss: 'Dismissed',
-  hide: 'Post hidden',
-  restore: 'Post restored',
-  delete: 'Post deleted',
-  suspend: 'Author suspended',
-  post_deleted: 'The author deleted the post',
-};
 
 function ReportItem({ report }: { report: Report }) {
   const post = report.post;
@@ -39,6 +23,8 @@ function ReportItem({ report }: { report: Report }) {
   const [hidden, setHidden] = useState(report.postHidden);
   const [open, setOpen] = useState(report.status === 'open');
   const reasonId = `decision-reason-${report.id}`;
+  const t = useT();
+  const time = (iso: string) => () => <Time iso={iso} />;
   const last = outcomes[outcomes.length - 1];
 
   const act = (action: () => Promise<unknown>, outcome: Outcome, after?: () => void) =>
@@ -55,92 +41,95 @@ function ReportItem({ report }: { report: Report }) {
     <li class="report">
       <div class="report-meta">
         <span>
-          Reported by {report.reporter ? <PersonRef id={report.reporter.id} /> : 'a former member'} <Time iso={report.createdAt} />
+          {report.reporter
+            ? t.rich('moderation.reports.reportedBy', { person: () => <PersonRef id={report.reporter!.id} />, time: time(report.createdAt) })
+            : t.rich('moderation.reports.reportedByFormer', { time: time(report.createdAt) })}
         </span>
-        <span class={`badge badge-status badge-${open ? 'open' : 'handled'}`}>{open ? 'open' : report.status === 'open' ? 'handled' : report.status}</span>
+        <span class={`badge badge-status badge-${open ? 'open' : 'handled'}`}>
+          {t.t('moderation.reports.status', { status: open ? 'open' : report.status === 'open' ? 'handled' : report.status })}
+        </span>
       </div>
       <blockquote class="report-reason">{report.reason}</blockquote>
       {report.resolution && (
         <p class="report-resolution">
-          {RESOLUTION_TEXT[report.resolution.action] ?? report.resolution.action}
-          {report.resolution.by && (
-            <>
-              {' by '}
-              <PersonRef id={report.resolution.by} />
-            </>
-          )}{' '}
-          <Time iso={report.resolution.at} />
-          {report.resolution.reason && <>: “{report.resolution.reason}”</>}
+          {report.resolution.by
+            ? t.rich('moderation.reports.resolutionBy', {
+                resolution: t.t('moderation.reports.resolution', { action: report.resolution.action }),
+                person: () => <PersonRef id={report.resolution!.by!} />,
+                time: time(report.resolution.at),
+              })
+            : t.rich('moderation.reports.resolutionAt', { resolution: t.t('moderation.reports.resolution', { action: report.resolution.action }), time: time(report.resolution.at) })}
+          {report.resolution.reason && t.t('moderation.reports.resolutionReason', { reason: report.resolution.reason })}
         </p>
       )}
       {post && last !== 'deleted' ? (
         <>
           {hidden && (
             <p class="hidden-mark" role="note">
-              Hidden: only moderators see this post.
+              {t.t('moderation.reports.hiddenMark')}
             </p>
           )}
           <PostCard post={post} linkAuthor />
           <form class="report-actions" onSubmit={(event) => event.preventDefault()}>
-            <label for={reasonId}>Reason for your decision (recorded; a hidden post’s author is told)</label>
-            <input id={reasonId} value={reason} onInput={(event) => setReason(event.currentTarget.value)} placeholder="e.g. Personal attack (rule 2)" />
+            <label for={reasonId}>{t.t('moderation.reports.decisionLabel')}</label>
+            <input id={reasonId} value={reason} onInput={(event) => setReason(event.currentTarget.value)} placeholder={t.t('moderation.reports.decisionPlaceholder')} />
             <div class="panel-actions">
               {open && (
                 <button type="button" class="button" disabled={needsReason} onClick={() => void act(() => api.dismissReport(report.id, reason.trim()), 'dismissed', () => setOpen(false))}>
-                  Dismiss report
+                  {t.t('moderation.reports.dismiss')}
                 </button>
               )}
               {hidden ? (
                 <button type="button" class="button" disabled={busy} onClick={() => void act(() => api.restorePost(post.id), 'restored', () => setHidden(false))}>
-                  Restore post
+                  {t.t('moderation.reports.restore')}
                 </button>
               ) : (
                 <button type="button" class="button button-danger" disabled={needsReason} onClick={() => void act(() => api.hidePost(post.id, reason.trim()), 'hidden', () => (setHidden(true), setOpen(false)))}>
-                  Hide post
+                  {t.t('moderation.reports.hide')}
                 </button>
               )}
               <button type="button" class="button button-danger" disabled={needsReason} onClick={() => void act(() => api.moderatorDeletePost(post.id, reason.trim()), 'deleted', () => setOpen(false))}>
-                Delete post
+                {t.t('moderation.reports.delete')}
               </button>
               {authorId &&
                 (last === 'suspended' ? (
                   <button type="button" class="button" disabled={busy} onClick={() => void act(() => api.liftSuspension(post.groupId, authorId), 'reinstated')}>
-                    Lift suspension
+                    {t.t('moderation.reports.lift')}
                   </button>
                 ) : (
                   <button type="button" class="button button-danger" disabled={needsReason} onClick={() => void act(() => api.suspendMember(post.groupId, authorId, reason.trim()), 'suspended')}>
-                    Suspend author from group
+                    {t.t('moderation.reports.suspend')}
                   </button>
                 ))}
             </div>
             <FormError error={error} />
             {last && (
               <p class="notice" role="status">
-                {OUTCOME_TEXT[last]}
+                {t.t(`moderation.reports.outcome.${last}`)}
               </p>
             )}
           </form>
         </>
       ) : last === 'deleted' ? (
         <p class="notice" role="status">
-          {OUTCOME_TEXT.deleted}
+          {t.t('moderation.reports.outcome.deleted')}
         </p>
       ) : report.postWithheld ? (
-        <p class="muted">This post is in a closed group you are not in; state a reason above the list to see it (the read is audited).</p>
+        <p class="muted">{t.t('moderation.reports.withheld')}</p>
       ) : (
-        <p class="muted">The post no longer exists.</p>
+        <p class="muted">{t.t('moderation.reports.gone')}</p>
       )}
     </li>
   );
 }
 
-const STATUSES: { value: ReportStatus | 'all'; label: string }[] = [
-  { value: 'open', label: 'Open' },
-  { value: 'all', label: 'All' },
-];
-
 export function ReportQueue() {
-  useTitle('Reports');
+  const t = useT();
+  useTitle(t.t('moderation.reports.title'));
+  const statuses: { value: ReportStatus | 'all'; label: string }[] = [
+    { value: 'open', label: t.t('moderation.reports.tab.open') },
+    { value: 'all', label: t.t('moderation.reports.tab.all') },
+  ];
   const [status, setStatus] = useState<ReportStatus | 'all'>('open');
   const [reports, setReports] = useState<Report[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -173,9 +162,9 @@ export function ReportQueue() {
   const withheld = reports?.some((report) => report.postWithheld) ?? false;
   return (
     <div class="page">
-      <h1 class="page-title">Moderation</h1>
+      <h1 class="page-title">{t.t('moderation.title')}</h1>
       <ModNav />
-      <Tabs label="Report status" tabs={STATUSES} selected={status} onSelect={setStatus} />
+      <Tabs label={t.t('moderation.reports.tabsLabel')} tabs={statuses} selected={status} onSelect={setStatus} />
       {withheld && (
         <form
           class="card callout reason-form"
@@ -184,23 +173,23 @@ export function ReportQueue() {
             if (readReason.trim()) setStatedReason(readReason.trim());
           }}
         >
-          <label for="queue-read-reason">Some reported posts are in closed groups you are not in. Your reason to read them (recorded in the audit log)</label>
-          <input id="queue-read-reason" value={readReason} onInput={(event) => setReadReason(event.currentTarget.value)} placeholder="e.g. Reviewing reports of 2 December" />
+          <label for="queue-read-reason">{t.t('moderation.reports.readReasonLabel')}</label>
+          <input id="queue-read-reason" value={readReason} onInput={(event) => setReadReason(event.currentTarget.value)} placeholder={t.t('moderation.reports.readReasonPlaceholder')} />
           <button type="submit" class="button" disabled={!readReason.trim()}>
-            Show them
+            {t.t('moderation.reports.showThem')}
           </button>
         </form>
       )}
       {error ? (
         <ErrorNotice error={error} onRetry={() => setAttempt((value) => value + 1)} />
       ) : !reports ? (
-        <Loading label="Loading reports…" />
+        <Loading label={t.t('moderation.reports.loading')} />
       ) : reports.length === 0 ? (
-        <Empty icon="check" title="Nothing to review">
-          <p>{status === 'open' ? 'No open reports. New reports appear here.' : 'No reports yet.'}</p>
+        <Empty icon="check" title={t.t('moderation.reports.emptyTitle')}>
+          <p>{status === 'open' ? t.t('moderation.reports.emptyOpen') : t.t('moderation.reports.emptyAll')}</p>
         </Empty>
       ) : (
-        <ul class="report-list" role="tabpanel" aria-label={status === 'open' ? 'Open reports' : 'All reports'}>
+        <ul class="report-list" role="tabpanel" aria-label={status === 'open' ? t.t('moderation.reports.listOpen') : t.t('moderation.reports.listAll')}>
           {reports.map((report) => (
             <ReportItem key={report.id} report={report} />
           ))}
@@ -209,7 +198,7 @@ export function ReportQueue() {
       {cursor && reports && (
         <div class="load-more">
           <button type="button" class="button" onClick={() => void more()}>
-            Older reports
+            {t.t('moderation.reports.older')}
           </button>
         </div>
       )}

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { PublicUser } from '../../../shared/api';
 import { api } from '../../api';
+import { useT } from '../../i18n';
 import { useGroup } from '../user/groups-cache';
 
 const people = new Map<string, Promise<PublicUser | null>>();
@@ -31,9 +32,10 @@ export function usePerson(id: string | null): PublicUser | null | undefined {
 
 /** The id behind a name, for copying into a request or a case file; closed until asked for. */
 export function IdReveal({ id }: { id: string }) {
+  const t = useT();
   return (
     <details class="id-reveal">
-      <summary aria-label={`Show id ${id}`}>id</summary>
+      <summary aria-label={t.t('moderation.ref.showId', { id })}>{t.t('moderation.ref.id')}</summary>
       <code>{id}</code>
     </details>
   );
@@ -41,9 +43,10 @@ export function IdReveal({ id }: { id: string }) {
 
 export function PersonRef({ id }: { id: string }) {
   const person = usePerson(id);
+  const t = useT();
   return (
     <span class="ref">
-      {person ? <a href={`/users/${id}`}>{person.displayName}</a> : person === null ? <span class="muted">a former account</span> : <span class="muted">…</span>}
+      {person ? <a href={`/users/${id}`}>{person.displayName}</a> : person === null ? <span class="muted">{t.t('moderation.ref.formerAccount')}</span> : <span class="muted">…</span>}
       <IdReveal id={id} />
     </span>
   );
@@ -51,18 +54,20 @@ export function PersonRef({ id }: { id: string }) {
 
 export function GroupRef({ id }: { id: string }) {
   const group = useGroup(id);
+  const t = useT();
   return (
     <span class="ref">
-      {group ? <a href={`/groups/${id}`}>{group.name}</a> : <span class="muted">a group</span>}
+      {group ? <a href={`/groups/${id}`}>{group.name}</a> : <span class="muted">{t.t('moderation.ref.aGroup')}</span>}
       <IdReveal id={id} />
     </span>
   );
 }
 
 export function PostRef({ id }: { id: string }) {
+  const t = useT();
   return (
     <span class="ref">
-      <a href={`/posts/${id}`}>a post</a>
+      <a href={`/posts/${id}`}>{t.t('moderation.ref.aPost')}</a>
       <IdReveal id={id} />
     </span>
   );
@@ -70,6 +75,7 @@ export function PostRef({ id }: { id: string }) {
 
 /** An audit target such as `user:<id>`, `group:<id>`, `post:<id>`, `hold:<id>`; anything else as written. */
 export function TargetRef({ target }: { target: string }) {
+  const t = useT();
   const match = /^(user|group|post|hold):([0-9a-f]{24})$/i.exec(target);
   if (!match) return <code>{target}</code>;
   const [, kind, id] = match as unknown as [string, string, string];
@@ -78,7 +84,7 @@ export function TargetRef({ target }: { target: string }) {
   if (kind === 'post') return <PostRef id={id} />;
   return (
     <span class="ref">
-      <a href={`/mod/holds/${id}`}>a legal hold</a>
+      <a href={`/mod/holds/${id}`}>{t.t('moderation.ref.aHold')}</a>
       <IdReveal id={id} />
     </span>
   );

@@ -5,20 +5,7 @@ import { NOTIFICATION_TYPES, type EmailFrequency, type NotificationSettings, typ
 import { api } from '../../api';
 import { Icon } from '../../components/Icon';
 import { ErrorNotice, FormError, Loading } from '../../components/States';
-
-const LABELS: Record<NotificationType, string> = {
-  reply: 'Replies to my posts',
-  mention: 'Mentions of me',
-  like: 'Likes of my posts',
-  join_request: 'Requests to join my groups',
-  join_approved: 'My join requests approved',
-  invited: 'Invitations to groups',
-  post_hidden: 'My posts hidden by a moderator',
-  post_restored: 'My posts restored',
-  report_resolved: 'Decisions on my reports',
-  role_changed: 'Changes of my roles',
-  disclosure: 'Disclosures of my posts',
-};
+import { useT } from '../../i18n';
 
 export function NotificationSettingsSection() {
   const [settings, setSettings] = useState<NotificationSettings | null>(null);
@@ -26,6 +13,8 @@ export function NotificationSettingsSection() {
   const [saveError, setSaveError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  const t = useT();
+  const label = (type: NotificationType) => t.t(`privacy.notifications.type.${type}`);
 
   useEffect(() => {
     setError(null);
@@ -47,30 +36,30 @@ export function NotificationSettingsSection() {
   return (
     <section class="card privacy-section" aria-labelledby="notification-settings-title">
       <h2 id="notification-settings-title">
-        <Icon name="bell" /> Notifications
+        <Icon name="bell" /> {t.t('privacy.notifications.title')}
       </h2>
-      <p>E-mail is off until you turn it on for a kind of notification; each change goes into your consent history.</p>
+      <p>{t.t('privacy.notifications.body')}</p>
       {error ? (
         <ErrorNotice error={error} onRetry={() => setAttempt((value) => value + 1)} />
       ) : !settings ? (
-        <Loading label="Loading your notification settings…" />
+        <Loading label={t.t('privacy.notifications.loading')} />
       ) : (
         <table class="notification-settings">
           <thead>
             <tr>
-              <th scope="col">Notification</th>
-              <th scope="col">In the forum</th>
-              <th scope="col">By e-mail</th>
+              <th scope="col">{t.t('privacy.notifications.col.type')}</th>
+              <th scope="col">{t.t('privacy.notifications.col.inApp')}</th>
+              <th scope="col">{t.t('privacy.notifications.col.email')}</th>
             </tr>
           </thead>
           <tbody>
             {NOTIFICATION_TYPES.map((type) => (
               <tr key={type}>
-                <th scope="row">{LABELS[type]}</th>
+                <th scope="row">{label(type)}</th>
                 <td>
                   <input
                     type="checkbox"
-                    aria-label={`${LABELS[type]} in the forum`}
+                    aria-label={t.t('privacy.notifications.inAppLabel', { type: label(type) })}
                     checked={settings[type].inApp}
                     disabled={saving}
                     onChange={(event) => void change(type, { inApp: event.currentTarget.checked })}
@@ -78,14 +67,14 @@ export function NotificationSettingsSection() {
                 </td>
                 <td>
                   <select
-                    aria-label={`${LABELS[type]} by e-mail`}
+                    aria-label={t.t('privacy.notifications.emailLabel', { type: label(type) })}
                     value={settings[type].email}
                     disabled={saving}
                     onChange={(event) => void change(type, { email: event.currentTarget.value as EmailFrequency })}
                   >
-                    <option value="off">Off</option>
-                    <option value="instant">At once</option>
-                    <option value="daily">Daily digest</option>
+                    <option value="off">{t.t('privacy.notifications.off')}</option>
+                    <option value="instant">{t.t('privacy.notifications.instant')}</option>
+                    <option value="daily">{t.t('privacy.notifications.daily')}</option>
                   </select>
                 </td>
               </tr>

@@ -5,37 +5,27 @@ import { api } from '../../api';
 import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { ErrorNotice, FormError, Loading } from '../../components/States';
+import { useT } from '../../i18n';
 import { navigate } from '../../router';
 import { session, useMe } from '../../session';
 import { NotificationSettingsSection } from './NotificationSettings';
 
-const CHANNEL_LABELS: Record<ContactChannel, string> = {
-  email: 'E-mail',
-  sms: 'Text message (SMS)',
-  whatsapp: 'WhatsApp',
-  phone: 'Phone call',
-  post: 'Letters by post',
-};
-
 function ExportSection() {
   const { busy, error, done, run } = useAction();
+  const t = useT();
   return (
     <section class="card privacy-section" aria-labelledby="export-title">
       <h2 id="export-title">
-        <Icon name="download" /> Download your data
+        <Icon name="download" /> {t.t('privacy.export.title')}
       </h2>
-      <p>
-        One JSON file with everything we hold about you: your profile, your posts with their earlier versions, your likes, your
-        group memberships, the consents you gave, your contact preferences, and any disclosure of your data to an authority that
-        you have not been kept from knowing.
-      </p>
+      <p>{t.t('privacy.export.body')}</p>
       <button type="button" class="button button-primary" onClick={() => void run(api.downloadExport)} disabled={busy}>
-        {busy ? 'Preparing your file…' : 'Download my data'}
+        {busy ? t.t('privacy.export.preparing') : t.t('privacy.export.button')}
       </button>
       <FormError error={error} />
       {done && (
         <p class="notice" role="status">
-          Your file has been downloaded.
+          {t.t('privacy.export.done')}
         </p>
       )}
     </section>
@@ -49,6 +39,7 @@ function PreferencesSection() {
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  const t = useT();
 
   useEffect(() => {
     setError(null);
@@ -77,28 +68,28 @@ function PreferencesSection() {
   return (
     <section class="card privacy-section" aria-labelledby="prefs-title">
       <h2 id="prefs-title">
-        <Icon name="inbox" /> How we may contact you
+        <Icon name="inbox" /> {t.t('privacy.prefs.title')}
       </h2>
-      <p>Each change is recorded with its time in your consent history, which is part of your data download.</p>
+      <p>{t.t('privacy.prefs.body')}</p>
       {error ? (
         <ErrorNotice error={error} onRetry={() => setAttempt((value) => value + 1)} />
       ) : !preferences ? (
-        <Loading label="Loading your preferences…" />
+        <Loading label={t.t('privacy.prefs.loading')} />
       ) : (
         <fieldset class="switches" disabled={saving}>
-          <legend class="visually-hidden">Contact channels</legend>
+          <legend class="visually-hidden">{t.t('privacy.prefs.legend')}</legend>
           {CONTACT_CHANNELS.map((channel) => (
             <label class="switch" key={channel}>
               <input type="checkbox" role="switch" checked={preferences[channel]} onChange={(event) => void toggle(channel, event.currentTarget.checked)} />
               <span class="switch-track" aria-hidden="true" />
-              <span>{CHANNEL_LABELS[channel]}</span>
+              <span>{t.t(`privacy.channel.${channel}`)}</span>
             </label>
           ))}
         </fieldset>
       )}
       <FormError error={saveError} />
       <p class="notice-inline" role="status">
-        {saving ? 'Saving…' : saved ? 'Saved.' : ''}
+        {saving ? t.t('privacy.prefs.saving') : saved ? t.t('privacy.prefs.saved') : ''}
       </p>
     </section>
   );
@@ -106,6 +97,7 @@ function PreferencesSection() {
 
 function RestrictionSection() {
   const me = useMe();
+  const t = useT();
   const { busy, error, run } = useAction();
   const change = (restricted: boolean) =>
     run(async () => {
@@ -115,17 +107,14 @@ function RestrictionSection() {
   return (
     <section class="card privacy-section" aria-labelledby="restrict-title">
       <h2 id="restrict-title">
-        <Icon name="shield" /> Restrict processing
+        <Icon name="shield" /> {t.t('privacy.restrict.title')}
       </h2>
-      <p>
-        While processing is restricted, we send you no marketing of any kind and do not use your data for profiling. You can still
-        use the forum as usual.
-      </p>
+      <p>{t.t('privacy.restrict.body')}</p>
       <p class="status-line" role="status">
-        Processing is currently <strong>{me.restricted ? 'restricted' : 'not restricted'}</strong>.
+        {t.rich('privacy.restrict.status', { restricted: me.restricted ? 'yes' : 'no', strong: (chunks) => <strong>{chunks}</strong> })}
       </p>
       <button type="button" class="button" onClick={() => void change(!me.restricted)} disabled={busy}>
-        {me.restricted ? 'Lift the restriction' : 'Restrict processing'}
+        {me.restricted ? t.t('privacy.restrict.lift') : t.t('privacy.restrict.button')}
       </button>
       <FormError error={error} />
     </section>
@@ -136,6 +125,7 @@ function DeleteSection() {
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
   const [understood, setUnderstood] = useState(false);
+  const t = useT();
   // Success signs out and leaves the page, so the button stays disabled on the way out.
   const { busy, error, handleSubmit } = useAction({ busyAfterSuccess: true });
   const submit = handleSubmit(async () => {
@@ -149,42 +139,38 @@ function DeleteSection() {
   return (
     <section class="card privacy-section danger-zone" aria-labelledby="delete-title">
       <h2 id="delete-title">
-        <Icon name="alert" /> Delete my account
+        <Icon name="alert" /> {t.t('privacy.delete.title')}
       </h2>
-      <p>Deleting your account is permanent. Before you go, you may want to download your data above. When you delete it:</p>
+      <p>{t.t('privacy.delete.intro')}</p>
       <ul class="consequences">
-        <li>Your profile, name, date of birth, avatar, bio and preferences are erased.</li>
-        <li>Your posts and replies are deleted. Replies other people wrote to you stay, and show “Deleted account” where your name was.</li>
-        <li>Your likes and group memberships are removed, and you are signed out everywhere.</li>
-        <li>
-          <strong>Legal holds:</strong> if a moderator has placed a legal hold covering your content (for example because of a court
-          order), a preserved copy is kept, out of public view, until the hold is released. It may be disclosed to an authority as
-          the hold requires.
-        </li>
-        <li>We keep only a salted hash of your e-mail address, so that we can honour do-not-contact; it cannot be read back.</li>
+        <li>{t.t('privacy.delete.profile')}</li>
+        <li>{t.t('privacy.delete.posts')}</li>
+        <li>{t.t('privacy.delete.likes')}</li>
+        <li>{t.rich('privacy.delete.holds', { strong: (chunks) => <strong>{chunks}</strong> })}</li>
+        <li>{t.t('privacy.delete.hash')}</li>
       </ul>
       {!open ? (
         <button type="button" class="button button-danger" onClick={() => setOpen(true)}>
-          I want to delete my account
+          {t.t('privacy.delete.open')}
         </button>
       ) : (
         <form class="form" onSubmit={submit}>
           <FormError error={fieldError(error, 'password') ? null : error} />
-          <Field id="delete-password" label="Your password" hint="To confirm it is really you." error={fieldError(error, 'password')}>
+          <Field id="delete-password" label={t.t('privacy.delete.password')} hint={t.t('privacy.delete.passwordHint')} error={fieldError(error, 'password')}>
             {(describedBy, invalid) => (
               <input id="delete-password" type="password" autoComplete="current-password" required value={password} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setPassword(event.currentTarget.value)} />
             )}
           </Field>
           <div class="field field-check">
             <input id="delete-understood" type="checkbox" checked={understood} onChange={(event) => setUnderstood(event.currentTarget.checked)} />
-            <label for="delete-understood">I understand this cannot be undone.</label>
+            <label for="delete-understood">{t.t('privacy.delete.understood')}</label>
           </div>
           <div class="panel-actions">
             <button type="button" class="button button-quiet" onClick={() => setOpen(false)} disabled={busy}>
-              Keep my account
+              {t.t('privacy.delete.keep')}
             </button>
             <button type="submit" class="button button-danger" disabled={busy || !password || !understood}>
-              {busy ? 'Deleting…' : 'Delete my account permanently'}
+              {busy ? t.t('privacy.delete.deleting') : t.t('privacy.delete.confirm')}
             </button>
           </div>
         </form>
@@ -194,14 +180,12 @@ function DeleteSection() {
 }
 
 export function PrivacyCentre() {
-  useTitle('Privacy centre');
+  const t = useT();
+  useTitle(t.t('privacy.title'));
   return (
     <div class="page">
-      <h1 class="page-title">Privacy centre</h1>
-      <p class="page-intro">
-        This forum sets no cookies and runs no trackers. Your e-mail address, name, date of birth and membership status are never
-        shown to other people. Here you can exercise your rights over everything else.
-      </p>
+      <h1 class="page-title">{t.t('privacy.title')}</h1>
+      <p class="page-intro">{t.t('privacy.intro')}</p>
       <ExportSection />
       <PreferencesSection />
       <NotificationSettingsSection />

@@ -137,6 +137,8 @@ describe('data export: GET /api/me/export', () => {
 
     await sendMarketing(forum.ctx, [me.user._id], { subject: 'Newsletter', text: 'News.', channel: 'email' });
     await forum.http.put('/api/me/email').set(auth).send({ email: 'ada.next@example.org', password: me.password }).expect(202);
+    // Last, so the messages above stay in English.
+    await forum.http.patch('/api/me').set(auth).send({ language: 'ar' }).expect(200);
 
     const res = await forum.http.get('/api/me/export').set(auth).buffer(true).parse(textParser);
     expect(res.status).to.equal(200);
@@ -164,6 +166,7 @@ describe('data export: GET /api/me/export', () => {
     expect(doc.account).to.include({ email: me.user.email, name: 'Ada Exporter', displayName: 'Ada', bio: 'my bio', dateOfBirth: '1985-02-03', isMember: false });
     expect(doc.account.preferences).to.deep.equal({ email: true, sms: false, whatsapp: true, phone: false, post: false });
     expect(doc.account.restricted).to.equal(false);
+    expect(doc.account.language).to.equal('ar');
     expect(doc.account).to.not.have.property('passwordHash');
   });
 
