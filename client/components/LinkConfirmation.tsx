@@ -6,6 +6,7 @@ import { useAction, useTitle } from './Form';
 import { Icon } from './Icon';
 import { FormError } from './States';
 import { useLocation } from '../router';
+import { useT } from '../i18n';
 
 export interface LinkConfirmationProps {
   title: string;
@@ -18,6 +19,7 @@ export interface LinkConfirmationProps {
 }
 
 export function LinkConfirmation({ title, children, buttonLabel, busyLabel, confirm }: LinkConfirmationProps) {
+  const t = useT();
   useTitle(title);
   const token = useLocation().search.get('token') ?? '';
   const { busy, error, done, run } = useAction();
@@ -31,7 +33,7 @@ export function LinkConfirmation({ title, children, buttonLabel, busyLabel, conf
         </span>
         <h1>{title}</h1>
         {!token ? (
-          <p role="alert">This link is incomplete. Please open the full link from the message you received.</p>
+          <p role="alert">{t.t('common.link.incomplete')}</p>
         ) : done ? (
           <p role="status">{outcome}</p>
         ) : (
