@@ -204,7 +204,9 @@ function Header() {
               {[...brand().name][0]!.toUpperCase()}
             </span>
           )}
-          <span class="brand-name">{brand().name}</span>
+          <span class="brand-name" dir="auto">
+            {brand().name}
+          </span>
         </a>
         <span class={`live-dot live-${live}`} role="status" title={t.t(live === 'live' ? 'common.live.on' : 'common.live.paused')}>
           <span class="visually-hidden">{t.t(live === 'live' ? 'common.live.on' : live === 'connecting' ? 'common.live.connecting' : 'common.live.reconnecting')}</span>

@@ -114,7 +114,7 @@ export function Picker({ id, label, kind, picked, onPick, describedBy, invalid }
         }}
         onBlur={() => setTimeout(() => setOpen(false), 150)}
       />
-      <ul id={listId} role="listbox" aria-label={label} class="picker-options" hidden={!showing} dir="auto">
+      <ul id={listId} role="listbox" aria-label={label} class="picker-options" hidden={!showing}>
         {options.map((option, index) => (
           <li
             key={option.id}
@@ -122,6 +122,7 @@ export function Picker({ id, label, kind, picked, onPick, describedBy, invalid }
             role="option"
             aria-selected={index === active}
             class={index === active ? 'active' : undefined}
+            dir="auto"
             onMouseDown={(event) => {
               event.preventDefault();
               choose(option);

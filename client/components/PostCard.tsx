@@ -30,11 +30,7 @@ export function PostCard({ post, linkAuthor, groupLabel, children, highlighted }
             <span class="post-author" dir="auto">{name}</span>
           )}
           <span class="post-sub">
-            {groupLabel && (
-              <span class="post-group" dir="auto">
-                {groupLabel}
-              </span>
-            )}
+            {groupLabel && <span class="post-group">{groupLabel}</span>}
             <Time iso={post.createdAt} />
             {post.editedAt && <span class="post-edited"> · {t.t('common.post.edited')}</span>}
           </span>

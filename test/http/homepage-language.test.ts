@@ -41,7 +41,7 @@ describe('the server-rendered pages speak the visitor’s language', function ()
   });
 
   it('is English, left to right, for a browser that asks for no language we have (or for none)', async () => {
-    for (const headers of [{}, { 'accept-language': 'fr-FR,fr;q=0.9' }, { 'accept-language': 'ar;q=0, en' }, { 'accept-language': ';;;garbage' }]) {
+    for (const headers of [{} as Record<string, string>, { 'accept-language': 'fr-FR,fr;q=0.9' }, { 'accept-language': 'ar;q=0, en' }, { 'accept-language': ';;;garbage' }]) {
       const res = await get(`${url}/`, { 'accept-encoding': 'gzip', ...headers });
       expect(htmlElement(res.text), JSON.stringify(headers)).to.equal('<html lang="en" dir="ltr" data-rendered-language="en">');
       expect(res.text).to.contain('Recent public posts');

@@ -64,7 +64,7 @@ describe('visitor pages: the server-rendered homepage, robots.txt, 404s and comp
       expect(res.status).to.equal(200);
       expect(res.headers['content-type']).to.equal('text/html; charset=utf-8');
       expect(res.text).to.contain(publicText);
-      expect(res.text).to.contain(`<span class="post-group" dir="auto">Café &amp; &quot;friends&quot; ${stamp} · </span>`);
+      expect(res.text).to.contain(`<span class="post-group"><bdi>Café &amp; &quot;friends&quot; ${stamp}</bdi> · </span>`);
       expect(res.text).to.contain('data-rendered="home"');
       expect(res.text).not.to.contain(closedText);
       expect(res.text.match(/Sign in to like and reply/g), 'one call to action').to.have.length(1);
@@ -119,7 +119,7 @@ describe('visitor pages: the server-rendered homepage, robots.txt, 404s and comp
       expect(themeRes.text).to.contain('--accent: #7a1f5c;');
       // The header shows the name (escaped by the renderer) and the logo instead of the lettermark.
       expect(text).to.contain(`<img class="brand-logo" src="${logo}"`);
-      expect(text).to.contain('<span class="brand-name">Ops &lt;img src=x onerror=alert(1)> &quot;&amp;&quot; Co</span>');
+      expect(text).to.contain('<span class="brand-name" dir="auto">Ops &lt;img src=x onerror=alert(1)> &quot;&amp;&quot; Co</span>');
     });
 
     it('is sent as brotli, gzip or plain as the browser asks, always with Vary: Accept-Encoding, Accept-Language', async () => {

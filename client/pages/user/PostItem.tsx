@@ -28,9 +28,9 @@ function GroupLabel({ id }: { id: string }) {
   if (!group) return null;
   return (
     <>
-      <a href={`/groups/${group.id}`} dir="auto">
+      <a href={`/groups/${group.id}`}>
         {group.visibility === 'closed' && <Icon name="lock" />}
-        {group.name}
+        <bdi>{group.name}</bdi>
       </a>
       {' · '}
     </>

@@ -40,7 +40,8 @@ export function VisitorHome() {
         </p>
       )}
       <section class="hero">
-        <h1>{brand().tagline}</h1>
+        {/* The organisation's words, in whatever language it configured. */}
+        <h1 dir="auto">{brand().tagline}</h1>
         <p>{t.t('visitor.home.intro')}</p>
         <div class="hero-actions">
           <a class="button button-primary" href="/signup">
@@ -77,7 +78,14 @@ export function VisitorHome() {
           </Empty>
         }
         renderPost={(post, fresh) => (
-          <PostCard post={post} linkAuthor={false} highlighted={fresh} groupLabel={groupName.has(post.groupId) ? `${groupName.get(post.groupId)} · ` : undefined}>
+          <PostCard post={post} linkAuthor={false} highlighted={fresh} groupLabel={
+              groupName.has(post.groupId) ? (
+                <>
+                  {/* Isolated, so a group name in another script keeps the separator after it. */}
+                  <bdi>{groupName.get(post.groupId)}</bdi> ·{' '}
+                </>
+              ) : undefined
+            }>
             <footer class="post-footer post-footer-static">
               <span class="stat" aria-label={t.t('common.stats.likes', { count: post.likeCount })}>
                 <Icon name="heart" /> {t.number(post.likeCount)}
