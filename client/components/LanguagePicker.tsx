@@ -17,12 +17,21 @@ export function LanguagePicker() {
     <label class="language-picker">
       <span>{t.t('common.language')}</span>
       <select value={t.language} onChange={(event) => choose(event.currentTarget.value)}>
-        {SUPPORTED_LANGUAGES.map((language) => (
-          <option key={language} value={language} lang={language}>
-            {LANGUAGES[language].name}
-          </option>
-        ))}
+        <LanguageOptions />
       </select>
     </label>
+  );
+}
+
+/** Each language named in itself, so a person finds theirs whatever the page speaks. */
+export function LanguageOptions() {
+  return (
+    <>
+      {SUPPORTED_LANGUAGES.map((language) => (
+        <option key={language} value={language} lang={language}>
+          {LANGUAGES[language].name}
+        </option>
+      ))}
+    </>
   );
 }

@@ -6,7 +6,8 @@ import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { FormError } from '../../components/States';
 import { session, useMe } from '../../session';
 import { AvatarCropper } from './AvatarCropper';
-import { chooseLanguage, LANGUAGES, SUPPORTED_LANGUAGES } from '../../../shared/i18n/languages';
+import { chooseLanguage } from '../../../shared/i18n/languages';
+import { LanguageOptions } from '../../components/LanguagePicker';
 import { useT } from '../../i18n';
 
 function ProfileForm() {
@@ -127,11 +128,7 @@ function LanguageForm() {
       <Field id="me-language" label={t.t('member.language.label')} hint={t.t('member.language.hint')} error={fieldError(error, 'language')}>
         {(describedBy, invalid) => (
           <select id="me-language" value={chooseLanguage(me.language)} disabled={busy} aria-describedby={describedBy} aria-invalid={invalid} onChange={(event) => void choose(event.currentTarget.value)}>
-            {SUPPORTED_LANGUAGES.map((language) => (
-              <option key={language} value={language} lang={language}>
-                {LANGUAGES[language].name}
-              </option>
-            ))}
+            <LanguageOptions />
           </select>
         )}
       </Field>
