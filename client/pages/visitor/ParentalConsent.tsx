@@ -2,6 +2,7 @@
 import { api } from '../../api';
 import { LinkConfirmation } from '../../components/LinkConfirmation';
 import { currentTranslator, useT } from '../../i18n';
+import { MINOR_AGE } from '../../../shared/accounts';
 
 export function ParentalConsent() {
   const t = useT();
@@ -15,7 +16,7 @@ export function ParentalConsent() {
         return currentTranslator().t('visitor.consent.done');
       }}
     >
-      <p>{t.t('visitor.consent.intro', { age: 18 })}</p>
+      <p>{t.t('visitor.consent.intro', { age: MINOR_AGE })}</p>
     </LinkConfirmation>
   );
 }
