@@ -9,6 +9,8 @@ import { Icon } from './components/Icon';
 import { Loading } from './components/States';
 import { Lazy } from './lazy';
 import { useLiveStatus } from './live';
+import { LanguagePicker } from './components/LanguagePicker';
+import { useT } from './i18n';
 import { ConfirmEmail } from './pages/visitor/ConfirmEmail';
 import { ParentalConsent } from './pages/visitor/ParentalConsent';
 import { AccountData } from './pages/visitor/AccountData';
@@ -68,27 +70,25 @@ const ROUTES: Route[] = [
 ];
 
 function SignInRequired({ path }: { path: string }) {
-  useTitle('Sign in required');
+  const t = useT();
+  useTitle(t.t('common.signInRequired.title'));
   return (
     <div class="page page-narrow">
       <div class="card form gate">
         <span class="state-icon">
           <Icon name="lock" />
         </span>
-        <h1>This page is for members with an account</h1>
-        <p>
-          Visitors can only read the recent public posts on the homepage. Groups, replies, profiles and everything else need
-          an account: sign in or create one to continue.
-        </p>
+        <h1>{t.t('common.signInRequired.heading')}</h1>
+        <p>{t.t('common.signInRequired.body')}</p>
         <div class="hero-actions">
           <a class="button button-primary" href={`/signin?next=${encodeURIComponent(path)}`}>
-            Sign in
+            {t.t('common.action.signIn')}
           </a>
           <a class="button" href="/signup">
-            Create an account
+            {t.t('common.action.createAccount')}
           </a>
           <a class="button button-quiet" href="/">
-            Back to public posts
+            {t.t('common.signInRequired.back')}
           </a>
         </div>
       </div>
@@ -97,22 +97,25 @@ function SignInRequired({ path }: { path: string }) {
 }
 
 function ModeratorsOnly() {
-  return <NotAllowed title="Moderators only">This part of the forum is for site moderators.</NotAllowed>;
+  const t = useT();
+  return <NotAllowed title={t.t('common.moderatorsOnly.title')}>{t.t('common.moderatorsOnly.body')}</NotAllowed>;
 }
 
 function AdminsOnly() {
-  return <NotAllowed title="Administrators only">This part of the forum is for the site’s administrators.</NotAllowed>;
+  const t = useT();
+  return <NotAllowed title={t.t('common.adminsOnly.title')}>{t.t('common.adminsOnly.body')}</NotAllowed>;
 }
 
 function NotFoundPage() {
-  useTitle('Not found');
+  const t = useT();
+  useTitle(t.t('common.notFound.shortTitle'));
   return (
     <div class="page page-narrow">
       <div class="card form gate">
-        <h1>Page not found</h1>
-        <p>There is nothing at this address, or it is not visible to you.</p>
+        <h1>{t.t('common.notFound.title')}</h1>
+        <p>{t.t('common.notFound.body')}</p>
         <a class="button" href="/">
-          Go to the homepage
+          {t.t('common.notFound.home')}
         </a>
       </div>
     </div>
@@ -121,6 +124,7 @@ function NotFoundPage() {
 
 /** The search box: "/" focuses it from anywhere but a text field; submitting opens the results page. */
 function HeaderSearch() {
+  const t = useT();
   const { path, search } = useLocation();
   const input = useRef<HTMLInputElement>(null);
   const onResults = path === '/search';
@@ -153,9 +157,9 @@ function HeaderSearch() {
   return (
     <form class="site-search" role="search" onSubmit={submit}>
       <label for="site-search-input" class="visually-hidden">
-        Search posts, groups and people
+        {t.t('common.search.label')}
       </label>
-      <input id="site-search-input" ref={input} type="search" name="q" maxLength={200} placeholder="Search  ( / )" defaultValue={current} autoComplete="off" />
+      <input id="site-search-input" ref={input} type="search" name="q" maxLength={200} placeholder={t.t('common.search.placeholder')} defaultValue={current} autoComplete="off" />
     </form>
   );
 }
@@ -164,13 +168,14 @@ function HeaderSearch() {
 function Bell({ current }: { current: 'page' | undefined }) {
   useUnreadTracking();
   const count = useUnreadCount();
-  const label = count === 0 ? 'Notifications, none unread' : `Notifications, ${count} unread`;
+  const t = useT();
+  const label = t.t('common.bell.label', { count });
   return (
     <a href="/notifications" class="bell" aria-current={current} aria-label={label} title={label}>
       <Icon name="bell" />
       {count > 0 && (
         <span class="bell-count" aria-hidden="true" data-testid="bell-count">
-          {count > 99 ? '99+' : count}
+          {count > 99 ? t.t('common.bell.overflow', { count: 99 }) : t.number(count)}
         </span>
       )}
     </a>
@@ -178,6 +183,7 @@ function Bell({ current }: { current: 'page' | undefined }) {
 }
 
 function Header() {
+  const t = useT();
   const state = useSession();
   const live = useLiveStatus();
   const { path } = useLocation();
@@ -200,48 +206,50 @@ function Header() {
               {[...brand().name][0]!.toUpperCase()}
             </span>
           )}
-          <span class="brand-name">{brand().name}</span>
+          <span class="brand-name" dir="auto">
+            {brand().name}
+          </span>
         </a>
-        <span class={`live-dot live-${live}`} role="status" title={live === 'live' ? 'Live updates on' : 'Live updates paused'}>
-          <span class="visually-hidden">{live === 'live' ? 'Live updates on' : live === 'connecting' ? 'Connecting to live updates' : 'Live updates paused, reconnecting'}</span>
+        <span class={`live-dot live-${live}`} role="status" title={t.t(live === 'live' ? 'common.live.on' : 'common.live.paused')}>
+          <span class="visually-hidden">{t.t(live === 'live' ? 'common.live.on' : live === 'connecting' ? 'common.live.connecting' : 'common.live.reconnecting')}</span>
         </span>
         {state.status === 'user' && <HeaderSearch />}
         {state.status === 'user' ? (
-          <nav class="site-nav" aria-label="Main">
+          <nav class="site-nav" aria-label={t.t('common.nav.label')}>
             <a href="/home" aria-current={current('/home')}>
-              <Icon name="home" /> <span>Feed</span>
+              <Icon name="home" /> <span>{t.t('common.nav.feed')}</span>
             </a>
             <Bell current={current('/notifications')} />
             <a href="/groups" aria-current={current('/groups')}>
-              <Icon name="users" /> <span>Groups</span>
+              <Icon name="users" /> <span>{t.t('common.nav.groups')}</span>
             </a>
             <a href={`/users/${state.me.id}`} aria-current={current(`/users/${state.me.id}`) ?? current('/me')}>
-              <Icon name="user" /> <span>Profile</span>
+              <Icon name="user" /> <span>{t.t('common.nav.profile')}</span>
             </a>
             <a href="/privacy" aria-current={current('/privacy')}>
-              <Icon name="key" /> <span>Privacy</span>
+              <Icon name="key" /> <span>{t.t('common.nav.privacy')}</span>
             </a>
             {isModerator(state.me) && (
               <a href="/mod/reports" aria-current={current('/mod')}>
-                <Icon name="shield" /> <span>Moderation</span>
+                <Icon name="shield" /> <span>{t.t('common.nav.moderation')}</span>
               </a>
             )}
             {state.me.roles.includes('admin') && (
               <a href="/admin" aria-current={current('/admin')}>
-                <Icon name="key" /> <span>Admin</span>
+                <Icon name="key" /> <span>{t.t('common.nav.admin')}</span>
               </a>
             )}
             <button type="button" class="nav-button" onClick={signOut}>
-              Sign out
+              {t.t('common.action.signOut')}
             </button>
           </nav>
         ) : state.status === 'visitor' ? (
-          <nav class="site-nav site-nav-visitor" aria-label="Main">
+          <nav class="site-nav site-nav-visitor" aria-label={t.t('common.nav.label')}>
             <a href="/signin" aria-current={current('/signin')}>
-              Sign in
+              {t.t('common.action.signIn')}
             </a>
             <a href="/signup" class="button button-primary button-small" aria-current={current('/signup')}>
-              Sign up
+              {t.t('common.action.signUp')}
             </a>
           </nav>
         ) : null}
@@ -262,6 +270,7 @@ function Outlet() {
   const state = useSession();
   const { path } = useLocation();
   const match = resolve(path);
+  const t = useT();
   const signedIn = state.status === 'user';
 
   useEffect(() => {
@@ -269,7 +278,7 @@ function Outlet() {
     if (signedIn && match?.route.access === 'visitor') navigate('/home', { replace: true });
   }, [signedIn, match?.route.access]);
 
-  if (state.status === 'loading') return <Loading label="Signing you in…" />;
+  if (state.status === 'loading') return <Loading label={t.t('common.signingIn')} />;
   if (!match) return <NotFoundPage />;
   const { route, params } = match;
   if (route.access === 'visitor' && signedIn) return <Loading />;
@@ -280,6 +289,7 @@ function Outlet() {
 }
 
 export function App() {
+  const t = useT();
   const { path } = useLocation();
   const main = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
@@ -312,14 +322,15 @@ export function App() {
   return (
     <>
       <a class="skip-link" href="#main">
-        Skip to content
+        {t.t('common.skipToContent')}
       </a>
       <Header />
       <main id="main" ref={main} tabIndex={-1}>
         <Outlet />
       </main>
       <footer class="site-footer">
-        <p>No cookies. No trackers. Your data is yours: export it, correct it, restrict it or erase it at any time.</p>
+        <p>{t.t('common.footer.promise')}</p>
+        <LanguagePicker />
       </footer>
     </>
   );

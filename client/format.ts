@@ -1,4 +1,6 @@
-// Relative times ("3 minutes ago") with one shared clock, so every timestamp on the page refreshes together.
+// Times with one shared clock, so every relative timestamp on the page refreshes together; the words and
+// formats are the translator's (the tab's language, the browser's time zone).
+import { currentTranslator } from './i18n';
 import { createStore, useStore } from './store';
 
 const clock = createStore(Date.now());
@@ -10,39 +12,23 @@ export function useNow(): number {
   return useStore(clock);
 }
 
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
-
-const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 24 * 3600],
-  ['month', 30 * 24 * 3600],
-  ['week', 7 * 24 * 3600],
-  ['day', 24 * 3600],
-  ['hour', 3600],
-  ['minute', 60],
-];
-
+/** Outside a component; inside one, `useT().relativeTime` re-renders when the language changes. */
 export function relativeTime(iso: string, now: number): string {
-  const seconds = (new Date(iso).getTime() - now) / 1000;
-  if (Number.isNaN(seconds)) return '';
-  if (Math.abs(seconds) < 45) return 'just now';
-  for (const [unit, size] of STEPS) {
-    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
-  }
-  return relative.format(Math.round(seconds / 60), 'minute');
+  return currentTranslator().relativeTime(iso, now);
 }
 
 export function absoluteTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : absolute.format(date);
+  return currentTranslator().dateTimeOf(iso);
 }
 
 export function longDate(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateOnly.format(date);
+  return currentTranslator().dateOf(iso);
 }
 
+/**
+ * English only, for pages whose words are not in the catalogue yet; new code uses an ICU
+ * plural in the catalogue instead.
+ */
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }

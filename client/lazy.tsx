@@ -2,6 +2,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorNotice, Loading } from './components/States';
+import { currentTranslator } from './i18n';
 
 type Loader<M> = () => Promise<M>;
 const loaded = new Map<Loader<unknown>, unknown>();
@@ -38,7 +39,7 @@ export function Lazy<M, P extends object>({ load, pick, props }: { load: Loader<
   if (error) {
     return (
       <ErrorNotice
-        error={new Error('This page could not be loaded. Check your connection and try again.')}
+        error={new Error(currentTranslator().t('common.error.pageLoad'))}
         onRetry={() => {
           setError(null);
           setAttempt((value) => value + 1);

@@ -1,6 +1,6 @@
 import { hydrate, render } from 'preact';
 import { App } from './app';
-import { startLanguage } from './i18n';
+import { currentTranslator, startLanguage } from './i18n';
 import { embeddedFeed, provideInitialFeed } from './initial-data';
 import { session } from './session';
 
@@ -11,8 +11,10 @@ void startLanguage()
   .catch(() => undefined)
   .then(() => {
     // The server renders the homepage as a visitor sees it; a signed-in tab is sent on to its feed, so it
-    // draws afresh instead of adopting the visitor's HTML.
-    if (root.dataset.rendered === 'home' && !session.token()) {
+    // draws afresh instead of adopting the visitor's HTML, and so does a visitor who picked another language
+    // than the one the server rendered in.
+    const rendered = root.dataset.rendered === 'home' && document.documentElement.dataset.renderedLanguage === currentTranslator().language;
+    if (rendered && !session.token()) {
       provideInitialFeed(embeddedFeed());
       hydrate(<App />, root);
     } else {

@@ -36,7 +36,7 @@ export interface Homepage {
 
 export function createHomepage(ctx: AppContext): Homepage {
   const pages = new VisitorPages(ctx);
-  return { pages, publicFeed: new PublicFeedCache(ctx, (feed, json) => pages.renderHomepage(feed, json)) };
+  return { pages, publicFeed: new PublicFeedCache(ctx, (feed, json, language) => pages.renderHomepage(feed, json, language)) };
 }
 
 export function createApp(ctx: AppContext, homepage: Homepage = createHomepage(ctx)): Express {

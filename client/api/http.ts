@@ -1,6 +1,7 @@
 // The one place the browser talks HTTP to the server: bearer token from the session, contract errors as ApiError.
 import type { ErrorBody, ErrorCode } from '../../shared/api';
 import { session } from '../session';
+import { currentTranslator } from '../i18n';
 
 export class ApiError extends Error {
   constructor(
@@ -50,7 +51,7 @@ export async function request<T>(method: string, path: string, body?: unknown, h
       credentials: 'omit',
     });
   } catch {
-    throw new ApiError(0, 'network', 'Could not reach the forum. Check your connection and try again.');
+    throw new ApiError(0, 'network', currentTranslator().t('common.error.network'));
   }
   const data = await parse(response).catch(() => null);
   if (!response.ok) {
@@ -66,7 +67,7 @@ export async function download(path: string, filename: string, headers: Record<s
   try {
     response = await fetch(path, { headers: { ...authHeaders(), ...headers }, credentials: 'omit' });
   } catch {
-    throw new ApiError(0, 'network', 'Could not reach the forum. Check your connection and try again.');
+    throw new ApiError(0, 'network', currentTranslator().t('common.error.network'));
   }
   if (!response.ok) {
     noticeStaleToken(response.status);
@@ -102,7 +103,7 @@ export function upload<T>(method: string, path: string, form: FormData, onProgre
       noticeStaleToken(xhr.status);
       reject(toApiError(xhr.status, xhr.response));
     };
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload did not reach the forum. Check your connection and try again.'));
+    xhr.onerror = () => reject(new ApiError(0, 'network', currentTranslator().t('common.error.upload')));
     xhr.send(form);
   });
 }

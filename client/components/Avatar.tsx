@@ -6,7 +6,7 @@ function smallVariant(url: string): string {
 }
 
 export function Avatar({ user, size = 'small' }: { user: Pick<PublicUser, 'displayName' | 'avatarUrl'> | null; size?: 'small' | 'large' }) {
-  const name = user?.displayName ?? 'Deleted account';
+  const name = user?.displayName ?? '';
   if (user?.avatarUrl) {
     const src = size === 'small' ? smallVariant(user.avatarUrl) : user.avatarUrl;
     const pixels = size === 'small' ? 40 : 128;

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useAction } from './Form';
 import { Icon } from './Icon';
 import { FormError } from './States';
+import { useT } from '../i18n';
 
 export interface CheckEmailProps {
   title: string;
@@ -12,6 +13,7 @@ export interface CheckEmailProps {
 }
 
 export function CheckEmail({ title, children, resend }: CheckEmailProps) {
+  const t = useT();
   const { busy, error, done, run } = useAction();
   return (
     <div class="page page-narrow">
@@ -21,16 +23,16 @@ export function CheckEmail({ title, children, resend }: CheckEmailProps) {
         </span>
         <h1>{title}</h1>
         {children}
-        <p class="form-intro">Nothing there after a few minutes? Look in your spam folder, or ask for a new message.</p>
+        <p class="form-intro">{t.t('common.checkEmail.spam')}</p>
         <FormError error={error} />
-        {done && <p role="status">We have sent a new message. Only the newest link works.</p>}
+        {done && <p role="status">{t.t('common.checkEmail.resent')}</p>}
         {resend && (
           <button class="button" type="button" disabled={busy} onClick={() => run(resend)}>
-            {busy ? 'Sending…' : 'Send the e-mail again'}
+            {t.t(busy ? 'common.checkEmail.sending' : 'common.checkEmail.resend')}
           </button>
         )}
         <a class="button button-quiet" href="/">
-          Back to the homepage
+          {t.t('common.action.backHome')}
         </a>
       </div>
     </div>

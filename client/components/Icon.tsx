@@ -23,9 +23,12 @@ const PATHS = {
 
 export type IconName = keyof typeof PATHS;
 
+/** Icons that point along the line of text: mirrored right-to-left (styles.css), as the reading direction is. */
+const DIRECTIONAL: ReadonlySet<IconName> = new Set(['reply']);
+
 export function Icon({ name, filled = false }: { name: IconName; filled?: boolean }) {
   return (
-    <svg class={`icon${filled ? ' icon-filled' : ''}`} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+    <svg class={`icon${filled ? ' icon-filled' : ''}${DIRECTIONAL.has(name) ? ' icon-directional' : ''}`} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
       <path d={PATHS[name]} />
     </svg>
   );

@@ -6,6 +6,7 @@ import { useAction, useTitle } from './Form';
 import { Icon } from './Icon';
 import { FormError } from './States';
 import { useLocation } from '../router';
+import { useT } from '../i18n';
 
 export interface LinkConfirmationProps {
   title: string;
@@ -58,5 +59,6 @@ export function ShieldCard({ title, children }: { title: string; children: Compo
 }
 
 export function IncompleteLink() {
-  return <p role="alert">This link is incomplete. Please open the full link from the message you received.</p>;
+  const t = useT();
+  return <p role="alert">{t.t('common.link.incomplete')}</p>;
 }

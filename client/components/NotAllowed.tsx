@@ -2,8 +2,10 @@
 import type { ComponentChildren } from 'preact';
 import { useTitle } from './Form';
 import { Icon } from './Icon';
+import { useT } from '../i18n';
 
 export function NotAllowed({ title, children }: { title: string; children: ComponentChildren }) {
+  const t = useT();
   useTitle(title);
   return (
     <div class="page page-narrow">
@@ -14,7 +16,7 @@ export function NotAllowed({ title, children }: { title: string; children: Compo
         <h1>{title}</h1>
         <p>{children}</p>
         <a class="button" href="/home">
-          Back to your feed
+          {t.t('common.action.backToFeed')}
         </a>
       </div>
     </div>

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Group, Post, PublicUser } from '../../shared/api';
 import { api } from '../api';
+import { currentTranslator, useT } from '../i18n';
 
 export type PickKind = 'people' | 'posts' | 'groups';
 
@@ -21,7 +22,7 @@ function labelOf(kind: PickKind, item: PublicUser | Post | Group): string {
   if (kind === 'people') return (item as PublicUser).displayName;
   if (kind === 'groups') return (item as Group).name;
   const post = item as Post;
-  return `${post.author?.displayName ?? 'Deleted account'}: ${post.bodyText.slice(0, 80)}`;
+  return currentTranslator().t('common.picker.postLabel', { author: post.author?.displayName ?? currentTranslator().t('common.deletedAccount'), text: post.bodyText.slice(0, 80) });
 }
 
 export interface PickerProps {
@@ -41,6 +42,7 @@ export function Picker({ id, label, kind, picked, onPick, describedBy, invalid }
   const [active, setActive] = useState(0);
   const [open, setOpen] = useState(false);
   const asked = useRef(0);
+  const t = useT();
 
   useEffect(() => {
     if (!picked) return;
@@ -89,7 +91,7 @@ export function Picker({ id, label, kind, picked, onPick, describedBy, invalid }
         aria-invalid={invalid}
         autocomplete="off"
         value={text}
-        placeholder={kind === 'people' ? 'Type a name' : kind === 'groups' ? 'Type a group name' : 'Type words from the post'}
+        placeholder={t.t(kind === 'people' ? 'common.picker.people' : kind === 'groups' ? 'common.picker.groups' : 'common.picker.posts')}
         onInput={(event) => {
           const value = event.currentTarget.value;
           setText(value);
@@ -120,6 +122,7 @@ export function Picker({ id, label, kind, picked, onPick, describedBy, invalid }
             role="option"
             aria-selected={index === active}
             class={index === active ? 'active' : undefined}
+            dir="auto"
             onMouseDown={(event) => {
               event.preventDefault();
               choose(option);

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import type { Post } from '../../shared/api';
 import { Avatar } from './Avatar';
 import { Time } from './Time';
+import { useT } from '../i18n';
 
 export interface PostCardProps {
   post: Post;
@@ -14,27 +15,29 @@ export interface PostCardProps {
 }
 
 export function PostCard({ post, linkAuthor, groupLabel, children, highlighted }: PostCardProps) {
-  const name = post.author?.displayName ?? 'Deleted account';
+  const t = useT();
+  const name = post.author?.displayName ?? t.t('common.deletedAccount');
   return (
-    <article class={`card post${highlighted ? ' post-new' : ''}`} aria-label={`Post by ${name}`} data-post-id={post.id}>
+    <article class={`card post${highlighted ? ' post-new' : ''}`} aria-label={t.t('common.post.label', { name })} data-post-id={post.id}>
       <header class="post-header">
         <Avatar user={post.author} />
         <div class="post-meta">
           {post.author && linkAuthor ? (
-            <a class="post-author" href={`/users/${post.author.id}`}>
+            <a class="post-author" href={`/users/${post.author.id}`} dir="auto">
               {name}
             </a>
           ) : (
-            <span class="post-author">{name}</span>
+            <span class="post-author" dir="auto">{name}</span>
           )}
           <span class="post-sub">
             {groupLabel && <span class="post-group">{groupLabel}</span>}
             <Time iso={post.createdAt} />
-            {post.editedAt && <span class="post-edited"> · edited</span>}
+            {post.editedAt && <span class="post-edited"> · {t.t('common.post.edited')}</span>}
           </span>
         </div>
       </header>
-      <div class="post-body" dangerouslySetInnerHTML={{ __html: post.body }} />
+      {/* A post may be in another language than the interface: its own text sets its direction. */}
+      <div class="post-body" dir="auto" dangerouslySetInnerHTML={{ __html: post.body }} />
       {post.images.length > 0 && (
         <div class={`post-images post-images-${Math.min(post.images.length, 4)}`}>
           {post.images.map((image, index) => (
@@ -48,7 +51,7 @@ export function PostCard({ post, linkAuthor, groupLabel, children, highlighted }
                 height={image.height}
                 loading="lazy"
                 decoding="async"
-                alt={`Image ${index + 1} of ${post.images.length} attached by ${name}`}
+                alt={t.t('common.post.imageAlt', { index: index + 1, count: post.images.length, name })}
               />
             </a>
           ))}

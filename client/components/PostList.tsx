@@ -3,9 +3,9 @@ import type { ComponentChildren } from 'preact';
 import { useRef } from 'preact/hooks';
 import type { Post } from '../../shared/api';
 import type { LivePosts } from '../live-posts';
-import { plural } from '../format';
 import { Icon } from './Icon';
 import { Empty, ErrorNotice, PostSkeleton } from './States';
+import { useT } from '../i18n';
 
 export interface PostListProps {
   posts: LivePosts;
@@ -16,8 +16,10 @@ export interface PostListProps {
   endText?: string;
 }
 
-export function PostList({ posts, renderPost, empty, label, endText = "You're all caught up." }: PostListProps) {
+export function PostList({ posts, renderPost, empty, label, endText }: PostListProps) {
   const top = useRef<HTMLDivElement>(null);
+  const t = useT();
+  const end = endText ?? t.t('common.posts.caughtUp');
   if (posts.status === 'loading') return <PostSkeleton />;
   if (posts.status === 'error') return <ErrorNotice error={posts.error} onRetry={posts.retry} />;
 
@@ -34,7 +36,7 @@ export function PostList({ posts, renderPost, empty, label, endText = "You're al
         <div class="pill-holder">
           <button type="button" class="pill" onClick={showNew} aria-live="polite">
             <Icon name="arrowUp" />
-            {plural(posts.pending.length, 'new post')}
+            {t.t('common.posts.newPosts', { count: posts.pending.length })}
           </button>
         </div>
       )}
@@ -46,11 +48,11 @@ export function PostList({ posts, renderPost, empty, label, endText = "You're al
       {posts.hasMore && (
         <div class="load-more">
           <button type="button" class="button" onClick={posts.loadMore} disabled={posts.loadingMore}>
-            {posts.loadingMore ? 'Loading…' : 'Show older posts'}
+            {t.t(posts.loadingMore ? 'common.loading' : 'common.posts.older')}
           </button>
         </div>
       )}
-      {!posts.hasMore && posts.items.length > 0 && endText && <p class="list-end">{endText}</p>}
+      {!posts.hasMore && posts.items.length > 0 && end && <p class="list-end">{end}</p>}
     </section>
   );
 }

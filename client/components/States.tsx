@@ -1,19 +1,22 @@
 // Designed loading, empty and error states, so no view is ever a blank rectangle.
 import type { ComponentChildren } from 'preact';
 import { Icon, type IconName } from './Icon';
+import { currentTranslator, useT } from '../i18n';
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+export function Loading({ label }: { label?: string }) {
+  const t = useT();
   return (
     <div class="state state-loading" role="status" aria-live="polite">
       <span class="spinner" aria-hidden="true" />
-      <span>{label}</span>
+      <span>{label ?? t.t('common.loading')}</span>
     </div>
   );
 }
 
 export function PostSkeleton({ count = 3 }: { count?: number }) {
+  const t = useT();
   return (
-    <div role="status" aria-label="Loading posts">
+    <div role="status" aria-label={t.t('common.posts.loading')}>
       {Array.from({ length: count }, (_, index) => (
         <div class="card skeleton" key={index} aria-hidden="true">
           <div class="skeleton-row">
@@ -41,6 +44,7 @@ export function Empty({ icon = 'inbox', title, children }: { icon?: IconName; ti
 }
 
 export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const t = useT();
   return (
     <div class="state state-error" role="alert">
       <span class="state-icon">
@@ -49,7 +53,7 @@ export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () =
       <p>{errorMessage(error)}</p>
       {onRetry && (
         <button type="button" class="button" onClick={onRetry}>
-          Try again
+          {t.t('common.action.tryAgain')}
         </button>
       )}
     </div>
@@ -58,7 +62,7 @@ export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () =
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error && error.message) return error.message;
-  return 'Something went wrong. Please try again.';
+  return currentTranslator().t('common.error.generic');
 }
 
 export function FormError({ error }: { error: unknown }) {

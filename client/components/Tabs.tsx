@@ -14,7 +14,11 @@ export function Tabs<T extends string>({ label, tabs, selected, onSelect, idPref
   const list = useRef<HTMLDivElement>(null);
   const move = (event: KeyboardEvent, index: number) => {
     const last = tabs.length - 1;
-    const next = { ArrowRight: index === last ? 0 : index + 1, ArrowLeft: index === 0 ? last : index - 1, Home: 0, End: last }[event.key];
+    const forward = index === last ? 0 : index + 1;
+    const back = index === 0 ? last : index - 1;
+    // Right-to-left, the next tab is the one on the left.
+    const rtl = list.current ? getComputedStyle(list.current).direction === 'rtl' : false;
+    const next = { ArrowRight: rtl ? back : forward, ArrowLeft: rtl ? forward : back, Home: 0, End: last }[event.key];
     if (next === undefined) return;
     event.preventDefault();
     onSelect(tabs[next]!.value);

@@ -1,11 +1,13 @@
-import { absoluteTime, relativeTime, useNow } from '../format';
+import { useNow } from '../format';
+import { useT } from '../i18n';
 
 export function Time({ iso, prefix }: { iso: string; prefix?: string }) {
   const now = useNow();
+  const t = useT();
   return (
-    <time dateTime={iso} title={absoluteTime(iso)}>
+    <time dateTime={iso} title={t.dateTimeOf(iso)}>
       {prefix}
-      {relativeTime(iso, now)}
+      {t.relativeTime(iso, now)}
     </time>
   );
 }

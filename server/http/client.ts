@@ -9,6 +9,8 @@ import { isClientPath } from '../../shared/client-routes';
 import type { AppContext } from '../context';
 import type { EncodedBody, PublicFeedCache } from '../services/public-feed-cache';
 import { encodingNegotiator, preferredEncoding, type ContentCoding } from './accept-encoding';
+import { languageNegotiator } from './accept-language';
+import type { Language } from '../../shared/i18n/languages';
 import type { VisitorPages } from './pages';
 import { SECURITY_HEADERS } from './security-headers';
 
@@ -32,7 +34,8 @@ export function sendEncoded(res: ServerResponse, body: EncodedBody, coding: Cont
   const bytes = body[BODY_OF[coding]];
   let headers = headersFor.get(bytes);
   if (!headers) {
-    headers = { ...SECURITY_HEADERS, 'Content-Type': HTML, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding', 'Content-Length': bytes.length };
+    // Every page held this way exists once per language, chosen by Accept-Language.
+    headers = { ...SECURITY_HEADERS, 'Content-Type': HTML, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding, Accept-Language', 'Content-Length': bytes.length };
     if (coding !== 'identity') headers['Content-Encoding'] = coding;
     headersFor.set(bytes, headers);
   }
@@ -60,6 +63,7 @@ export function clientRouter(ctx: AppContext, pages: VisitorPages, publicFeed: P
   const router = Router();
   const root = ctx.config.clientDir;
   const negotiate = encodingNegotiator();
+  const language = languageNegotiator();
   let assets: Map<string, Set<ContentCoding>> | null = null;
 
   const notBuilt = (res: Response): void => {
@@ -67,8 +71,8 @@ export function clientRouter(ctx: AppContext, pages: VisitorPages, publicFeed: P
   };
 
   router.get('/', (req, res, next) => {
-    const send = (html: EncodedBody | null): void => {
-      if (html) sendEncoded(res, html, negotiate(req.headers['accept-encoding']), 200, req.method === 'HEAD');
+    const send = (html: Readonly<Record<Language, EncodedBody>> | null): void => {
+      if (html) sendEncoded(res, html[language(req.headers['accept-language'])], negotiate(req.headers['accept-encoding']), 200, req.method === 'HEAD');
       else if (!pages.ready()) notBuilt(res);
       else sendShell(req, res, 200);
     };
@@ -115,7 +119,8 @@ export function clientRouter(ctx: AppContext, pages: VisitorPages, publicFeed: P
   );
 
   const sendShell = (req: Request, res: Response, status: number): void => {
-    const page = status === 404 ? pages.notFound() : pages.shell();
+    const speaking = language(req.headers['accept-language']);
+    const page = status === 404 ? pages.notFound(speaking) : pages.shell(speaking);
     if (!page) return notBuilt(res);
     page.then(
       (body) => sendEncoded(res, body, negotiate(req.headers['accept-encoding']), status, req.method === 'HEAD'),

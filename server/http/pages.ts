@@ -6,12 +6,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PublicFeedPage } from '../../shared/api';
 import { BRAND_ELEMENT_ID, INITIAL_FEED_ELEMENT_ID, type Brand } from '../../shared/brand';
+import type { Catalogue } from '../../shared/i18n/catalogues';
+import { directionOf, type Language } from '../../shared/i18n/languages';
+import { catalogueOf, translatorFor } from '../../shared/i18n/server-catalogues';
 import { LOGO_TYPES, type BrandConfig } from '../config';
 import type { AppContext } from '../context';
 import { encodeBody, type EncodedBody } from '../services/public-feed-cache';
 
 /** Where the page's content goes in the built shell (minified or not). */
 const APP_ELEMENT = /<div id="?app"?><\/div>/;
+/** The shell's root element, which carries the page's language and direction. */
+const HTML_ELEMENT = /<html[^>]*>/;
 
 /** A file served under /brand/ with a content hash in its name, so it can be cached for good. */
 export interface BrandAsset {
@@ -21,7 +26,7 @@ export interface BrandAsset {
 }
 
 interface RendererModule {
-  renderHomepage(feed: PublicFeedPage, brand: Brand): string;
+  renderHomepage(feed: PublicFeedPage, brand: Brand, language: Language, catalogue: Catalogue): string;
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -62,8 +67,8 @@ export class VisitorPages {
   readonly brand: Brand;
   private template: { head: string; body: string } | null = null;
   private renderer: RendererModule | null = null;
-  private shellPage: Promise<EncodedBody> | null = null;
-  private notFoundPage: Promise<EncodedBody> | null = null;
+  private readonly shellPages = new Map<Language, Promise<EncodedBody>>();
+  private readonly notFoundPages = new Map<Language, Promise<EncodedBody>>();
 
   constructor(private readonly ctx: AppContext) {
     const config: BrandConfig = ctx.config.brand;
@@ -79,44 +84,65 @@ export class VisitorPages {
     return this.load() !== null;
   }
 
-  /** The homepage's HTML from the public feed page and its JSON text; null until the client is built. */
-  renderHomepage(feed: PublicFeedPage, json: string): string | null {
+  /** The homepage's HTML in a language from the public feed page and its JSON text; null until the client is built. */
+  renderHomepage(feed: PublicFeedPage, json: string, language: Language): string | null {
     const template = this.load();
     if (!template || !this.renderer) return null;
-    const app = this.renderer.renderHomepage(feed, this.brand);
+    const app = this.renderer.renderHomepage(feed, this.brand, language, catalogueOf(language));
     return this.page(
       { title: this.brand.name, description: this.brand.tagline, url: `${this.ctx.config.publicUrl}/` },
       `<div id="app" data-rendered="home">${app}</div>\n    <script type="application/json" id="${INITIAL_FEED_ELEMENT_ID}">${jsonForHtml(json)}</script>`,
+      language,
     );
   }
 
   /** The app shell for the client's pages other than the homepage; they need JavaScript. */
-  shell(): Promise<EncodedBody> | null {
+  shell(language: Language): Promise<EncodedBody> | null {
     if (!this.load()) return null;
-    return (this.shellPage ??= encodeBody(
-      Buffer.from(
-        this.page(
-          { title: this.brand.name, description: this.brand.tagline, url: null },
-          '<div id="app"><noscript><p class="page page-narrow">This page needs JavaScript. <a href="/">The homepage</a> works without it.</p></noscript></div>',
+    let page = this.shellPages.get(language);
+    if (!page) {
+      const t = translatorFor(language);
+      const link = t.rich<string>('common.noscript', { link: (chunks) => `<a href="/">${escapeHtml(chunks.join(''))}</a>` }).join('');
+      page = encodeBody(
+        Buffer.from(
+          this.page(
+            { title: this.brand.name, description: this.brand.tagline, url: null },
+            `<div id="app"><noscript><p class="page page-narrow">${link}</p></noscript></div>`,
+            language,
+          ),
         ),
-      ),
-    ));
+      );
+      this.shellPages.set(language, page);
+    }
+    return page;
   }
 
   /** The 404 page: readable without JavaScript, and the client draws its own "not found" page when it runs. */
-  notFound(): Promise<EncodedBody> | null {
+  notFound(language: Language): Promise<EncodedBody> | null {
     if (!this.load()) return null;
-    return (this.notFoundPage ??= encodeBody(
-      Buffer.from(
-        this.page(
-          { title: `Page not found · ${this.brand.name}`, description: this.brand.tagline, url: null },
-          '<div id="app"><main id="main" class="page page-narrow"><div class="card form gate"><h1>Page not found</h1><p>There is nothing at this address, or it is not visible to you.</p><a class="button" href="/">Go to the homepage</a></div></main></div>',
+    let page = this.notFoundPages.get(language);
+    if (!page) {
+      const t = translatorFor(language);
+      const title = escapeHtml(t.t('common.notFound.title'));
+      page = encodeBody(
+        Buffer.from(
+          this.page(
+            { title: `${t.t('common.notFound.title')} · ${this.brand.name}`, description: this.brand.tagline, url: null },
+            `<div id="app"><main id="main" class="page page-narrow"><div class="card form gate"><h1>${title}</h1><p>${escapeHtml(t.t('common.notFound.body'))}</p><a class="button" href="/">${escapeHtml(t.t('common.notFound.home'))}</a></div></main></div>`,
+            language,
+          ),
         ),
-      ),
-    ));
+      );
+      this.notFoundPages.set(language, page);
+    }
+    return page;
   }
 
-  private page(meta: { title: string; description: string; url: string | null }, app: string): string {
+  /**
+   * The page in the shell, its <html> element carrying the language and direction it is written in; the
+   * client reads data-rendered-language to hydrate in the same language.
+   */
+  private page(meta: { title: string; description: string; url: string | null }, app: string, language: Language): string {
     const template = this.load()!;
     const { publicUrl } = this.ctx.config;
     const tags = [
@@ -133,7 +159,8 @@ export class VisitorPages {
     ].filter(Boolean);
     // After the main stylesheet, though its selector would win anyway.
     if (this.theme) tags.push(`<link rel="stylesheet" href="${this.theme.url}" />`);
-    return `${template.head}${tags.join('')}${template.body.replace(APP_ELEMENT, () => app)}`;
+    const head = template.head.replace(HTML_ELEMENT, `<html lang="${language}" dir="${directionOf(language)}" data-rendered-language="${language}">`);
+    return `${head}${tags.join('')}${template.body.replace(APP_ELEMENT, () => app)}`;
   }
 
   /** Reads the built shell and renderer once they exist (a build after the server started is picked up). */

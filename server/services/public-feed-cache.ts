@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Types } from 'mongoose';
 import type { PublicFeedPage } from '../../shared/api';
+import { SUPPORTED_LANGUAGES, type Language } from '../../shared/i18n/languages';
 import type { AppContext } from '../context';
 import { Group } from '../models/group';
 import type { DomainEventType } from './events';
@@ -29,12 +30,15 @@ export interface EncodedBody {
 export interface EncodedPage {
   json: Buffer;
   gzip: Buffer;
-  /** The homepage's HTML rendered from this same page, or null without a renderer (or when rendering failed). */
-  html: EncodedBody | null;
+  /**
+   * The homepage's HTML rendered from this same page, once per language (a visitor gets the one their
+   * Accept-Language asks for), or null without a renderer (or when rendering failed).
+   */
+  html: Readonly<Record<Language, EncodedBody>> | null;
 }
 
-/** Renders the homepage's HTML from the feed page and its JSON text; null when it cannot (client not built). */
-export type HomepageRenderer = (page: PublicFeedPage, json: string) => string | null;
+/** Renders the homepage's HTML in a language from the feed page and its JSON text; null when it cannot (client not built). */
+export type HomepageRenderer = (page: PublicFeedPage, json: string, language: Language) => string | null;
 
 export async function encodeBody(plain: Buffer): Promise<EncodedBody> {
   const [gzipped, br] = await Promise.all([
@@ -128,16 +132,19 @@ export class PublicFeedCache {
   }
 
   /** A rendering failure costs the homepage its HTML (the client renders instead), never the feed. */
-  private async html(feed: PublicFeedPage, json: string): Promise<EncodedBody | null> {
-    if (!this.renderHomepage) return null;
-    let html: string | null;
+  private async html(feed: PublicFeedPage, json: string): Promise<Record<Language, EncodedBody> | null> {
+    const render = this.renderHomepage;
+    if (!render) return null;
+    let pages: (string | null)[];
     try {
-      html = this.renderHomepage(feed, json);
+      pages = SUPPORTED_LANGUAGES.map((language) => render(feed, json, language));
     } catch (error) {
       this.ctx.log.error('homepage: rendering failed', error);
       return null;
     }
-    return html === null ? null : encodeBody(Buffer.from(html));
+    if (pages.some((html) => html === null)) return null;
+    const bodies = await Promise.all(pages.map((html) => encodeBody(Buffer.from(html!))));
+    return Object.fromEntries(SUPPORTED_LANGUAGES.map((language, index) => [language, bodies[index]!])) as Record<Language, EncodedBody>;
   }
 
   close(): void {

@@ -29,6 +29,11 @@ const catalogues = Object.fromEntries(
   Object.entries(CATALOGUE_FILES).map(([language, files]) => [language, mergeNamespaces(files) as Catalogue]),
 ) as Record<Language, Catalogue>;
 
+/** Every message of a language (the server renderer hands it to the client's components). */
+export function catalogueOf(language: Language): Catalogue {
+  return catalogues[language];
+}
+
 const shared = new Map<Language, Translator>();
 
 /** A translator for the language (cached per language when no time zone is asked for). */

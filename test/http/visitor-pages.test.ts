@@ -3,43 +3,15 @@
 // shell for the client's pages, and the bundle pre-compressed.
 import { expect } from 'chai';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { CLIENT_ROUTES } from '../../shared/client-routes';
 import { ensureClientBuilt } from '../browser/support';
 import { buildUser, type BuiltUser } from '../support/factories';
 import { startTestForum, type TestForum } from '../support/forum';
 import { ForumApi } from '../support/forum-api';
 import { hideViaRoute } from '../support/moderation';
-
-interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  /** As sent on the wire, still encoded. */
-  wire: Buffer;
-  /** Decoded. */
-  text: string;
-}
-
-/** A GET without the automatic decompression of fetch, so the encoding on the wire can be checked. */
-function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const wire = Buffer.concat(chunks);
-        const encoding = res.headers['content-encoding'];
-        const plain = wire.length === 0 ? wire : encoding === 'br' ? brotliDecompressSync(wire) : encoding === 'gzip' ? gunzipSync(wire) : wire;
-        resolve({ status: res.statusCode!, headers: res.headers, wire, text: plain.toString('utf8') });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { get } from '../support/raw-http';
 
 /** The JSON data block with this id, parsed (it must survive hostile text intact). */
 function dataBlock(html: string, id: string): unknown {
@@ -92,7 +64,7 @@ describe('visitor pages: the server-rendered homepage, robots.txt, 404s and comp
       expect(res.status).to.equal(200);
       expect(res.headers['content-type']).to.equal('text/html; charset=utf-8');
       expect(res.text).to.contain(publicText);
-      expect(res.text).to.contain(`<span class="post-group">Café &amp; &quot;friends&quot; ${stamp} · </span>`);
+      expect(res.text).to.contain(`<span class="post-group"><bdi>Café &amp; &quot;friends&quot; ${stamp}</bdi> · </span>`);
       expect(res.text).to.contain('data-rendered="home"');
       expect(res.text).not.to.contain(closedText);
       expect(res.text.match(/Sign in to like and reply/g), 'one call to action').to.have.length(1);
@@ -147,10 +119,10 @@ describe('visitor pages: the server-rendered homepage, robots.txt, 404s and comp
       expect(themeRes.text).to.contain('--accent: #7a1f5c;');
       // The header shows the name (escaped by the renderer) and the logo instead of the lettermark.
       expect(text).to.contain(`<img class="brand-logo" src="${logo}"`);
-      expect(text).to.contain('<span class="brand-name">Ops &lt;img src=x onerror=alert(1)> &quot;&amp;&quot; Co</span>');
+      expect(text).to.contain('<span class="brand-name" dir="auto">Ops &lt;img src=x onerror=alert(1)> &quot;&amp;&quot; Co</span>');
     });
 
-    it('is sent as brotli, gzip or plain as the browser asks, always with Vary: Accept-Encoding', async () => {
+    it('is sent as brotli, gzip or plain as the browser asks, always with Vary: Accept-Encoding, Accept-Language', async () => {
       const plain = await get(`${url}/`);
       expect(plain.headers['content-encoding']).to.equal(undefined);
       for (const [accept, coding] of [
@@ -161,7 +133,7 @@ describe('visitor pages: the server-rendered homepage, robots.txt, 404s and comp
       ] as const) {
         const res = await get(`${url}/`, { 'accept-encoding': accept });
         expect(res.headers['content-encoding'], accept).to.equal(coding);
-        expect(res.headers.vary).to.equal('Accept-Encoding');
+        expect(res.headers.vary).to.equal('Accept-Encoding, Accept-Language');
         expect(Number(res.headers['content-length'])).to.equal(res.wire.length);
         expect(res.text).to.equal(plain.text);
       }

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { FormError } from '../../components/States';
+import { useT } from '../../i18n';
 
 const OUTPUT_SIZE = 512;
 
@@ -37,6 +38,7 @@ export function AvatarCropper({ onUploaded }: { onUploaded: (avatarUrl: string) 
   const small = useRef<HTMLCanvasElement>(null);
   const output = useRef<HTMLCanvasElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const t = useT();
 
   useEffect(() => {
     if (!image) return;
@@ -50,7 +52,7 @@ export function AvatarCropper({ onUploaded }: { onUploaded: (avatarUrl: string) 
     setError(null);
     if (!file) return;
     if (!file.type.startsWith('image/')) {
-      setError(new Error('That file is not an image. Choose a JPEG, PNG, WebP or GIF.'));
+      setError(new Error(t.t('member.avatar.notImage')));
       return;
     }
     const next = new Image();
@@ -60,7 +62,7 @@ export function AvatarCropper({ onUploaded }: { onUploaded: (avatarUrl: string) 
     };
     next.onerror = () => {
       URL.revokeObjectURL(next.src);
-      setError(new Error('This image could not be read. Try another file.'));
+      setError(new Error(t.t('member.avatar.unreadable')));
     };
     next.src = URL.createObjectURL(file);
   };
@@ -70,7 +72,7 @@ export function AvatarCropper({ onUploaded }: { onUploaded: (avatarUrl: string) 
     draw(output.current, image, frame);
     output.current.toBlob(async (blob) => {
       if (!blob) {
-        setError(new Error('The cropped image could not be prepared.'));
+        setError(new Error(t.t('member.avatar.cropFailed')));
         return;
       }
       setProgress(0);
@@ -88,37 +90,38 @@ export function AvatarCropper({ onUploaded }: { onUploaded: (avatarUrl: string) 
     }, 'image/png');
   };
 
+  // The horizontal slider keeps left-to-right in every language: it moves the square over the picture, which does not mirror.
   const slider = (key: keyof Frame, label: string, min: number, max: number) => (
     <label class="slider">
       <span>{label}</span>
-      <input type="range" min={min} max={max} step={0.01} value={frame[key]} onInput={(event) => setFrame({ ...frame, [key]: Number(event.currentTarget.value) })} />
+      <input type="range" dir={key === 'x' ? 'ltr' : undefined} min={min} max={max} step={0.01} value={frame[key]} onInput={(event) => setFrame({ ...frame, [key]: Number(event.currentTarget.value) })} />
     </label>
   );
 
   return (
     <div class="cropper">
       <label class="button" for="avatar-file">
-        {image ? 'Choose another picture' : 'Choose a picture'}
+        {t.t(image ? 'member.avatar.chooseAnother' : 'member.avatar.choose')}
       </label>
       <input ref={fileInput} id="avatar-file" class="visually-hidden" type="file" accept="image/*" onChange={(event) => choose(event.currentTarget.files?.[0])} />
       {image && (
         <div class="cropper-body">
-          <div class="cropper-previews" aria-label="Preview of your new avatar">
-            <canvas ref={large} width={240} height={240} class="crop-large" role="img" aria-label="Large preview" />
-            <canvas ref={small} width={48} height={48} class="crop-small" role="img" aria-label="Small preview, as shown next to posts" />
+          <div class="cropper-previews" aria-label={t.t('member.avatar.preview')}>
+            <canvas ref={large} width={240} height={240} class="crop-large" role="img" aria-label={t.t('member.avatar.large')} />
+            <canvas ref={small} width={48} height={48} class="crop-small" role="img" aria-label={t.t('member.avatar.small')} />
           </div>
           <div class="cropper-controls">
-            {slider('zoom', 'Zoom', 1, 4)}
-            {slider('x', 'Left ↔ right', -1, 1)}
-            {slider('y', 'Up ↕ down', -1, 1)}
+            {slider('zoom', t.t('member.avatar.zoom'), 1, 4)}
+            {slider('x', t.t('member.avatar.x'), -1, 1)}
+            {slider('y', t.t('member.avatar.y'), -1, 1)}
             {progress !== null && (
               <div class="upload-progress">
-                <label for="avatar-progress">Uploading… {Math.round(progress * 100)}%</label>
+                <label for="avatar-progress">{t.t('member.avatar.uploading', { progress })}</label>
                 <progress id="avatar-progress" max={1} value={progress} />
               </div>
             )}
             <button type="button" class="button button-primary" onClick={uploadCrop} disabled={progress !== null}>
-              Use this picture
+              {t.t('member.avatar.use')}
             </button>
           </div>
           <canvas ref={output} width={OUTPUT_SIZE} height={OUTPUT_SIZE} hidden />

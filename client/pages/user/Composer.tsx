@@ -9,6 +9,7 @@ import { draftKey, loadDraft, saveDraft } from '../../drafts';
 import { guardLeaving } from '../../leave-guard';
 import { MentionCompletion } from './MentionCompletion';
 import { editorHtml } from './rich-text';
+import { currentTranslator, useT } from '../../i18n';
 
 const MAX_IMAGES = 4;
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -26,12 +27,15 @@ export interface ComposerProps {
   onPosted: (post: Post) => void;
 }
 
-export function Composer({ groupId, parentId = null, label = 'New post', placeholder = 'Share something with the group…', onPosted }: ComposerProps) {
+export function Composer({ groupId, parentId = null, label: givenLabel, placeholder: givenPlaceholder, onPosted }: ComposerProps) {
+  const t = useT();
+  const label = givenLabel ?? t.t('member.composer.newPost');
+  const placeholder = givenPlaceholder ?? t.t('member.composer.placeholder');
   const editor = useRef<HTMLDivElement | null>(null);
   const key = draftKey(groupId, parentId);
   const keyRef = useRef(key);
   keyRef.current = key;
-  useEffect(() => guardLeaving(() => (loadDraft(keyRef.current) ? 'You have an unsent post. Leave and lose it?' : null), 'tab'), []);
+  useEffect(() => guardLeaving(() => (loadDraft(keyRef.current) ? currentTranslator().t('member.composer.unsent') : null), 'tab'), []);
   const fileInput = useRef<HTMLInputElement>(null);
   const [empty, setEmpty] = useState(true);
   const [attachments, setAttachments] = useState<Attachment[]>([]);
@@ -49,11 +53,11 @@ export function Composer({ groupId, parentId = null, label = 'New post', placeho
     const chosen = Array.from(files);
     const tooBig = chosen.find((file) => file.size > MAX_IMAGE_BYTES);
     if (tooBig) {
-      setError(new Error(`${tooBig.name} is larger than 10 MB. Choose a smaller image.`));
+      setError(new Error(t.t('member.composer.tooBig', { name: tooBig.name, megabytes: MAX_IMAGE_BYTES / 1024 / 1024 })));
       return;
     }
     const room = MAX_IMAGES - attachments.length;
-    if (chosen.length > room) setError(new Error(`A post can carry at most ${MAX_IMAGES} images.`));
+    if (chosen.length > room) setError(new Error(t.t('member.composer.tooMany', { count: MAX_IMAGES })));
     else setError(null);
     setAttachments((list) => [...list, ...chosen.slice(0, room).map((file) => ({ file, preview: URL.createObjectURL(file) }))]);
     if (fileInput.current) fileInput.current.value = '';
@@ -103,14 +107,14 @@ export function Composer({ groupId, parentId = null, label = 'New post', placeho
       />
       <MentionCompletion key={`${key}:${editorKey}`} groupId={groupId} editorRef={editor} />
       {attachments.length > 0 && (
-        <ul class="attachments" aria-label="Attached images">
+        <ul class="attachments" aria-label={t.t('member.composer.attached')}>
           {attachments.map((attachment, index) => (
             <li key={attachment.preview}>
-              <img src={attachment.preview} alt={`Attached image ${index + 1}: ${attachment.file.name}`} />
+              <img src={attachment.preview} alt={t.t('member.composer.attachedAlt', { index: index + 1, name: attachment.file.name })} />
               <button
                 type="button"
                 class="attachment-remove"
-                aria-label={`Remove ${attachment.file.name}`}
+                aria-label={t.t('member.composer.remove', { name: attachment.file.name })}
                 disabled={busy}
                 onClick={() => {
                   URL.revokeObjectURL(attachment.preview);
@@ -125,7 +129,7 @@ export function Composer({ groupId, parentId = null, label = 'New post', placeho
       )}
       {progress !== null && attachments.length > 0 && (
         <div class="upload-progress">
-          <label for={`${inputId}-progress`}>Uploading images… {Math.round(progress * 100)}%</label>
+          <label for={`${inputId}-progress`}>{t.t('member.composer.uploading', { progress })}</label>
           <progress id={`${inputId}-progress`} max={1} value={progress} />
         </div>
       )}
@@ -133,11 +137,11 @@ export function Composer({ groupId, parentId = null, label = 'New post', placeho
       <div class="composer-actions">
         <input ref={fileInput} id={inputId} class="visually-hidden" type="file" accept="image/*" multiple disabled={busy || attachments.length >= MAX_IMAGES} onChange={(event) => addFiles(event.currentTarget.files)} />
         <label for={inputId} class={`button button-quiet${attachments.length >= MAX_IMAGES ? ' button-disabled' : ''}`}>
-          <Icon name="image" /> <span>Add images</span>
+          <Icon name="image" /> <span>{t.t('member.composer.addImages')}</span>
         </label>
-        <span class="composer-hint">Ctrl+Enter to post</span>
+        <span class="composer-hint">{t.t('member.composer.hint')}</span>
         <button type="submit" class="button button-primary" disabled={busy || (empty && attachments.length === 0)}>
-          {busy ? 'Posting…' : parentId ? 'Reply' : 'Post'}
+          {t.t(busy ? 'member.composer.posting' : parentId ? 'member.composer.reply' : 'member.composer.post')}
         </button>
       </div>
     </form>

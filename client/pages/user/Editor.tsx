@@ -3,9 +3,11 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Icon } from '../../components/Icon';
 import { editorIsEmpty } from './rich-text';
+import type { ClientMessageKey } from '../../../shared/i18n/catalogues';
+import { currentTranslator, useT } from '../../i18n';
 
 interface Tool {
-  label: string;
+  label: ClientMessageKey;
   text: ComponentChildren;
   run: () => void;
 }
@@ -16,20 +18,20 @@ function exec(command: string, value?: string): void {
 }
 
 const TOOLS: Tool[] = [
-  { label: 'Bold', text: 'B', run: () => exec('bold') },
-  { label: 'Italic', text: 'I', run: () => exec('italic') },
+  { label: 'member.editor.bold', text: 'B', run: () => exec('bold') },
+  { label: 'member.editor.italic', text: 'I', run: () => exec('italic') },
   {
-    label: 'Link',
+    label: 'member.editor.link',
     text: <Icon name="link" />,
     run: () => {
-      const url = prompt('Link address (https://…)');
+      const url = prompt(currentTranslator().t('member.editor.linkPrompt'));
       if (url && /^(https?:\/\/|mailto:)/i.test(url.trim())) exec('createLink', url.trim());
     },
   },
-  { label: 'Bulleted list', text: '•', run: () => exec('insertUnorderedList') },
-  { label: 'Numbered list', text: '1.', run: () => exec('insertOrderedList') },
-  { label: 'Quote', text: '❝', run: () => exec('formatBlock', 'blockquote') },
-  { label: 'Code block', text: '</>', run: () => exec('formatBlock', 'pre') },
+  { label: 'member.editor.bullets', text: '•', run: () => exec('insertUnorderedList') },
+  { label: 'member.editor.numbers', text: '1.', run: () => exec('insertOrderedList') },
+  { label: 'member.editor.quote', text: '❝', run: () => exec('formatBlock', 'blockquote') },
+  { label: 'member.editor.code', text: '</>', run: () => exec('formatBlock', 'pre') },
 ];
 
 export interface EditorProps {
@@ -44,6 +46,7 @@ export interface EditorProps {
 
 export function Editor({ label, placeholder, initialHtml = '', editorRef, onChange, onSubmit, disabled }: EditorProps) {
   const local = useRef<HTMLDivElement>(null);
+  const t = useT();
   const [empty, setEmpty] = useState(initialHtml === '');
 
   useEffect(() => {
@@ -65,14 +68,14 @@ export function Editor({ label, placeholder, initialHtml = '', editorRef, onChan
 
   return (
     <div class={`editor${disabled ? ' editor-disabled' : ''}`}>
-      <div class="editor-toolbar" role="toolbar" aria-label={`Formatting for ${label.toLowerCase()}`}>
+      <div class="editor-toolbar" role="toolbar" aria-label={t.t('member.editor.toolbar', { label: label.toLocaleLowerCase(t.language) })}>
         {TOOLS.map((tool) => (
           <button
             type="button"
             key={tool.label}
             class="tool"
-            aria-label={tool.label}
-            title={tool.label}
+            aria-label={t.t(tool.label)}
+            title={t.t(tool.label)}
             disabled={disabled}
             // Keep the selection in the editable area while clicking the toolbar.
             onMouseDown={(event) => event.preventDefault()}
@@ -89,6 +92,8 @@ export function Editor({ label, placeholder, initialHtml = '', editorRef, onChan
       <div
         ref={local}
         class="editor-area"
+        // A post may be in another language than the interface: the writing sets its direction.
+        dir="auto"
         contentEditable={!disabled}
         role="textbox"
         aria-multiline="true"

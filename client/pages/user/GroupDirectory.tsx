@@ -5,31 +5,24 @@ import { api } from '../../api';
 import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { Empty, ErrorNotice, FormError, Loading } from '../../components/States';
-import { plural } from '../../format';
+import { currentTranslator, useT } from '../../i18n';
 import { navigate } from '../../router';
 import { rememberGroup } from './groups-cache';
 
-const STATUS_LABEL: Record<Group['myStatus'], string | null> = {
-  none: null,
-  pending: 'Request pending',
-  invited: 'Invited',
-  member: 'Member',
-  moderator: 'Moderator',
-  owner: 'Owner',
-};
-
 /** The server shows a closed group's size only to those who may read it; to others it is "closed", never a false 0. */
 export function memberCountText(group: Group): string {
-  return group.can.read || group.can.moderate ? plural(group.memberCount, 'member') : 'Closed group: members are private';
+  const t = currentTranslator();
+  return group.can.read || group.can.moderate ? t.t('common.count.members', { count: group.memberCount }) : t.t('member.group.membersPrivate');
 }
 
 export function GroupBadges({ group }: { group: Group }) {
-  const status = STATUS_LABEL[group.myStatus];
+  const t = useT();
+  const status = group.myStatus === 'none' ? null : t.t('member.group.status', { status: group.myStatus });
   return (
     <span class="badges">
       <span class={`badge badge-${group.visibility}`}>
         <Icon name={group.visibility === 'closed' ? 'lock' : 'globe'} />
-        {group.visibility === 'closed' ? 'Closed' : 'Public'}
+        {t.t(group.visibility === 'closed' ? 'member.group.closed' : 'member.group.public')}
       </span>
       {status && <span class="badge badge-status">{status}</span>}
     </span>
@@ -42,6 +35,7 @@ function NewGroupForm({ onCancel }: { onCancel: () => void }) {
   const [visibility, setVisibility] = useState<GroupVisibility>('public');
   const [joinPolicy, setJoinPolicy] = useState<JoinPolicy>('open');
   const { busy, error, handleSubmit } = useAction({ busyAfterSuccess: true });
+  const t = useT();
 
   const submit = handleSubmit(async () => {
     const group = await api.createGroup({ name: name.trim(), description: description.trim(), visibility, joinPolicy });
@@ -51,43 +45,42 @@ function NewGroupForm({ onCancel }: { onCancel: () => void }) {
 
   const known = ['name', 'description', 'visibility', 'joinPolicy'].some((field) => fieldError(error, field));
   return (
-    <form class="card form form-wide" onSubmit={submit} aria-label="New group">
-      <h2>Start a group</h2>
+    <form class="card form form-wide" onSubmit={submit} aria-label={t.t('member.newGroup.label')}>
+      <h2>{t.t('member.newGroup.title')}</h2>
       <FormError error={known ? null : error} />
-      <Field id="group-name" label="Name" error={fieldError(error, 'name')}>
-        {(describedBy, invalid) => <input id="group-name" required value={name} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setName(event.currentTarget.value)} />}
+      <Field id="group-name" label={t.t('member.newGroup.name')} error={fieldError(error, 'name')}>
+        {(describedBy, invalid) => <input id="group-name" dir="auto" required value={name} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setName(event.currentTarget.value)} />}
       </Field>
-      <Field id="group-description" label="What is it about?" error={fieldError(error, 'description')}>
-        {(describedBy, invalid) => <textarea id="group-description" rows={3} value={description} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setDescription(event.currentTarget.value)} />}
+      <Field id="group-description" label={t.t('member.newGroup.description')} error={fieldError(error, 'description')}>
+        {(describedBy, invalid) => <textarea id="group-description" dir="auto" rows={3} value={description} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setDescription(event.currentTarget.value)} />}
       </Field>
       <fieldset class="choices">
-        <legend>Who can read its posts?</legend>
+        <legend>{t.t('member.newGroup.who')}</legend>
         <label>
-          <input type="radio" name="visibility" checked={visibility === 'public'} onChange={() => setVisibility('public')} /> Public: every signed-in user, and its latest posts
-          appear on the homepage
+          <input type="radio" name="visibility" checked={visibility === 'public'} onChange={() => setVisibility('public')} /> {t.t('member.newGroup.public')}
         </label>
         <label>
-          <input type="radio" name="visibility" checked={visibility === 'closed'} onChange={() => setVisibility('closed')} /> Closed: members only; outsiders see just its name
+          <input type="radio" name="visibility" checked={visibility === 'closed'} onChange={() => setVisibility('closed')} /> {t.t('member.newGroup.closed')}
         </label>
       </fieldset>
       <fieldset class="choices">
-        <legend>How do people join?</legend>
+        <legend>{t.t('member.newGroup.how')}</legend>
         <label>
-          <input type="radio" name="joinPolicy" checked={joinPolicy === 'open'} onChange={() => setJoinPolicy('open')} /> Anyone can join
+          <input type="radio" name="joinPolicy" checked={joinPolicy === 'open'} onChange={() => setJoinPolicy('open')} /> {t.t('member.newGroup.open')}
         </label>
         <label>
-          <input type="radio" name="joinPolicy" checked={joinPolicy === 'request'} onChange={() => setJoinPolicy('request')} /> People ask, you approve
+          <input type="radio" name="joinPolicy" checked={joinPolicy === 'request'} onChange={() => setJoinPolicy('request')} /> {t.t('member.newGroup.request')}
         </label>
         <label>
-          <input type="radio" name="joinPolicy" checked={joinPolicy === 'invite'} onChange={() => setJoinPolicy('invite')} /> By invitation only
+          <input type="radio" name="joinPolicy" checked={joinPolicy === 'invite'} onChange={() => setJoinPolicy('invite')} /> {t.t('member.newGroup.invite')}
         </label>
       </fieldset>
       <div class="panel-actions">
         <button type="button" class="button button-quiet" onClick={onCancel}>
-          Cancel
+          {t.t('common.action.cancel')}
         </button>
         <button type="submit" class="button button-primary" disabled={busy || !name.trim()}>
-          {busy ? 'Creating…' : 'Create group'}
+          {t.t(busy ? 'member.newGroup.busy' : 'member.newGroup.submit')}
         </button>
       </div>
     </form>
@@ -95,7 +88,8 @@ function NewGroupForm({ onCancel }: { onCancel: () => void }) {
 }
 
 export function GroupDirectory() {
-  useTitle('Groups');
+  const t = useT();
+  useTitle(t.t('common.nav.groups'));
   const [groups, setGroups] = useState<Group[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
@@ -137,30 +131,36 @@ export function GroupDirectory() {
   return (
     <div class="page">
       <div class="page-heading">
-        <h1 class="page-title">Groups</h1>
+        <h1 class="page-title">{t.t('common.nav.groups')}</h1>
         {!creating && (
           <button type="button" class="button button-primary" onClick={() => setCreating(true)}>
-            Start a group
+            {t.t('member.newGroup.title')}
           </button>
         )}
       </div>
       {creating && <NewGroupForm onCancel={() => setCreating(false)} />}
-      {status === 'loading' && <Loading label="Loading groups…" />}
+      {status === 'loading' && <Loading label={t.t('member.groups.loading')} />}
       {status === 'error' && <ErrorNotice error={error} onRetry={() => setAttempt((value) => value + 1)} />}
       {status === 'ready' && groups.length === 0 && (
-        <Empty icon="users" title="No groups yet">
-          <p>Be the first: start a group for the people you want to talk with.</p>
+        <Empty icon="users" title={t.t('member.groups.emptyTitle')}>
+          <p>{t.t('member.groups.emptyBody')}</p>
         </Empty>
       )}
       {status === 'ready' && groups.length > 0 && (
-        <ul class="group-grid" aria-label="All groups">
+        <ul class="group-grid" aria-label={t.t('member.groups.all')}>
           {groups.map((group) => (
             <li key={group.id} class="card group-card">
               <h2>
-                <a href={`/groups/${group.id}`}>{group.name}</a>
+                <a href={`/groups/${group.id}`} dir="auto">
+                  {group.name}
+                </a>
               </h2>
               <GroupBadges group={group} />
-              {group.description && <p class="group-description">{group.description}</p>}
+              {group.description && (
+                <p class="group-description" dir="auto">
+                  {group.description}
+                </p>
+              )}
               <p class="group-meta">{memberCountText(group)}</p>
             </li>
           ))}
@@ -169,7 +169,7 @@ export function GroupDirectory() {
       {status === 'ready' && cursor && (
         <div class="load-more">
           <button type="button" class="button" onClick={() => void more()} disabled={loadingMore}>
-            {loadingMore ? 'Loading…' : 'More groups'}
+            {t.t(loadingMore ? 'common.loading' : 'member.groups.more')}
           </button>
         </div>
       )}

@@ -16,10 +16,12 @@ import { Composer } from './Composer';
 import { GroupBadges, memberCountText } from './GroupDirectory';
 import { PostItem } from './PostItem';
 import { forgetGroup, rememberGroup } from './groups-cache';
+import { useT } from '../../i18n';
 
 
 function JoinControls({ group, onChange }: { group: Group; onChange: (group: Group) => void }) {
   const me = useMe();
+  const t = useT();
   const { busy, error, run } = useAction();
 
   const act = (action: () => Promise<Group>) => run(async () => onChange(await action()));
@@ -30,27 +32,27 @@ function JoinControls({ group, onChange }: { group: Group; onChange: (group: Gro
     });
 
   let control;
-  if (group.myStatus === 'owner') control = <span class="join-note">You own this group.</span>;
+  if (group.myStatus === 'owner') control = <span class="join-note">{t.t('member.join.owner')}</span>;
   else if (group.can.leave && group.myStatus !== 'invited') {
-    const label = group.myStatus === 'pending' ? 'Withdraw request' : 'Leave group';
+    const label = t.t(group.myStatus === 'pending' ? 'member.join.withdraw' : 'member.join.leave');
     control = (
-      <button type="button" class="button" disabled={busy} onClick={() => confirm(`${label}?`) && void leave()}>
+      <button type="button" class="button" disabled={busy} onClick={() => confirm(t.t('member.join.confirm', { action: label })) && void leave()}>
         {label}
       </button>
     );
   } else if (!group.can.join) {
-    control = <span class="join-note">{group.joinPolicy === 'invite' ? 'Membership is by invitation only.' : 'You cannot join this group.'}</span>;
+    control = <span class="join-note">{t.t(group.joinPolicy === 'invite' ? 'member.join.inviteOnly' : 'member.join.cannot')}</span>;
   } else {
-    const label = group.myStatus === 'invited' ? 'Accept invitation' : group.joinPolicy === 'request' ? 'Ask to join' : 'Join group';
+    const label = t.t(group.myStatus === 'invited' ? 'member.join.accept' : group.joinPolicy === 'request' ? 'member.join.ask' : 'member.join.join');
     control = (
       <button type="button" class="button button-primary" disabled={busy} onClick={() => void act(() => api.joinGroup(group.id))}>
-        {busy ? 'Joining…' : label}
+        {busy ? t.t('member.join.busy') : label}
       </button>
     );
   }
   return (
     <div class="join-controls">
-      {group.myStatus === 'pending' && <span class="join-note">Your request is waiting for approval.</span>}
+      {group.myStatus === 'pending' && <span class="join-note">{t.t('member.join.pending')}</span>}
       {control}
       <FormError error={error} />
     </div>
@@ -60,6 +62,7 @@ function JoinControls({ group, onChange }: { group: Group; onChange: (group: Gro
 function MemberRow({ group, member, onChanged }: { group: Group; member: GroupMember; onChanged: () => void }) {
   // A change reloads the member list, which replaces this row.
   const { busy, error, run } = useAction({ busyAfterSuccess: true });
+  const t = useT();
   const act = (action: () => Promise<unknown>) =>
     run(async () => {
       await action();
@@ -69,24 +72,24 @@ function MemberRow({ group, member, onChanged }: { group: Group; member: GroupMe
   return (
     <li class="member-row">
       <Avatar user={member} />
-      <a href={`/users/${member.id}`} class="member-name">
+      <a href={`/users/${member.id}`} class="member-name" dir="auto">
         {name}
       </a>
-      <span class="badge badge-status">{member.status}</span>
+      <span class="badge badge-status">{t.t('member.members.status', { status: member.status })}</span>
       <span class="member-actions">
         {member.status === 'pending' && (
           <button type="button" class="button button-small button-primary" disabled={busy} onClick={() => void act(() => api.approveMember(group.id, member.id))}>
-            Approve
+            {t.t('member.members.approve')}
           </button>
         )}
         {group.can.update && member.status === 'member' && (
           <button type="button" class="button button-small" disabled={busy} onClick={() => void act(() => api.setMemberRole(group.id, member.id, 'moderator'))}>
-            Make moderator
+            {t.t('member.members.makeModerator')}
           </button>
         )}
         {group.can.update && member.status === 'moderator' && (
           <button type="button" class="button button-small" disabled={busy} onClick={() => void act(() => api.setMemberRole(group.id, member.id, 'member'))}>
-            Remove moderator role
+            {t.t('member.members.removeModerator')}
           </button>
         )}
         {member.status !== 'owner' && (
@@ -94,10 +97,10 @@ function MemberRow({ group, member, onChanged }: { group: Group; member: GroupMe
             type="button"
             class="button button-small button-danger"
             disabled={busy}
-            aria-label={`${member.status === 'pending' ? 'Decline' : 'Remove'} ${name}`}
-            onClick={() => confirm(`Remove ${name} from ${group.name}?`) && void act(() => api.removeMember(group.id, member.id))}
+            aria-label={t.t(member.status === 'pending' ? 'member.members.declineName' : 'member.members.removeName', { name })}
+            onClick={() => confirm(t.t('member.members.confirmRemove', { name, group: group.name })) && void act(() => api.removeMember(group.id, member.id))}
           >
-            {member.status === 'pending' ? 'Decline' : 'Remove'}
+            {t.t(member.status === 'pending' ? 'member.members.decline' : 'member.members.remove')}
           </button>
         )}
       </span>
@@ -105,12 +108,6 @@ function MemberRow({ group, member, onChanged }: { group: Group; member: GroupMe
     </li>
   );
 }
-
-const MEMBER_TABS: { value: MemberListStatus; label: string }[] = [
-  { value: 'member', label: 'Members' },
-  { value: 'pending', label: 'Requests' },
-  { value: 'invited', label: 'Invited' },
-];
 
 function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged: () => void }) {
   const [tab, setTab] = useState<MemberListStatus>('member');
@@ -120,6 +117,7 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
   const [invitee, setInvitee] = useState<Picked | null>(null);
   const { error: inviteError, done: inviteDone, handleSubmit } = useAction();
   const [invited, setInvited] = useState('');
+  const t = useT();
 
   useEffect(() => {
     setMembers(null);
@@ -147,15 +145,24 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
     // Folded by default: open, it would push the posts (and their "new posts" pill) below the fold.
     <details class="card manager" role="region" aria-labelledby="manage-title">
       <summary>
-        <h2 id="manage-title">Manage members</h2>
+        <h2 id="manage-title">{t.t('member.members.manage')}</h2>
       </summary>
-      <Tabs label="Member lists" tabs={MEMBER_TABS} selected={tab} onSelect={setTab} />
+      <Tabs
+        label={t.t('member.members.lists')}
+        tabs={[
+          { value: 'member', label: t.t('member.members.tabMembers') },
+          { value: 'pending', label: t.t('member.members.tabRequests') },
+          { value: 'invited', label: t.t('member.members.tabInvited') },
+        ]}
+        selected={tab}
+        onSelect={setTab}
+      />
       {error ? (
         <ErrorNotice error={error} onRetry={() => setVersion((value) => value + 1)} />
       ) : !members ? (
-        <Loading label="Loading members…" />
+        <Loading label={t.t('member.members.loading')} />
       ) : members.length === 0 ? (
-        <p class="muted">{tab === 'pending' ? 'No one is waiting for approval.' : tab === 'invited' ? 'No open invitations.' : 'No members yet.'}</p>
+        <p class="muted">{t.t(tab === 'pending' ? 'member.members.noRequests' : tab === 'invited' ? 'member.members.noInvitations' : 'member.members.none')}</p>
       ) : (
         <ul class="member-list">
           {members.map((member) => (
@@ -164,16 +171,16 @@ function MemberManager({ group, onGroupChanged }: { group: Group; onGroupChanged
         </ul>
       )}
       <form class="invite-form" onSubmit={invite}>
-        <Field id="invite-user" label="Invite someone" hint="Search by name, or paste their profile address." error={fieldError(inviteError, 'userId')}>
-          {(describedBy, invalid) => <Picker key={invited} id="invite-user" label="Matching people" kind="people" picked={invitee} onPick={setInvitee} describedBy={describedBy} invalid={invalid} />}
+        <Field id="invite-user" label={t.t('member.invite.label')} hint={t.t('member.invite.hint')} error={fieldError(inviteError, 'userId')}>
+          {(describedBy, invalid) => <Picker key={invited} id="invite-user" label={t.t('member.invite.matches')} kind="people" picked={invitee} onPick={setInvitee} describedBy={describedBy} invalid={invalid} />}
         </Field>
         <button type="submit" class="button" disabled={!invitee}>
-          Send invitation
+          {t.t('member.invite.submit')}
         </button>
         <FormError error={fieldError(inviteError, 'userId') ? null : inviteError} />
         {inviteDone && (
           <p class="notice" role="status">
-            Invitation sent to {invited}.
+            {t.t('member.invite.sent', { name: invited })}
           </p>
         )}
       </form>
@@ -187,6 +194,7 @@ function GroupSettings({ group, onSaved }: { group: Group; onSaved: (group: Grou
   const [rules, setRules] = useState(group.rules);
   const [joinPolicy, setJoinPolicy] = useState<JoinPolicy>(group.joinPolicy);
   const { busy, error, done: saved, handleSubmit } = useAction();
+  const t = useT();
 
   const submit = handleSubmit(async () => {
     onSaved(await api.updateGroup(group.id, { name: name.trim(), description: description.trim(), rules: rules.trim(), joinPolicy }));
@@ -194,34 +202,34 @@ function GroupSettings({ group, onSaved }: { group: Group; onSaved: (group: Grou
 
   return (
     <details class="card settings">
-      <summary>Group settings</summary>
+      <summary>{t.t('member.settings.title')}</summary>
       <form class="form" onSubmit={submit}>
         <FormError error={['name', 'description', 'rules'].some((field) => fieldError(error, field)) ? null : error} />
-        <Field id="settings-name" label="Name" error={fieldError(error, 'name')}>
-          {(describedBy, invalid) => <input id="settings-name" value={name} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setName(event.currentTarget.value)} />}
+        <Field id="settings-name" label={t.t('member.newGroup.name')} error={fieldError(error, 'name')}>
+          {(describedBy, invalid) => <input id="settings-name" dir="auto" value={name} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setName(event.currentTarget.value)} />}
         </Field>
-        <Field id="settings-description" label="Description" error={fieldError(error, 'description')}>
-          {(describedBy, invalid) => <textarea id="settings-description" rows={3} value={description} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setDescription(event.currentTarget.value)} />}
+        <Field id="settings-description" label={t.t('member.settings.description')} error={fieldError(error, 'description')}>
+          {(describedBy, invalid) => <textarea id="settings-description" dir="auto" rows={3} value={description} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setDescription(event.currentTarget.value)} />}
         </Field>
-        <Field id="settings-rules" label="Rules" hint="Plain text, shown on the group's page." error={fieldError(error, 'rules')}>
-          {(describedBy, invalid) => <textarea id="settings-rules" rows={5} value={rules} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setRules(event.currentTarget.value)} />}
+        <Field id="settings-rules" label={t.t('member.settings.rules')} hint={t.t('member.settings.rulesHint')} error={fieldError(error, 'rules')}>
+          {(describedBy, invalid) => <textarea id="settings-rules" dir="auto" rows={5} value={rules} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setRules(event.currentTarget.value)} />}
         </Field>
-        <Field id="settings-policy" label="How do people join?" hint={`Visibility (${group.visibility}) is fixed when a group is created.`}>
+        <Field id="settings-policy" label={t.t('member.newGroup.how')} hint={t.t('member.settings.visibilityFixed', { visibility: group.visibility })}>
           {(describedBy) => (
             <select id="settings-policy" value={joinPolicy} aria-describedby={describedBy} onChange={(event) => setJoinPolicy(event.currentTarget.value as JoinPolicy)}>
               {/* The server refuses `open` for a closed group. */}
-              {group.visibility !== 'closed' && <option value="open">Anyone can join</option>}
-              <option value="request">People ask, managers approve</option>
-              <option value="invite">By invitation only</option>
+              {group.visibility !== 'closed' && <option value="open">{t.t('member.newGroup.open')}</option>}
+              <option value="request">{t.t('member.settings.request')}</option>
+              <option value="invite">{t.t('member.newGroup.invite')}</option>
             </select>
           )}
         </Field>
         <button type="submit" class="button button-primary" disabled={busy || !name.trim()}>
-          {busy ? 'Saving…' : 'Save settings'}
+          {t.t(busy ? 'common.action.saving' : 'member.settings.save')}
         </button>
         {saved && (
           <p class="notice" role="status">
-            Settings saved.
+            {t.t('member.settings.saved')}
           </p>
         )}
       </form>
@@ -235,19 +243,20 @@ function GroupPosts({ group }: { group: Group }) {
   const accept = useCallback((post: { groupId: string; parentId: string | null }) => post.groupId === group.id && post.parentId === null, [group.id]);
   const posts = useLivePosts({ feed: `group:${group.id}`, load, accept });
   const canPost = group.can.post;
+  const t = useT();
   return (
     <>
       {canPost ? (
-        <Composer groupId={group.id} placeholder={`Write to ${group.name}${group.visibility === 'closed' ? ' (members only)' : ''}…`} onPosted={posts.add} />
+        <Composer groupId={group.id} placeholder={t.t(group.visibility === 'closed' ? 'member.composer.writeToClosed' : 'member.composer.writeTo', { group: group.name })} onPosted={posts.add} />
       ) : (
-        <p class="card callout">Join this group to post in it.</p>
+        <p class="card callout">{t.t('member.groupPage.joinToPost')}</p>
       )}
       <PostList
         posts={posts}
-        label={`Posts in ${group.name}`}
+        label={t.t('member.groupPage.postsIn', { group: group.name })}
         empty={
-          <Empty title="No posts yet">
-            <p>{canPost ? 'Start the conversation: your post will appear for members right away.' : 'Nobody has posted here yet.'}</p>
+          <Empty title={t.t('member.groupPage.noPosts')}>
+            <p>{t.t(canPost ? 'member.groupPage.startConversation' : 'member.groupPage.nobody')}</p>
           </Empty>
         }
         renderPost={(post, fresh) => <PostItem post={post} me={me} fresh={fresh} showGroup={false} onChange={posts.replace} onRemove={posts.remove} />}
@@ -259,6 +268,7 @@ function GroupPosts({ group }: { group: Group }) {
 /** A site moderator may read a closed group they are not in by stating why; the server audits every read. */
 function ModeratorRead({ group }: { group: Group }) {
   const [reason, setReason] = useState('');
+  const t = useT();
   return (
     <form
       class="card form moderator-read"
@@ -267,13 +277,13 @@ function ModeratorRead({ group }: { group: Group }) {
         if (reason.trim()) moderatorReason.set(reason.trim());
       }}
     >
-      <h2>This group is closed</h2>
-      <p>Only its members read its posts. As a site moderator you may read them with a stated reason, which is recorded in the audit log with each read.</p>
-      <Field id="moderator-read-reason" label="Your reason for reading this group">
-        {(describedBy) => <input id="moderator-read-reason" value={reason} maxLength={500} aria-describedby={describedBy} onInput={(event) => setReason(event.currentTarget.value)} placeholder="e.g. Report about a post in this group" />}
+      <h2>{t.t('member.groupPage.closedTitle')}</h2>
+      <p>{t.t('member.groupPage.moderatorIntro')}</p>
+      <Field id="moderator-read-reason" label={t.t('member.groupPage.moderatorReason')}>
+        {(describedBy) => <input id="moderator-read-reason" value={reason} maxLength={500} aria-describedby={describedBy} onInput={(event) => setReason(event.currentTarget.value)} placeholder={t.t('member.groupPage.moderatorPlaceholder')} dir="auto" />}
       </Field>
       <button type="submit" class="button button-primary" disabled={!reason.trim()}>
-        Read as moderator
+        {t.t('member.groupPage.readAsModerator')}
       </button>
     </form>
   );
@@ -284,7 +294,8 @@ export function GroupPage({ id }: { id: string }) {
   const [group, setGroup] = useState<Group | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
-  useTitle(group?.name ?? 'Group');
+  const t = useT();
+  useTitle(group?.name ?? t.t('member.groupPage.title'));
 
   useEffect(() => {
     let cancelled = false;
@@ -312,10 +323,10 @@ export function GroupPage({ id }: { id: string }) {
     if (error instanceof ApiError && error.status === 404) {
       return (
         <div class="page page-narrow">
-          <Empty title="Group not found">
-            <p>There is no such group, or it is not visible to you.</p>
+          <Empty title={t.t('member.groupPage.notFound')}>
+            <p>{t.t('member.groupPage.notFoundBody')}</p>
             <a class="button" href="/groups">
-              All groups
+              {t.t('member.groups.all')}
             </a>
           </Empty>
         </div>
@@ -323,18 +334,22 @@ export function GroupPage({ id }: { id: string }) {
     }
     return <ErrorNotice error={error} onRetry={() => setVersion((value) => value + 1)} />;
   }
-  if (!group || group.id !== id) return <Loading label="Loading group…" />;
+  if (!group || group.id !== id) return <Loading label={t.t('member.groupPage.loading')} />;
 
   return (
     <div class="page">
       <header class="card group-header">
-        <h1>{group.name}</h1>
+        <h1 dir="auto">{group.name}</h1>
         <GroupBadges group={group} />
-        {group.description && <p class="group-description">{group.description}</p>}
+        {group.description && (
+          <p class="group-description" dir="auto">
+            {group.description}
+          </p>
+        )}
         {group.rules && (
           <details class="group-rules">
-            <summary>Group rules</summary>
-            <p>{group.rules}</p>
+            <summary>{t.t('member.group.rules')}</summary>
+            <p dir="auto">{group.rules}</p>
           </details>
         )}
         <p class="group-meta">{memberCountText(group)}</p>
@@ -346,7 +361,7 @@ export function GroupPage({ id }: { id: string }) {
         <>
           {!group.can.read && (
             <p class="card callout moderator-read" role="note">
-              You are reading this closed group as a site moderator. Your reason, “{reason}”, is recorded in the audit log with each read.
+              {t.t('member.groupPage.readingAsModerator', { reason })}
             </p>
           )}
           <GroupPosts key={`${group.id}:${group.myStatus}:${reason ?? ''}`} group={group} />
@@ -354,8 +369,8 @@ export function GroupPage({ id }: { id: string }) {
       ) : group.can.moderate ? (
         <ModeratorRead group={group} />
       ) : (
-        <Empty icon="lock" title="This group is closed">
-          <p>Only its members can read its posts. {group.myStatus === 'pending' ? 'You will see them once your request is approved.' : ''}</p>
+        <Empty icon="lock" title={t.t('member.groupPage.closedTitle')}>
+          <p>{t.t(group.myStatus === 'pending' ? 'member.groupPage.closedPending' : 'member.groupPage.closedBody')}</p>
         </Empty>
       )}
     </div>

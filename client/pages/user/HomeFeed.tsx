@@ -9,6 +9,7 @@ import { useMe } from '../../session';
 import { Composer } from './Composer';
 import { PostItem } from './PostItem';
 import { rememberGroup } from './groups-cache';
+import { currentTranslator, useT } from '../../i18n';
 
 const loadFeed = (cursor: string | null) => api.feed({ cursor });
 const topLevel = (post: { parentId: string | null }) => post.parentId === null;
@@ -46,13 +47,15 @@ function useMyGroups(): Group[] | null {
 
 /** Who will read a post in this group, in words, so the audience is never a surprise. */
 export function audienceOf(group: Group): string {
-  return group.visibility === 'closed' ? `Only members of ${group.name} will see it.` : `Everyone signed in can see it; visitors may see it on the homepage.`;
+  const t = currentTranslator();
+  return group.visibility === 'closed' ? t.t('member.audience.closed', { group: group.name }) : t.t('member.audience.public');
 }
 
 /** The last group chosen in this tab, offered again only while it is public: a closed group is always chosen on purpose. */
 let lastChosen: string | null = null;
 
 function FeedComposer({ groups, onPosted }: { groups: Group[]; onPosted: Parameters<typeof Composer>[0]['onPosted'] }) {
+  const t = useT();
   const remembered = groups.find((group) => group.id === lastChosen && group.visibility === 'public');
   const [groupId, setGroupId] = useState(remembered?.id ?? '');
   const group = groups.find((candidate) => candidate.id === groupId) ?? null;
@@ -63,55 +66,53 @@ function FeedComposer({ groups, onPosted }: { groups: Group[]; onPosted: Paramet
   return (
     <div class="feed-composer">
       <div class="composer-target">
-        <label for="composer-group">Post in</label>
+        <label for="composer-group">{t.t('member.composer.postIn')}</label>
         <select id="composer-group" value={groupId} aria-describedby="composer-audience" onChange={(event) => choose(event.currentTarget.value)}>
           <option value="" disabled>
-            Choose a group…
+            {t.t('member.composer.chooseGroup')}
           </option>
           {groups.map((option) => (
             <option key={option.id} value={option.id}>
-              {option.name}
-              {option.visibility === 'closed' ? ' (closed: members only)' : ' (public)'}
+              {t.t(option.visibility === 'closed' ? 'member.composer.optionClosed' : 'member.composer.optionPublic', { group: option.name })}
             </option>
           ))}
         </select>
         <p id="composer-audience" class="composer-audience">
-          {group ? audienceOf(group) : 'Choose where to post before writing.'}
+          {group ? audienceOf(group) : t.t('member.composer.chooseFirst')}
         </p>
       </div>
-      {group && <Composer groupId={group.id} label={`New post in ${group.name}`} placeholder={`Write to ${group.name}${group.visibility === 'closed' ? ' (members only)' : ''}…`} onPosted={onPosted} />}
+      {group && <Composer groupId={group.id} label={t.t('member.composer.newPostIn', { group: group.name })} placeholder={t.t(group.visibility === 'closed' ? 'member.composer.writeToClosed' : 'member.composer.writeTo', { group: group.name })} onPosted={onPosted} />}
     </div>
   );
 }
 
 export function HomeFeed() {
-  useTitle('Your feed');
+  const t = useT();
+  useTitle(t.t('member.feed.title'));
   const me = useMe();
   const groups = useMyGroups();
   const posts = useLivePosts({ feed: 'home', load: loadFeed, accept: topLevel });
 
   return (
     <div class="page">
-      <h1 class="page-title">Your feed</h1>
+      <h1 class="page-title">{t.t('member.feed.title')}</h1>
       {groups && groups.length > 0 && <FeedComposer groups={groups} onPosted={posts.add} />}
       {groups && groups.length === 0 && (
         <div class="card callout">
-          <p>
-            <strong>Join a group to start posting.</strong> Your feed shows public groups and the groups you belong to.
-          </p>
+          <p>{t.rich('member.feed.joinFirst', { strong: (chunks) => <strong>{chunks}</strong> })}</p>
           <a class="button button-primary" href="/groups">
-            Browse groups
+            {t.t('member.feed.browse')}
           </a>
         </div>
       )}
       <PostList
         posts={posts}
-        label="Your feed"
+        label={t.t('member.feed.title')}
         empty={
-          <Empty title="Your feed is quiet">
-            <p>Posts from public groups and your groups appear here as they are written.</p>
+          <Empty title={t.t('member.feed.emptyTitle')}>
+            <p>{t.t('member.feed.emptyBody')}</p>
             <a class="button" href="/groups">
-              Find groups
+              {t.t('member.feed.find')}
             </a>
           </Empty>
         }

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PublicUser } from '../../../shared/api';
 import { api } from '../../api';
 import { Avatar } from '../../components/Avatar';
+import { useT } from '../../i18n';
 
 const TRIGGER = /(?:^|\s)@([\p{L}\p{N}_.'-]{0,30})$/u;
 
@@ -34,6 +35,7 @@ export function MentionCompletion({ groupId, editorRef }: { groupId: string; edi
   const query = useRef<Query | null>(null);
   const state = useRef({ people, active });
   state.current = { people, active };
+  const t = useT();
   const idRef = useRef(`mentions-${Math.random().toString(36).slice(2, 10)}`);
 
   const close = () => {
@@ -132,7 +134,7 @@ export function MentionCompletion({ groupId, editorRef }: { groupId: string; edi
 
   if (!people.length) return null;
   return (
-    <ul class="mention-list" role="listbox" id={idRef.current} aria-label="People to mention">
+    <ul class="mention-list" role="listbox" id={idRef.current} aria-label={t.t('member.mentions.label')}>
       {people.map((person, index) => (
         <li
           key={person.id}
@@ -146,7 +148,7 @@ export function MentionCompletion({ groupId, editorRef }: { groupId: string; edi
             pick(person);
           }}
         >
-          <Avatar user={person} /> {person.displayName}
+          <Avatar user={person} /> <bdi>{person.displayName}</bdi>
         </li>
       ))}
     </ul>

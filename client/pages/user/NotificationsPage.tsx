@@ -7,37 +7,44 @@ import { Avatar } from '../../components/Avatar';
 import { useTitle } from '../../components/Form';
 import { Empty, ErrorNotice, Loading } from '../../components/States';
 import { Time } from '../../components/Time';
-import { longDate } from '../../format';
+import { currentTranslator, useT } from '../../i18n';
 import { onLive } from '../../live';
 import { setUnread } from '../../notifications';
 import { navigate } from '../../router';
 
+/** One sentence per notification; `where` is "in" a group or nothing, `group` "none" when the group is unknown. */
 function describe(n: Notification): string {
-  const who = n.actor?.displayName ?? 'Someone';
-  const where = n.group ? ` in ${n.group.name}` : '';
+  const t = currentTranslator();
+  const values = {
+    who: n.actor?.displayName ?? t.t('member.notification.someone'),
+    where: n.group ? 'group' : 'none',
+    group: n.group?.name ?? '',
+    others: Math.max(0, n.actorCount - 1),
+    reason: n.reason ?? '',
+  };
   switch (n.type) {
     case 'reply':
-      return `${who} replied to your post${where}`;
+      return t.t('member.notification.reply', values);
     case 'mention':
-      return `${who} mentioned you${where}`;
+      return t.t('member.notification.mention', values);
     case 'like':
-      return `${who}${n.actorCount > 1 ? ` and ${n.actorCount - 1} ${n.actorCount === 2 ? 'other' : 'others'}` : ''} liked your post${where}`;
+      return t.t('member.notification.like', values);
     case 'join_request':
-      return `${who} asked to join ${n.group?.name ?? 'your group'}`;
+      return t.t('member.notification.joinRequest', values);
     case 'join_approved':
-      return `You are now a member of ${n.group?.name ?? 'the group'}`;
+      return t.t('member.notification.joinApproved', values);
     case 'invited':
-      return `${who} invited you to join ${n.group?.name ?? 'a group'}`;
+      return t.t('member.notification.invited', values);
     case 'post_hidden':
-      return `A moderator hid your post${where}${n.reason ? `: ${n.reason}` : ''}`;
+      return t.t(n.reason ? 'member.notification.postHiddenReason' : 'member.notification.postHidden', values);
     case 'post_restored':
-      return `Your post${where} is visible again`;
+      return t.t('member.notification.postRestored', values);
     case 'report_resolved':
-      return `Your report${where} was ${n.reason === 'acted_on' ? 'acted on' : 'dismissed'}`;
+      return t.t('member.notification.reportResolved', { ...values, outcome: n.reason === 'acted_on' ? 'acted_on' : 'dismissed' });
     case 'role_changed':
-      return n.group ? `Your role in ${n.group.name} is now ${n.reason ?? 'member'}` : `Your site roles are now: ${n.reason ?? 'none'}`;
+      return n.group ? t.t('member.notification.groupRole', { ...values, role: n.reason ?? 'member' }) : t.t('member.notification.siteRoles', { roles: n.reason || t.t('member.notification.noRoles') });
     case 'disclosure':
-      return 'Some of your posts were disclosed to an authority; your data download lists it';
+      return t.t('member.notification.disclosure');
   }
 }
 
@@ -71,6 +78,7 @@ function scrollToPostWhenShown(postId: string): void {
 
 function Item({ n, onOpen }: { n: Notification; onOpen: (n: Notification) => void }) {
   const { href } = targetOf(n);
+  const t = useT();
   return (
     <li class={`notification${n.readAt ? '' : ' notification-unread'}`} data-notification-id={n.id} data-type={n.type}>
       <Avatar user={n.actor} />
@@ -83,9 +91,13 @@ function Item({ n, onOpen }: { n: Notification; onOpen: (n: Notification) => voi
           }}
         >
           {describe(n)}
-          {!n.readAt && <span class="visually-hidden"> (unread)</span>}
+          {!n.readAt && <span class="visually-hidden"> {t.t('member.notifications.unread')}</span>}
         </a>
-        {n.post?.excerpt ? <span class="notification-excerpt">“{n.post.excerpt}”</span> : null}
+        {n.post?.excerpt ? (
+          <span class="notification-excerpt" dir="auto">
+            {t.t('member.notifications.excerpt', { excerpt: n.post.excerpt })}
+          </span>
+        ) : null}
         <Time iso={n.createdAt} />
       </div>
     </li>
@@ -93,7 +105,8 @@ function Item({ n, onOpen }: { n: Notification; onOpen: (n: Notification) => voi
 }
 
 export function NotificationsPage() {
-  useTitle('Notifications');
+  const t = useT();
+  useTitle(t.t('member.notifications.title'));
   const [items, setItems] = useState<Notification[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -145,11 +158,11 @@ export function NotificationsPage() {
   };
 
   if (error) return <div class="page"><ErrorNotice error={error} onRetry={() => setAttempt((value) => value + 1)} /></div>;
-  if (!items) return <Loading label="Loading your notifications…" />;
+  if (!items) return <Loading label={t.t('member.notifications.loading')} />;
 
   const days: { day: string; items: Notification[] }[] = [];
   for (const n of items) {
-    const day = longDate(n.createdAt);
+    const day = t.dateOf(n.createdAt);
     if (days[days.length - 1]?.day !== day) days.push({ day, items: [] });
     days[days.length - 1]!.items.push(n);
   }
@@ -157,17 +170,16 @@ export function NotificationsPage() {
   return (
     <div class="page">
       <div class="page-head">
-        <h1 class="page-title">Notifications</h1>
+        <h1 class="page-title">{t.t('member.notifications.title')}</h1>
         {items.some((n) => !n.readAt) && (
           <button type="button" class="button" onClick={() => void markRead('all')}>
-            Mark all as read
+            {t.t('member.notifications.markAll')}
           </button>
         )}
       </div>
       {items.length === 0 ? (
-        <Empty icon="inbox" title="Nothing yet">
-          Replies, mentions, likes and news about your groups will appear here. You can choose which ones also come by e-mail in the
-          privacy centre.
+        <Empty icon="inbox" title={t.t('member.notifications.emptyTitle')}>
+          {t.t('member.notifications.emptyBody')}
         </Empty>
       ) : (
         days.map(({ day, items: ofDay }) => (
@@ -183,7 +195,7 @@ export function NotificationsPage() {
       )}
       {cursor && (
         <button type="button" class="button" disabled={loadingMore} onClick={() => void more()}>
-          {loadingMore ? 'Loading…' : 'Show older'}
+          {t.t(loadingMore ? 'common.loading' : 'member.notifications.older')}
         </button>
       )}
     </div>

@@ -6,7 +6,7 @@ import { useAction } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { PostCard } from '../../components/PostCard';
 import { FormError } from '../../components/States';
-import { plural } from '../../format';
+import { currentTranslator, useT } from '../../i18n';
 import { Editor } from './Editor';
 import { useGroup } from './groups-cache';
 import { guardLeaving } from '../../leave-guard';
@@ -30,7 +30,7 @@ function GroupLabel({ id }: { id: string }) {
     <>
       <a href={`/groups/${group.id}`}>
         {group.visibility === 'closed' && <Icon name="lock" />}
-        {group.name}
+        <bdi>{group.name}</bdi>
       </a>
       {' · '}
     </>
@@ -41,6 +41,7 @@ type Panel = null | 'edit' | 'report' | 'hide';
 
 export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true, onChange, onRemove }: PostItemProps) {
   const [panel, setPanel] = useState<Panel>(null);
+  const t = useT();
   const { busy, error, run, setError } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const [reason, setReason] = useState('');
@@ -68,7 +69,7 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
   useEffect(() => {
     if (panel !== 'edit') return;
     editBaseline.current = null;
-    return guardLeaving(() => (editor.current && editBaseline.current !== null && editorHtml(editor.current) !== editBaseline.current ? 'Discard your changes to this post?' : null), 'page');
+    return guardLeaving(() => (editor.current && editBaseline.current !== null && editorHtml(editor.current) !== editBaseline.current ? currentTranslator().t('member.post.discard') : null), 'page');
   }, [panel]);
   const mine = post.author?.id === me.id;
   const can = post.can;
@@ -104,7 +105,7 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
 
   const remove = () => {
     if (menu.current) menu.current.open = false;
-    if (!confirm(mine ? 'Delete your post? This cannot be undone.' : 'Delete this post for everyone?')) return;
+    if (!confirm(t.t(mine ? 'member.post.confirmDeleteMine' : 'member.post.confirmDelete'))) return;
     void run(async () => {
       await api.deletePost(post.id);
       onRemove(post.id);
@@ -115,7 +116,7 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
     run(async () => {
       await api.report(post.id, reason.trim());
       setPanel(null);
-      setNotice('Thank you. The moderators will review this post.');
+      setNotice(t.t('member.post.reported'));
     });
 
   const hide = () =>
@@ -130,27 +131,27 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
       await api.restorePost(post.id);
       // Asked again rather than guessed: what the viewer may do now comes from the server.
       onChange(await api.post(post.id));
-      setNotice('Post restored. Everyone who may read the group sees it again.');
+      setNotice(t.t('member.post.restored'));
     });
 
-  const name = post.author?.displayName ?? 'a deleted account';
+  const name = post.author?.displayName ?? t.t('member.post.deletedAuthor');
   return (
     <PostCard post={post} linkAuthor highlighted={fresh} groupLabel={showGroup ? <GroupLabel id={post.groupId} /> : undefined}>
       {can.restore && (
         <div class="hidden-mark" role="note">
           <span>
-            <Icon name="alert" /> Hidden: only moderators see this post.
+            <Icon name="alert" /> {t.t('member.post.hidden')}
           </span>
           <button type="button" class="button button-small" onClick={() => void restore()} disabled={busy}>
-            Restore post
+            {t.t('member.post.restore')}
           </button>
         </div>
       )}
       {panel === 'edit' && (
         <div class="post-panel">
           <Editor
-            label="Edit post"
-            placeholder="Your post"
+            label={t.t('member.post.editLabel')}
+            placeholder={t.t('member.post.placeholder')}
             initialHtml={post.body}
             editorRef={editor}
             onChange={(isEmpty) => {
@@ -160,10 +161,10 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
             }} onSubmit={() => void saveEdit()} disabled={busy} />
           <div class="panel-actions">
             <button type="button" class="button button-quiet" onClick={() => setPanel(null)} disabled={busy}>
-              Cancel
+              {t.t('common.action.cancel')}
             </button>
             <button type="button" class="button button-primary" onClick={() => void saveEdit()} disabled={busy || editEmpty}>
-              {busy ? 'Saving…' : 'Save changes'}
+              {t.t(busy ? 'common.action.saving' : 'member.post.saveChanges')}
             </button>
           </div>
         </div>
@@ -176,14 +177,14 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
             void (panel === 'report' ? sendReport() : hide());
           }}
         >
-          <label for={`reason-${post.id}`}>{panel === 'report' ? 'What is wrong with this post?' : 'Reason for hiding (the author is told)'}</label>
-          <textarea id={`reason-${post.id}`} rows={2} required value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
+          <label for={`reason-${post.id}`}>{t.t(panel === 'report' ? 'member.post.reportReason' : 'member.post.hideReason')}</label>
+          <textarea id={`reason-${post.id}`} dir="auto" rows={2} required value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
           <div class="panel-actions">
             <button type="button" class="button button-quiet" onClick={() => setPanel(null)} disabled={busy}>
-              Cancel
+              {t.t('common.action.cancel')}
             </button>
             <button type="submit" class={`button ${panel === 'hide' ? 'button-danger' : 'button-primary'}`} disabled={busy || !reason.trim()}>
-              {panel === 'report' ? 'Send report' : 'Hide post'}
+              {t.t(panel === 'report' ? 'member.post.sendReport' : 'member.post.hide')}
             </button>
           </div>
         </form>
@@ -200,43 +201,43 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
           disabled={!can.like && !post.likedByMe}
           class={`action like${post.likedByMe ? ' liked' : ''}`}
           aria-pressed={post.likedByMe}
-          aria-label={`${post.likedByMe ? 'Unlike' : 'Like'} post by ${name} (${plural(post.likeCount, 'like')})`}
+          aria-label={t.t(post.likedByMe ? 'member.post.unlikeLabel' : 'member.post.likeLabel', { name, count: post.likeCount })}
           onClick={() => void toggleLike()}
         >
-          <Icon name="heart" filled={post.likedByMe} /> <span class="like-count">{post.likeCount}</span>
+          <Icon name="heart" filled={post.likedByMe} /> <span class="like-count">{t.number(post.likeCount)}</span>
         </button>
         {linkReplies ? (
-          <a class="action" href={`/posts/${post.id}`} aria-label={`${plural(post.replyCount, 'reply', 'replies')}: open the conversation`}>
-            <Icon name="reply" /> <span>{post.replyCount}</span>
+          <a class="action" href={`/posts/${post.id}`} aria-label={t.t('member.post.repliesLink', { count: post.replyCount })}>
+            <Icon name="reply" /> <span>{t.number(post.replyCount)}</span>
           </a>
         ) : (
-          <span class="action action-static" aria-label={plural(post.replyCount, 'reply', 'replies')}>
-            <Icon name="reply" /> <span>{post.replyCount}</span>
+          <span class="action action-static" aria-label={t.t('common.stats.replies', { count: post.replyCount })}>
+            <Icon name="reply" /> <span>{t.number(post.replyCount)}</span>
           </span>
         )}
         <details class="menu" ref={menu} onToggle={(event) => setMenuOpen(event.currentTarget.open)}>
-          <summary class="action" role="button" aria-expanded={menuOpen} aria-haspopup="true" aria-label={`More actions for post by ${name}`}>
+          <summary class="action" role="button" aria-expanded={menuOpen} aria-haspopup="true" aria-label={t.t('member.post.more', { name })}>
             <Icon name="more" />
           </summary>
           <div class="menu-items">
             {can.edit && (
               <button type="button" onClick={() => open('edit')}>
-                Edit
+                {t.t('member.post.edit')}
               </button>
             )}
             {can.report && (
               <button type="button" onClick={() => open('report')}>
-                Report
+                {t.t('member.post.report')}
               </button>
             )}
             {can.hide && (
               <button type="button" onClick={() => open('hide')}>
-                Hide (moderator)
+                {t.t('member.post.hideModerator')}
               </button>
             )}
             {can.delete && (
               <button type="button" class="danger" onClick={remove}>
-                Delete
+                {t.t('common.action.delete')}
               </button>
             )}
           </div>

@@ -12,6 +12,7 @@ import { useMe } from '../../session';
 import { Composer } from './Composer';
 import { PostItem } from './PostItem';
 import { useGroup } from './groups-cache';
+import { useT } from '../../i18n';
 
 function Replies({ post, onReplied }: { post: Post; onReplied: () => void }) {
   const me = useMe();
@@ -20,18 +21,19 @@ function Replies({ post, onReplied }: { post: Post; onReplied: () => void }) {
   const accept = useCallback((reply: Post) => reply.parentId === post.id, [post.id]);
   const replies = useLivePosts({ feed: `group:${post.groupId}`, load, accept, order: 'oldest' });
   const member = post.can.reply;
+  const t = useT();
   return (
     <section aria-labelledby="replies-title" class="replies">
       <h2 id="replies-title" class="section-title">
-        Replies
+        {t.t('member.replies.title')}
       </h2>
       <PostList
         posts={replies}
-        label="Replies"
+        label={t.t('member.replies.title')}
         endText=""
         empty={
-          <Empty icon="reply" title="No replies yet">
-            <p>{member ? 'Be the first to reply.' : 'Replies will appear here as they are written.'}</p>
+          <Empty icon="reply" title={t.t('member.replies.none')}>
+            <p>{t.t(member ? 'member.replies.beFirst' : 'member.replies.willAppear')}</p>
           </Empty>
         }
         renderPost={(reply, fresh) => <PostItem post={reply} me={me} fresh={fresh} showGroup={false} linkReplies={false} onChange={replies.replace} onRemove={replies.remove} />}
@@ -40,15 +42,26 @@ function Replies({ post, onReplied }: { post: Post; onReplied: () => void }) {
         <Composer
           groupId={post.groupId}
           parentId={post.id}
-          label="Reply"
-          placeholder="Write a reply…"
+          label={t.t('member.composer.reply')}
+          placeholder={t.t('member.replies.placeholder')}
           onPosted={(reply) => {
             replies.add(reply);
             onReplied();
           }}
         />
       )}
-      {group && !member && <p class="card callout">Join <a href={`/groups/${group.id}`}>{group.name}</a> to reply.</p>}
+      {group && !member && (
+        <p class="card callout">
+          {t.rich('member.replies.joinToReply', {
+            group: group.name,
+            link: (chunks) => (
+              <a href={`/groups/${group.id}`} dir="auto">
+                {chunks}
+              </a>
+            ),
+          })}
+        </p>
+      )}
     </section>
   );
 }
@@ -59,7 +72,8 @@ export function PostPage({ id }: { id: string }) {
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
   const [gone, setGone] = useState(false);
-  useTitle(post ? `${post.author?.displayName ?? 'Deleted account'}: ${post.bodyText.slice(0, 40)}` : 'Post');
+  const t = useT();
+  useTitle(post ? t.t('common.picker.postLabel', { author: post.author?.displayName ?? t.t('common.deletedAccount'), text: post.bodyText.slice(0, 40) }) : t.t('member.composer.post'));
 
   useEffect(() => {
     let cancelled = false;
@@ -88,27 +102,32 @@ export function PostPage({ id }: { id: string }) {
   if (gone || (error instanceof ApiError && error.status === 404)) {
     return (
       <div class="page page-narrow">
-        <Empty title={gone ? 'This post was removed' : 'Post not found'}>
-          <p>{gone ? 'It was deleted or hidden while you were reading.' : 'There is no such post, or it is not visible to you.'}</p>
+        <Empty title={t.t(gone ? 'member.postPage.removed' : 'member.postPage.notFound')}>
+          <p>{t.t(gone ? 'member.postPage.removedBody' : 'member.postPage.notFoundBody')}</p>
           <a class="button" href="/home">
-            Back to your feed
+            {t.t('common.action.backToFeed')}
           </a>
         </Empty>
       </div>
     );
   }
   if (error) return <ErrorNotice error={error} onRetry={() => setAttempt((value) => value + 1)} />;
-  if (!post || post.id !== id) return <Loading label="Loading post…" />;
+  if (!post || post.id !== id) return <Loading label={t.t('member.postPage.loading')} />;
 
   return (
     <div class="page">
       {/* The card shows the author; the heading names the page for screen readers and the outline. */}
       <h1 class="visually-hidden">
-        {post.parentId ? 'Reply' : 'Post'} by {post.author?.displayName ?? 'a deleted account'}
+        {t.t(post.parentId ? 'member.postPage.replyBy' : 'member.postPage.postBy', { name: post.author?.displayName ?? t.t('member.post.deletedAuthor') })}
       </h1>
       {post.parentId && (
         <p class="breadcrumb">
-          <a href={`/posts/${post.parentId}`}>← The post this replies to</a>
+          <a href={`/posts/${post.parentId}`}>
+            <span class="arrow-back" aria-hidden="true">
+              ←
+            </span>{' '}
+            {t.t('member.postPage.parent')}
+          </a>
         </p>
       )}
       <PostItem post={post} me={me} linkReplies={false} onChange={setPost} onRemove={() => navigate('/home', { replace: true })} />

@@ -8,21 +8,18 @@ import { Tabs } from '../../components/Tabs';
 import { useTitle } from '../../components/Form';
 import { Empty, PostList } from '../../components/PostList';
 import { ErrorNotice, Loading } from '../../components/States';
-import { longDate } from '../../format';
 import { useLivePosts } from '../../live-posts';
 import { useMe } from '../../session';
 import { PostItem } from './PostItem';
+import { useT } from '../../i18n';
 
 type Tab = 'posts' | 'likes';
 const never = () => false;
-const PROFILE_TABS: { value: Tab; label: string }[] = [
-  { value: 'posts', label: 'Posts' },
-  { value: 'likes', label: 'Liked' },
-];
 
 /** A reply listed out of its thread says which post it answers. */
 function ReplyContext({ parentId }: { parentId: string }) {
   const [parent, setParent] = useState<Post | null | undefined>(undefined);
+  const t = useT();
   useEffect(() => {
     let cancelled = false;
     api.post(parentId).then(
@@ -33,12 +30,21 @@ function ReplyContext({ parentId }: { parentId: string }) {
       cancelled = true;
     };
   }, [parentId]);
-  if (parent === undefined) return <p class="reply-context muted">Reply to a post…</p>;
-  if (parent === null) return <p class="reply-context muted">Reply to a post that is no longer there.</p>;
+  if (parent === undefined) return <p class="reply-context muted">{t.t('member.replyContext.loading')}</p>;
+  if (parent === null) return <p class="reply-context muted">{t.t('member.replyContext.gone')}</p>;
   const excerpt = parent.bodyText.length > 80 ? `${parent.bodyText.slice(0, 80)}…` : parent.bodyText;
   return (
     <p class="reply-context">
-      <Icon name="reply" /> Reply to <a href={`/posts/${parent.id}`}>{parent.author?.displayName ?? 'a deleted account'}: “{excerpt}”</a>
+      <Icon name="reply" />{' '}
+      {t.rich('member.replyContext.to', {
+        author: parent.author?.displayName ?? t.t('member.post.deletedAuthor'),
+        excerpt,
+        link: (chunks) => (
+          <a href={`/posts/${parent.id}`} dir="auto">
+            {chunks}
+          </a>
+        ),
+      })}
     </p>
   );
 }
@@ -48,19 +54,18 @@ function ProfilePosts({ user, tab }: { user: PublicUser; tab: Tab }) {
   const load = useCallback((cursor: string | null) => (tab === 'posts' ? api.userPosts(user.id, { cursor }) : api.userLikes(user.id, { cursor })), [user.id, tab]);
   const posts = useLivePosts({ feed: null, load, accept: never });
   const self = user.id === me.id;
+  const t = useT();
   return (
     <PostList
       posts={posts}
-      label={tab === 'posts' ? `Posts by ${user.displayName}` : `Posts liked by ${user.displayName}`}
+      label={t.t(tab === 'posts' ? 'member.profile.postsBy' : 'member.profile.likedBy', { name: user.displayName })}
       endText=""
       empty={
-        <Empty title={tab === 'posts' ? 'No posts to show' : 'No liked posts to show'}>
+        <Empty title={t.t(tab === 'posts' ? 'member.profile.noPosts' : 'member.profile.noLikes')}>
           <p>
             {self
-              ? tab === 'posts'
-                ? 'Posts you write appear here.'
-                : 'Posts you like appear here.'
-              : `Only posts you are allowed to see are listed; ${user.displayName} has none of those ${tab === 'posts' ? 'written' : 'liked'} yet.`}
+              ? t.t(tab === 'posts' ? 'member.profile.ownPosts' : 'member.profile.ownLikes')
+              : t.t(tab === 'posts' ? 'member.profile.othersPosts' : 'member.profile.othersLikes', { name: user.displayName })}
           </p>
         </Empty>
       }
@@ -80,7 +85,8 @@ export function ProfilePage({ id }: { id: string }) {
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
   const [tab, setTab] = useState<Tab>('posts');
-  useTitle(user?.displayName ?? 'Profile');
+  const t = useT();
+  useTitle(user?.displayName ?? t.t('common.nav.profile'));
 
   useEffect(() => {
     let cancelled = false;
@@ -98,31 +104,45 @@ export function ProfilePage({ id }: { id: string }) {
   if (error instanceof ApiError && error.status === 404) {
     return (
       <div class="page page-narrow">
-        <Empty icon="user" title="No such person">
-          <p>This profile does not exist or the account was deleted.</p>
+        <Empty icon="user" title={t.t('member.profile.missingTitle')}>
+          <p>{t.t('member.profile.missingBody')}</p>
         </Empty>
       </div>
     );
   }
   if (error) return <ErrorNotice error={error} onRetry={() => setAttempt((value) => value + 1)} />;
-  if (!user || user.id !== id) return <Loading label="Loading profile…" />;
+  if (!user || user.id !== id) return <Loading label={t.t('member.profile.loading')} />;
 
   return (
     <div class="page">
       <header class="card profile-header">
         <Avatar user={user} size="large" />
         <div class="profile-text">
-          <h1>{user.displayName}</h1>
-          <p class="muted">Joined {longDate(user.joinedAt)}</p>
-          {user.bio ? <p class="profile-bio">{user.bio}</p> : <p class="muted">{user.id === me.id ? 'You have not written a bio yet.' : 'No bio yet.'}</p>}
+          <h1 dir="auto">{user.displayName}</h1>
+          <p class="muted">{t.t('member.profile.joined', { date: t.dateOf(user.joinedAt) })}</p>
+          {user.bio ? (
+            <p class="profile-bio" dir="auto">
+              {user.bio}
+            </p>
+          ) : (
+            <p class="muted">{t.t(user.id === me.id ? 'member.profile.noBioMine' : 'member.profile.noBio')}</p>
+          )}
           {user.id === me.id && (
             <a class="button" href="/me">
-              Edit profile
+              {t.t('member.profile.edit')}
             </a>
           )}
         </div>
       </header>
-      <Tabs label="Profile lists" tabs={PROFILE_TABS} selected={tab} onSelect={setTab} />
+      <Tabs
+        label={t.t('member.profile.lists')}
+        tabs={[
+          { value: 'posts', label: t.t('member.profile.tabPosts') },
+          { value: 'likes', label: t.t('member.profile.tabLikes') },
+        ]}
+        selected={tab}
+        onSelect={setTab}
+      />
       <ProfilePosts key={`${user.id}:${tab}`} user={user} tab={tab} />
     </div>
   );

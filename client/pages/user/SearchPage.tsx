@@ -1,5 +1,6 @@
 // Search results: tabs for posts, groups and people, highlighted excerpts (the server escapes the text and
 // adds only <mark>), help when nothing is found, and arrow keys to move through the results.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Group, Page, PostSearchHit, PublicUser, SearchType } from '../../../shared/api';
 import { api, type SearchResult } from '../../api';
@@ -10,25 +11,21 @@ import { Tabs } from '../../components/Tabs';
 import { Time } from '../../components/Time';
 import { navigate, useLocation } from '../../router';
 import { GroupBadges } from './GroupDirectory';
-
-const TABS: { value: SearchType; label: string }[] = [
-  { value: 'posts', label: 'Posts' },
-  { value: 'groups', label: 'Groups' },
-  { value: 'people', label: 'People' },
-];
+import { useT } from '../../i18n';
 
 function isSearchType(value: string | null): value is SearchType {
   return value === 'posts' || value === 'groups' || value === 'people';
 }
 
 function PostHit({ post }: { post: PostSearchHit }) {
+  const t = useT();
   return (
     <a class="search-hit" href={`/posts/${post.id}`} data-result-id={post.id}>
       <span class="search-hit-meta">
-        {post.author?.displayName ?? 'Deleted account'}
-        {post.parentId && ' · reply'} · <Time iso={post.createdAt} />
+        <bdi>{post.author?.displayName ?? t.t('common.deletedAccount')}</bdi>
+        {post.parentId && ` · ${t.t('member.search.reply')}`} · <Time iso={post.createdAt} />
       </span>
-      <span class="search-hit-text" dangerouslySetInnerHTML={{ __html: post.highlight }} />
+      <span class="search-hit-text" dir="auto" dangerouslySetInnerHTML={{ __html: post.highlight }} />
     </a>
   );
 }
@@ -37,9 +34,13 @@ function GroupHit({ group }: { group: Group }) {
   return (
     <a class="search-hit" href={`/groups/${group.id}`} data-result-id={group.id}>
       <span class="search-hit-title">
-        {group.name} <GroupBadges group={group} />
+        <bdi>{group.name}</bdi> <GroupBadges group={group} />
       </span>
-      {group.description && <span class="search-hit-text">{group.description}</span>}
+      {group.description && (
+        <span class="search-hit-text" dir="auto">
+          {group.description}
+        </span>
+      )}
     </a>
   );
 }
@@ -48,22 +49,25 @@ function PersonHit({ person }: { person: PublicUser }) {
   return (
     <a class="search-hit search-hit-person" href={`/users/${person.id}`} data-result-id={person.id}>
       <Avatar user={person} />
-      <span class="search-hit-title">{person.displayName}</span>
+      <span class="search-hit-title" dir="auto">
+        {person.displayName}
+      </span>
     </a>
   );
 }
 
 function NoResults({ q }: { q: string }) {
+  const t = useT();
+  const code = (chunks: ComponentChildren[]) => <code dir="ltr">{chunks}</code>;
   return (
-    <Empty icon="inbox" title={`Nothing found for “${q}”`}>
+    <Empty icon="inbox" title={t.t('member.search.nothing', { q })}>
       <ul class="search-help">
-        <li>Try fewer or more general words: “ethics” also finds “ethical”.</li>
-        <li>Put an exact phrase in quotes: "case discussion".</li>
-        <li>Leave a word out with a minus: congress -2019.</li>
-        <li>
-          Narrow down with <code>in:group-slug</code> or <code>from:user-id</code>.
-        </li>
-        <li>You only ever find what you may read: posts of closed groups appear once you are a member.</li>
+        <li>{t.t('member.search.helpGeneral')}</li>
+        <li>{t.t('member.search.helpLanguages')}</li>
+        <li>{t.t('member.search.helpPhrase')}</li>
+        <li>{t.t('member.search.helpMinus')}</li>
+        <li>{t.rich('member.search.helpNarrow', { code })}</li>
+        <li>{t.t('member.search.helpVisible')}</li>
       </ul>
     </Empty>
   );
@@ -74,7 +78,13 @@ export function SearchPage() {
   const q = search.get('q')?.trim() ?? '';
   const typeParam = search.get('type');
   const type: SearchType = isSearchType(typeParam) ? typeParam : 'posts';
-  useTitle(q ? `Search: ${q}` : 'Search');
+  const t = useT();
+  useTitle(q ? t.t('member.search.titleFor', { q }) : t.t('member.search.title'));
+  const tabs: { value: SearchType; label: string }[] = [
+    { value: 'posts', label: t.t('member.search.posts') },
+    { value: 'groups', label: t.t('common.nav.groups') },
+    { value: 'people', label: t.t('member.search.people') },
+  ];
   const [page, setPage] = useState<Page<SearchResult[SearchType]> | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -129,20 +139,20 @@ export function SearchPage() {
 
   return (
     <div class="page search-page">
-      <h1>{q ? <>Results for “{q}”</> : 'Search'}</h1>
-      <Tabs label="What to search" tabs={TABS} selected={type} onSelect={chooseTab} idPrefix="search-tab" />
+      <h1>{q ? t.t('member.search.resultsFor', { q }) : t.t('member.search.title')}</h1>
+      <Tabs label={t.t('member.search.what')} tabs={tabs} selected={type} onSelect={chooseTab} idPrefix="search-tab" />
       <div role="tabpanel" aria-labelledby={`search-tab-${type}`}>
         {!q ? (
-          <p class="muted">Type words in the search box above and press Enter.</p>
+          <p class="muted">{t.t('member.search.empty')}</p>
         ) : error ? (
           <ErrorNotice error={error} />
         ) : !page ? (
-          <Loading label="Searching…" />
+          <Loading label={t.t('member.search.searching')} />
         ) : page.items.length === 0 ? (
           <NoResults q={q} />
         ) : (
           <>
-            <ul class="search-results" ref={list} aria-label={`${TABS.find((tab) => tab.value === type)!.label} found`}>
+            <ul class="search-results" ref={list} aria-label={t.t('member.search.found', { type })}>
               {page.items.map((item) => (
                 <li key={item.id}>
                   {type === 'posts' ? <PostHit post={item as PostSearchHit} /> : type === 'groups' ? <GroupHit group={item as Group} /> : <PersonHit person={item as PublicUser} />}
@@ -151,7 +161,7 @@ export function SearchPage() {
             </ul>
             {page.nextCursor && (
               <button type="button" class="button" onClick={more} disabled={loadingMore}>
-                {loadingMore ? 'Loading…' : 'More results'}
+                {t.t(loadingMore ? 'common.loading' : 'member.search.more')}
               </button>
             )}
           </>

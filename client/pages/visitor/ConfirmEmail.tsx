@@ -2,20 +2,22 @@
 import { api } from '../../api';
 import { LinkConfirmation } from '../../components/LinkConfirmation';
 import { session } from '../../session';
+import { currentTranslator, useT } from '../../i18n';
 
 export function ConfirmEmail() {
+  const t = useT();
   return (
     <LinkConfirmation
-      title="Confirm your new e-mail address"
-      buttonLabel="Use this address"
-      busyLabel="Confirming…"
+      title={t.t('visitor.confirmEmail.title')}
+      buttonLabel={t.t('visitor.confirmEmail.button')}
+      busyLabel={t.t('visitor.confirming')}
       confirm={async (token) => {
         const me = await api.confirmEmailChange(token);
         session.update(me);
-        return `Your e-mail address is now ${me.email}. Sign in with it from now on.`;
+        return currentTranslator().t('visitor.confirmEmail.done', { email: me.email });
       }}
     >
-      <p>Confirm that this address is yours; your account will use it for signing in and for messages from now on.</p>
+      <p>{t.t('visitor.confirmEmail.intro')}</p>
     </LinkConfirmation>
   );
 }

@@ -4,9 +4,11 @@ import { api } from '../../api';
 import { CheckEmail } from '../../components/CheckEmail';
 import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { FormError } from '../../components/States';
+import { useT } from '../../i18n';
 
 export function ForgotPassword() {
-  useTitle('Forgot password');
+  const t = useT();
+  useTitle(t.t('visitor.forgot.title'));
   const [email, setEmail] = useState('');
   const [sentTo, setSentTo] = useState<string | null>(null);
   const { busy, error, handleSubmit } = useAction();
@@ -17,30 +19,27 @@ export function ForgotPassword() {
 
   if (sentTo !== null) {
     return (
-      <CheckEmail title="Check your e-mail" resend={() => api.requestPasswordReset(sentTo)}>
-        <p>
-          If <strong>{sentTo}</strong> belongs to an account, we have sent it a link to set a new password. The link works
-          for one hour and only once. It also lifts any sign-in block on the account.
-        </p>
+      <CheckEmail title={t.t('visitor.checkEmail.title')} resend={() => api.requestPasswordReset(sentTo)}>
+        <p>{t.rich('visitor.forgot.sent', { email: sentTo, strong: (chunks) => <strong>{chunks}</strong> })}</p>
       </CheckEmail>
     );
   }
   return (
     <div class="page page-narrow">
       <form class="card form" onSubmit={submit} noValidate>
-        <h1>Forgot your password?</h1>
-        <p class="form-intro">Give the e-mail address of your account and we will send you a link to set a new password.</p>
+        <h1>{t.t('visitor.forgot.heading')}</h1>
+        <p class="form-intro">{t.t('visitor.forgot.intro')}</p>
         <FormError error={error && !fieldError(error, 'email') ? error : null} />
-        <Field id="forgot-email" label="E-mail address" error={fieldError(error, 'email')}>
+        <Field id="forgot-email" label={t.t('visitor.field.email')} error={fieldError(error, 'email')}>
           {(describedBy, invalid) => (
             <input id="forgot-email" type="email" autoComplete="email" required value={email} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setEmail(event.currentTarget.value)} />
           )}
         </Field>
         <button class="button button-primary button-block" type="submit" disabled={busy}>
-          {busy ? 'Sending…' : 'Send me a link'}
+          {t.t(busy ? 'common.checkEmail.sending' : 'visitor.forgot.submit')}
         </button>
         <p class="form-footer">
-          Remembered it? <a href="/signin">Sign in</a>
+          {t.rich('visitor.forgot.remembered', { link: (chunks) => <a href="/signin">{chunks}</a> })}
         </p>
       </form>
     </div>

@@ -8,7 +8,7 @@ import { Icon } from '../../components/Icon';
 import { PostCard } from '../../components/PostCard';
 import { Empty, PostList } from '../../components/PostList';
 import { useTitle } from '../../components/Form';
-import { plural } from '../../format';
+import { useT } from '../../i18n';
 import { takeInitialFeed } from '../../initial-data';
 import { useLivePosts } from '../../live-posts';
 import { useLocation } from '../../router';
@@ -17,6 +17,7 @@ const topLevel = (post: { parentId: string | null }) => post.parentId === null;
 type GroupNames = PublicFeedPage['groups'];
 
 export function VisitorHome() {
+  const t = useT();
   useTitle('');
   const [initial] = useState(takeInitialFeed);
   const [groups, setGroups] = useState<GroupNames>(initial?.groups ?? []);
@@ -35,57 +36,62 @@ export function VisitorHome() {
     <div class="page">
       {deleted && (
         <p class="notice notice-success" role="status">
-          Your account has been deleted. Thank you for having been part of the forum.
+          {t.t('visitor.home.deleted')}
         </p>
       )}
       <section class="hero">
-        <h1>{brand().tagline}</h1>
-        <p>
-          Visitors can read the most recent posts from public groups below. Everything else (groups, replies, profiles and
-          closed groups) is only for people with an account.
-        </p>
+        {/* The organisation's words, in whatever language it configured. */}
+        <h1 dir="auto">{brand().tagline}</h1>
+        <p>{t.t('visitor.home.intro')}</p>
         <div class="hero-actions">
           <a class="button button-primary" href="/signup">
-            Create an account
+            {t.t('common.action.createAccount')}
           </a>
           <a class="button" href="/signin">
-            Sign in
+            {t.t('common.action.signIn')}
           </a>
         </div>
         <ul class="promises">
           <li>
-            <Icon name="check" /> No cookies, no trackers
+            <Icon name="check" /> {t.t('visitor.home.noCookies')}
           </li>
           <li>
-            <Icon name="lock" /> Closed groups stay closed
+            <Icon name="lock" /> {t.t('visitor.home.closedGroups')}
           </li>
           <li>
-            <Icon name="download" /> Your data is yours to export or erase
+            <Icon name="download" /> {t.t('visitor.home.yourData')}
           </li>
         </ul>
       </section>
       <div class="section-heading">
-        <h2 class="section-title">Recent public posts</h2>
+        <h2 class="section-title">{t.t('visitor.home.recent')}</h2>
         <a class="section-action" href="/signin">
-          Sign in to like and reply
+          {t.t('visitor.home.signInToReply')}
         </a>
       </div>
       <PostList
         posts={posts}
-        label="Recent public posts"
+        label={t.t('visitor.home.recent')}
         empty={
-          <Empty title="No public posts yet">
-            <p>When members post in public groups, the latest posts appear here as they are written.</p>
+          <Empty title={t.t('visitor.home.emptyTitle')}>
+            <p>{t.t('visitor.home.emptyBody')}</p>
           </Empty>
         }
         renderPost={(post, fresh) => (
-          <PostCard post={post} linkAuthor={false} highlighted={fresh} groupLabel={groupName.has(post.groupId) ? `${groupName.get(post.groupId)} · ` : undefined}>
+          <PostCard post={post} linkAuthor={false} highlighted={fresh} groupLabel={
+              groupName.has(post.groupId) ? (
+                <>
+                  {/* Isolated, so a group name in another script keeps the separator after it. */}
+                  <bdi>{groupName.get(post.groupId)}</bdi> ·{' '}
+                </>
+              ) : undefined
+            }>
             <footer class="post-footer post-footer-static">
-              <span class="stat" aria-label={plural(post.likeCount, 'like')}>
-                <Icon name="heart" /> {post.likeCount}
+              <span class="stat" aria-label={t.t('common.stats.likes', { count: post.likeCount })}>
+                <Icon name="heart" /> {t.number(post.likeCount)}
               </span>
-              <span class="stat" aria-label={plural(post.replyCount, 'reply', 'replies')}>
-                <Icon name="reply" /> {post.replyCount}
+              <span class="stat" aria-label={t.t('common.stats.replies', { count: post.replyCount })}>
+                <Icon name="reply" /> {t.number(post.replyCount)}
               </span>
             </footer>
           </PostCard>

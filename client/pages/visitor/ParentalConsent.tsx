@@ -1,6 +1,7 @@
 // Where the link in the parent's message leads: it names the child (display name only) and the
 // organisation, and lets the parent agree or decline. Opening it decides nothing (mail scanners open
 // links); only a click does. A link that was used, declined or has lapsed offers nothing to click.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { ParentalConsentLink } from '../../../shared/api';
 import { api, ApiError } from '../../api';
@@ -8,6 +9,15 @@ import { useAction, useTitle } from '../../components/Form';
 import { IncompleteLink, ShieldCard } from '../../components/LinkConfirmation';
 import { ErrorNotice, FormError, Loading } from '../../components/States';
 import { useLocation } from '../../router';
+import { useT } from '../../i18n';
+import { MINOR_AGE } from '../../../shared/accounts';
+
+/** Names in bold, isolated so a right-to-left name does not reorder the sentence around it. */
+const strong = (chunks: ComponentChildren[]) => (
+  <strong>
+    <bdi>{chunks}</bdi>
+  </strong>
+);
 
 type View =
   | { kind: 'loading' }
@@ -18,7 +28,8 @@ type View =
   | { kind: 'declined' };
 
 export function ParentalConsent() {
-  useTitle('Parental consent');
+  const t = useT();
+  useTitle(t.t('visitor.consent.title'));
   const token = useLocation().search.get('token') ?? '';
   const [view, setView] = useState<View>({ kind: 'loading' });
   const [confirmingDecline, setConfirmingDecline] = useState(false);
@@ -46,7 +57,7 @@ export function ParentalConsent() {
   }, [token]);
 
   return (
-    <ShieldCard title="Parental consent">
+    <ShieldCard title={t.t('visitor.consent.title')}>
       {!token ? (
         <IncompleteLink />
       ) : view.kind === 'loading' ? (
@@ -54,36 +65,30 @@ export function ParentalConsent() {
       ) : view.kind === 'failed' ? (
         <ErrorNotice error={view.error} onRetry={load} />
       ) : view.kind === 'unusable' ? (
-        <p role="status">
-          This link can no longer be used: it was already used, the account was declined, or the link expired. There is nothing
-          more to do here.
-        </p>
+        <p role="status">{t.t('visitor.consent.unusable')}</p>
       ) : view.kind === 'agreed' ? (
-        <p role="status">
-          Thank you. Consent is recorded. Your child can sign in once they have also confirmed their own e-mail address through the
-          link we sent them.
-        </p>
+        <p role="status">{t.t('visitor.consent.done')}</p>
       ) : view.kind === 'declined' ? (
-        <p role="status">You declined. The account is being erased, with everything that was recorded about it.</p>
+        <p role="status">{t.t('visitor.consent.declined')}</p>
       ) : view.link.state === 'confirmed' ? (
         <p role="status">
-          You have already agreed that <strong>{view.link.child.displayName}</strong> may have an account on the forum of{' '}
-          {view.link.organisation.name}. There is nothing more to do here.
+          {t.rich('visitor.consent.alreadyAgreed', { child: view.link.child.displayName, organisation: view.link.organisation.name, strong })}
         </p>
       ) : (
         <>
           <p>
-            Someone under 18 asked to join the forum of <strong>{view.link.organisation.name}</strong> as{' '}
-            <strong>{view.link.child.displayName}</strong> and gave your e-mail address as their parent or guardian.
+            {t.rich('visitor.consent.intro', {
+              age: MINOR_AGE,
+              organisation: view.link.organisation.name,
+              child: view.link.child.displayName,
+              strong,
+            })}
           </p>
-          <p>
-            If you agree that they may have an account, confirm below. If you decline, the account is erased at once. Their e-mail
-            address, name and date of birth are never shown to other members.
-          </p>
+          <p>{t.t('visitor.consent.explain')}</p>
           <FormError error={error} />
           {confirmingDecline ? (
             <>
-              <p role="alert">Decline and erase the account of {view.link.child.displayName}? This cannot be undone.</p>
+              <p role="alert">{t.t('visitor.consent.confirmDecline', { child: view.link.child.displayName })}</p>
               <div class="hero-actions">
                 <button
                   class="button button-danger"
@@ -91,10 +96,10 @@ export function ParentalConsent() {
                   disabled={busy}
                   onClick={() => run(() => act(() => api.declineParentalConsent(token), 'declined'))}
                 >
-                  {busy ? 'Erasing…' : 'Yes, decline and erase'}
+                  {busy ? t.t('visitor.consent.erasing') : t.t('visitor.consent.yesDecline')}
                 </button>
                 <button class="button button-quiet" type="button" disabled={busy} onClick={() => setConfirmingDecline(false)}>
-                  Cancel
+                  {t.t('common.action.cancel')}
                 </button>
               </div>
             </>
@@ -106,10 +111,10 @@ export function ParentalConsent() {
                 disabled={busy}
                 onClick={() => run(() => act(() => api.confirmParentalConsent(token), 'agreed'))}
               >
-                {busy ? 'Confirming…' : 'I agree: open the account'}
+                {busy ? t.t('visitor.confirming') : t.t('visitor.consent.button')}
               </button>
               <button class="button" type="button" disabled={busy} onClick={() => setConfirmingDecline(true)}>
-                Decline
+                {t.t('visitor.consent.decline')}
               </button>
             </div>
           )}

@@ -6,9 +6,11 @@ import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { FormError } from '../../components/States';
 import { navigate, useLocation } from '../../router';
 import { session } from '../../session';
+import { useT } from '../../i18n';
 
 export function ResetPassword() {
-  useTitle('Set a new password');
+  const t = useT();
+  useTitle(t.t('visitor.reset.title'));
   const token = useLocation().search.get('token') ?? '';
   const [password, setPassword] = useState('');
   const { busy, error, handleSubmit } = useAction({ busyAfterSuccess: true });
@@ -21,25 +23,25 @@ export function ResetPassword() {
   return (
     <div class="page page-narrow">
       <form class="card form" onSubmit={submit} noValidate>
-        <h1>Set a new password</h1>
+        <h1>{t.t('visitor.reset.title')}</h1>
         {!token ? (
-          <p role="alert">This link is incomplete. Please open the full link from the message you received.</p>
+          <p role="alert">{t.t('common.link.incomplete')}</p>
         ) : (
           <>
-            <p class="form-intro">You will be signed in here and signed out on every other device.</p>
+            <p class="form-intro">{t.t('visitor.reset.intro')}</p>
             <FormError error={error && !fieldError(error, 'newPassword') ? error : null} />
-            <Field id="reset-password" label="New password" hint={`At least ${ACCOUNT_LIMITS.passwordMin} characters.`} error={fieldError(error, 'newPassword')}>
+            <Field id="reset-password" label={t.t('visitor.reset.password')} hint={t.t('visitor.reset.passwordHint', { min: ACCOUNT_LIMITS.passwordMin })} error={fieldError(error, 'newPassword')}>
               {(describedBy, invalid) => (
                 <input id="reset-password" type="password" autoComplete="new-password" required value={password} aria-describedby={describedBy} aria-invalid={invalid} onInput={(event) => setPassword(event.currentTarget.value)} />
               )}
             </Field>
             <button class="button button-primary button-block" type="submit" disabled={busy}>
-              {busy ? 'Saving…' : 'Save and sign in'}
+              {t.t(busy ? 'common.action.saving' : 'visitor.reset.submit')}
             </button>
           </>
         )}
         <p class="form-footer">
-          Link expired? <a href="/forgot-password">Ask for a new one</a>
+          {t.rich('visitor.reset.expired', { link: (chunks) => <a href="/forgot-password">{chunks}</a> })}
         </p>
       </form>
     </div>

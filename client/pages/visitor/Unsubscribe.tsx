@@ -2,28 +2,22 @@
 import type { ContactChannel } from '../../../shared/api';
 import { api } from '../../api';
 import { LinkConfirmation } from '../../components/LinkConfirmation';
-
-const CHANNEL_NAMES: Record<ContactChannel, string> = {
-  email: 'e-mail',
-  sms: 'text messages',
-  whatsapp: 'WhatsApp messages',
-  phone: 'phone calls',
-  post: 'letters by post',
-};
+import { currentTranslator, useT } from '../../i18n';
 
 export function Unsubscribe() {
+  const t = useT();
   return (
     <LinkConfirmation
-      title="Unsubscribe"
-      buttonLabel="Unsubscribe"
-      busyLabel="Unsubscribing…"
+      title={t.t('visitor.unsubscribe.title')}
+      buttonLabel={t.t('visitor.unsubscribe.title')}
+      busyLabel={t.t('visitor.unsubscribe.busy')}
       confirm={async (token) => {
         const { channel, notifications } = await api.unsubscribe(token);
-        if (notifications) return 'Done: these notifications will no longer come by e-mail. You can turn them back on in your privacy settings.';
-        return `Done: we will not contact you by ${CHANNEL_NAMES[channel]} again unless you opt in from your privacy settings.`;
+        if (notifications) return currentTranslator().t('visitor.unsubscribe.notifications');
+        return currentTranslator().t('visitor.unsubscribe.done', { channel: channel satisfies ContactChannel });
       }}
     >
-      <p>Stop receiving news and announcements through the channel this message came by. Nothing else about your account changes.</p>
+      <p>{t.t('visitor.unsubscribe.intro')}</p>
     </LinkConfirmation>
   );
 }

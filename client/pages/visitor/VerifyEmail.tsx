@@ -8,12 +8,11 @@ import { Icon } from '../../components/Icon';
 import { FormError } from '../../components/States';
 import { navigate, useLocation } from '../../router';
 import { session } from '../../session';
-
-const PARENT_PENDING =
-  'Your address is confirmed. Your account opens as soon as your parent or guardian agrees through the link we sent them; then sign in.';
+import { currentTranslator, useT } from '../../i18n';
 
 export function VerifyEmail() {
-  useTitle('Confirm your e-mail address');
+  const t = useT();
+  useTitle(t.t('visitor.verify.title'));
   const token = useLocation().search.get('token') ?? '';
   const [password, setPassword] = useState('');
   const [outcome, setOutcome] = useState('');
@@ -28,7 +27,7 @@ export function VerifyEmail() {
         navigate('/home', { replace: true });
       } catch (failure) {
         // Under 18: the address is confirmed, the parent's agreement is still missing.
-        if (failure instanceof ApiError && failure.code === 'parental_consent_pending') setOutcome(PARENT_PENDING);
+        if (failure instanceof ApiError && failure.code === 'parental_consent_pending') setOutcome(currentTranslator().t('visitor.verify.parentPending'));
         else throw failure;
       }
     });
@@ -46,18 +45,16 @@ export function VerifyEmail() {
         <span class="state-icon">
           <Icon name="shield" />
         </span>
-        <h1>Confirm your e-mail address</h1>
+        <h1>{t.t('visitor.verify.title')}</h1>
         {!token ? (
-          <p role="alert">This link is incomplete. Please open the full link from the message you received.</p>
+          <p role="alert">{t.t('common.link.incomplete')}</p>
         ) : outcome ? (
           <p role="status">{outcome}</p>
         ) : (
           <>
-            <p class="form-intro">
-              To open your forum account, enter the password you chose when you registered. You will be signed in on this device.
-            </p>
+            <p class="form-intro">{t.t('visitor.verify.intro')}</p>
             <FormError error={error && !fieldError(error, 'password') ? error : null} />
-            <Field id="verify-password" label="Your password" error={fieldError(error, 'password')}>
+            <Field id="verify-password" label={t.t('visitor.verify.password')} error={fieldError(error, 'password')}>
               {(describedBy, invalid) => (
                 <input
                   id="verify-password"
@@ -72,12 +69,12 @@ export function VerifyEmail() {
               )}
             </Field>
             <button class="button button-primary button-block" type="submit" disabled={busy || !password}>
-              {busy ? 'Confirming…' : 'Confirm and sign in'}
+              {t.t(busy ? 'visitor.confirming' : 'visitor.verify.submit')}
             </button>
             <button class="button button-quiet button-block" type="button" disabled={busy} onClick={() => verify(false)}>
-              I forgot it: confirm, and e-mail me a link to choose a new one
+              {t.t('visitor.verify.forgot')}
             </button>
-            <p class="form-footer">If you did not create an account, close this page: nothing happens without it.</p>
+            <p class="form-footer">{t.t('visitor.verify.notMe')}</p>
           </>
         )}
       </form>
