@@ -151,6 +151,7 @@ class ReadCache {
       case 'post.updated':
         // Replies too: a reply moves its parent's replyCount, which the head shows.
         this.feedHeads.drop(event.groupId);
+        this.dropSearchesIn(event.groupId);
         return;
       case 'post.deleted':
       case 'post.hidden':
