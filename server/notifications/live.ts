@@ -39,9 +39,13 @@ export function startNotificationDelivery(io: ForumServer, events: DomainEvents,
     chains.set(userId, next);
   }
 
-  /** Whoever has unread notifications about this post may see fewer (or more) of them now. */
-  async function recountAbout(postId: string): Promise<void> {
-    const recipients: Types.ObjectId[] = await Notification.distinct('recipientId', { postId: new Types.ObjectId(postId), readAt: null });
+  /**
+   * Whoever has unread notifications about this post may see fewer (or more) of them now; a thread's deletion
+   * may have taken its author's replies, and the notifications about them, with it.
+   */
+  async function recountAbout(event: Extract<DomainEvent, { type: 'post.hidden' | 'post.restored' | 'post.deleted' }>): Promise<void> {
+    const about = [event.postId, ...(event.type === 'post.deleted' ? (event.repliesRemoved ?? []) : [])].map((id) => new Types.ObjectId(id));
+    const recipients: Types.ObjectId[] = await Notification.distinct('recipientId', { postId: { $in: about }, readAt: null });
     for (const recipientId of recipients) send(String(recipientId), null);
   }
 
@@ -54,7 +58,7 @@ export function startNotificationDelivery(io: ForumServer, events: DomainEvents,
       case 'post.hidden':
       case 'post.restored':
       case 'post.deleted':
-        void recountAbout(event.postId).catch((error: unknown) => log.error('notifications: recount failed', error));
+        void recountAbout(event).catch((error: unknown) => log.error('notifications: recount failed', error));
         return;
       default:
         return;

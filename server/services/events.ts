@@ -23,8 +23,11 @@ export type UserChange =
 export type DomainEvent =
   | { type: 'post.created'; postId: string; groupId: string; parentId: string | null }
   | { type: 'post.updated'; postId: string; groupId: string; parentId: string | null }
-  /** `membersOnly`: the post was written while its (now public) group was closed; feeds never showed it to all. */
-  | { type: 'post.deleted'; postId: string; groupId: string; parentId: string | null; membersOnly?: boolean }
+  /**
+   * `membersOnly`: the post was written while its (now public) group was closed; feeds never showed it to all.
+   * `repliesRemoved`: the author's own replies a thread's deletion took with it, which have no events of their own.
+   */
+  | { type: 'post.deleted'; postId: string; groupId: string; parentId: string | null; membersOnly?: boolean; repliesRemoved?: string[] }
   | { type: 'post.hidden'; postId: string; groupId: string; parentId: string | null }
   | { type: 'post.restored'; postId: string; groupId: string; parentId: string | null }
   /** `userId`: whose like came or went; null when not known (a recount). */

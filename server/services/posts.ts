@@ -65,6 +65,7 @@ function publish(
   ctx: AppContext,
   type: 'post.created' | 'post.updated' | 'post.deleted',
   post: Pick<PostFields, '_id' | 'groupId' | 'parentId'> & { membersOnly?: boolean | null },
+  repliesRemoved: readonly Types.ObjectId[] = [],
 ): void {
   ctx.events.publish({
     type,
@@ -72,6 +73,7 @@ function publish(
     groupId: String(post.groupId),
     parentId: post.parentId ? String(post.parentId) : null,
     ...(type === 'post.deleted' && post.membersOnly === true ? { membersOnly: true } : {}),
+    ...(repliesRemoved.length > 0 ? { repliesRemoved: repliesRemoved.map(String) } : {}),
   });
 }
 
@@ -225,13 +227,14 @@ export async function removePost(ctx: AppContext, post: RemovablePost): Promise<
     { $set: { deletedAt: new Date(), body: '', bodyText: '', authorId: null, images: [], likeCount: 0 } },
   );
   const othersReplied = await Post.exists({ parentId: post._id, authorId: { $ne: post.authorId } });
+  let ownReplies: Pick<PostFields, '_id' | 'images'>[] = [];
   if (othersReplied) {
     await Promise.all([Like.deleteMany({ postId: post._id }), PostRevision.deleteMany({ postId: post._id })]);
     await removeImages(ctx, post.images ?? []);
   } else {
-    const ownReplies = await Post.find({ parentId: post._id }, { images: 1 }).lean<Pick<PostFields, '_id' | 'images'>[]>();
+    ownReplies = await Post.find({ parentId: post._id }, { images: 1 }).lean<Pick<PostFields, '_id' | 'images'>[]>();
     await purge(ctx, [post, ...ownReplies]);
   }
-  if (marked.modifiedCount === 1) publish(ctx, 'post.deleted', post);
+  if (marked.modifiedCount === 1) publish(ctx, 'post.deleted', post, ownReplies.map((reply) => reply._id));
   return marked.modifiedCount === 1;
 }
