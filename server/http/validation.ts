@@ -8,11 +8,12 @@ import { Invalid, NotFound, type ErrorKey, type Missing, type Problem } from '..
  * A schema's own message for a problem: a key of the `errors` catalogue (a phrase like "must be at most
  * {max} characters") and its values, carried through zod as text until parseBody reads it back.
  */
-export function problem(key: ErrorKey, values?: Readonly<Record<string, string | number>>): string {
+export function problem(key: ErrorKey, values?: MessageValues): string {
   return values ? `${key}${JSON.stringify(values)}` : key;
 }
 
-function problemOf(message: string): Problem | null {
+/** The key and values problem() wrote, or null for any other text. */
+export function problemOf(message: string): Problem | null {
   if (!message.startsWith('errors.')) return null;
   const brace = message.indexOf('{');
   if (brace < 0) return { key: message as ErrorKey };
