@@ -1,9 +1,10 @@
 // Refusals a socket receives (acknowledgements and connect_error data), written in its reader's language:
 // the account's, else the handshake's Accept-Language, else English. Refusals are built as problem() text
 // (server/http/validation.ts) and turned into words here, just before they leave.
+import type { IncomingMessage } from 'node:http';
 import type { ExtendedError } from 'socket.io';
 import type { Ack } from '../../shared/events';
-import { chooseLanguage } from '../../shared/i18n/languages';
+import { chooseLanguage, type Language } from '../../shared/i18n/languages';
 import { translatorFor } from '../../shared/i18n/server-catalogues';
 import type { MessageValues } from '../../shared/i18n/translator';
 import type { ErrorKey } from '../errors';
@@ -11,9 +12,19 @@ import { readerLanguageOf } from '../http/reader-language';
 import { problemOf } from '../http/validation';
 import type { ForumSocket } from './types';
 
+/**
+ * The language each connection's opening request asked for. The request itself is let go as soon as the
+ * connection opens (server/realtime/index.ts), so its Accept-Language is kept here, as the language it chose.
+ */
+const requested = new WeakMap<object, Language>();
+
+export function rememberLanguage(connection: object, request: IncomingMessage): void {
+  requested.set(connection, chooseLanguage(null, request.headers['accept-language']));
+}
+
+/** A tag Accept-Language-shaped, so the account's preference is weighed against it as against a header. */
 function acceptLanguageOf(socket: ForumSocket): string | undefined {
-  const header = socket.handshake.headers['accept-language'];
-  return Array.isArray(header) ? header.join(',') : header;
+  return requested.get(socket.conn);
 }
 
 /** The ack, with a refusal's message put into words in the socket's reader's language. */
