@@ -98,7 +98,7 @@ describe('error messages in the reader’s language', () => {
       .set('Accept-Language', 'ar')
       .send({ email: 'not-an-address', password: 'short', name: 'نور', dateOfBirth: '1990-04-01', acceptTerms: true })
       .expect(400);
-    expect(invalid.body.error).to.include({ code: 'invalid_input', field: 'email', message: `email: ${ar.t('errors.field.email')}` });
+    expect(invalid.body.error).to.include({ code: 'invalid_input', field: 'email', message: ar.t('errors.invalid.field', { field: 'email', problem: ar.t('errors.field.email') }) });
     expect(invalid.body.error.fields).to.deep.equal([
       { field: 'email', message: `${ar.t('errors.field.email')}.` },
       { field: 'password', message: `${ar.t('errors.field.atLeastChars', { min: 10 })}.` },
