@@ -1,5 +1,5 @@
 // The language this tab speaks. English is in the bundle; another language's catalogue is fetched when first
-// needed (one chunk per namespace, never the e-mails'), so the homepage carries one language only.
+// needed (one chunk per namespace, never the e-mails' nor the server's errors), so the homepage carries one language only.
 // Chosen from: the signed-in account's `language`, else the visitor's own pick (kept in localStorage, never
 // a cookie), else the language the server rendered the page in (its Accept-Language), else the browser's.
 import enAdmin from '../shared/i18n/messages/en/admin.json';
@@ -29,7 +29,7 @@ async function loadCatalogue(language: Language): Promise<ClientCatalogue> {
     CLIENT_NAMESPACES.map(
       (namespace) =>
         import(
-          /* webpackChunkName: "messages-[request]", webpackExclude: /(\/en\/|mail\.json$)/ */
+          /* webpackChunkName: "messages-[request]", webpackExclude: /(\/en\/|(mail|errors)\.json$)/ */
           `../shared/i18n/messages/${language}/${namespace}.json`
         ) as Promise<{ default: Record<string, string> }>,
     ),

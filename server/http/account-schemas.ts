@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ageOn, ACCOUNT_LIMITS, MINOR_AGE } from '../../shared/accounts';
 import { ROLES } from '../../shared/api';
 import { isSupportedLanguage, SUPPORTED_LANGUAGES } from '../../shared/i18n/languages';
+import { problem } from './validation';
 
 /** Local part, one @, a domain with a dot: enough to catch typos; the consent link proves the rest. */
 const EMAIL_SHAPE = /^[^\s@<>()[\]\\,;:"]{1,64}@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
@@ -20,11 +21,11 @@ function codePoints(value: string): number {
 }
 
 export const emailField = z
-  .string({ error: 'is required and must be a string' })
+  .string({ error: problem('errors.field.requiredString') })
   .trim()
   .toLowerCase()
-  .max(ACCOUNT_LIMITS.email, `must be at most ${ACCOUNT_LIMITS.email} characters`)
-  .regex(EMAIL_SHAPE, 'must be an e-mail address like name@example.org');
+  .max(ACCOUNT_LIMITS.email, problem('errors.field.atMostChars', { max: ACCOUNT_LIMITS.email }))
+  .regex(EMAIL_SHAPE, problem('errors.field.email'));
 
 /**
  * Plain text for names and bios: Unicode-normalised, trimmed, no markup (we store text and the client
@@ -34,7 +35,7 @@ export const emailField = z
  */
 export function plainText(options: { min: number; max: number; multiline?: boolean }) {
   return z
-    .string({ error: 'must be a string' })
+    .string({ error: problem('errors.field.string') })
     .transform((value) => {
       const normalised = value.normalize('NFC').replace(/\r\n?/g, '\n');
       return options.multiline ? normalised.trim() : normalised.replace(/[ \t\n]+/g, ' ').trim();
@@ -42,15 +43,15 @@ export function plainText(options: { min: number; max: number; multiline?: boole
     .superRefine((value, check) => {
       const length = codePoints(value);
       if (length < options.min) {
-        check.addIssue({ code: 'custom', message: options.min === 1 ? 'must not be empty' : `must be at least ${options.min} characters` });
+        check.addIssue({ code: 'custom', message: options.min === 1 ? problem('errors.field.notEmpty') : problem('errors.field.atLeastChars', { min: options.min }) });
       } else if (length > options.max) {
-        check.addIssue({ code: 'custom', message: `must be at most ${options.max} characters` });
+        check.addIssue({ code: 'custom', message: problem('errors.field.atMostChars', { max: options.max }) });
       } else if (options.min > 0 && !VISIBLE.test(value)) {
-        check.addIssue({ code: 'custom', message: 'must contain a visible character' });
+        check.addIssue({ code: 'custom', message: problem('errors.field.visible') });
       } else if (HTML_TAG.test(value)) {
-        check.addIssue({ code: 'custom', message: 'must be plain text: HTML tags are not allowed' });
+        check.addIssue({ code: 'custom', message: problem('errors.field.plainText') });
       } else if ((options.multiline ? CONTROL_EXCEPT_NEWLINE : ANY_CONTROL).test(value) || BIDI_CONTROLS.test(value)) {
-        check.addIssue({ code: 'custom', message: 'must not contain control characters' });
+        check.addIssue({ code: 'custom', message: problem('errors.field.noControl') });
       }
     });
 }
@@ -62,26 +63,26 @@ function isCalendarDate(value: string): boolean {
 }
 
 const dateOfBirthField = z
-  .string({ error: 'is required and must be a date like 1990-04-01' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 1990-04-01 (YYYY-MM-DD)')
-  .refine(isCalendarDate, 'is not a real calendar date')
-  .refine((value) => value <= new Date().toISOString().slice(0, 10), 'must not be in the future')
-  .refine((value) => ageOn(value, new Date()) <= ACCOUNT_LIMITS.maxAgeYears, `must be within the last ${ACCOUNT_LIMITS.maxAgeYears} years`);
+  .string({ error: problem('errors.field.dateRequired') })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, problem('errors.field.dateFormat'))
+  .refine(isCalendarDate, problem('errors.field.dateReal'))
+  .refine((value) => value <= new Date().toISOString().slice(0, 10), problem('errors.field.dateFuture'))
+  .refine((value) => ageOn(value, new Date()) <= ACCOUNT_LIMITS.maxAgeYears, problem('errors.field.dateRange', { years: ACCOUNT_LIMITS.maxAgeYears }));
 
 const newPasswordField = z
-  .string({ error: 'is required and must be a string' })
-  .min(ACCOUNT_LIMITS.passwordMin, `must be at least ${ACCOUNT_LIMITS.passwordMin} characters`)
-  .max(ACCOUNT_LIMITS.passwordMax, `must be at most ${ACCOUNT_LIMITS.passwordMax} characters`);
+  .string({ error: problem('errors.field.requiredString') })
+  .min(ACCOUNT_LIMITS.passwordMin, problem('errors.field.atLeastChars', { min: ACCOUNT_LIMITS.passwordMin }))
+  .max(ACCOUNT_LIMITS.passwordMax, problem('errors.field.atMostChars', { max: ACCOUNT_LIMITS.passwordMax }));
 
 /** Passwords being checked (not set) are only bounded, so the KDF never hashes megabytes. */
 const presentedPasswordField = z
-  .string({ error: 'is required and must be a string' })
-  .min(1, 'is required')
-  .max(1024, 'is too long');
+  .string({ error: problem('errors.field.requiredString') })
+  .min(1, problem('errors.field.required'))
+  .max(1024, problem('errors.field.tooLong'));
 
-const linkToken = z.string({ error: 'is required and must be a string' }).min(1, 'is required').max(200, 'is too long');
+const linkToken = z.string({ error: problem('errors.field.requiredString') }).min(1, problem('errors.field.required')).max(200, problem('errors.field.tooLong'));
 
-const SUPPORTED_LANGUAGES_MESSAGE = `must be one of the supported languages: ${SUPPORTED_LANGUAGES.join(', ')}`;
+const SUPPORTED_LANGUAGES_MESSAGE = problem('errors.field.language', { languages: SUPPORTED_LANGUAGES.join(', ') });
 
 /** One of the languages the forum speaks (shared/i18n/languages.ts), as its tag; case does not matter. */
 export const languageField = z
@@ -100,7 +101,7 @@ export const registerSchema = z
     password: newPasswordField,
     name: plainText({ min: 1, max: ACCOUNT_LIMITS.name }),
     dateOfBirth: dateOfBirthField,
-    acceptTerms: z.literal(true, { error: 'must be true: the terms have to be accepted to register' }),
+    acceptTerms: z.literal(true, { error: problem('errors.field.acceptTerms') }),
     /** Needed (and only kept) when the registrant is under 18. */
     parentEmail: emailField.optional(),
     /** The token of an invitation link (`/signup?invitation=…`); needed when registration is by invitation. */
@@ -110,23 +111,23 @@ export const registerSchema = z
   })
   .superRefine((input, check) => {
     if (input.password.toLowerCase() === input.email) {
-      check.addIssue({ code: 'custom', path: ['password'], message: 'must not be the same as the e-mail address' });
+      check.addIssue({ code: 'custom', path: ['password'], message: problem('errors.field.sameAsEmail') });
     }
     if (ageOn(input.dateOfBirth, new Date()) >= MINOR_AGE) return;
     if (input.parentEmail === undefined) {
       check.addIssue({
         code: 'custom',
         path: ['parentEmail'],
-        message: `is required under ${MINOR_AGE}: a parent or guardian has to confirm the account`,
+        message: problem('errors.field.parentRequired', { age: MINOR_AGE }),
       });
     } else if (input.parentEmail === input.email) {
-      check.addIssue({ code: 'custom', path: ['parentEmail'], message: "must be a parent's address, not your own" });
+      check.addIssue({ code: 'custom', path: ['parentEmail'], message: problem('errors.field.parentNotOwn') });
     }
   });
 export type RegisterInput = z.infer<typeof registerSchema>;
 
 export const loginSchema = z.object({
-  email: z.string({ error: 'is required and must be a string' }).min(1, 'is required').max(1024, 'is too long'),
+  email: z.string({ error: problem('errors.field.requiredString') }).min(1, problem('errors.field.required')).max(1024, problem('errors.field.tooLong')),
   password: presentedPasswordField,
 });
 
@@ -150,16 +151,16 @@ export const passwordChangeSchema = z
   .object({ currentPassword: presentedPasswordField, newPassword: newPasswordField })
   .refine((input) => input.newPassword !== input.currentPassword, {
     path: ['newPassword'],
-    message: 'must differ from the current password',
+    message: problem('errors.field.samePassword'),
   });
 
 export const rolesSchema = z.object({
   roles: z
-    .array(z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }), { error: 'must be a list of roles' })
-    .max(ROLES.length, 'lists a role twice')
-    .refine((roles) => new Set(roles).size === roles.length, 'lists a role twice'),
+    .array(z.enum(ROLES, { error: problem('errors.field.oneOf', { values: ROLES.join(', ') }) }), { error: problem('errors.field.rolesList') })
+    .max(ROLES.length, problem('errors.field.roleTwice'))
+    .refine((roles) => new Set(roles).size === roles.length, problem('errors.field.roleTwice')),
 });
 
 export const membershipSchema = z.object({
-  isMember: z.boolean({ error: 'is required and must be true or false' }),
+  isMember: z.boolean({ error: problem('errors.field.requiredBoolean') }),
 });

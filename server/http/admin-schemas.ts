@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { REGISTRATION_POLICIES } from '../../shared/admin';
 import { plainText } from './account-schemas';
+import type { ErrorKey } from '../errors';
+import { problem } from './validation';
 
 export const userLookupSchema = z.object({
   /** An e-mail address (whole) or part of a name; at least 2 characters so one letter does not list everyone. */
@@ -14,12 +16,18 @@ export const suspensionSchema = z.object({
 });
 
 export const registrationPolicySchema = z.object({
-  policy: z.enum(REGISTRATION_POLICIES, { error: `must be one of ${REGISTRATION_POLICIES.join(', ')}` }),
+  policy: z.enum(REGISTRATION_POLICIES, { error: problem('errors.field.oneOf', { values: REGISTRATION_POLICIES.join(', ') }) }),
 });
+
+/** A whole number within bounds, each problem in the given words (counts of uses, of days). */
+function wholeNumber(min: number, max: number, whole: ErrorKey, atLeast: ErrorKey, atMost: ErrorKey) {
+  const notWhole = problem(whole, { min, max });
+  return z.number({ error: notWhole }).int(notWhole).min(min, problem(atLeast, { min })).max(max, problem(atMost, { max }));
+}
 
 export const invitationSchema = z.object({
   /** How many registrations the link admits: 1 for one person, more for a meeting or mailing. */
-  maxUses: z.number({ error: 'must be a whole number from 1 to 1000' }).int('must be a whole number from 1 to 1000').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(1),
-  expiresInDays: z.number({ error: 'must be a whole number of days from 1 to 90' }).int('must be a whole number of days from 1 to 90').min(1, 'must be at least 1 day').max(90, 'must be at most 90 days').default(14),
+  maxUses: wholeNumber(1, 1000, 'errors.field.wholeNumber', 'errors.field.atLeast', 'errors.field.atMost').default(1),
+  expiresInDays: wholeNumber(1, 90, 'errors.field.wholeDays', 'errors.field.atLeastDays', 'errors.field.atMostDays').default(14),
   label: plainText({ min: 0, max: 100 }).default(''),
 });

@@ -114,7 +114,7 @@ export function createPasswordCheck(ctx: AppContext): RequestHandler {
     passport.authenticate('local', { session: false }, (error: unknown, user: UserFields | false) => {
       if (error) return next(error);
       // Only reached when a field is missing, which the route's schema has already refused.
-      if (!user) return next(new Unauthorized('The e-mail address or password is wrong.'));
+      if (!user) return next(new Unauthorized('errors.unauthorized.wrongCredentials'));
       res.locals.verifiedUser = user;
       next();
     })(req, res, next);

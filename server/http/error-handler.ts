@@ -1,51 +1,56 @@
-// The one place where errors become the contract's `{error: {code, message}}` bodies.
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+// The one place where errors become the contract's `{error: {code, message}}` bodies, the message written
+// in the reader's language (./reader-language.ts).
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { MulterError } from 'multer';
 import type { ErrorBody } from '../../shared/api';
-import { HttpError, Invalid, NotFound, RateLimited } from '../errors';
+import { translatorFor } from '../../shared/i18n/server-catalogues';
+import { HttpError, Invalid, NotFound, RateLimited, type ErrorKey } from '../errors';
 import type { Logger } from '../log';
+import { readerLanguage } from './reader-language';
 
-function body(error: HttpError): ErrorBody {
-  const fields = error instanceof Invalid && error.fields ? { fields: error.fields } : {};
-  return { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}), ...fields } };
+async function body(error: HttpError, req: Request): Promise<ErrorBody> {
+  const t = translatorFor(await readerLanguage(req));
+  const fields = error instanceof Invalid ? error.fieldsIn(t) : undefined;
+  return { error: { code: error.code, message: error.messageIn(t), ...(error.field ? { field: error.field } : {}), ...(fields ? { fields } : {}) } };
 }
 
-const MULTER_MESSAGES: Partial<Record<MulterError['code'], [number, string]>> = {
-  LIMIT_FILE_SIZE: [413, 'The file is too large.'],
-  LIMIT_FILE_COUNT: [400, 'Too many files.'],
-  LIMIT_UNEXPECTED_FILE: [400, 'Unexpected file field.'],
-  LIMIT_FIELD_VALUE: [413, 'A form field is too large.'],
-  LIMIT_PART_COUNT: [400, 'Too many form parts.'],
+const MULTER_MESSAGES: Partial<Record<MulterError['code'], [number, ErrorKey]>> = {
+  LIMIT_FILE_SIZE: [413, 'errors.upload.fileTooLarge'],
+  LIMIT_FILE_COUNT: [400, 'errors.upload.tooManyFiles'],
+  LIMIT_UNEXPECTED_FILE: [400, 'errors.upload.unexpectedField'],
+  LIMIT_FIELD_VALUE: [413, 'errors.upload.fieldTooLarge'],
+  LIMIT_PART_COUNT: [400, 'errors.upload.tooManyParts'],
 };
 
 /** Maps library errors we expect from bad input onto HttpErrors; anything else is ours to fix (500). */
 function toHttpError(error: unknown): HttpError | null {
   if (error instanceof HttpError) return error;
   if (error instanceof MulterError) {
-    const [status, message] = MULTER_MESSAGES[error.code] ?? [400, 'The upload could not be read.'];
-    if (status === 413) return new HttpError(413, 'payload_too_large', `${message} (field ${error.field ?? 'unknown'})`);
-    return new HttpError(400, 'invalid_input', message, error.field);
+    const [status, key] = MULTER_MESSAGES[error.code] ?? [400, 'errors.upload.unreadable'];
+    if (status === 413) return new HttpError(413, 'payload_too_large', { key, values: { field: error.field ?? 'unknown' } });
+    return new HttpError(400, 'invalid_input', { key }, error.field);
   }
   const err = error as { type?: string; status?: number; code?: number; keyValue?: Record<string, unknown> };
-  if (err?.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
-  if (err?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'The request body is too large.');
+  if (err?.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', { key: 'errors.body.notJson' });
+  if (err?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', { key: 'errors.body.tooLarge' });
   if (err?.type === 'charset.unsupported' || err?.type === 'encoding.unsupported') {
-    return new HttpError(415, 'unsupported_media_type', 'The request body must be UTF-8.');
+    return new HttpError(415, 'unsupported_media_type', { key: 'errors.body.notUtf8' });
   }
   if (error instanceof mongoose.Error.ValidationError) {
-    const [field, detail] = Object.entries(error.errors)[0] ?? ['body', { message: 'invalid' }];
-    return new HttpError(400, 'invalid_input', `${field} is invalid: ${detail.message}`, field);
+    // Schemas refuse bad input first, so this is a last line whose detail (mongoose's own English) is only named.
+    const field = Object.keys(error.errors)[0] ?? 'body';
+    return new Invalid(field, 'errors.field.invalid');
   }
   if (error instanceof mongoose.Error.CastError) {
-    return new HttpError(400, 'invalid_input', `${error.path} is not valid.`, error.path);
+    return new Invalid(error.path, 'errors.field.invalid');
   }
   if (err?.code === 11000) {
     const field = Object.keys(err.keyValue ?? {})[0];
-    return new HttpError(409, 'conflict', 'This already exists.', field);
+    return new HttpError(409, 'conflict', { key: 'errors.conflict.exists' }, field);
   }
   if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
-    return new HttpError(err.status, 'invalid_input', 'The request could not be processed.');
+    return new HttpError(err.status, 'invalid_input', { key: 'errors.body.unprocessable' });
   }
   return null;
 }
@@ -53,15 +58,15 @@ function toHttpError(error: unknown): HttpError | null {
 export function createErrorHandler(log: Logger): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
-    const known = toHttpError(error);
+    let known = toHttpError(error);
     if (!known) {
       log.error(`${req.method} ${req.path} failed`, error);
-      res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side.' } } satisfies ErrorBody);
-      return;
+      known = new HttpError(500, 'internal', { key: 'errors.internal' });
     }
     if (known instanceof RateLimited) res.set('Retry-After', String(known.retryAfterSeconds));
-    res.status(known.status).json(body(known));
+    const status = known.status;
+    void body(known, req).then((answer) => res.status(status).json(answer));
   };
 }
 
-export const apiNotFound: RequestHandler = (req, _res, next) => next(new NotFound(`API route ${req.method} ${req.path}`));
+export const apiNotFound: RequestHandler = (req, _res, next) => next(new NotFound('apiRoute', { method: req.method, path: req.path }));

@@ -25,7 +25,7 @@ import { signedIn, type Auth } from './auth';
 import { plainText } from './account-schemas';
 import { imageUploads, uploadedImages } from './image-uploads';
 import { moderationReason } from './moderation-reason';
-import { objectIdString, parseBody, parsePathId } from './validation';
+import { objectIdString, parseBody, parsePathId, problem } from './validation';
 
 const visibility = z.enum(['public', 'closed']);
 const joinPolicy = z.enum(['open', 'request', 'invite']);
@@ -46,7 +46,7 @@ const createGroupSchema = z.object({
 
 const updateGroupSchema = z
   .object({ name: name.optional(), description: description.optional(), rules: rules.optional(), visibility: visibility.optional(), joinPolicy: joinPolicy.optional() })
-  .refine((changes) => Object.values(changes).some((value) => value !== undefined), 'give at least one of name, description, rules, visibility, joinPolicy');
+  .refine((changes) => Object.values(changes).some((value) => value !== undefined), problem('errors.field.atLeastOneOf', { fields: 'name, description, rules, visibility, joinPolicy' }));
 
 const inviteSchema = z.object({ userId: objectIdString });
 const roleSchema = z.object({ role: z.enum(['moderator', 'member']) });
@@ -54,7 +54,7 @@ const memberListSchema = z.object({ status: z.enum(['member', 'pending', 'invite
 
 const newPostSchema = z.object({
   // Length is checked by the service (413 naming `body`), after multipart and JSON alike.
-  body: z.string({ error: 'is required' }),
+  body: z.string({ error: problem('errors.field.required') }),
   parentId: objectIdString.nullish(),
 });
 

@@ -64,7 +64,7 @@ export function imageUploads(limits: multer.Options['limits'], receive: (upload:
 function unreadableForm(error: unknown): unknown {
   if (error instanceof MulterError || error instanceof HttpError || !(error instanceof Error)) return error;
   if (typeof (error as NodeJS.ErrnoException).code === 'string') return error;
-  return new HttpError(400, 'invalid_input', `The multipart form could not be read (${error.message}).`);
+  return new HttpError(400, 'invalid_input', { key: 'errors.upload.formUnreadable', values: { detail: error.message } });
 }
 
 function spooledFiles(req: Request): Express.Multer.File[] {

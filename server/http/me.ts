@@ -13,7 +13,6 @@ import { clientAddress, signedIn, signedInUser, type Auth } from './auth';
 import { imageUploads, uploadedImages } from './image-uploads';
 import { parseBody } from './validation';
 
-const TOO_LARGE = `The image is larger than ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.`;
 
 /** One image; one byte over the cap still reaches encodeImage, whose 413 is the one we send. */
 const avatarUpload = imageUploads({ fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 0, parts: 1 }, (upload) => upload.single('image'));
@@ -21,13 +20,13 @@ const avatarUpload = imageUploads({ fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fi
 function receiveAvatar(req: Request, res: Response): Promise<ImageInput> {
   return new Promise((resolve, reject) => {
     avatarUpload(req, res, (error: unknown) => {
-      if (error instanceof MulterError && error.code === 'LIMIT_FILE_SIZE') return reject(new PayloadTooLarge(TOO_LARGE));
+      if (error instanceof MulterError && error.code === 'LIMIT_FILE_SIZE') return reject(new PayloadTooLarge('errors.image.tooLarge', { megabytes: MAX_UPLOAD_BYTES / (1024 * 1024) }));
       if (error instanceof MulterError && error.code === 'LIMIT_UNEXPECTED_FILE') {
-        return reject(new Invalid('image', `image: send the picture in the multipart field "image", not "${error.field}"`));
+        return reject(new Invalid('image', 'errors.field.imageField', { field: error.field }));
       }
       if (error) return reject(error);
       const [image] = uploadedImages(req);
-      if (!image) return reject(new Invalid('image', 'image: attach a picture as multipart/form-data field "image"'));
+      if (!image) return reject(new Invalid('image', 'errors.field.imageMissing'));
       resolve(image);
     });
   });

@@ -19,14 +19,14 @@ import {
 import { MAX_PAGE_SIZE, parsePageRequest } from '../services/pagination';
 import { signedIn, type Auth } from './auth';
 import { moderationReason } from './moderation-reason';
-import { objectIdString, parseBody, parsePathId } from './validation';
+import { objectIdString, parseBody, parsePathId, problem } from './validation';
 
 function text(max: number) {
   return z
-    .string({ error: 'is required' })
+    .string({ error: problem('errors.field.required') })
     .trim()
-    .min(1, 'is required')
-    .max(max, `must be at most ${max} characters`);
+    .min(1, problem('errors.field.required'))
+    .max(max, problem('errors.field.atMostChars', { max }));
 }
 
 const reason = text(MODERATION_LIMITS.reason);
@@ -36,16 +36,16 @@ const optionalReasonSchema = z.object({ reason: reason.optional() });
 
 const reportListSchema = z.object({
   /** `all`: handled reports too, so a moderator can look back at what was decided. */
-  status: z.enum(['open', 'resolved', 'dismissed', 'all'], { error: 'must be open, resolved, dismissed or all' }).default('open'),
+  status: z.enum(['open', 'resolved', 'dismissed', 'all'], { error: problem('errors.field.oneOf', { values: 'open, resolved, dismissed, all' }) }).default('open'),
 });
 
 const holdSchema = z.object({
   scope: z.object(
     {
-      type: z.enum(['post', 'user', 'group'], { error: 'must be post, user or group' }),
+      type: z.enum(['post', 'user', 'group'], { error: problem('errors.field.oneOf', { values: 'post, user, group' }) }),
       id: objectIdString,
     },
-    { error: 'is required' },
+    { error: problem('errors.field.required') },
   ),
   reason,
   /** The authority's or counsel's reference: a case number, a request id. */
@@ -60,7 +60,7 @@ const disclosureSchema = z.object({
   reference: text(MODERATION_LIMITS.reference),
   recipient: text(MODERATION_LIMITS.recipient),
   /** Affected users are told unless this is false, which needs a withholdReason. */
-  notifyUser: z.boolean({ error: 'must be true or false' }).default(true),
+  notifyUser: z.boolean({ error: problem('errors.field.boolean') }).default(true),
   withholdReason: text(MODERATION_LIMITS.reason).optional(),
 });
 
@@ -69,7 +69,7 @@ const auditPageSchema = z.object({
   /** The seq of the last entry of the previous page. */
   cursor: z
     .string()
-    .regex(/^[1-9][0-9]{0,14}$/, 'is not a cursor this API handed out')
+    .regex(/^[1-9][0-9]{0,14}$/, problem('errors.field.cursor'))
     .optional(),
 });
 

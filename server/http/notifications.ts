@@ -9,7 +9,7 @@ import { DEFAULT_RETENTION_DAYS, listNotifications, markRead, unreadCount } from
 import { getSettings, updateSettings, type SettingsChange } from '../notifications/settings';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../services/pagination';
 import { signedIn, type Auth } from './auth';
-import { objectIdString, parseBody, parsePathId } from './validation';
+import { objectIdString, parseBody, parsePathId, problem } from './validation';
 
 /** Ids one mark-read request may name. */
 const MAX_READ_IDS = 100;
@@ -26,7 +26,7 @@ const readSchema = z.union(
     z.object({ ids: z.array(objectIdString).min(1).max(MAX_READ_IDS) }).strict(),
     z.object({ all: z.literal(true) }).strict(),
   ],
-  { error: `send {ids: [up to ${MAX_READ_IDS} notification ids]} or {all: true}` },
+  { error: problem('errors.field.readRequest', { max: MAX_READ_IDS }) },
 );
 
 const settingSchema = z.object({ inApp: z.boolean().optional(), email: z.enum(EMAIL_FREQUENCIES).optional() }).strict();

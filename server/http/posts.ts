@@ -7,9 +7,9 @@ import { parsePageRequest } from '../services/pagination';
 import { deletePost, editPost, getPost, listReplies } from '../services/posts';
 import { signedIn, type Auth } from './auth';
 import { moderationReason } from './moderation-reason';
-import { parseBody, parsePathId } from './validation';
+import { parseBody, parsePathId, problem } from './validation';
 
-const editSchema = z.object({ body: z.string({ error: 'is required' }) });
+const editSchema = z.object({ body: z.string({ error: problem('errors.field.required') }) });
 
 export function postsRouter(ctx: AppContext, auth: Auth): Router {
   const router = Router();

@@ -2,10 +2,11 @@
 import { z } from 'zod';
 import { CONTACT_CHANNELS } from '../../shared/api';
 import { emailField } from './account-schemas';
+import { problem } from './validation';
 
-const presentedPassword = z.string({ error: 'is required and must be a string' }).min(1, 'is required').max(1024, 'is too long');
-const linkToken = z.string({ error: 'is required and must be a string' }).min(1, 'is required').max(200, 'is too long');
-const flag = z.boolean({ error: 'is required and must be true or false' });
+const presentedPassword = z.string({ error: problem('errors.field.requiredString') }).min(1, problem('errors.field.required')).max(1024, problem('errors.field.tooLong'));
+const linkToken = z.string({ error: problem('errors.field.requiredString') }).min(1, problem('errors.field.required')).max(200, problem('errors.field.tooLong'));
+const flag = z.boolean({ error: problem('errors.field.requiredBoolean') });
 
 export const erasureSchema = z.object({ password: presentedPassword });
 
@@ -14,7 +15,7 @@ export const preferencesSchema = z.strictObject(
   Object.fromEntries(CONTACT_CHANNELS.map((channel) => [channel, flag])) as Record<(typeof CONTACT_CHANNELS)[number], typeof flag>,
   {
     error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `${issue.keys.join(', ')} is not a contact channel (use ${CONTACT_CHANNELS.join(', ')})` : undefined,
+      issue.code === 'unrecognized_keys' ? problem('errors.field.notChannel', { keys: issue.keys.join(', '), channels: CONTACT_CHANNELS.join(', ') }) : undefined,
   },
 );
 
@@ -24,7 +25,7 @@ export const unsubscribeSchema = z.object({ token: linkToken });
 
 /** RFC 8058: the form body must say `List-Unsubscribe=One-Click`; the token is the URL's `token` parameter. */
 export const oneClickUnsubscribeSchema = z.object({
-  'List-Unsubscribe': z.literal('One-Click', { error: 'must be One-Click (RFC 8058)' }),
+  'List-Unsubscribe': z.literal('One-Click', { error: problem('errors.field.oneClick') }),
   token: linkToken,
 });
 

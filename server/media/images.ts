@@ -62,27 +62,25 @@ async function sharpJob<T>(job: () => Promise<T>): Promise<T> {
 export async function encodeImage(upload: ImageInput, variants: readonly ImageVariant[]): Promise<EncodedImage[]> {
   const [input, bytes] = Buffer.isBuffer(upload) ? [upload, upload.length] : [upload.path, upload.size];
   if (bytes > MAX_UPLOAD_BYTES) {
-    throw new PayloadTooLarge(`The image is larger than ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB.`);
+    throw new PayloadTooLarge('errors.image.tooLarge', { megabytes: MAX_UPLOAD_BYTES / (1024 * 1024) });
   }
   let metadata: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     metadata = await sharpJob(() => sharp(input, { limitInputPixels: false }).metadata());
   } catch {
-    throw new UnsupportedMediaType('The file is not an image we can read (JPEG, PNG, WebP, GIF, AVIF or HEIF).');
+    throw new UnsupportedMediaType('errors.image.unreadable');
   }
   if (!metadata.format || !ACCEPTED_FORMATS.has(metadata.format) || !metadata.width || !metadata.height) {
-    throw new UnsupportedMediaType('The file is not an image we can read (JPEG, PNG, WebP, GIF, AVIF or HEIF).');
+    throw new UnsupportedMediaType('errors.image.unreadable');
   }
   if (metadata.width * metadata.height > MAX_INPUT_PIXELS) {
-    throw new PayloadTooLarge(
-      `The image has ${metadata.width}×${metadata.height} pixels; at most ${MAX_INPUT_PIXELS / 1_000_000} megapixels are accepted.`,
-    );
+    throw new PayloadTooLarge('errors.image.tooManyPixels', { width: metadata.width, height: metadata.height, megapixels: MAX_INPUT_PIXELS / 1_000_000 });
   }
   try {
     return await encodeVariants(input, variants);
   } catch (error) {
     if (error instanceof PayloadTooLarge) throw error;
-    throw new UnsupportedMediaType('The image is damaged or incomplete and could not be decoded.');
+    throw new UnsupportedMediaType('errors.image.damaged');
   }
 }
 

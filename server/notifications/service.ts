@@ -139,7 +139,7 @@ interface ListRequest {
 function parseCursor(cursor: string | null): { at: Date; id: Types.ObjectId } | null {
   if (cursor === null) return null;
   const match = /^(\d{1,15})\.([0-9a-f]{24})$/.exec(cursor);
-  if (!match) throw new Invalid('cursor', 'cursor: is not a cursor this API handed out');
+  if (!match) throw new Invalid('cursor', 'errors.field.cursor');
   return { at: new Date(Number(match[1])), id: new Types.ObjectId(match[2]) };
 }
 

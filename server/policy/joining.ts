@@ -32,7 +32,7 @@ export function joinStep(access: GroupAccess, joinPolicy: JoinPolicy | string): 
     case 'request':
       return 'request';
     case 'invite':
-      throw new Forbidden('This group is invitation-only.');
+      throw new Forbidden('errors.forbidden.invitationOnly');
   }
 }
 
@@ -53,6 +53,6 @@ export function groupSettingsAfter(
 /** Refuses settings that contradict each other: a closed group cannot be open to anyone who asks. */
 export function checkGroupSettings(settings: { visibility: GroupVisibility | string; joinPolicy: JoinPolicy | string }): void {
   if (settings.visibility === 'closed' && settings.joinPolicy === 'open') {
-    throw new Invalid('joinPolicy', 'joinPolicy: a closed group cannot be open to join; choose request or invite.');
+    throw new Invalid('joinPolicy', 'errors.field.closedNotOpen');
   }
 }

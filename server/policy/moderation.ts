@@ -1,6 +1,6 @@
 // Moderation rules: who may report, review, act on posts and members, hold, disclose and read the audit log.
 import type { Types } from 'mongoose';
-import { Forbidden, NotFound } from '../errors';
+import { Forbidden, NotFound, type ErrorKey } from '../errors';
 import type { GroupRole, MembershipState } from '../models/membership';
 import { accessTo, accessToPost, loadGroupRef, managesGroup, ownsGroup, readsByModeratorOverride, readsGroup, type GroupAccess } from './access';
 import type { ModeratorRead } from './moderator-reads';
@@ -13,11 +13,11 @@ export type GroupModerationAction = 'review' | 'hide' | 'restore' | 'delete' | '
 /** Site-wide powers: group owners and moderators have none of these. */
 export type SiteModerationAction = 'review' | 'hold' | 'disclose' | 'audit';
 
-const SITE_FORBIDDEN: Record<SiteModerationAction, string> = {
-  review: 'Only moderators may review reports.',
-  hold: 'Only site moderators may place or read legal holds.',
-  disclose: 'Only site moderators may make or read disclosures.',
-  audit: 'Only site moderators may read the audit log.',
+const SITE_FORBIDDEN: Record<SiteModerationAction, ErrorKey> = {
+  review: 'errors.forbidden.site.review',
+  hold: 'errors.forbidden.site.hold',
+  disclose: 'errors.forbidden.site.disclose',
+  audit: 'errors.forbidden.site.audit',
 };
 
 /**
@@ -52,7 +52,7 @@ export async function authorizeGroupModeration(
   const access = await accessTo(viewer, group);
   const decision = decideGroupModeration(access, post);
   if (decision === 'not_found') throw new NotFound(post ? 'post' : 'group');
-  if (decision === 'forbidden') throw new Forbidden(`Only moderators of this group may ${action === 'review' ? 'review its reports' : `${action} here`}.`);
+  if (decision === 'forbidden') throw new Forbidden('errors.forbidden.groupModeratorsOnly', { action });
   return access;
 }
 
@@ -76,7 +76,7 @@ export function authorizeSiteModeration(viewer: Viewer, action: SiteModerationAc
 
 /** Releasing a hold destroys preserved evidence, so it takes an admin. */
 export function authorizeHoldRelease(viewer: Viewer): void {
-  if (!isAdmin(viewer)) throw new Forbidden('Only an admin may release a legal hold.');
+  if (!isAdmin(viewer)) throw new Forbidden('errors.forbidden.releaseHold');
 }
 
 /**
@@ -87,11 +87,11 @@ export function authorizeSuspension(
   access: GroupAccess,
   target: { userId: Types.ObjectId; membership: { status: MembershipState; role: GroupRole } | null },
 ): void {
-  if (access.viewer && target.userId.equals(access.viewer._id)) throw new Forbidden('You cannot suspend yourself.');
+  if (access.viewer && target.userId.equals(access.viewer._id)) throw new Forbidden('errors.forbidden.suspendSelf');
   const role = target.membership?.status === 'member' ? target.membership.role : null;
-  if (role === 'owner') throw new Forbidden('The owner of a group cannot be suspended from it.');
+  if (role === 'owner') throw new Forbidden('errors.forbidden.suspendOwner');
   if (role === 'moderator' && !(access.siteModerator || ownsGroup(access))) {
-    throw new Forbidden('Only the owner or a site moderator may suspend a group moderator.');
+    throw new Forbidden('errors.forbidden.suspendModerator');
   }
 }
 
@@ -106,8 +106,8 @@ export function authorizeRemoval(
 ): void {
   const self = access.viewer !== null && target.userId.equals(access.viewer._id);
   const role = target.membership.status === 'member' ? target.membership.role : null;
-  if (role === 'owner') throw new Forbidden(self ? 'The owner cannot leave their own group.' : 'The owner cannot be removed.');
-  if (!self && role === 'moderator' && !ownsGroup(access)) throw new Forbidden('Only the owner may remove a group moderator.');
+  if (role === 'owner') throw new Forbidden(self ? 'errors.forbidden.ownerLeave' : 'errors.forbidden.ownerRemove');
+  if (!self && role === 'moderator' && !ownsGroup(access)) throw new Forbidden('errors.forbidden.removeModerator');
 }
 
 /**
@@ -124,9 +124,7 @@ export function moderatorReadTouchesContent(read: ModeratorRead): boolean {
  */
 export function requireModeratorReadReason(read: ModeratorRead): string {
   if (!read.reason) {
-    throw new Forbidden(
-      'A reason is required to read a closed group you are not a member of: send it in the X-Moderation-Reason header or as ?reason=.',
-    );
+    throw new Forbidden('errors.forbidden.reasonRequired');
   }
   return read.reason;
 }

@@ -19,6 +19,6 @@ export type ModeratorReadAuditor = (read: ModeratorRead) => Promise<void>;
 
 /** Audits the read, or refuses it when no auditor was given: an override read is never unaudited. */
 export async function recordModeratorRead(read: ModeratorRead, auditor: ModeratorReadAuditor | undefined): Promise<void> {
-  if (!auditor) throw new Forbidden('This read of a closed group cannot be audited here, so it is refused.');
+  if (!auditor) throw new Forbidden('errors.forbidden.unauditedRead');
   await auditor(read);
 }

@@ -1,7 +1,7 @@
 // The rules: who may see or do what with one group or one post. Lists use the scopes in ./scopes.ts,
 // which state the same rules as database filters.
 import { Types } from 'mongoose';
-import { Forbidden, NotFound } from '../errors';
+import { Forbidden, NotFound, type ErrorKey, type Missing } from '../errors';
 import { Membership, type MembershipFields } from '../models/membership';
 import {
   accessFrom,
@@ -48,22 +48,22 @@ export interface PostRef {
 
 export type Decision = 'allow' | 'forbidden' | 'not_found';
 
-const FORBIDDEN_MESSAGES: Record<GroupAction | PostAction, string> = {
-  view: 'You may not see this group.',
-  read: 'You may not read this.',
-  subscribe: 'You may not follow this group.',
-  post: 'Join this group to post in it.',
-  join: 'You were removed from or suspended in this group; only an invitation from its owner or moderators lets you back in.',
-  manage: 'Only the group owner and group moderators may do this.',
-  update: 'Only the group owner may do this.',
-  viewImages: 'You may not see these images.',
-  reply: 'Only members of this group may reply.',
-  like: 'Only members of this group may like its posts.',
-  edit: 'Only the author may edit a post.',
-  delete: 'Only the author, the group owner or a moderator may delete a post.',
+const FORBIDDEN_MESSAGES: Record<GroupAction | PostAction, ErrorKey> = {
+  view: 'errors.forbidden.view',
+  read: 'errors.forbidden.read',
+  subscribe: 'errors.forbidden.subscribe',
+  post: 'errors.forbidden.post',
+  join: 'errors.forbidden.join',
+  manage: 'errors.forbidden.manage',
+  update: 'errors.forbidden.update',
+  viewImages: 'errors.forbidden.viewImages',
+  reply: 'errors.forbidden.reply',
+  like: 'errors.forbidden.like',
+  edit: 'errors.forbidden.edit',
+  delete: 'errors.forbidden.delete',
 };
 
-export function forbiddenMessage(action: GroupAction | PostAction): string {
+export function forbiddenMessage(action: GroupAction | PostAction): ErrorKey {
   return FORBIDDEN_MESSAGES[action];
 }
 
@@ -153,7 +153,7 @@ async function settle(
   access: GroupAccess,
   decision: Decision,
   action: GroupAction | PostAction,
-  what: string,
+  what: Missing,
   postId: Types.ObjectId | null,
   options: AuthorizeOptions,
 ): Promise<GroupAccess> {

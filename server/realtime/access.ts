@@ -3,6 +3,7 @@
 import { Types } from 'mongoose';
 import type { LivePost } from '../../shared/events';
 import { Forbidden, NotFound } from '../errors';
+import { problem } from '../http/validation';
 import type { UrlSigner } from '../media/signed-urls';
 import { loadIdentity } from '../services/tokens';
 import {
@@ -93,7 +94,7 @@ export function createFeedAccess(signer: UrlSigner, auditModeratorRead: Moderato
         return 'allow';
       } catch (error) {
         if (error instanceof NotFound) return 'not_found';
-        if (error instanceof Forbidden) return { forbidden: error.message };
+        if (error instanceof Forbidden) return { forbidden: problem(error.problem.key, error.problem.values) };
         throw error;
       }
     },

@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
 import type { ExtendedError } from 'socket.io';
+import { refusedHandshake } from './refusals';
 import type { ForumSocket } from './types';
 
 export interface SocketLimits {
@@ -21,12 +22,6 @@ export function connectionAddress(request: IncomingMessage, trustProxy: boolean 
   const trust =
     trustProxy === true ? () => true : typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : proxyaddr.compile(trustProxy.split(/\s*,\s*/));
   return proxyaddr(request, trust);
-}
-
-function refused(message: string): ExtendedError {
-  const error: ExtendedError = new Error('too_many_connections');
-  error.data = { code: 'too_many_connections', message };
-  return error;
 }
 
 class Counter {
@@ -58,10 +53,10 @@ export function capConnections(limits: SocketLimits, addressOf: (socket: ForumSo
     const address = addressOf(socket);
     const account = socket.data.userId;
     if (limits.perAddress > 0 && byAddress.count(address) >= limits.perAddress) {
-      return next(refused(`At most ${limits.perAddress} live connections are allowed from one address; close some first.`));
+      return next(refusedHandshake(socket, 'too_many_connections', 'errors.realtime.tooManyFromAddress', { max: limits.perAddress }));
     }
     if (account !== null && limits.perAccount > 0 && byAccount.count(account) >= limits.perAccount) {
-      return next(refused(`At most ${limits.perAccount} live connections are allowed per account; close some first.`));
+      return next(refusedHandshake(socket, 'too_many_connections', 'errors.realtime.tooManyForAccount', { max: limits.perAccount }));
     }
     byAddress.add(address);
     if (account !== null) byAccount.add(account);

@@ -9,6 +9,7 @@ import type { AppContext } from '../context';
 import { createFeedAccess, type FeedAccess } from './access';
 import { coalesceFlushes } from './coalesced-writes';
 import { capConnections, connectionAddress, DEFAULT_SOCKET_LIMITS } from './connection-caps';
+import { rememberLanguage } from './refusals';
 import { startFanout } from './fanout';
 import { OrderedEffects } from './ordered';
 import { RoomOps } from './room-ops';
@@ -60,6 +61,7 @@ export async function attachRealtime(
   const addresses = new WeakMap<object, string>();
   io.engine.on('connection', (rawSocket: { request: IncomingMessage | null }) => {
     if (rawSocket.request) addresses.set(rawSocket, connectionAddress(rawSocket.request, ctx.config.trustProxy));
+    if (rawSocket.request) rememberLanguage(rawSocket, rawSocket.request);
     rawSocket.request = null;
   });
   coalesceFlushes(io);

@@ -9,17 +9,12 @@ import type { Role } from '../../shared/api';
 import type { Logger } from '../log';
 import type { Viewer } from '../policy/viewer';
 import { authenticateToken, tokenExpiry } from '../services/tokens';
+import { refusedHandshake } from './refusals';
 import { tokenRoom, userRoom } from './rooms';
 import type { ForumSocket, SocketData } from './types';
 
 /** setTimeout cannot wait longer than about 24.8 days; tokens live 30. Check again at least daily. */
 const MAX_TIMER_MS = 24 * 60 * 60 * 1000;
-
-function unauthorized(message: string): ExtendedError {
-  const error: ExtendedError = new Error('unauthorized');
-  error.data = { code: 'unauthorized', message };
-  return error;
-}
 
 /** io.use middleware: no token means anonymous; a token that is not valid refuses the connection. */
 export function authenticateHandshake(log: Logger) {
@@ -30,17 +25,17 @@ export function authenticateHandshake(log: Logger) {
       socket.data = { userId: null, roles: [], tokenHash: null };
       return next();
     }
-    if (typeof token !== 'string') return next(unauthorized('auth.token must be a string.'));
+    if (typeof token !== 'string') return next(refusedHandshake(socket, 'unauthorized', 'errors.realtime.tokenNotString'));
     authenticateToken(token).then(
       (result) => {
-        if (!result) return next(unauthorized('The token is invalid, expired or revoked; sign in again.'));
+        if (!result) return next(refusedHandshake(socket, 'unauthorized', 'errors.realtime.tokenInvalid'));
         const viewer = result.viewer;
         socket.data = { userId: viewer.id, roles: [...viewer.roles], tokenHash: result.tokenHash };
         next();
       },
       (error: unknown) => {
         log.error('realtime: handshake authentication failed', error);
-        next(unauthorized('Authentication is unavailable right now; try again.'));
+        next(refusedHandshake(socket, 'unauthorized', 'errors.realtime.authUnavailable'));
       },
     );
   };

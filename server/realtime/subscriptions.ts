@@ -7,7 +7,9 @@ import type { Ack } from '../../shared/events';
 import type { Logger } from '../log';
 import type { Viewer } from '../policy/viewer';
 import type { FeedAccess } from './access';
+import { problem } from '../http/validation';
 import { parseFeedRequest, type Feed } from './feeds';
+import { speaking } from './refusals';
 import { groupRoom, HOME_PUBLIC_ROOM, homeGroupRoom, homeOfRoom, isHomeRoom, PUBLIC_ROOM } from './rooms';
 import { viewerOfSocket } from './session';
 import type { ForumSocket } from './types';
@@ -21,9 +23,9 @@ function fail(code: string, message: string): Failure {
   return { ok: false, error: { code, message } };
 }
 
-const NOT_FOUND = fail('not_found', 'No such group.');
-const SIGN_IN = fail('unauthorized', 'Sign in to follow this feed: visitors may only follow "public".');
-const GONE = fail('disconnected', 'The socket disconnected.');
+const NOT_FOUND = fail('not_found', problem('errors.notFound.group'));
+const SIGN_IN = fail('unauthorized', problem('errors.realtime.signIn'));
+const GONE = fail('disconnected', problem('errors.realtime.disconnected'));
 
 /** Socket.IO passes whatever the client sent; only a trailing function is an ack. */
 function splitArgs(args: unknown[]): { request: unknown; ack: ((result: Ack) => void) | null } {
@@ -53,7 +55,7 @@ async function subscribeGroup(socket: ForumSocket, access: FeedAccess, viewer: V
   const following = [...socket.rooms].filter((r) => r.startsWith('group:')).length;
   const pending = deciding.get(socket) ?? 0;
   if (following + pending >= MAX_GROUP_FEEDS) {
-    return fail('too_many_feeds', `A connection may follow at most ${MAX_GROUP_FEEDS} groups; unsubscribe from one first.`);
+    return fail('too_many_feeds', problem('errors.realtime.tooManyFeeds', { max: MAX_GROUP_FEEDS }));
   }
   deciding.set(socket, pending + 1);
   try {
@@ -99,19 +101,21 @@ function unsubscribe(socket: ForumSocket, feed: Feed): void {
 /** The socket's two listeners; everything else is shared by all sockets, so an idle one holds little. */
 export function handleSubscriptions(socket: ForumSocket, access: FeedAccess, log: Logger): void {
   socket.on('subscribe', (...args: unknown[]) => {
-    const { request, ack } = splitArgs(args);
+    const { request, ack: answer } = splitArgs(args);
     // Without an ack the client could never learn the outcome, so nothing is granted.
-    if (!ack) return;
+    if (!answer) return;
+    const ack = speaking(socket, answer);
     const feed = parseFeedRequest(request);
     if ('code' in feed) return ack(fail(feed.code, feed.message));
     subscribe(socket, access, feed).then(ack, (error: unknown) => {
       log.error('realtime: subscribe failed', error);
-      ack(fail('internal', 'The subscription could not be decided; try again.'));
+      ack(fail('internal', problem('errors.realtime.undecided')));
     });
   });
 
   socket.on('unsubscribe', (...args: unknown[]) => {
-    const { request, ack } = splitArgs(args);
+    const { request, ack: answer } = splitArgs(args);
+    const ack = answer && speaking(socket, answer);
     const feed = parseFeedRequest(request);
     if ('code' in feed) return ack?.(fail(feed.code, feed.message));
     unsubscribe(socket, feed);

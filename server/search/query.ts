@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { SearchType } from '../../shared/api';
 import { Invalid } from '../errors';
-import { parseBody } from '../http/validation';
+import { parseBody, problem } from '../http/validation';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../services/pagination';
 
 export const MAX_QUERY_CHARS = 200;
@@ -23,13 +23,13 @@ export interface SearchRequest {
 }
 
 const searchSchema = z.object({
-  q: z.string().trim().min(1, 'must not be empty').max(MAX_QUERY_CHARS, `must be at most ${MAX_QUERY_CHARS} characters`),
+  q: z.string().trim().min(1, problem('errors.field.notEmpty')).max(MAX_QUERY_CHARS, problem('errors.field.atMostChars', { max: MAX_QUERY_CHARS })),
   type: z.enum(['posts', 'groups', 'people']).default('posts'),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: z
     .string()
-    .regex(/^\d{1,4}$/, 'is not a cursor this API handed out')
-    .refine((c) => Number(c) <= MAX_SEARCH_OFFSET, 'is not a cursor this API handed out')
+    .regex(/^\d{1,4}$/, problem('errors.field.cursor'))
+    .refine((c) => Number(c) <= MAX_SEARCH_OFFSET, problem('errors.field.cursor'))
     .optional(),
 });
 
@@ -41,15 +41,15 @@ export function parseSearchRequest(query: unknown): SearchRequest {
   const text = q.replace(/"[^"]*"?|(^|\s)(in|from):(\S*)/g, (whole: string, lead: string | undefined, key: string | undefined, value: string | undefined) => {
     if (!key) return whole;
     if (key === 'in') {
-      if (!/^[a-z0-9-]{1,100}$/.test(value!)) throw new Invalid('q', 'q: in: takes a group slug');
+      if (!/^[a-z0-9-]{1,100}$/.test(value!)) throw new Invalid('q', 'errors.field.searchIn');
       groupSlug = value!;
     } else {
-      if (!/^[0-9a-f]{24}$/i.test(value!)) throw new Invalid('q', 'q: from: takes a user id');
+      if (!/^[0-9a-f]{24}$/i.test(value!)) throw new Invalid('q', 'errors.field.searchFrom');
       authorId = new Types.ObjectId(value!);
     }
     return lead ?? '';
   });
-  if (!/[\p{L}\p{N}]/u.test(text.replace(/(^|\s)-("[^"]*"?|\S+)/g, ' '))) throw new Invalid('q', 'q: needs at least one word to search for');
-  if (type !== 'posts' && (groupSlug || authorId)) throw new Invalid('q', 'q: in: and from: apply to posts only');
+  if (!/[\p{L}\p{N}]/u.test(text.replace(/(^|\s)-("[^"]*"?|\S+)/g, ' '))) throw new Invalid('q', 'errors.field.searchWord');
+  if (type !== 'posts' && (groupSlug || authorId)) throw new Invalid('q', 'errors.field.searchFilters');
   return { type, text: text.trim(), groupSlug, authorId, limit, offset: cursor ? Number(cursor) : 0 };
 }

@@ -27,8 +27,6 @@ export const PARENTAL_CONSENT_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 export const VERIFICATION_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const PASSWORD_RESET_LIFETIME_MS = 60 * 60 * 1000;
 
-const WRONG_CREDENTIALS = 'The e-mail address or password is wrong.';
-const LINK_NOT_FOUND = 'link (it is wrong, used or expired)';
 
 /** What registration answers: decided by the input alone, so it is the same whether or not the address is known. */
 export type RegistrationStatus = 'verification_sent' | 'pending_parental_consent';
@@ -54,7 +52,7 @@ function parentalConsentPending(): HttpError {
   return new HttpError(
     403,
     'parental_consent_pending',
-    'This account is waiting for a parent or guardian to confirm it through the link we e-mailed them.',
+    { key: 'errors.account.parentalConsentPending' },
   );
 }
 
@@ -194,9 +192,9 @@ export async function resendVerification(ctx: AppContext, email: string, clientA
 async function linkOwner(purpose: 'verify_email' | 'password_reset', token: string, now: Date, take: boolean): Promise<UserFields> {
   const filter = { tokenHash: hashLinkToken(token), purpose };
   const link = await (take ? AccountLink.findOneAndDelete(filter) : AccountLink.findOne(filter)).lean();
-  if (!link || !link.userId || link.expiresAt.getTime() <= now.getTime()) throw new NotFound(LINK_NOT_FOUND);
+  if (!link || !link.userId || link.expiresAt.getTime() <= now.getTime()) throw new NotFound('link');
   const user = await User.findOne({ _id: link.userId, email: link.email, status: { $ne: 'erasing' } }).lean<UserFields>();
-  if (!user) throw new NotFound(LINK_NOT_FOUND);
+  if (!user) throw new NotFound('link');
   return user;
 }
 
@@ -218,7 +216,7 @@ async function markVerified(ctx: AppContext, user: UserFields, extra: Record<str
     { new: true },
   ).lean<UserFields>();
   const current = activated ?? (await User.findById(user._id).lean<UserFields>());
-  if (!current) throw new NotFound(LINK_NOT_FOUND);
+  if (!current) throw new NotFound('link');
   // An account that was active already only gets here through a password reset, whose revocation of
   // every token drops what other processes cached about it (roles included).
   if (activated) ctx.events.publish({ type: 'user.changed', userId: String(user._id), change: { kind: 'activated' } });
@@ -294,7 +292,7 @@ export async function confirmPasswordReset(
 ): Promise<{ user: UserFields; token: string }> {
   const link = await AccountLink.findOne({ tokenHash: hashLinkToken(token), purpose: 'password_reset' }, { email: 1 }).lean();
   if (link && newPassword.toLowerCase() === link.email) {
-    throw new Invalid('newPassword', 'newPassword: must not be the same as the e-mail address');
+    throw new Invalid('newPassword', 'errors.field.sameAsEmail');
   }
   const owner = await takeLink('password_reset', token, now);
   assertMaySignIn(owner);
@@ -331,7 +329,7 @@ export async function verifyCredentials(
  */
 export async function verifySuspendedCredentials(ctx: AppContext, email: string, password: string, address: string): Promise<UserFields> {
   const user = await provenOwner(ctx, email, password, address);
-  if (!user.suspendedAt) throw new Conflict('This account is not suspended: sign in to export or erase its data.');
+  if (!user.suspendedAt) throw new Conflict('errors.account.notSuspendedSignIn');
   assertMaySignIn({ ...user, suspendedAt: null });
   return user;
 }
@@ -343,10 +341,10 @@ async function provenOwner(ctx: AppContext, email: string, password: string, add
   await throttle.begin(subject, 'sign-in');
   const user = await User.findOne({ email: email.trim().toLowerCase() }).lean<UserFields>();
   const correct = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDecoy(password);
-  if (!user || !correct || user.status === 'erasing') throw new Unauthorized(WRONG_CREDENTIALS);
+  if (!user || !correct || user.status === 'erasing') throw new Unauthorized('errors.unauthorized.wrongCredentials');
   await throttle.succeeded(subject);
   if (user.emailVerified !== true && user.status !== 'active') {
-    throw new HttpError(403, 'email_unverified', 'Confirm your e-mail address first: open the link we sent you, or ask for a new one.');
+    throw new HttpError(403, 'email_unverified', { key: 'errors.account.emailUnverified' });
   }
   if (user.status === 'pending_parental_consent') throw parentalConsentPending();
   return user;
@@ -369,7 +367,7 @@ export async function verifyCurrentPassword(
   const kind: CheckKind = 'reauthentication';
   await throttle.begin(subject, kind);
   if (!(await verifyPassword(password, user.passwordHash))) {
-    throw new Invalid(field, `${field}: is not your current password`);
+    throw new Invalid(field, 'errors.field.wrongPassword');
   }
   await throttle.succeeded(subject);
 }
@@ -383,7 +381,7 @@ export async function changePassword(
   address: string,
 ): Promise<{ user: UserFields; token: string }> {
   if (newPassword.toLowerCase() === user.email) {
-    throw new Invalid('newPassword', 'newPassword: must not be the same as the e-mail address');
+    throw new Invalid('newPassword', 'errors.field.sameAsEmail');
   }
   await verifyCurrentPassword(ctx, user, currentPassword, address, 'currentPassword');
   const now = new Date();

@@ -11,5 +11,5 @@ import { ACTIVE_ACCOUNT, User } from '../models/user';
 export async function confirmActiveWriter(userId: Types.ObjectId, undo: () => Promise<unknown>): Promise<void> {
   if ((await User.exists({ _id: userId, ...ACTIVE_ACCOUNT })) !== null) return;
   await undo();
-  throw new Unauthorized('This account is no longer active.');
+  throw new Unauthorized('errors.unauthorized.inactive');
 }

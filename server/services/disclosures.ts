@@ -64,13 +64,13 @@ async function notifyAffected(ctx: AppContext, disclosure: DisclosureFields): Pr
 export async function createDisclosure(ctx: AppContext, viewer: Viewer, input: NewDisclosure): Promise<DisclosureShape> {
   authorizeSiteModeration(viewer, 'disclose');
   const withholdReason = input.notifyUser ? null : (input.withholdReason?.trim() ?? '');
-  if (withholdReason === '') throw new Invalid('withholdReason', 'withholdReason: is required when notifyUser is false.');
+  if (withholdReason === '') throw new Invalid('withholdReason', 'errors.field.withholdReasonRequired');
   const hold = await loadHold(input.holdId).catch(() => {
-    throw new Invalid('holdId', 'holdId: no such hold.');
+    throw new Invalid('holdId', 'errors.field.noSuchHold');
   });
-  if (hold.status !== 'active') throw new Conflict('This hold has been released; there is nothing left to disclose.', 'holdId');
+  if (hold.status !== 'active') throw new Conflict('errors.conflict.holdReleased', 'holdId');
   const items = await itemsOfHold(hold);
-  if (!items.length) throw new Conflict('This hold has no preserved items to disclose.', 'holdId');
+  if (!items.length) throw new Conflict('errors.conflict.holdEmpty', 'holdId');
   const disclosure = (
     await Disclosure.create({
       holdId: hold._id,
@@ -116,7 +116,7 @@ export async function disclosurePackage(ctx: AppContext, viewer: Viewer, disclos
   const hold = await loadHold(disclosure.holdId);
   const stored = await PreservedItem.find({ _id: { $in: disclosure.itemIds } }).sort({ _id: 1 }).lean<PreservedItemFields[]>();
   if (stored.length !== disclosure.itemIds.length) {
-    throw new Conflict('Some preserved items of this disclosure no longer exist: the hold was released.');
+    throw new Conflict('errors.conflict.disclosureItemsGone');
   }
   const items: DisclosurePackage['items'] = [];
   for (const item of stored) {

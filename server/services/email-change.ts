@@ -32,7 +32,7 @@ export async function requestEmailChange(
   address: string,
   now = new Date(),
 ): Promise<void> {
-  if (newEmail === user.email) throw new Invalid('email', 'email: is already your address');
+  if (newEmail === user.email) throw new Invalid('email', 'errors.field.alreadyYourAddress');
   await verifyCurrentPassword(ctx, user, password, address, 'password');
   await limitMailRequest(ctx, { clientAddress: address, targets: [newEmail], accountId: String(user._id) });
   // A taken address gets no link and the asker the same answer: this must not tell who has an account.
@@ -49,7 +49,7 @@ export async function requestEmailChange(
     });
   } catch (error) {
     // Two requests raced; the other one stands.
-    if (isDuplicateKey(error)) throw new Conflict('Another e-mail change was requested at the same moment; try again.');
+    if (isDuplicateKey(error)) throw new Conflict('errors.conflict.emailChangeRace');
     throw error;
   }
   const link = `${ctx.config.publicUrl}/confirm-email?token=${encodeURIComponent(token)}`;
@@ -65,13 +65,13 @@ export async function requestEmailChange(
 export async function confirmEmailChange(ctx: AppContext, user: UserFields, token: string, now = new Date()): Promise<UserFields> {
   const request = await EmailChange.findOneAndDelete({ tokenHash: hashChangeToken(token), userId: user._id }).lean();
   if (!request || request.expiresAt.getTime() <= now.getTime()) {
-    throw new NotFound('e-mail change request (the link is wrong, used, expired or for another account)');
+    throw new NotFound('emailChange');
   }
   let updated: UserFields | null;
   try {
     updated = await User.findOneAndUpdate({ _id: user._id, ...ACTIVE_ACCOUNT }, { $set: { email: request.newEmail, emailVerified: true } }, { new: true }).lean<UserFields>();
   } catch (error) {
-    if (isDuplicateKey(error)) throw new Conflict('Another account started using this e-mail address in the meantime.', 'email');
+    if (isDuplicateKey(error)) throw new Conflict('errors.conflict.emailTaken', 'email');
     throw error;
   }
   if (!updated) throw new Unauthorized();

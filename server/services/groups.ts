@@ -222,7 +222,7 @@ export async function approveMember(ctx: AppContext, viewer: Viewer, groupId: Ty
     await notifyMember(ctx, viewer, 'join_approved', groupId, userId);
   } else {
     const current = await Membership.findOne({ groupId, userId }, { status: 1 }).lean<{ status: MembershipState }>();
-    if (current?.status !== 'member') throw new NotFound('join request');
+    if (current?.status !== 'member') throw new NotFound('joinRequest');
   }
   return presentMember(groupId, userId);
 }
@@ -239,8 +239,8 @@ export async function inviteMember(ctx: AppContext, viewer: Viewer, groupId: Typ
     await notifyMember(ctx, viewer, 'invited', groupId, userId);
   } else {
     const current = await Membership.findOne({ groupId, userId }, { status: 1 }).lean<{ status: MembershipState }>();
-    if (current?.status === 'member') throw new Conflict('This user is already a member of the group.', 'userId');
-    if (current?.status === 'suspended') throw new Forbidden('This user is suspended from the group; lift the suspension first.');
+    if (current?.status === 'member') throw new Conflict('errors.conflict.alreadyMember', 'userId');
+    if (current?.status === 'suspended') throw new Forbidden('errors.forbidden.inviteSuspended');
   }
   return presentMember(groupId, userId);
 }
@@ -279,7 +279,7 @@ export async function setMemberRole(
   );
   if (updated.matchedCount === 0) {
     const target = await Membership.findOne({ groupId, userId }, { status: 1, role: 1 }).lean<{ status: MembershipState; role: GroupRole }>();
-    if (target?.status === 'member' && target.role === 'owner') throw new Forbidden('The owner’s role cannot be changed.');
+    if (target?.status === 'member' && target.role === 'owner') throw new Forbidden('errors.forbidden.ownerRole');
     throw new NotFound('member');
   }
   if (updated.modifiedCount === 1) {

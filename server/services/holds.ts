@@ -265,7 +265,7 @@ async function scopeExists(scope: NewHold['scope']): Promise<boolean> {
 /** Places a hold and preserves everything in its scope right away. */
 export async function createHold(ctx: AppContext, viewer: Viewer, input: NewHold): Promise<HoldWithItems> {
   authorizeSiteModeration(viewer, 'hold');
-  if (!(await scopeExists(input.scope))) throw new Invalid('scope.id', `scope.id: no such ${input.scope.type}.`);
+  if (!(await scopeExists(input.scope))) throw new Invalid('scope.id', 'errors.field.noSuchScope', { type: input.scope.type });
   // The hold exists before the copying starts, so a change racing the copy is preserved by the change itself.
   const hold = (await Hold.create({ scope: input.scope, reason: input.reason, reference: input.reference, createdBy: viewer._id })).toObject() as HoldFields;
   const posts = await Post.find(postsInScopeFilter(input.scope)).sort({ _id: 1 }).lean<PostFields[]>();
@@ -321,7 +321,7 @@ export async function releaseHold(ctx: AppContext, viewer: Viewer, holdId: Types
     { $set: { status: 'released', releasedAt: new Date(), releasedBy: viewer._id, releaseReason: reason } },
     { new: true },
   ).lean<HoldFields>();
-  if (!released) throw new Conflict('This hold has already been released.');
+  if (!released) throw new Conflict('errors.conflict.holdAlreadyReleased');
   const items = await PreservedItem.find(coveredItemsFilter(before), { postId: 1, threadId: 1, groupId: 1, authorId: 1, images: 1 }).lean<
     Pick<PreservedItemFields, '_id' | 'postId' | 'threadId' | 'groupId' | 'authorId' | 'images'>[]
   >();

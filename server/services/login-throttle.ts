@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimited } from '../errors';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from '../tuning';
-import { inWords, retryAfterSeconds, type Limiter, type RateLimitStore } from './rate-limits';
+import { retryAfterSeconds, type Limiter, type RateLimitStore } from './rate-limits';
 
 
 export interface ThrottleSubject {
@@ -53,7 +53,7 @@ export class LoginThrottle {
   }
 
   private refuse(seconds: number): never {
-    throw new RateLimited(`Too many sign-in attempts. Try again ${inWords(seconds)}.`, seconds);
+    throw new RateLimited('errors.rateLimited.signIn', seconds);
   }
 
   /** Past `free` failures, one check per growing delay; a refused check is not counted. */

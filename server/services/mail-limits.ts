@@ -7,7 +7,7 @@ import { consumeOrRefuse } from './rate-limits';
 import { addressHash } from './suppression';
 
 const HOUR = 60 * 60;
-const MESSAGE = 'Too many e-mail requests.';
+const MESSAGE = 'errors.rateLimited.mail' as const;
 
 export interface MailRequest {
   clientAddress: string;

@@ -124,13 +124,13 @@ export async function unsubscribe(
   now = new Date(),
 ): Promise<{ channel: ContactChannel; notifications?: NotificationType[] }> {
   const record = await UnsubscribeToken.findOne({ tokenHash: hashUnsubscribeToken(token) }).lean();
-  if (!record) throw new NotFound('unsubscribe link (it is wrong or no longer valid)');
+  if (!record) throw new NotFound('unsubscribeLink');
   // A notification e-mail's link turns off e-mail for its type(s) only; the contact channel stays as it is.
   const notifications = await notificationTypesOfChannel(record.userId, record.channel);
   const channel = (notifications ? 'email' : record.channel) as ContactChannel;
   const result = notifications ? { channel, notifications } : { channel };
   if (await choiceMadeSince(record.userId, record.channel, record.usedAt ?? record.createdAt)) {
-    throw new NotFound('unsubscribe link (it is wrong or no longer valid)');
+    throw new NotFound('unsubscribeLink');
   }
   // Claimed before the change, so of two clicks at once only one acts.
   const claimed = await UnsubscribeToken.updateOne({ _id: record._id, usedAt: null }, { $set: { usedAt: now } });

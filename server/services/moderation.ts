@@ -63,7 +63,7 @@ export async function fileReport(viewer: Viewer, postId: Types.ObjectId, reason:
     await confirmActiveWriter(viewer._id, () => Report.deleteOne({ _id: report._id }));
     return { id: String(report._id), postId: String(postId), reason, status: report.status, createdAt: report.createdAt.toISOString() };
   } catch (error) {
-    if (isDuplicateKey(error)) throw new Conflict('You have already reported this post; a moderator will look at it.');
+    if (isDuplicateKey(error)) throw new Conflict('errors.conflict.alreadyReported');
     throw error;
   }
 }
@@ -196,14 +196,14 @@ export async function hidePost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
   const post = await loadPost(postId);
   await authorizeGroupModeration(viewer, 'hide', post.groupId, post);
   if (post.deletedAt) throw new NotFound('post');
-  if (post.hiddenAt) throw new Conflict('This post is already hidden.');
+  if (post.hiddenAt) throw new Conflict('errors.conflict.alreadyHidden');
   await preserveBeforeChange(ctx, { postIds: [postId] }, 'hide');
   const hidden = await Post.findOneAndUpdate(
     { _id: postId, hiddenAt: null, deletedAt: null },
     { $set: { hiddenAt: new Date(), hiddenBy: viewer._id, hiddenReason: reason } },
     { new: true },
   ).lean<PostFields>();
-  if (!hidden) throw new Conflict('This post is already hidden.');
+  if (!hidden) throw new Conflict('errors.conflict.alreadyHidden');
   // Before the event, so whatever it refreshes (feeds, cached heads) reads the parent's new count.
   if (hidden.parentId) await recountReplies(hidden.parentId);
   const resolved = await closeReports({ postId }, 'resolved', { action: 'hide', by: viewer._id, reason });
@@ -224,7 +224,7 @@ export async function restorePost(ctx: AppContext, viewer: Viewer, postId: Types
     { $set: { hiddenAt: null, hiddenBy: null, hiddenReason: null } },
     { new: true },
   ).lean<PostFields>();
-  if (!restored) throw new Conflict('This post is not hidden.');
+  if (!restored) throw new Conflict('errors.conflict.notHidden');
   if (restored.parentId) await recountReplies(restored.parentId);
   const resolved = await closeReports({ postId }, 'resolved', { action: 'restore', by: viewer._id, reason });
   await recordAction(ctx, { action: 'restore', actor: viewer, groupId: post.groupId, postId, subjectId: post.authorId, reason, target: `post:${String(postId)}` });
@@ -261,7 +261,7 @@ export async function dismissReport(ctx: AppContext, viewer: Viewer, reportId: T
   const scope = await reviewScope(viewer);
   const report = await Report.findById(reportId).lean<ReportFields>();
   if (!report || !inReviewScope(scope, report.groupId)) throw new NotFound('report');
-  if (report.status !== 'open') throw new Conflict('This report is already closed.');
+  if (report.status !== 'open') throw new Conflict('errors.conflict.reportClosed');
   const dismissed = await closeReports({ postId: report.postId }, 'dismissed', { action: 'dismiss', by: viewer._id, reason });
   await recordAction(ctx, {
     action: 'dismiss',
@@ -286,7 +286,7 @@ export async function suspendMember(ctx: AppContext, viewer: Viewer, groupId: Ty
   if (!(await User.exists({ _id: userId }))) throw new NotFound('user');
   const membership = await Membership.findOne({ groupId, userId }, { status: 1, role: 1 }).lean<MembershipFacts>();
   authorizeSuspension(access, { userId, membership });
-  if (membership?.status === 'suspended') throw new Conflict('This user is already suspended from the group.');
+  if (membership?.status === 'suspended') throw new Conflict('errors.conflict.alreadySuspendedFromGroup');
   const changed = membership
     ? (await Membership.updateOne({ groupId, userId, status: membership.status }, { $set: { status: 'suspended', role: 'member' } })).modifiedCount === 1
     : await Membership.create({ groupId, userId, status: 'suspended', role: 'member' }).then(
@@ -296,7 +296,7 @@ export async function suspendMember(ctx: AppContext, viewer: Viewer, groupId: Ty
           throw error;
         },
       );
-  if (!changed) throw new Conflict('This membership changed meanwhile; try again.');
+  if (!changed) throw new Conflict('errors.conflict.membershipChanged');
   if (membership?.status === 'member') await Group.updateOne({ _id: groupId }, { $inc: { memberCount: -1 } });
   ctx.events.publish({ type: 'membership.changed', groupId: String(groupId), userId: String(userId) });
   await closeReports({ groupId, authorId: userId }, 'resolved', { action: 'suspend', by: viewer._id, reason });

@@ -3,7 +3,7 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { Page } from '../../shared/api';
-import { parseBody } from '../http/validation';
+import { parseBody, problem } from '../http/validation';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 50;
@@ -18,7 +18,7 @@ const pageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   cursor: z
     .string()
-    .regex(/^[0-9a-f]{24}$/i, 'is not a cursor this API handed out')
+    .regex(/^[0-9a-f]{24}$/i, problem('errors.field.cursor'))
     .optional(),
 });
 

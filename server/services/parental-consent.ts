@@ -15,7 +15,7 @@ import { hashToken } from './tokens';
  * the erased account existed, so its link looks like any unknown one.
  */
 function linkNotFound(): NotFound {
-  return new NotFound('parental consent request (the link is wrong, used or expired)');
+  return new NotFound('parentalConsent');
 }
 
 /** A link that is not used yet and has not lapsed, taken atomically: of two racing uses, one wins. */

@@ -27,7 +27,7 @@ export interface NewPost {
 
 function checkBodyLength(body: string): void {
   if (body.length > MAX_BODY_LENGTH) {
-    throw new HttpError(413, 'payload_too_large', `body: at most ${MAX_BODY_LENGTH} characters are accepted.`, 'body');
+    throw new HttpError(413, 'payload_too_large', { key: 'errors.post.bodyTooLong', values: { max: MAX_BODY_LENGTH } }, 'body');
   }
 }
 
@@ -46,7 +46,7 @@ export async function loadPostFor(
 }
 
 async function storeImages(ctx: AppContext, files: readonly ImageInput[]): Promise<PostImageFields[]> {
-  if (files.length > MAX_IMAGES_PER_POST) throw new Invalid('images', `At most ${MAX_IMAGES_PER_POST} images per post.`);
+  if (files.length > MAX_IMAGES_PER_POST) throw new Invalid('images', 'errors.field.tooManyImages', { max: MAX_IMAGES_PER_POST });
   // Encode every file before storing any, so a bad third image leaves nothing behind.
   const encoded = await Promise.all(files.map((file) => encodeImage(file, POST_IMAGE_VARIANTS)));
   return Promise.all(
@@ -91,7 +91,7 @@ export async function createPost(ctx: AppContext, viewer: Viewer, groupId: Types
   }
   const { body, bodyText } = sanitizeBody(input.body);
   const files = input.images ?? [];
-  if (!bodyText && !files.length) throw new Invalid('body', 'body: the post is empty once unsafe markup is removed.');
+  if (!bodyText && !files.length) throw new Invalid('body', 'errors.field.emptyPost');
   const images = await storeImages(ctx, files);
   // A reply in a thread written while the group was closed belongs to that thread's readers.
   const membersOnly = parent?.membersOnly === true;
@@ -155,7 +155,7 @@ export async function editPost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
   checkBodyLength(input.body);
   const post = await loadPostFor(ctx, viewer, postId, 'edit');
   const { body, bodyText } = sanitizeBody(input.body);
-  if (!bodyText && !post.images.length) throw new Invalid('body', 'body: the post is empty once unsafe markup is removed.');
+  if (!bodyText && !post.images.length) throw new Invalid('body', 'errors.field.emptyPost');
   await preserveBeforeChange(ctx, { postIds: [postId] }, 'edit');
   const editedAt = new Date();
   // Only the body we read is replaced, so two concurrent edits each keep the body they replaced.
@@ -164,7 +164,7 @@ export async function editPost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
     { $set: { body, bodyText, editedAt } },
     { new: true },
   ).lean<PostFields>();
-  if (!updated) throw new HttpError(409, 'conflict', 'The post changed while you were editing it; reload and try again.');
+  if (!updated) throw new HttpError(409, 'conflict', { key: 'errors.conflict.postChanged' });
   await PostRevision.create({ postId, editorId: viewer._id, body: post.body, bodyText: post.bodyText, replacedAt: editedAt });
   publish(ctx, 'post.updated', updated);
   await notifyPostWritten(ctx, viewer, updated, post.body, null);

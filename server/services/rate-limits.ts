@@ -5,7 +5,7 @@ import mongoose from 'mongoose';
 import { createClient } from 'redis';
 import { RateLimiterMongo, RateLimiterRedis, RateLimiterRes, type RateLimiterStoreAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../log';
-import { RateLimited } from '../errors';
+import { RateLimited, type ErrorKey } from '../errors';
 
 export type Limiter = RateLimiterStoreAbstract;
 
@@ -58,19 +58,13 @@ export function retryAfterSeconds(refusal: RateLimiterRes): number {
   return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
 }
 
-/** A human "in 3 minutes" / "in 40 seconds". */
-export function inWords(seconds: number): string {
-  if (seconds < 120) return `in ${seconds} second${seconds === 1 ? '' : 's'}`;
-  return `in ${Math.ceil(seconds / 60)} minutes`;
-}
-
 /** Consumes `points`; a refusal becomes RateLimited (429 with Retry-After), a store error propagates. */
-export async function consumeOrRefuse(limiter: Limiter, key: string, message: string, points = 1): Promise<RateLimiterRes> {
+export async function consumeOrRefuse(limiter: Limiter, key: string, refused: ErrorKey, points = 1): Promise<RateLimiterRes> {
   try {
     return await limiter.consume(key, points);
   } catch (refusal) {
     if (!(refusal instanceof RateLimiterRes)) throw refusal;
     const seconds = retryAfterSeconds(refusal);
-    throw new RateLimited(`${message} Try again ${inWords(seconds)}.`, seconds);
+    throw new RateLimited(refused, seconds);
   }
 }

@@ -35,6 +35,7 @@ export interface CachedIdentity {
   readonly roles: readonly string[];
   readonly status: string;
   readonly suspendedAt?: Date | null;
+  readonly language?: string | null;
 }
 
 /** One membership record of a user, as the rules need it. */

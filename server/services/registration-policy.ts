@@ -99,7 +99,7 @@ export async function revokeInvitation(ctx: AppContext, actor: Viewer, id: Types
   requireAdmin(actor);
   const revoked = await RegistrationInvitation.findOneAndUpdate({ _id: id, revokedAt: null }, { $set: { revokedAt: now } }, { new: true }).lean<RegistrationInvitationFields>();
   if (!revoked) {
-    if (await RegistrationInvitation.exists({ _id: id })) throw new Conflict('This invitation is already revoked.');
+    if (await RegistrationInvitation.exists({ _id: id })) throw new Conflict('errors.conflict.invitationRevoked');
     throw new NotFound('invitation');
   }
   await appendAudit(ctx, { actor: actor.id, action: 'invitation.revoke', target: `invitation:${String(id)}` });
@@ -117,11 +117,11 @@ export interface Admission {
 const NOTHING_TO_RELEASE = async () => undefined;
 
 function invitationRequired(): HttpError {
-  return new HttpError(403, 'invitation_required', 'Registration is by invitation only: open the invitation link you were sent.', 'invitation');
+  return new HttpError(403, 'invitation_required', { key: 'errors.registration.invitationRequired' }, 'invitation');
 }
 
 function invitationInvalid(): HttpError {
-  return new HttpError(403, 'invitation_invalid', 'This invitation link is wrong, used up, expired or withdrawn; ask for a new one.', 'invitation');
+  return new HttpError(403, 'invitation_invalid', { key: 'errors.registration.invitationInvalid' }, 'invitation');
 }
 
 /** Takes one use of a valid invitation (atomically, so a link for one person admits one even when raced). */

@@ -37,7 +37,7 @@ export async function listAwaitingApproval(actor: Viewer, page: PageRequest): Pr
 export async function approveRegistration(ctx: AppContext, actor: Viewer, userId: Types.ObjectId): Promise<UserFields> {
   requireAdmin(actor);
   const before = await User.findOneAndUpdate({ _id: userId, ...WAITING }, { $set: { awaitingApproval: false } }, { new: false }).lean<UserFields>();
-  if (!before) throw new NotFound('registration awaiting approval');
+  if (!before) throw new NotFound('registrationAwaitingApproval');
   const activated = await User.findOneAndUpdate({ _id: userId, status: 'pending_approval' }, { $set: { status: 'active' } }, { new: true }).lean<UserFields>();
   await appendAudit(ctx, { actor: actor.id, action: 'registration.approve', target: `user:${String(userId)}` });
   if (activated) {
@@ -62,7 +62,7 @@ export async function declineRegistration(ctx: AppContext, actor: Viewer, userId
   // Status `erasing` takes it out of the queue and every door first; a decline cut short is finished by
   // declining again (the claim matches an account it already marked).
   const claimed = await User.findOneAndUpdate({ _id: userId, awaitingApproval: true }, { $set: { status: 'erasing' } }, { new: false }).lean<UserFields>();
-  if (!claimed) throw new NotFound('registration awaiting approval');
+  if (!claimed) throw new NotFound('registrationAwaitingApproval');
   await Promise.all([
     AccountLink.deleteMany({ userId }),
     ParentalConsent.deleteMany({ userId }),

@@ -8,7 +8,7 @@ export function accountSuspended(): HttpError {
   return new HttpError(
     403,
     'account_suspended',
-    'This account is suspended by the forum’s administrators; contact them to have it reinstated. You can still download or erase your data on the "Your data" page (/account-data).',
+    { key: 'errors.account.suspended' },
   );
 }
 
@@ -16,6 +16,6 @@ export function accountSuspended(): HttpError {
 export function assertMaySignIn(user: Pick<UserFields, 'status' | 'suspendedAt'>): void {
   if (user.suspendedAt) throw accountSuspended();
   if (user.status === 'pending_approval') {
-    throw new HttpError(403, 'approval_pending', 'Your address is confirmed. An administrator still has to approve the registration; we will e-mail you.');
+    throw new HttpError(403, 'approval_pending', { key: 'errors.account.approvalPending' });
   }
 }

@@ -2,7 +2,7 @@
 // are cut, and it cannot sign in or reset its way back until reinstated.
 import type { Types } from 'mongoose';
 import type { AppContext } from '../context';
-import { Conflict, Forbidden, NotFound } from '../errors';
+import { Conflict, Forbidden, NotFound, type ErrorKey } from '../errors';
 import { User, type UserFields } from '../models/user';
 import { requireAdmin } from '../policy';
 import type { Viewer } from '../policy/viewer';
@@ -16,7 +16,7 @@ import { revokeAllTokens } from './tokens';
 const NOT_ERASING = { status: { $ne: 'erasing' } } as const;
 
 /** Sets the suspension fields of an account in the state `from`; 409 when it is in the other state, 404 when gone. */
-async function changeSuspension(userId: Types.ObjectId, from: 'active' | 'suspended', fields: Record<string, unknown>, conflict: string): Promise<UserFields> {
+async function changeSuspension(userId: Types.ObjectId, from: 'active' | 'suspended', fields: Record<string, unknown>, conflict: ErrorKey): Promise<UserFields> {
   const changed = await User.findOneAndUpdate(
     { _id: userId, suspendedAt: from === 'active' ? null : { $ne: null }, ...NOT_ERASING },
     { $set: fields },
@@ -29,8 +29,8 @@ async function changeSuspension(userId: Types.ObjectId, from: 'active' | 'suspen
 
 export async function suspendAccount(ctx: AppContext, actor: Viewer, userId: Types.ObjectId, reason: string, now = new Date()): Promise<UserFields> {
   requireAdmin(actor);
-  if (actor._id.equals(userId)) throw new Forbidden('You cannot suspend your own account; ask another administrator.');
-  const suspended = await changeSuspension(userId, 'active', { suspendedAt: now, suspendedBy: actor._id, suspensionReason: reason }, 'This account is already suspended.');
+  if (actor._id.equals(userId)) throw new Forbidden('errors.forbidden.suspendOwnAccount');
+  const suspended = await changeSuspension(userId, 'active', { suspendedAt: now, suspendedBy: actor._id, suspensionReason: reason }, 'errors.conflict.accountAlreadySuspended');
   // Caches everywhere drop the identity first, so no process accepts a token on a stale "not suspended";
   // then every token goes, which disconnects the account's sockets on every process.
   ctx.events.publish({ type: 'user.changed', userId: String(userId), change: { kind: 'suspension', actorId: actor.id, suspended: true } });
@@ -48,7 +48,7 @@ export async function suspendAccount(ctx: AppContext, actor: Viewer, userId: Typ
 
 export async function reinstateAccount(ctx: AppContext, actor: Viewer, userId: Types.ObjectId, reason: string): Promise<UserFields> {
   requireAdmin(actor);
-  const reinstated = await changeSuspension(userId, 'suspended', { suspendedAt: null, suspendedBy: null, suspensionReason: null }, 'This account is not suspended.');
+  const reinstated = await changeSuspension(userId, 'suspended', { suspendedAt: null, suspendedBy: null, suspensionReason: null }, 'errors.conflict.accountNotSuspended');
   ctx.events.publish({ type: 'user.changed', userId: String(userId), change: { kind: 'suspension', actorId: actor.id, suspended: false } });
   await appendAudit(ctx, { actor: actor.id, action: 'user.reinstate', target: `user:${String(userId)}`, reason });
   await sendMessage(ctx, {

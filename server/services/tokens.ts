@@ -58,9 +58,9 @@ export async function authenticateToken(token: string, now = new Date()): Promis
   return { viewer: viewerFromUser(identity), tokenHash };
 }
 
-/** Roles and status of a user, as authentication needs them. */
+/** Roles and status of a user, as authentication needs them (and the language its error messages are written in). */
 export function loadIdentity(userId: Types.ObjectId): Promise<CachedIdentity | null> {
-  return readCache.identities.get(String(userId), () => User.findById(userId, { roles: 1, status: 1, suspendedAt: 1 }).lean<CachedIdentity>());
+  return readCache.identities.get(String(userId), () => User.findById(userId, { roles: 1, status: 1, suspendedAt: 1, language: 1 }).lean<CachedIdentity>());
 }
 
 export async function revokeToken(tokenHash: string, events: DomainEvents): Promise<void> {

@@ -2,6 +2,7 @@
 // The client must not import this file; it loads the one language it speaks (the rest lazily).
 import arAdmin from './messages/ar/admin.json';
 import arCommon from './messages/ar/common.json';
+import arErrors from './messages/ar/errors.json';
 import arMail from './messages/ar/mail.json';
 import arMember from './messages/ar/member.json';
 import arModeration from './messages/ar/moderation.json';
@@ -9,6 +10,7 @@ import arPrivacy from './messages/ar/privacy.json';
 import arVisitor from './messages/ar/visitor.json';
 import enAdmin from './messages/en/admin.json';
 import enCommon from './messages/en/common.json';
+import enErrors from './messages/en/errors.json';
 import enMail from './messages/en/mail.json';
 import enMember from './messages/en/member.json';
 import enModeration from './messages/en/moderation.json';
@@ -20,8 +22,8 @@ import { Translator, type TranslatorOptions } from './translator';
 
 /** As on disk, per language and namespace: what scripts/check-catalogues.ts and its test inspect. */
 export const CATALOGUE_FILES: Record<Language, NamespaceFiles> = {
-  en: { common: enCommon, visitor: enVisitor, member: enMember, moderation: enModeration, admin: enAdmin, privacy: enPrivacy, mail: enMail },
-  ar: { common: arCommon, visitor: arVisitor, member: arMember, moderation: arModeration, admin: arAdmin, privacy: arPrivacy, mail: arMail },
+  en: { common: enCommon, visitor: enVisitor, member: enMember, moderation: enModeration, admin: enAdmin, privacy: enPrivacy, mail: enMail, errors: enErrors },
+  ar: { common: arCommon, visitor: arVisitor, member: arMember, moderation: arModeration, admin: arAdmin, privacy: arPrivacy, mail: arMail, errors: arErrors },
 };
 
 // The build refuses incomplete catalogues, so every merged catalogue has every key.

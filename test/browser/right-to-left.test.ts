@@ -142,6 +142,32 @@ describe('browser: Arabic, right to left', function () {
     }
   });
 
+  it('a form in Arabic shows the server’s field errors in Arabic, each beside its field', async () => {
+    const context = await env.browser.newContext({ viewport: PHONE, locale: 'ar', reducedMotion: 'reduce' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${env.url}/signup`);
+      await page.getByLabel(ar.t('visitor.field.email')).fill('not-an-address');
+      await page.getByLabel(ar.t('visitor.field.password')).fill('short');
+      await page.getByRole('button', { name: ar.t('visitor.signUp.submit') }).click();
+      // Written by the server for this browser's Accept-Language; the words are the errors catalogue's.
+      const expected: [string, string][] = [
+        [ar.t('visitor.field.email'), `${ar.t('errors.field.email')}.`],
+        [ar.t('visitor.field.password'), `${ar.t('errors.field.atLeastChars', { min: 10 })}.`],
+      ];
+      for (const [label, message] of expected) {
+        const input = page.getByLabel(label, { exact: true });
+        await page.locator('.field-invalid', { has: input }).waitFor();
+        const errorId = (await input.getAttribute('aria-describedby'))!.split(' ').find((id) => id.endsWith('-error'))!;
+        expect(await page.locator(`#${errorId}`).innerText(), label).to.equal(message);
+      }
+      expect(await scrollsSideways(page)).to.equal(false);
+      await screenshot(page, 'rtl-signup-errors');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a member who picks Arabic in the profile sees the interface switch, mirrored, and it stays after a reload', async () => {
     const member = await buildUser({ name: 'Omar Khalil' });
     await api.join(member, group.id);

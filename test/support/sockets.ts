@@ -58,6 +58,8 @@ export class Recorder {
 
 export interface ConnectOptions {
   token?: unknown;
+  /** Handshake request headers (Accept-Language, say). */
+  headers?: Record<string, string>;
 }
 
 /** Connects over WebSocket (no reconnection) and resolves once connected; rejects with the connect_error. */
@@ -67,6 +69,7 @@ export function connect(baseUrl: string, options: ConnectOptions = {}): Promise<
     reconnection: false,
     forceNew: true,
     auth: options.token === undefined ? {} : { token: options.token },
+    extraHeaders: options.headers,
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
