@@ -21,6 +21,7 @@
 // With the Redis adapter events must reach other processes through it, so they are emitted at once
 // through Socket.IO, as before (each process then writes them per event).
 import type { ServerToClientEvents } from '../../shared/events';
+import type { Logger } from '../log';
 import type { ForumServer, ForumSocket } from './types';
 
 /** A flush never waits longer than this after the previous one, however long that one took. */
@@ -78,7 +79,7 @@ function takesFrames(conn: EngineSocket): boolean {
   return conn.transport.name === 'websocket' && !conn.transport.perMessageDeflate;
 }
 
-export function createBroadcaster(io: ForumServer, clustered: boolean): Broadcaster {
+export function createBroadcaster(io: ForumServer, clustered: boolean, log: Logger): Broadcaster {
   const nsp = io.of('/');
   // Socket.IO's own encoder, so the packet is byte for byte what io.to(...).emit would send.
   const encoder = (io as unknown as { encoder: { encode(packet: object): unknown[] } }).encoder;
@@ -91,7 +92,7 @@ export function createBroadcaster(io: ForumServer, clustered: boolean): Broadcas
   function schedule(): void {
     if (timer) return;
     const wait = nextAllowed - performance.now();
-    timer = wait > 0 ? setTimeout(flush, wait) : setImmediate(flush);
+    timer = wait > 0 ? setTimeout(flushOrLog, wait) : setImmediate(flushOrLog);
   }
 
   function writeBatch(batch: Pending[]): void {
@@ -160,6 +161,15 @@ export function createBroadcaster(io: ForumServer, clustered: boolean): Broadcas
       written = null;
       writtenPromise = null;
       resolve?.();
+    }
+  }
+
+  /** From a timer, where a throw would end the process: the batch is lost, the next one goes out. */
+  function flushOrLog(): void {
+    try {
+      flush();
+    } catch (error) {
+      log.error('realtime: writing a batch of events failed', error);
     }
   }
 

@@ -68,7 +68,7 @@ export async function attachRealtime(
   coalesceFlushes(io);
   const closeRedis = ctx.config.redisUrl ? await connectRedisAdapter(ctx, io, ctx.config.redisUrl) : null;
   const effects = new OrderedEffects(ctx.log);
-  const broadcast = createBroadcaster(io, closeRedis !== null);
+  const broadcast = createBroadcaster(io, closeRedis !== null, ctx.log);
   const fanout = startFanout(io, broadcast, new RoomOps(io, closeRedis !== null, broadcast.flush), access, ctx.events, effects);
   const notifications = startNotificationDelivery(io, ctx.events, ctx.log);
 

@@ -9,6 +9,7 @@ import { io as connectClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { createBroadcaster, messageFrame, type Broadcaster } from '../../server/realtime/broadcast';
 import type { ForumServer } from '../../server/realtime/types';
+import type { Logger } from '../../server/log';
 
 type Got = Array<[string, unknown]>;
 
@@ -25,7 +26,7 @@ describe('realtime batched broadcast', () => {
   before(async () => {
     httpServer = http.createServer();
     io = new Server(httpServer, { serveClient: false, cookie: false }) as ForumServer;
-    broadcast = createBroadcaster(io, false);
+    broadcast = createBroadcaster(io, false, { info: () => undefined, warn: () => undefined, error: (message: string) => expect.fail(message) } satisfies Logger);
     // The test's rooms: the client names them in its handshake.
     io.on('connection', (socket) => void socket.join((socket.handshake.auth as { rooms: string[] }).rooms));
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
