@@ -883,13 +883,16 @@ async function main(): Promise<void> {
       conditions,
     });
     const aged = forum.aged!;
+    // Idle for a minute and a half, a 1.3 GB process returns pages it held before the sockets came (V8's memory
+    // reducer): RSS per socket below the heap's own growth per socket measures that, not the sockets.
+    const agedPlausible = aged.rss >= aged.heap;
     rows.push({
       figure: `6. memory per idle socket against bare Socket.IO, idle past the read cache's ${fmt(MAX_ENTRY_AGE_MS / 1000)} s age bound`,
-      measured: `${aged.rss > 0 ? '' : 'INVALID (RSS fell below the reading before the sockets): '}${kib(aged)}`,
+      measured: `${agedPlausible ? '' : 'INVALID (RSS per socket below the heap’s: the process gave back memory it held before the sockets): '}${kib(aged)}`,
       baseline: `bare Socket.IO, anonymous sockets in one room: ${kib(bareMemory)}`,
       ratio: aged.rss / bareMemory.rss,
-      target: '≤ 1.2× bare Socket.IO, 5,000 different members',
-      met: bareTarget(aged),
+      target: '≤ 1.2× bare Socket.IO, 5,000 different members (heap: ' + fmt(aged.heap / bareMemory.heap, 2) + '× bare)',
+      met: agedPlausible && bareTarget(aged),
       conditions: `${who}; the same forum and sockets as the row above, read again ${fmt((MAX_ENTRY_AGE_MS + READ_CACHE_SWEEP_MS) / 1000)} s later, once the read cache has let the handshakes' sessions, identities and memberships go`,
     });
   }
