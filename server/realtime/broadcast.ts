@@ -96,7 +96,8 @@ export function createBroadcaster(io: ForumServer, clustered: boolean, log: Logg
   }
 
   function writeBatch(batch: Pending[]): void {
-    // Which of the batch's distinct sets of rooms each socket is in, as a bit mask.
+    // Which of the batch's distinct sets of rooms each socket is in, as a bit mask (socket id → mask).
+    const masks = new Map<string, number>();
     const setOf = new Map<string, number>();
     const eventSets: number[] = [];
     for (const event of batch) {
@@ -130,10 +131,7 @@ export function createBroadcaster(io: ForumServer, clustered: boolean, log: Logg
       if (takesFrames(conn)) conn.write('', { wsPreEncodedFrame: [frame] });
       else for (const packet of encoded) conn.write(packet, { preEncoded: true });
     }
-    masks.clear();
   }
-  /** Reused between flushes: socket id → mask. */
-  const masks = new Map<string, number>();
 
   function flush(): void {
     if (timer) {
