@@ -11,6 +11,8 @@ import { Types } from 'mongoose';
  * arrived (a relay message lost between a Redis disconnect and the moment it is noticed).
  */
 export const MAX_ENTRY_AGE_MS = 60_000;
+/** How often the forum's caches let go of entries past that age (`sweep`), so nothing outlives it by more. */
+export const SWEEP_INTERVAL_MS = MAX_ENTRY_AGE_MS / 2;
 const MAX_ENTRIES = 20_000;
 
 interface Entry<V> {
@@ -106,6 +108,22 @@ export class DroppableCache<V> {
     this.changes++;
     this.forgetPending();
     this.entries.clear();
+  }
+
+  /**
+   * Lets go of entries too old to be answered any more. Without this they stayed until MAX_ENTRIES newer ones
+   * pushed them out: every handshake of a socket that then stayed idle left its session, identity and
+   * memberships here for good (figure 6). Oldest first, in insertion order, up to the first fresh one.
+   */
+  sweep(now = Date.now()): void {
+    let swept = false;
+    for (const [key, entry] of this.entries) {
+      if (now - entry.storedAt < MAX_ENTRY_AGE_MS) break;
+      this.entries.delete(key);
+      swept = true;
+    }
+    // Whatever was worked out from the swept entries is as old as they are (`version`).
+    if (swept) this.changes++;
   }
 
   get size(): number {

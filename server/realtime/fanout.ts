@@ -1,9 +1,10 @@
 // The one dispatcher from domain events to sockets. Posts are presented once per event and emitted once
-// to the union of the rooms whose audience may see them (Socket.IO delivers at most once per socket);
+// to the union of the rooms whose audience may see them (./broadcast.ts delivers at most once per socket);
 // access changes re-ask policy and move sockets out of rooms before any later event is emitted.
 import type { Role } from '../../shared/api';
 import type { DomainEvent, DomainEvents, EventOf } from '../services/events';
 import type { Audience, FeedAccess } from './access';
+import type { Broadcaster } from './broadcast';
 import type { Effect, OrderedEffects } from './ordered';
 import { LikeCoalescer } from './like-coalescer';
 import type { RoomOps } from './room-ops';
@@ -29,6 +30,7 @@ export interface Fanout {
 
 export function startFanout(
   io: ForumServer,
+  broadcast: Broadcaster,
   rooms: RoomOps,
   access: FeedAccess,
   events: DomainEvents,
@@ -38,14 +40,14 @@ export function startFanout(
   async function showPost(postId: string, as: 'post:new' | 'post:update'): Promise<Effect> {
     const view = await access.livePost(postId);
     if (!view) return null;
-    return () => void io.to(audienceRooms(view.audience, view.post.groupId)).emit(as, view.post);
+    return () => broadcast.emit(audienceRooms(view.audience, view.post.groupId), as, view.post);
   }
 
   async function removePost(event: PostEvent): Promise<Effect> {
     const audience = await access.postAudience(event.postId, event.groupId, 'membersOnly' in event && event.membersOnly === true);
     if (!audience) return null;
     const payload = { id: event.postId, groupId: event.groupId };
-    return () => void io.to(audienceRooms(audience, event.groupId)).emit('post:delete', payload);
+    return () => broadcast.emit(audienceRooms(audience, event.groupId), 'post:delete', payload);
   }
 
   /**
@@ -55,14 +57,14 @@ export function startFanout(
   async function showReply(postId: string, as: 'post:new' | 'post:update'): Promise<Effect> {
     const view = await access.liveReply(postId);
     if (!view) return null;
-    return () => void io.to(groupRoom(view.post.groupId)).emit(as, view.post);
+    return () => broadcast.emit([groupRoom(view.post.groupId)], as, view.post);
   }
 
   async function removeReply(event: PostEvent): Promise<Effect> {
     const audience = await access.postAudience(event.postId, event.groupId, 'membersOnly' in event && event.membersOnly === true);
     if (!audience) return null;
     const payload = { id: event.postId, groupId: event.groupId };
-    return () => void io.to(groupRoom(event.groupId)).emit('post:delete', payload);
+    return () => broadcast.emit([groupRoom(event.groupId)], 'post:delete', payload);
   }
 
   async function onReply(event: PostEvent, parentId: string): Promise<Effect> {
@@ -97,7 +99,7 @@ export function startFanout(
         const view = await access.likeView(postId);
         if (!view) return null;
         const payload = { postId, likeCount: view.likeCount };
-        return () => void io.to(audienceRooms(view.audience, view.groupId)).emit('like:update', payload);
+        return () => broadcast.emit(audienceRooms(view.audience, view.groupId), 'like:update', payload);
       })
       .finally(done);
   });

@@ -7,6 +7,7 @@ import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { AppContext } from '../context';
 import { createFeedAccess, type FeedAccess } from './access';
+import { createBroadcaster, type Broadcaster } from './broadcast';
 import { coalesceFlushes } from './coalesced-writes';
 import { capConnections, connectionAddress, DEFAULT_SOCKET_LIMITS } from './connection-caps';
 import { rememberLanguage } from './refusals';
@@ -20,6 +21,8 @@ import { startNotificationDelivery } from '../notifications/live';
 
 export interface Realtime {
   readonly io: ForumServer;
+  /** The fan-out's emits (tests observe when the server sends). */
+  readonly broadcast: Broadcaster;
   /** Resolves once every domain event published so far has reached the sockets (for shutdown and tests). */
   idle(): Promise<void>;
   /** Disconnects every socket, stops the fan-out and quits the Redis clients. */
@@ -67,7 +70,8 @@ export async function attachRealtime(
   coalesceFlushes(io);
   const closeRedis = ctx.config.redisUrl ? await connectRedisAdapter(ctx, io, ctx.config.redisUrl) : null;
   const effects = new OrderedEffects(ctx.log);
-  const fanout = startFanout(io, new RoomOps(io, closeRedis !== null), access, ctx.events, effects);
+  const broadcast = createBroadcaster(io, closeRedis !== null, ctx.log);
+  const fanout = startFanout(io, broadcast, new RoomOps(io, closeRedis !== null, broadcast.flush), access, ctx.events, effects);
   const notifications = startNotificationDelivery(io, ctx.events, ctx.log);
 
   io.use(authenticateHandshake(ctx.log));
@@ -79,14 +83,17 @@ export async function attachRealtime(
 
   return {
     io,
+    broadcast,
     idle: async () => {
       await effects.idle();
+      await broadcast.idle();
       await notifications.idle();
     },
     async close() {
       fanout.close();
       notifications.close();
       await effects.idle();
+      broadcast.flush();
       await notifications.idle();
       await io.close();
       await closeRedis?.();

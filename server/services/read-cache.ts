@@ -10,7 +10,7 @@
 // feeds it its events. Anything that writes these collections without publishing the matching event must
 // call `readCache.clear()` (tests that build fixtures directly do).
 import type { Types } from 'mongoose';
-import { DroppableCache } from '../db/droppable-cache';
+import { DroppableCache, SWEEP_INTERVAL_MS } from '../db/droppable-cache';
 import type { GroupRole, MembershipState } from '../models/membership';
 import type { PresentablePost } from '../models/post';
 import type { UserFields } from '../models/user';
@@ -114,6 +114,9 @@ class ReadCache {
   /** The search's filter, skip and limit → the page the database answered (server/search/search.ts). */
   readonly searches = new DroppableCache<CachedSearch>(this.on, MAX_SEARCHES);
 
+  /** Entries too old to answer are let go soon after (an idle process holds none). */
+  private readonly sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
+
   /** Drops whatever the event may have made stale. */
   apply(event: DomainEvent): void {
     switch (event.type) {
@@ -189,7 +192,15 @@ class ReadCache {
   }
 
   clear(): void {
-    for (const cache of [this.sessions, this.identities, this.memberships, this.groups, this.publicGroups, this.authors, this.feedHeads, this.likedPosts, this.unreadCounts, this.searches]) cache.clear();
+    for (const cache of this.all()) cache.clear();
+  }
+
+  sweep(now = Date.now()): void {
+    for (const cache of this.all()) cache.sweep(now);
+  }
+
+  private all(): DroppableCache<unknown>[] {
+    return [this.sessions, this.identities, this.memberships, this.groups, this.publicGroups, this.authors, this.feedHeads, this.likedPosts, this.unreadCounts, this.searches];
   }
 
   private dropSearchesIn(groupId: string): void {

@@ -1,7 +1,9 @@
-// `npx tsx test/bench/cpuprofile-summary.ts <file.cpuprofile> [--top N] [--filter text] [--last seconds]`:
+// `npx tsx test/bench/cpuprofile-summary.ts <file.cpuprofile> [--top N] [--filter text] [--last seconds] [--from s --to s]`:
 // where a `node --cpu-prof` profile spent its time. Prints self time by function and by file, and total
 // (inclusive) time by function for functions whose location contains the filter (default: embedded-mongo).
-// --last keeps only the final seconds of the profile, so a server's start-up does not hide its load run.
+// --last keeps only the final seconds of the profile, so a server's start-up does not hide its load run;
+// --from and --to keep the seconds between (counted from the profile's start), for a server that ran
+// several load runs (--busy prints its busy share per second, to find them).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,8 +41,24 @@ function top(map: Map<string, number>, total: number, n: number, title: string):
   }
 }
 
+/** Per second of the profile, the share of samples that were not idle: `second:percent`. */
+function printBusy(profile: Profile): void {
+  const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id));
+  const seconds = new Map<number, { busy: number; all: number }>();
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    at += dt;
+    const second = seconds.get(Math.floor(at / 1e6)) ?? { busy: 0, all: 0 };
+    second.all += dt;
+    if (!idle.has(id)) second.busy += dt;
+    seconds.set(Math.floor(at / 1e6), second);
+  });
+  console.log([...seconds].map(([second, { busy, all }]) => `${second}:${Math.round((100 * busy) / all)}`).join(' '));
+}
+
 function main(): void {
-  const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '40' }, filter: { type: 'string', default: 'embedded-mongo' }, last: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '40' }, filter: { type: 'string', default: 'embedded-mongo' }, last: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, busy: { type: 'boolean', default: false } }, allowPositionals: true });
   if (positionals.length !== 1) throw new Error('usage: cpuprofile-summary.ts <file.cpuprofile> [--top N] [--filter text] [--last seconds]');
   const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
   const n = Number(values.top);
@@ -50,12 +68,14 @@ function main(): void {
   const selfTime = new Map<number, number>();
   let total = 0;
   const span = profile.timeDeltas.reduce((sum, dt) => sum + dt, 0);
-  const from = values.last === undefined ? 0 : span - Number(values.last) * 1e6;
+  const from = values.last !== undefined ? span - Number(values.last) * 1e6 : Number(values.from ?? 0) * 1e6;
+  const to = values.to === undefined ? Infinity : Number(values.to) * 1e6;
+  if (values.busy) return printBusy(profile);
   let at = 0;
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
     at += dt;
-    if (at < from) return;
+    if (at < from || at > to) return;
     selfTime.set(id, (selfTime.get(id) ?? 0) + dt);
     total += dt;
   });

@@ -322,6 +322,7 @@ export async function seedDataset(db: Db, size: DatasetSize, log: (line: string)
       name: `${closed[g] ? 'Closed' : 'Open'} ${random.pick(WORDS)} group ${g}`,
       slug: `bench-group-${g}`,
       description: sentence(random, 10),
+      rules: '',
       visibility: closed[g] ? 'closed' : 'public',
       joinPolicy: closed[g] ? 'request' : 'open',
       ownerId: userIds[owners[g]!],

@@ -261,14 +261,23 @@ export async function startSocketClients(url: string, feed: string, n: number, t
   await child.waitFor(/socket-clients ready/, 600_000);
   return {
     async stop() {
-      // The forum answers a write before it fans it out: the last writes' events may still be on their way.
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      const counts = await new Promise<{ posts: number; likes: number; dropped: number }>((resolve) => {
-        child.process.once('message', (message) => resolve(message as { posts: number; likes: number; dropped: number }));
-        child.process.send('count');
-      });
+      const count = () =>
+        new Promise<{ posts: number; likes: number; dropped: number }>((resolve) => {
+          child.process.once('message', (message) => resolve(message as { posts: number; likes: number; dropped: number }));
+          child.process.send('count');
+        });
+      // The forum answers a write before it fans it out, and the clients, on a core shared with the load
+      // generator, may be seconds behind what was sent: counted once nothing more has arrived for 2 s.
+      let counts = await count();
+      for (let waited = 0; waited < 60_000; waited += 2_000) {
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        const now = await count();
+        const settled = now.posts === counts.posts && now.likes === counts.likes;
+        counts = now;
+        if (settled) break;
+      }
       await child.stop();
-      if (counts.dropped) throw new Error(`${counts.dropped} of ${n} sockets disconnected during the run`);
+      if (counts.dropped) throw new Error(`${counts.dropped} of ${n} sockets disconnected during the run (${JSON.stringify((counts as { reasons?: unknown }).reasons)})`);
       return counts;
     },
   };

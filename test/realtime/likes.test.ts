@@ -33,11 +33,11 @@ describe('realtime like bursts', () => {
     await follow(socket, 'public');
     // When the server sends (receipt times in this busy process would add the client's own delays).
     const sentAt: number[] = [];
-    const adapter = forum.realtime.io.of('/').adapter;
-    const broadcast = adapter.broadcast.bind(adapter);
-    adapter.broadcast = (packet, opts) => {
-      if (packet.data?.[0] === 'like:update') sentAt.push(Date.now());
-      broadcast(packet, opts);
+    const broadcaster = forum.realtime.broadcast;
+    const emit = broadcaster.emit.bind(broadcaster);
+    broadcaster.emit = (rooms, event, ...args) => {
+      if (event === 'like:update') sentAt.push(Date.now());
+      emit(rooms, event, ...args);
     };
 
     await Promise.all(likers.map((liker) => api.like(liker, post.id)));

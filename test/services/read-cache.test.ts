@@ -129,6 +129,23 @@ describe('read cache', () => {
     expect(await cache.get('k', load('v3'), start + MAX_ENTRY_AGE_MS)).to.equal('v3');
   });
 
+  it('lets go of entries past their maximum age when swept, keeps fresh ones, and changes its version only then', async () => {
+    const start = Date.now();
+    await cache.get('old', load('o'), start);
+    await cache.get('young', load('y'), start + 10);
+    const before = cache.version;
+    cache.sweep(start + MAX_ENTRY_AGE_MS - 1);
+    expect([cache.size, cache.version]).to.deep.equal([2, before]);
+    cache.sweep(start + MAX_ENTRY_AGE_MS);
+    expect(cache.size).to.equal(1);
+    expect(cache.version).not.to.equal(before);
+    expect(cache.oldestAt(['old', 'young'])).to.equal(start + 10);
+    expect(await cache.get('young', load('y2'), start + MAX_ENTRY_AGE_MS + 5)).to.equal('y');
+    cache.sweep(start + 10 + MAX_ENTRY_AGE_MS);
+    expect(cache.size).to.equal(0);
+    expect(loads).to.equal(2);
+  });
+
   it('changes its version whenever an entry is stored, dropped or cleared, never on a hit; tells the oldest entry’s time', async () => {
     const start = Date.now();
     const seen = [cache.version];

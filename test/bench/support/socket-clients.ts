@@ -16,14 +16,16 @@ async function main(): Promise<void> {
   await pool.grow(count);
   let posts = 0;
   let likes = 0;
+  const reasons: Record<string, number> = {};
   for (const socket of pool.sockets) {
     socket.on('post:new', () => posts++);
     socket.on('like:update', () => likes++);
+    socket.on('disconnect', (reason) => (reasons[reason] = (reasons[reason] ?? 0) + 1));
   }
   process.stdout.write(`socket-clients ready ${pool.sockets.length}\n`);
   process.on('message', (message: unknown) => {
     if (message === 'count') {
-      process.send?.({ posts, likes, dropped: pool.sockets.filter((socket) => !socket.connected).length });
+      process.send?.({ posts, likes, dropped: pool.sockets.filter((socket) => !socket.connected).length, reasons });
     } else if (message === 'close') {
       pool.close();
       process.exit(0);
