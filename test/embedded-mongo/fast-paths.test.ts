@@ -7,7 +7,7 @@ import { Catalog } from '../../server/embedded-mongo/catalog/catalog';
 import { runQuery, simpleProjector } from '../../server/embedded-mongo/commands/query';
 import { withIdFirst, type Document } from '../../server/embedded-mongo/documents';
 import { MINGO_OPTIONS } from '../../server/embedded-mongo/mingo-options';
-import { equalityMatcher } from '../../server/embedded-mongo/planner/matcher';
+import { conditionMatcher, equalityMatcher } from '../../server/embedded-mongo/planner/matcher';
 import type { SortSpec } from '../../server/embedded-mongo/planner/planner';
 
 /** A small deterministic generator, so a failure names a reproducible case. */
@@ -142,6 +142,56 @@ describe('embedded-mongo fast paths agree with the general rules', () => {
     expect(delegated).to.be.greaterThan(100);
     for (const filter of [{ a: { $gt: 1 } }, { 'a.b': 1 }, { a: [1] }, { a: { x: 1 } }, { $or: [{ a: 1 }] }, { a: /x/ }, { a: Number.NaN }, { a: new Long(1) }]) {
       expect(equalityMatcher(filter), JSON.stringify(filter)).to.equal(null);
+    }
+  });
+
+  it('the condition matcher ($eq, $ne, $in, $and, $or: the policy\'s scopes) decides like mingo', () => {
+    const random = rng(7);
+    const pool = valuePool(random);
+    // More ObjectIds than the linear $in handles, some of them in documents, so the hex lookup is exercised too.
+    const ids = objectIds(random, 12);
+    pool.push(...ids.slice(0, 6), [ids[7], 'a']);
+    const targets = [...pool.filter((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v) || v instanceof ObjectId || v instanceof Date), ...ids];
+    const fields = ['a', 'b', 'c'];
+    const condition = (): unknown => {
+      const roll = random();
+      if (roll < 0.25) return pick(random, targets);
+      if (roll < 0.4) return { $eq: pick(random, targets) };
+      if (roll < 0.6) return { $ne: pick(random, targets) };
+      const n = Math.floor(random() * 12);
+      const list = Array.from({ length: n }, () => (random() < 0.6 ? pick(random, ids) : pick(random, targets)));
+      return random() < 0.2 ? { $in: list, $ne: pick(random, targets) } : { $in: list };
+    };
+    const filterOf = (depth: number): Document => {
+      const filter: Document = {};
+      for (const f of fields) if (random() < 0.5) filter[f] = condition();
+      if (depth < 2 && random() < 0.5) filter[random() < 0.5 ? '$or' : '$and'] = Array.from({ length: 1 + Math.floor(random() * 3) }, () => filterOf(depth + 1));
+      return filter;
+    };
+    let decided = 0;
+    let delegated = 0;
+    for (let round = 0; round < 400; round++) {
+      const filter = filterOf(0);
+      const matcher = conditionMatcher(filter, (f) => {
+        const q = new Query(f, MINGO_OPTIONS);
+        return { test: (doc) => (delegated++, q.test(doc)) };
+      });
+      if (!matcher) {
+        expect(Object.keys(filter)).to.deep.equal([]);
+        continue;
+      }
+      const reference = new Query(filter, MINGO_OPTIONS);
+      for (let i = 0; i < 40; i++) {
+        const doc = randomDoc(random, pool, fields);
+        const before = delegated;
+        expect(matcher.test(doc), `${JSON.stringify(filter)} on ${JSON.stringify(doc)}`).to.equal(reference.test(doc));
+        if (delegated === before) decided++;
+      }
+    }
+    expect(decided).to.be.greaterThan(delegated * 2);
+    expect(delegated).to.be.greaterThan(100);
+    for (const filter of [{ a: { $gt: 1 } }, { a: { $in: [/x/] } }, { a: { $ne: [1] } }, { $or: [] }, { $nor: [{ a: 1 }] }, { a: { $in: [1], $exists: true } }, { 'a.b': { $in: [1] } }]) {
+      expect(conditionMatcher(filter), JSON.stringify(filter)).to.equal(null);
     }
   });
 
