@@ -360,12 +360,11 @@ export function splitMetaProjection(projection: Document): { fields: string[]; r
   return { fields, rest };
 }
 
-/** Adds the text score under each named field. */
+/** Adds the text score under each named field of `doc`, a projection of `source` (or `source` itself) the caller owns. */
 export function withTextScore(doc: Document, source: Document, fields: string[]): Document {
   if (fields.length === 0) return doc;
   const score = scores.get(source);
   if (score === undefined) throw new CommandError(ErrorCode.BadValue, 'query requires text score metadata, but it is not available');
-  const out = { ...doc };
-  for (const f of fields) out[f] = score;
-  return out;
+  for (const f of fields) doc[f] = score;
+  return doc;
 }
