@@ -185,6 +185,18 @@ function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { s
     stats.keysExamined = 0;
     stats.docsExamined = 0;
   }
+  if (ranked === undefined && plan.query.lookup.length > 1 && sort.length === 2 && byScoreThenId(sort) && sort[1][1] < 0 && Number.isFinite(bound)) {
+    const top = thresholdTop(coll, plan, stats, bound, residual, check);
+    if (top) {
+      for (const [c, doc] of top.slice(skip)) {
+        stats.nReturned++;
+        yield hand(c, doc);
+      }
+      return;
+    }
+    stats.keysExamined = 0;
+    stats.docsExamined = 0;
+  }
   // TEXT_OR: one pass over each term's postings, summing the scores of the entries in scope.
   const found = new Map<number, Candidate>();
   for (const term of plan.query.lookup) {
@@ -271,6 +283,83 @@ function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { s
     yield hand(c, doc);
     if (handed >= bound - skip) return;
   }
+}
+
+/**
+ * The top `bound` of a search of several terms ranked by score then newest, by Fagin's threshold algorithm:
+ * the terms' ranked lists are read in step, always the one whose next score is highest; each document met is
+ * scored whole at once (every term's score lookup), and read only when it would enter the page. Reading stops
+ * when no document not yet met can outrank the page's last: its score is at most the sum of the lists' next
+ * scores, and at that very sum its _id is at most the largest next _id. So a page of common words reads about
+ * as far down the lists as it needs, never all of them. Null when some entry's suffix or _id cannot be judged
+ * from the index (the caller then takes the general path).
+ */
+function thresholdTop(coll: Collection, plan: TextPlan, stats: ExecStats, bound: number, residual: Matcher | null, check: boolean): [Candidate, Document][] | null {
+  const index = plan.index;
+  const lists: { rids: Int32Array; scores: Float64Array }[] = [];
+  for (const term of plan.query.lookup) {
+    const list = index.rankedPostingsOf(term);
+    if (!list) return null;
+    lists.push(list);
+  }
+  const lookups = plan.query.lookup.map((term) => index.scoreLookupOf(term));
+  const at = lists.map(() => 0);
+  const met = new Set<number>();
+  const byRank = (a: [Candidate, Document], b: [Candidate, Document]): number => rankOrder(a[0], b[0]);
+  const top: [Candidate, Document][] = [];
+  for (;;) {
+    let next = -1;
+    let threshold = 0;
+    for (let i = 0; i < lists.length; i++) {
+      if (at[i] >= lists[i].rids.length) continue;
+      const score = lists[i].scores[at[i]];
+      threshold += score;
+      if (next < 0 || score > lists[next].scores[at[next]]) next = i;
+    }
+    if (next < 0) break;
+    if (top.length >= bound) {
+      const last = top[bound - 1][0];
+      if (last.score > threshold) break;
+      if (last.score === threshold) {
+        let newest = '';
+        for (let i = 0; i < lists.length; i++) {
+          if (at[i] < lists[i].rids.length) {
+            const id = index.entryOf(lists[i].rids[at[i]])!.idKey!;
+            if (id > newest) newest = id;
+          }
+        }
+        if (last.entry.idKey! > newest) break;
+      }
+    }
+    const rid = lists[next].rids[at[next]++];
+    stats.keysExamined++;
+    if (met.has(rid)) continue;
+    met.add(rid);
+    const entry = index.entryOf(rid)!;
+    const verdict = suffixVerdict(plan, entry);
+    if (verdict < 0) return null;
+    if (verdict === 0) continue;
+    // Summed in the order of the terms, as the full pass sums them: the same score to the last bit.
+    let score = 0;
+    for (const lookup of lookups) {
+      const s = lookup.get(rid);
+      if (s !== undefined) score += s;
+    }
+    const candidate: Candidate = { rid, score, entry, undecided: false };
+    if (top.length >= bound && rankOrder(candidate, top[bound - 1][0]) >= 0) continue;
+    const doc = coll.docs.get(rid);
+    if (!doc) continue;
+    stats.docsExamined++;
+    if (residual && !residual.test(doc)) continue;
+    if (check && !textMatches(plan, doc)) continue;
+    insertBounded(top, [candidate, doc], byRank, bound);
+  }
+  return top;
+}
+
+/** By score, then newest _id (ObjectId hex orders as the ObjectIds do). */
+function rankOrder(a: Candidate, b: Candidate): number {
+  return b.score - a.score || (a.entry.idKey! < b.entry.idKey! ? 1 : a.entry.idKey! > b.entry.idKey! ? -1 : 0);
 }
 
 /** A returned document: a copy of its own, so its score is never another query's. */
