@@ -333,20 +333,24 @@ function thresholdTop(coll: Collection, plan: TextPlan, stats: ExecStats, bound:
     }
     const rid = lists[next].rids[at[next]++];
     stats.keysExamined++;
-    if (met.has(rid)) continue;
-    met.add(rid);
-    const entry = index.entryOf(rid)!;
-    const verdict = suffixVerdict(plan, entry);
-    if (verdict < 0) return null;
-    if (verdict === 0) continue;
     // Summed in the order of the terms, as the full pass sums them: the same score to the last bit.
     let score = 0;
     for (const lookup of lookups) {
       const s = lookup.get(rid);
       if (s !== undefined) score += s;
     }
+    // Most entries met cannot reach the page, and never will (its last only gets better): judged by score
+    // first, before anything else is looked up. Only those that reach a document are remembered, so another
+    // list meeting them again neither reads nor counts them twice.
+    if (top.length >= bound && score < top[bound - 1][0].score) continue;
+    if (met.has(rid)) continue;
+    const entry = index.entryOf(rid)!;
+    const verdict = suffixVerdict(plan, entry);
+    if (verdict < 0) return null;
+    if (verdict === 0) continue;
     const candidate: Candidate = { rid, score, entry, undecided: false };
     if (top.length >= bound && rankOrder(candidate, top[bound - 1][0]) >= 0) continue;
+    met.add(rid);
     const doc = coll.docs.get(rid);
     if (!doc) continue;
     stats.docsExamined++;
