@@ -149,44 +149,8 @@ function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { s
   const sort = plan.sort;
   const residual: Matcher | null = compileFilter(plan.residual);
   const check = needsDocumentCheck(plan.query);
-  // One term ranked by score then newest: its list in that order, read until the page is full. Conditions the
-  // index cannot decide (outside its suffix fields, phrases, negations) are checked on each document as it
-  // comes: dropping rows keeps the order of those that stay, so the page is still the top of the ranking.
-  const ranked =
-    plan.query.lookup.length === 1 && sort.length === 2 && byScoreThenId(sort) && sort[1][1] < 0 && Number.isFinite(bound)
-      ? plan.index.rankedPostingsOf(plan.query.lookup[0])
-      : undefined;
-  if (ranked) {
-    const top: [Candidate, Document][] = [];
-    let decided = true;
-    for (let i = 0; i < ranked.rids.length && top.length < bound; i++) {
-      stats.keysExamined++;
-      const entry = plan.index.entryOf(ranked.rids[i])!;
-      const verdict = suffixVerdict(plan, entry);
-      if (verdict < 0) {
-        decided = false;
-        break;
-      }
-      if (verdict === 0) continue;
-      const doc = coll.docs.get(ranked.rids[i]);
-      if (!doc) continue;
-      stats.docsExamined++;
-      if (residual && !residual.test(doc)) continue;
-      if (check && !textMatches(plan, doc)) continue;
-      top.push([{ rid: ranked.rids[i], score: ranked.scores[i], entry, undecided: false }, doc]);
-    }
-    if (decided) {
-      for (const [c, doc] of top.slice(skip)) {
-        stats.nReturned++;
-        yield hand(c, doc);
-      }
-      return;
-    }
-    stats.keysExamined = 0;
-    stats.docsExamined = 0;
-  }
-  if (ranked === undefined && plan.query.lookup.length > 1 && sort.length === 2 && byScoreThenId(sort) && sort[1][1] < 0 && Number.isFinite(bound)) {
-    const top = thresholdTop(coll, plan, stats, bound, residual, check);
+  if (sort.length === 2 && byScoreThenId(sort) && sort[1][1] < 0 && Number.isFinite(bound)) {
+    const top = plan.query.lookup.length === 1 ? singleTermTop(coll, plan, stats, bound, residual, check) : thresholdTop(coll, plan, stats, bound, residual, check);
     if (top) {
       for (const [c, doc] of top.slice(skip)) {
         stats.nReturned++;
@@ -283,6 +247,32 @@ function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { s
     yield hand(c, doc);
     if (handed >= bound - skip) return;
   }
+}
+
+/**
+ * One term ranked by score then newest: its list in that order, read until the page is full. Conditions the
+ * index cannot decide (outside its suffix fields, phrases, negations) are checked on each document as it
+ * comes: dropping rows keeps the order of those that stay, so the page is still the top of the ranking. Null
+ * when some entry's suffix or _id cannot be judged from the index (the caller then takes the general path).
+ */
+function singleTermTop(coll: Collection, plan: TextPlan, stats: ExecStats, bound: number, residual: Matcher | null, check: boolean): [Candidate, Document][] | null {
+  const ranked = plan.index.rankedPostingsOf(plan.query.lookup[0]);
+  if (!ranked) return null;
+  const top: [Candidate, Document][] = [];
+  for (let i = 0; i < ranked.rids.length && top.length < bound; i++) {
+    stats.keysExamined++;
+    const entry = plan.index.entryOf(ranked.rids[i])!;
+    const verdict = suffixVerdict(plan, entry);
+    if (verdict < 0) return null;
+    if (verdict === 0) continue;
+    const doc = coll.docs.get(ranked.rids[i]);
+    if (!doc) continue;
+    stats.docsExamined++;
+    if (residual && !residual.test(doc)) continue;
+    if (check && !textMatches(plan, doc)) continue;
+    top.push([{ rid: ranked.rids[i], score: ranked.scores[i], entry, undecided: false }, doc]);
+  }
+  return top;
 }
 
 /**
