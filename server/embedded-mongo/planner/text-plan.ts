@@ -294,6 +294,8 @@ function thresholdTop(coll: Collection, plan: TextPlan, stats: ExecStats, bound:
   }
   const lookups = plan.query.lookup.map((term) => index.scoreLookupOf(term));
   const at = lists.map(() => 0);
+  const nextIdAt = lists.map(() => -1);
+  const nextId = lists.map(() => '');
   const met = new Set<number>();
   const byRank = (a: [Candidate, Document], b: [Candidate, Document]): number => rankOrder(a[0], b[0]);
   const top: [Candidate, Document][] = [];
@@ -313,10 +315,13 @@ function thresholdTop(coll: Collection, plan: TextPlan, stats: ExecStats, bound:
       if (last.score === threshold) {
         let newest = '';
         for (let i = 0; i < lists.length; i++) {
-          if (at[i] < lists[i].rids.length) {
-            const id = index.entryOf(lists[i].rids[at[i]])!.idKey!;
-            if (id > newest) newest = id;
+          if (at[i] >= lists[i].rids.length) continue;
+          // Ties run long in lists of equal scores: each list's next _id is looked up once per position.
+          if (nextIdAt[i] !== at[i]) {
+            nextIdAt[i] = at[i];
+            nextId[i] = index.entryOf(lists[i].rids[at[i]])!.idKey!;
           }
+          if (nextId[i] > newest) newest = nextId[i];
         }
         if (last.entry.idKey! > newest) break;
       }
