@@ -4,6 +4,7 @@
 import type { Types } from 'mongoose';
 import type { Group as GroupShape, Page, PostSearchHit, PublicUser } from '../../shared/api';
 import type { AppContext } from '../context';
+import { findSingleBatch } from '../db/single-batch';
 import { Group, type GroupFields } from '../models/group';
 import { POST_PRESENTER_FIELDS, Post, type PresentablePost } from '../models/post';
 import { ACTIVE_ACCOUNT, PUBLIC_USER_PROJECTION, User, type PublicUserFields } from '../models/user';
@@ -17,6 +18,8 @@ import { highlight, searchedTerms } from './highlight';
 import { type SearchRequest } from './query';
 
 const BY_RELEVANCE_THEN_NEWEST = { score: { $meta: 'textScore' }, _id: -1 } as const;
+
+const SEARCH_POST_FIELDS = { ...POST_PRESENTER_FIELDS, score: { $meta: 'textScore' } } as const;
 
 type Ranked<T> = T & { _id: Types.ObjectId };
 
@@ -58,11 +61,12 @@ export async function searchPosts(ctx: AppContext, viewer: Viewer, request: Sear
   // A JSON array ends where it ends, so no text can make two different requests share a key.
   const key = JSON.stringify([request.offset, request.limit, request.authorId, request.text]) + scopeKey(scope);
   const found = await readCache.searches.get(key, async (): Promise<CachedSearch> => {
-    const rows = await Post.find(filter, { ...POST_PRESENTER_FIELDS, score: { $meta: 'textScore' } })
-      .sort(BY_RELEVANCE_THEN_NEWEST)
-      .skip(request.offset)
-      .limit(request.limit + 1)
-      .lean<Ranked<PresentablePost>[]>();
+    const rows = await findSingleBatch<Ranked<PresentablePost>>(Post, filter, {
+      projection: SEARCH_POST_FIELDS,
+      sort: BY_RELEVANCE_THEN_NEWEST,
+      skip: request.offset,
+      limit: request.limit + 1,
+    });
     const terms = searchedTerms(request.text);
     const highlights = rows.slice(0, request.limit).map((row) => highlight(row.bodyText ?? '', terms));
     return { groupIds: new Set(groupIds.map(String)), rows, highlights };

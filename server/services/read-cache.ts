@@ -155,6 +155,7 @@ class ReadCache {
       case 'post.updated':
         // Replies too: a reply moves its parent's replyCount, which the head shows.
         this.feedHeads.drop(event.groupId);
+        // A new post may belong on a kept page; an edit must be found by its new text only.
         this.dropSearchesIn(event.groupId);
         return;
       case 'post.deleted':

@@ -7,7 +7,7 @@ import { Catalog } from '../../server/embedded-mongo/catalog/catalog';
 import { runQuery, simpleProjector } from '../../server/embedded-mongo/commands/query';
 import { withIdFirst, type Document } from '../../server/embedded-mongo/documents';
 import { MINGO_OPTIONS } from '../../server/embedded-mongo/mingo-options';
-import { equalityMatcher } from '../../server/embedded-mongo/planner/matcher';
+import { conditionMatcher, equalityMatcher, type Matcher } from '../../server/embedded-mongo/planner/matcher';
 import type { SortSpec } from '../../server/embedded-mongo/planner/planner';
 
 /** A small deterministic generator, so a failure names a reproducible case. */
@@ -61,6 +61,35 @@ function randomDoc(random: () => number, pool: unknown[], fields: string[]): Doc
   return doc;
 }
 
+type MatcherFactory = (filter: Document, fallbackFor: (f: Document) => Matcher) => Matcher | null;
+
+/** Each filter's fast matcher against mingo on random documents: how many filters it took, and how many documents it decided itself. */
+function agreeWithMingo(make: MatcherFactory, filters: () => Document, rounds: number, random: () => number, pool: unknown[], fields: string[]) {
+  let cases = 0;
+  let decided = 0;
+  let delegated = 0;
+  for (let round = 0; round < rounds; round++) {
+    const filter = filters();
+    const matcher = make(filter, (f) => {
+      const q = new Query(f, MINGO_OPTIONS);
+      return { test: (doc) => (delegated++, q.test(doc)) };
+    });
+    if (!matcher) {
+      expect(Object.keys(filter)).to.deep.equal([]);
+      continue;
+    }
+    cases++;
+    const reference = new Query(filter, MINGO_OPTIONS);
+    for (let i = 0; i < 40; i++) {
+      const doc = randomDoc(random, pool, fields);
+      const before = delegated;
+      expect(matcher.test(doc), `${JSON.stringify(filter)} on ${JSON.stringify(doc)}`).to.equal(reference.test(doc));
+      if (delegated === before) decided++;
+    }
+  }
+  return { cases, decided, delegated };
+}
+
 /** Fields and values, `_id` first, the rest by name: mingo orders inclusions its own way, mongod by the document. */
 const entries = (doc: Document): unknown[] => {
   const [id, rest] = [Object.entries(doc).filter(([k]) => k === '_id'), Object.entries(doc).filter(([k]) => k !== '_id')];
@@ -112,36 +141,50 @@ describe('embedded-mongo fast paths agree with the general rules', () => {
     const pool = valuePool(random);
     const targets = pool.filter((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v) || v instanceof ObjectId || v instanceof Date);
     const fields = ['a', 'b', 'c'];
-    let fastCases = 0;
-    let decided = 0;
-    let delegated = 0;
-    for (let round = 0; round < 300; round++) {
+    const filters = (): Document => {
       const filter: Document = {};
       for (const f of fields) if (random() < 0.6) filter[f] = pick(random, targets);
       if (random() < 0.1) filter['constructor'] = pick(random, targets);
-      const matcher = equalityMatcher(filter, (f) => {
-        const q = new Query(f, MINGO_OPTIONS);
-        return { test: (doc) => (delegated++, q.test(doc)) };
-      });
-      if (!matcher) {
-        expect(Object.keys(filter)).to.deep.equal([]);
-        continue;
-      }
-      fastCases++;
-      const reference = new Query(filter, MINGO_OPTIONS);
-      for (let i = 0; i < 40; i++) {
-        const doc = randomDoc(random, pool, fields);
-        const before = delegated;
-        expect(matcher.test(doc), `${JSON.stringify(filter)} on ${JSON.stringify(doc)}`).to.equal(reference.test(doc));
-        if (delegated === before) decided++;
-      }
-    }
+      return filter;
+    };
+    const { cases: fastCases, decided, delegated } = agreeWithMingo(equalityMatcher, filters, 300, random, pool, fields);
     expect(fastCases).to.be.greaterThan(200);
     // Most documents are decided without mingo; the rest prove the hand-over.
     expect(decided).to.be.greaterThan(delegated * 2);
     expect(delegated).to.be.greaterThan(100);
     for (const filter of [{ a: { $gt: 1 } }, { 'a.b': 1 }, { a: [1] }, { a: { x: 1 } }, { $or: [{ a: 1 }] }, { a: /x/ }, { a: Number.NaN }, { a: new Long(1) }]) {
       expect(equalityMatcher(filter), JSON.stringify(filter)).to.equal(null);
+    }
+  });
+
+  it('the condition matcher ($eq, $ne, $in, $and, $or: the policy\'s scopes) decides like mingo', () => {
+    const random = rng(7);
+    const pool = valuePool(random);
+    // More ObjectIds than the linear $in handles, some of them in documents, so the hex lookup is exercised too.
+    const ids = objectIds(random, 12);
+    pool.push(...ids.slice(0, 6), [ids[7], 'a']);
+    const targets = [...pool.filter((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v) || v instanceof ObjectId || v instanceof Date), ...ids];
+    const fields = ['a', 'b', 'c'];
+    const condition = (): unknown => {
+      const roll = random();
+      if (roll < 0.25) return pick(random, targets);
+      if (roll < 0.4) return { $eq: pick(random, targets) };
+      if (roll < 0.6) return { $ne: pick(random, targets) };
+      const n = Math.floor(random() * 12);
+      const list = Array.from({ length: n }, () => (random() < 0.6 ? pick(random, ids) : pick(random, targets)));
+      return random() < 0.2 ? { $in: list, $ne: pick(random, targets) } : { $in: list };
+    };
+    const filterOf = (depth: number): Document => {
+      const filter: Document = {};
+      for (const f of fields) if (random() < 0.5) filter[f] = condition();
+      if (depth < 2 && random() < 0.5) filter[random() < 0.5 ? '$or' : '$and'] = Array.from({ length: 1 + Math.floor(random() * 3) }, () => filterOf(depth + 1));
+      return filter;
+    };
+    const { decided, delegated } = agreeWithMingo(conditionMatcher, () => filterOf(0), 400, random, pool, fields);
+    expect(decided).to.be.greaterThan(delegated * 2);
+    expect(delegated).to.be.greaterThan(100);
+    for (const filter of [{ a: { $gt: 1 } }, { a: { $in: [/x/] } }, { a: { $ne: [1] } }, { $or: [] }, { $nor: [{ a: 1 }] }, { a: { $in: [1], $exists: true } }, { 'a.b': { $in: [1] } }]) {
+      expect(conditionMatcher(filter), JSON.stringify(filter)).to.equal(null);
     }
   });
 

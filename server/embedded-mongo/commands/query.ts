@@ -190,13 +190,17 @@ export function project(source: Iterator<Document>, projection: Document | undef
   };
 }
 
-/** A projection naming `{$meta: "textScore"}`: the rest projected per document, then the score added. */
+/**
+ * A projection naming `{$meta: "textScore"}`: the rest projected per document (compiled once), then the score
+ * added. A text query hands out copies of its own, so the projected document is this query's to complete.
+ */
 function projectWithTextScore(source: Iterator<Document>, rest: Document, fields: string[], filter: Document): Iterator<Document> {
+  const projectRest = simpleProjector(rest) ?? ((doc: Document) => projectOne(doc, rest, filter) ?? {});
   return {
     next: () => {
       const r = source.next();
       if (r.done) return r;
-      return { done: false, value: withTextScore(projectOne(r.value, rest, filter) ?? {}, r.value, fields) };
+      return { done: false, value: withTextScore(projectRest(r.value), r.value, fields) };
     },
     return: (value?: unknown) => {
       source.return?.();

@@ -77,12 +77,15 @@ class RankedRids extends ScoredRids {
 class Postings extends ScoredRids {
   /** Built when first asked for; dropped (for good, until asked again) when an entry's _id is not an ObjectId. */
   ranked: RankedRids | null = null;
+  /** Record id → this term's score in it, built when a search of several terms first asks (see scoreLookupOf). */
+  lookup: Map<number, number> | null = null;
 
   push(rid: number, score: number, id: string | undefined): void {
     this.grow();
     this.rids[this.length] = rid;
     this.scores[this.length] = score;
     this.length++;
+    this.lookup?.set(rid, score);
     if (!this.ranked) return;
     if (id === undefined) this.ranked = null;
     else this.ranked.insert(rid, score, id);
@@ -91,6 +94,7 @@ class Postings extends ScoredRids {
   /** Order within a list does not matter (scores are summed per document), so the last entry fills the gap. */
   remove(rid: number): void {
     this.ranked?.remove(rid);
+    this.lookup?.delete(rid);
     for (let i = this.length - 1; i >= 0; i--) {
       if (this.rids[i] !== rid) continue;
       this.length--;
@@ -142,6 +146,9 @@ export function canonicalValue(v: unknown): string | undefined {
 
 const RECENT_SCORES = 256;
 
+const EMPTY_LOOKUP: ReadonlyMap<number, number> = new Map();
+const MAX_SCORE_LOOKUPS = 64;
+
 interface ScoreHelper {
   freq: number;
   count: number;
@@ -157,6 +164,8 @@ export class TextIndex extends BTreeIndex {
   private readonly suffixPaths: readonly string[][];
   private readonly postings = new Map<string, Postings>();
   private readonly entries = new Map<number, TextEntry>();
+  /** Lists holding a score lookup, least recently asked first. */
+  private readonly lookupOrder = new Set<Postings>();
   /** Scores of recently indexed texts (never edited: keysFor copies them into key tuples). */
   private readonly recentScores = new Map<string, Map<string, number>>();
 
@@ -286,7 +295,10 @@ export class TextIndex extends BTreeIndex {
       const list = this.postings.get(term);
       if (!list) continue;
       list.remove(rid);
-      if (list.length === 0) this.postings.delete(term);
+      if (list.length === 0) {
+        this.postings.delete(term);
+        this.lookupOrder.delete(list);
+      }
     }
     this.entries.delete(rid);
     this.version++;
@@ -322,6 +334,29 @@ export class TextIndex extends BTreeIndex {
     }
     const { ranked } = list;
     return { rids: ranked.rids.subarray(0, ranked.length), scores: ranked.scores.subarray(0, ranked.length) };
+  }
+
+  /**
+   * A term's score per record id, for a search of several terms that walks their ranked lists and needs each
+   * document's whole score as soon as one list reaches it. Kept up to date like the ranked order, for the
+   * MAX_SCORE_LOOKUPS terms asked for most recently (a map costs some 50 bytes per entry).
+   */
+  scoreLookupOf(term: string): ReadonlyMap<number, number> {
+    const list = this.postings.get(term);
+    if (!list) return EMPTY_LOOKUP;
+    this.lookupOrder.delete(list);
+    this.lookupOrder.add(list);
+    if (!list.lookup) {
+      const lookup = new Map<number, number>();
+      for (let i = 0; i < list.length; i++) lookup.set(list.rids[i], list.scores[i]);
+      list.lookup = lookup;
+      if (this.lookupOrder.size > MAX_SCORE_LOOKUPS) {
+        const oldest = this.lookupOrder.values().next().value!;
+        this.lookupOrder.delete(oldest);
+        oldest.lookup = null;
+      }
+    }
+    return list.lookup;
   }
 
   entryOf(rid: number): TextEntry | undefined {

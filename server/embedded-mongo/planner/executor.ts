@@ -8,7 +8,7 @@ import { asCommandError } from '../errors';
 import { valueInBounds, describeBounds, type FieldBounds } from './bounds';
 import type { IndexAccess, Plan, SortSpec } from './planner';
 import { MINGO_OPTIONS } from '../mingo-options';
-import { equalityMatcher, type Matcher } from './matcher';
+import { conditionMatcher, type Matcher } from './matcher';
 
 export interface ExecStats {
   keysExamined: number;
@@ -22,7 +22,7 @@ export function newStats(): ExecStats {
 
 export function compileFilter(filter: Document): Matcher | null {
   if (Object.keys(filter).length === 0) return null;
-  const simple = equalityMatcher(filter);
+  const simple = conditionMatcher(filter);
   if (simple) return simple;
   try {
     return new Query(filter, MINGO_OPTIONS);

@@ -149,33 +149,9 @@ function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { s
   const sort = plan.sort;
   const residual: Matcher | null = compileFilter(plan.residual);
   const check = needsDocumentCheck(plan.query);
-  // One term ranked by score then newest: its list in that order, read until the page is full. Conditions the
-  // index cannot decide (outside its suffix fields, phrases, negations) are checked on each document as it
-  // comes: dropping rows keeps the order of those that stay, so the page is still the top of the ranking.
-  const ranked =
-    plan.query.lookup.length === 1 && sort.length === 2 && byScoreThenId(sort) && sort[1][1] < 0 && Number.isFinite(bound)
-      ? plan.index.rankedPostingsOf(plan.query.lookup[0])
-      : undefined;
-  if (ranked) {
-    const top: [Candidate, Document][] = [];
-    let decided = true;
-    for (let i = 0; i < ranked.rids.length && top.length < bound; i++) {
-      stats.keysExamined++;
-      const entry = plan.index.entryOf(ranked.rids[i])!;
-      const verdict = suffixVerdict(plan, entry);
-      if (verdict < 0) {
-        decided = false;
-        break;
-      }
-      if (verdict === 0) continue;
-      const doc = coll.docs.get(ranked.rids[i]);
-      if (!doc) continue;
-      stats.docsExamined++;
-      if (residual && !residual.test(doc)) continue;
-      if (check && !textMatches(plan, doc)) continue;
-      top.push([{ rid: ranked.rids[i], score: ranked.scores[i], entry, undecided: false }, doc]);
-    }
-    if (decided) {
+  if (sort.length === 2 && byScoreThenId(sort) && sort[1][1] < 0 && Number.isFinite(bound)) {
+    const top = plan.query.lookup.length === 1 ? singleTermTop(coll, plan, stats, bound, residual, check) : thresholdTop(coll, plan, stats, bound, residual, check);
+    if (top) {
       for (const [c, doc] of top.slice(skip)) {
         stats.nReturned++;
         yield hand(c, doc);
@@ -273,6 +249,118 @@ function* textHits(coll: Collection, plan: TextPlan, stats: ExecStats, opts: { s
   }
 }
 
+/**
+ * One term ranked by score then newest: its list in that order, read until the page is full. Conditions the
+ * index cannot decide (outside its suffix fields, phrases, negations) are checked on each document as it
+ * comes: dropping rows keeps the order of those that stay, so the page is still the top of the ranking. Null
+ * when some entry's suffix or _id cannot be judged from the index (the caller then takes the general path).
+ */
+function singleTermTop(coll: Collection, plan: TextPlan, stats: ExecStats, bound: number, residual: Matcher | null, check: boolean): [Candidate, Document][] | null {
+  const ranked = plan.index.rankedPostingsOf(plan.query.lookup[0]);
+  if (!ranked) return null;
+  const top: [Candidate, Document][] = [];
+  for (let i = 0; i < ranked.rids.length && top.length < bound; i++) {
+    stats.keysExamined++;
+    const entry = plan.index.entryOf(ranked.rids[i])!;
+    const verdict = suffixVerdict(plan, entry);
+    if (verdict < 0) return null;
+    if (verdict === 0) continue;
+    const doc = coll.docs.get(ranked.rids[i]);
+    if (!doc) continue;
+    stats.docsExamined++;
+    if (residual && !residual.test(doc)) continue;
+    if (check && !textMatches(plan, doc)) continue;
+    top.push([{ rid: ranked.rids[i], score: ranked.scores[i], entry, undecided: false }, doc]);
+  }
+  return top;
+}
+
+/**
+ * The top `bound` of a search of several terms ranked by score then newest, by Fagin's threshold algorithm:
+ * the terms' ranked lists are read in step, always the one whose next score is highest; each document met is
+ * scored whole at once (every term's score lookup), and read only when it would enter the page. Reading stops
+ * when no document not yet met can outrank the page's last: its score is at most the sum of the lists' next
+ * scores, and at that very sum its _id is at most the largest next _id. So a page of common words reads about
+ * as far down the lists as it needs, never all of them. Null when some entry's suffix or _id cannot be judged
+ * from the index (the caller then takes the general path).
+ */
+function thresholdTop(coll: Collection, plan: TextPlan, stats: ExecStats, bound: number, residual: Matcher | null, check: boolean): [Candidate, Document][] | null {
+  const index = plan.index;
+  const lists: { rids: Int32Array; scores: Float64Array }[] = [];
+  for (const term of plan.query.lookup) {
+    const list = index.rankedPostingsOf(term);
+    if (!list) return null;
+    lists.push(list);
+  }
+  const lookups = plan.query.lookup.map((term) => index.scoreLookupOf(term));
+  const at = lists.map(() => 0);
+  const nextIdAt = lists.map(() => -1);
+  const nextId = lists.map(() => '');
+  const met = new Set<number>();
+  const byRank = (a: [Candidate, Document], b: [Candidate, Document]): number => rankOrder(a[0], b[0]);
+  const top: [Candidate, Document][] = [];
+  for (;;) {
+    let next = -1;
+    let threshold = 0;
+    for (let i = 0; i < lists.length; i++) {
+      if (at[i] >= lists[i].rids.length) continue;
+      const score = lists[i].scores[at[i]];
+      threshold += score;
+      if (next < 0 || score > lists[next].scores[at[next]]) next = i;
+    }
+    if (next < 0) break;
+    if (top.length >= bound) {
+      const last = top[bound - 1][0];
+      if (last.score > threshold) break;
+      if (last.score === threshold) {
+        let newest = '';
+        for (let i = 0; i < lists.length; i++) {
+          if (at[i] >= lists[i].rids.length) continue;
+          // Ties run long in lists of equal scores: each list's next _id is looked up once per position.
+          if (nextIdAt[i] !== at[i]) {
+            nextIdAt[i] = at[i];
+            nextId[i] = index.entryOf(lists[i].rids[at[i]])!.idKey!;
+          }
+          if (nextId[i] > newest) newest = nextId[i];
+        }
+        if (last.entry.idKey! > newest) break;
+      }
+    }
+    const rid = lists[next].rids[at[next]++];
+    stats.keysExamined++;
+    // Summed in the order of the terms, as the full pass sums them: the same score to the last bit.
+    let score = 0;
+    for (const lookup of lookups) {
+      const s = lookup.get(rid);
+      if (s !== undefined) score += s;
+    }
+    // Most entries met cannot reach the page, and never will (its last only gets better): judged by score
+    // first, before anything else is looked up. Only those that reach a document are remembered, so another
+    // list meeting them again neither reads nor counts them twice.
+    if (top.length >= bound && score < top[bound - 1][0].score) continue;
+    if (met.has(rid)) continue;
+    const entry = index.entryOf(rid)!;
+    const verdict = suffixVerdict(plan, entry);
+    if (verdict < 0) return null;
+    if (verdict === 0) continue;
+    const candidate: Candidate = { rid, score, entry, undecided: false };
+    if (top.length >= bound && rankOrder(candidate, top[bound - 1][0]) >= 0) continue;
+    met.add(rid);
+    const doc = coll.docs.get(rid);
+    if (!doc) continue;
+    stats.docsExamined++;
+    if (residual && !residual.test(doc)) continue;
+    if (check && !textMatches(plan, doc)) continue;
+    insertBounded(top, [candidate, doc], byRank, bound);
+  }
+  return top;
+}
+
+/** By score, then newest _id (ObjectId hex orders as the ObjectIds do). */
+function rankOrder(a: Candidate, b: Candidate): number {
+  return b.score - a.score || (a.entry.idKey! < b.entry.idKey! ? 1 : a.entry.idKey! > b.entry.idKey! ? -1 : 0);
+}
+
 /** A returned document: a copy of its own, so its score is never another query's. */
 function hand(c: Candidate, doc: Document): Hit {
   const copy = { ...doc };
@@ -360,12 +448,11 @@ export function splitMetaProjection(projection: Document): { fields: string[]; r
   return { fields, rest };
 }
 
-/** Adds the text score under each named field. */
+/** Adds the text score under each named field of `doc`, a projection of `source` (or `source` itself) the caller owns. */
 export function withTextScore(doc: Document, source: Document, fields: string[]): Document {
   if (fields.length === 0) return doc;
   const score = scores.get(source);
   if (score === undefined) throw new CommandError(ErrorCode.BadValue, 'query requires text score metadata, but it is not available');
-  const out = { ...doc };
-  for (const f of fields) out[f] = score;
-  return out;
+  for (const f of fields) doc[f] = score;
+  return doc;
 }
