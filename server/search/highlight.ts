@@ -56,3 +56,21 @@ export function highlight(text: string, terms: ReadonlySet<string>): string {
   html += escapeHtml(text.slice(at, to));
   return to < text.length ? `${html.trimEnd()}…` : html;
 }
+
+/** Excerpts per row object and terms searched: cached rows are shared by every search that finds them. */
+const excerpts = new WeakMap<object, Map<string, string>>();
+/** A row found by many different searches keeps the latest few excerpts, not one per search. */
+const MAX_EXCERPTS_PER_ROW = 16;
+
+/** highlight() of a post's text, worked out once per row object and set of terms. */
+export function highlightOf(row: { readonly bodyText?: string | null }, terms: ReadonlySet<string>): string {
+  const key = [...terms].join(' ');
+  let kept = excerpts.get(row);
+  if (!kept) excerpts.set(row, (kept = new Map()));
+  let excerpt = kept.get(key);
+  if (excerpt === undefined) {
+    if (kept.size >= MAX_EXCERPTS_PER_ROW) kept.clear();
+    kept.set(key, (excerpt = highlight(row.bodyText ?? '', terms)));
+  }
+  return excerpt;
+}

@@ -2,24 +2,26 @@
 // listable post states, active accounts), never a filter applied to results afterwards: pages are full,
 // and nothing outside the scope is read. The same query runs on the embedded engine and on MongoDB.
 import type { Types } from 'mongoose';
-import type { Group as GroupShape, Page, PostSearchHit, PublicUser } from '../../shared/api';
+import type { Group as GroupShape, Page, PublicUser } from '../../shared/api';
 import type { AppContext } from '../context';
 import { findSingleBatch } from '../db/single-batch';
 import { Group, type GroupFields } from '../models/group';
 import { POST_PRESENTER_FIELDS, Post, type PresentablePost } from '../models/post';
 import { ACTIVE_ACCOUNT, PUBLIC_USER_PROJECTION, User, type PublicUserFields } from '../models/user';
-import { readableGroupIds, readablePostsIn } from '../policy';
+import { LISTABLE_POST, readableGroupIds, readablePostsIn } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentPublicUser } from '../presenters/user';
 import { presentGroupsFor } from '../services/groups';
-import { presentPostsFor } from '../services/post-views';
+import { pageJson } from '../services/pagination';
+import { presentPostsJsonFor } from '../services/post-views';
 import { readCache, type CachedSearch } from '../services/read-cache';
-import { highlight, searchedTerms } from './highlight';
+import { highlightOf, searchedTerms } from './highlight';
 import { type SearchRequest } from './query';
 
 const BY_RELEVANCE_THEN_NEWEST = { score: { $meta: 'textScore' }, _id: -1 } as const;
 
-const SEARCH_POST_FIELDS = { ...POST_PRESENTER_FIELDS, score: { $meta: 'textScore' } } as const;
+/** The ranking alone: which posts and in what order. What they say comes from `postRowsOf`. */
+const RANKED_IDS = { _id: 1, score: { $meta: 'textScore' } } as const;
 
 type Ranked<T> = T & { _id: Types.ObjectId };
 
@@ -48,31 +50,59 @@ function scopeKey(scope: Readonly<Record<string, unknown>>): string {
 }
 
 /**
- * A page of posts the viewer may read, ranked. The database's answer is kept in the read cache under the exact
- * filter, skip and limit asked for: two readers with the same scope share it, and any change to a post or a
- * like in one of its groups (or to a group, or an erasure) drops it, so it never outlives what it shows.
+ * A page of posts the viewer may read, ranked, as UTF-8 JSON. The database ranks and scopes every search the
+ * cache has not seen; its answer (ids only) is kept in the read cache under the exact filter, skip and limit:
+ * two readers with the same scope share it, and any post created, changed or removed in one of its groups (or
+ * a group change, or an erasure) drops it, so it never outlives what it ranks. The posts themselves come
+ * from `postRowsOf`, so a popular post is read and serialised once for every search that finds it.
  */
-export async function searchPosts(ctx: AppContext, viewer: Viewer, request: SearchRequest): Promise<Page<PostSearchHit>> {
+export async function searchPosts(ctx: AppContext, viewer: Viewer, request: SearchRequest): Promise<Buffer> {
   const groupIds = await searchedGroupIds(viewer, request.groupSlug);
-  if (!groupIds.length) return { items: [], nextCursor: null };
+  if (!groupIds.length) return pageJson([], null);
   const scope = await readablePostsIn(viewer, groupIds);
   const filter: Record<string, unknown> = { $text: { $search: request.text }, ...scope };
   if (request.authorId) filter.authorId = request.authorId;
   // A JSON array ends where it ends, so no text can make two different requests share a key.
   const key = JSON.stringify([request.offset, request.limit, request.authorId, request.text]) + scopeKey(scope);
   const found = await readCache.searches.get(key, async (): Promise<CachedSearch> => {
-    const rows = await findSingleBatch<Ranked<PresentablePost>>(Post, filter, {
-      projection: SEARCH_POST_FIELDS,
+    const ranked = await findSingleBatch<{ _id: Types.ObjectId }>(Post, filter, {
+      projection: RANKED_IDS,
       sort: BY_RELEVANCE_THEN_NEWEST,
       skip: request.offset,
       limit: request.limit + 1,
     });
-    const terms = searchedTerms(request.text);
-    const highlights = rows.slice(0, request.limit).map((row) => highlight(row.bodyText ?? '', terms));
-    return { groupIds: new Set(groupIds.map(String)), rows, highlights };
+    return { groupIds: new Set(groupIds.map(String)), ids: ranked.map((row) => row._id.toHexString()) };
   });
-  const posts = await presentPostsFor(found.rows.slice(0, request.limit), viewer, ctx.signer);
-  return pageOf(found.rows, request, posts.map((post, i) => ({ ...post, highlight: found.highlights[i]! })));
+  const rows = await postRowsOf(found.ids.slice(0, request.limit));
+  const terms = searchedTerms(request.text);
+  const posts = await presentPostsJsonFor(rows, viewer, ctx.signer);
+  const hits = posts.map((chunks, i) => withHighlight(chunks, highlightOf(rows[i]!, terms)));
+  const more = found.ids.length > request.limit;
+  return pageJson(hits, more ? String(request.offset + request.limit) : null);
+}
+
+/**
+ * The ranked posts in rank order, from the read cache or in one read. A post hidden or deleted since it was
+ * ranked is left out (its event drops its cached row, and the read asks for listable posts only).
+ */
+async function postRowsOf(ids: readonly string[]): Promise<PresentablePost[]> {
+  const byId = await readCache.postRows.getMany(ids, async (missing) => {
+    const rows = await Post.find({ _id: { $in: missing }, ...LISTABLE_POST }, POST_PRESENTER_FIELDS).lean<PresentablePost[]>();
+    return new Map(rows.map((row) => [row._id.toHexString(), row]));
+  });
+  const rows: PresentablePost[] = [];
+  for (const id of ids) {
+    const row = byId.get(id);
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
+/** A post's JSON chunks (ending with its closing brace) as a PostSearchHit: `highlight` last, as `{...post, highlight}` writes it. */
+function withHighlight(chunks: readonly Buffer[], excerpt: string): Buffer[] {
+  const hit = chunks.slice(0, -1);
+  hit.push(Buffer.from(`,"highlight":${JSON.stringify(excerpt)}}`));
+  return hit;
 }
 
 export async function searchGroups(viewer: Viewer, request: SearchRequest): Promise<Page<GroupShape>> {
@@ -93,7 +123,8 @@ export async function searchPeople(request: SearchRequest): Promise<Page<PublicU
   return pageOf(rows, request, rows.slice(0, request.limit).map(presentPublicUser));
 }
 
-export async function search(ctx: AppContext, viewer: Viewer, request: SearchRequest): Promise<Page<PostSearchHit | GroupShape | PublicUser>> {
+/** Posts come as their page's UTF-8 JSON (sent as it is), groups and people as pages. */
+export async function search(ctx: AppContext, viewer: Viewer, request: SearchRequest): Promise<Buffer | Page<GroupShape | PublicUser>> {
   switch (request.type) {
     case 'posts':
       return searchPosts(ctx, viewer, request);

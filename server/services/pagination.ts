@@ -56,13 +56,17 @@ export async function toPageJson<Row extends { _id: Types.ObjectId }>(
 ): Promise<Buffer> {
   const more = rows.length > page.limit;
   const kept = more ? rows.slice(0, page.limit) : rows;
-  const items = await present(kept);
+  return pageJson(await present(kept), more ? String(kept[kept.length - 1]!._id) : null);
+}
+
+/** A Page's UTF-8 JSON from its items' JSON chunks, exactly as JSON.stringify writes `{items, nextCursor}`. */
+export function pageJson(items: readonly (readonly Buffer[])[], nextCursor: string | null): Buffer {
   const parts: Buffer[] = [ITEMS_OPEN];
   for (let i = 0; i < items.length; i++) {
     if (i > 0) parts.push(COMMA);
     for (const chunk of items[i]!) parts.push(chunk);
   }
-  parts.push(ITEMS_CLOSE, Buffer.from(more ? JSON.stringify(String(kept[kept.length - 1]!._id)) : 'null'), PAGE_CLOSE);
+  parts.push(ITEMS_CLOSE, Buffer.from(JSON.stringify(nextCursor)), PAGE_CLOSE);
   return Buffer.concat(parts);
 }
 

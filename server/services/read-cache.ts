@@ -21,8 +21,10 @@ const MAX_FEED_HEADS = 500;
 /** Users whose likes are kept, each with at most MAX_CACHED_LIKES of them: about 64 bytes a like, 32 MB at most. */
 const MAX_LIKERS = 1_000;
 export const MAX_CACHED_LIKES = 500;
-/** Search pages kept: each up to 100 posts with their excerpts, about 100 KB at most, so 50 MB at most. */
+/** Search pages kept: each up to 101 post ids, so a few MB at most. */
 const MAX_SEARCHES = 500;
+/** Posts kept for search pages: up to 40,000 characters of text each, so about 80 MB at most, 1-2 MB typically. */
+export const MAX_POST_ROWS = 1_000;
 
 export interface CachedSession {
   readonly userId: Types.ObjectId;
@@ -75,14 +77,12 @@ export interface CachedUnreadCount {
   readonly groupIds: ReadonlySet<string>;
 }
 
-/** One page of a post search as the database ranked it, with each row's excerpt. */
+/** One page of a post search as the database ranked it: which posts, not what they say (that is `postRows`). */
 export interface CachedSearch {
-  /** The groups it looked in: a change to a post or a like in any of them drops the page. */
+  /** The groups it looked in: a post created, changed or removed in any of them drops the page. */
   readonly groupIds: ReadonlySet<string>;
-  /** The rows asked for (one more than the page, which tells whether another follows), best first. */
-  readonly rows: readonly PresentablePost[];
-  /** The excerpt of each of the page's rows, in order. */
-  readonly highlights: readonly string[];
+  /** The posts' ids as hex, best first: one more than the page when another page follows. */
+  readonly ids: readonly string[];
 }
 
 class ReadCache {
@@ -113,6 +113,11 @@ class ReadCache {
   readonly unreadCounts = new DroppableCache<CachedUnreadCount>(this.on);
   /** The search's filter, skip and limit → the page the database answered (server/search/search.ts). */
   readonly searches = new DroppableCache<CachedSearch>(this.on, MAX_SEARCHES);
+  /**
+   * postId → the post as presenters read it, for search pages (a ranked search then asks the database only which
+   * posts, in what order). Every event about a post drops it, and its parent's (whose replyCount it moves).
+   */
+  readonly postRows = new DroppableCache<PresentablePost>(this.on, MAX_POST_ROWS);
 
   /** Entries too old to answer are let go soon after (an idle process holds none). */
   private readonly sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
@@ -138,6 +143,7 @@ class ReadCache {
         this.unreadCounts.drop(event.userId);
         // Their posts go (and with them the replies' counts), whatever groups the erasure gets to.
         this.searches.clear();
+        this.postRows.clear();
         return;
       case 'membership.changed':
         this.memberships.drop(event.userId);
@@ -150,6 +156,7 @@ class ReadCache {
         this.unreadCounts.dropWhere((counted) => counted.groupIds.has(event.groupId));
         // Opening a group marks its posts members-only in the database; search scopes depend on visibility.
         this.searches.clear();
+        this.postRows.dropWhere((row) => String(row.groupId) === event.groupId);
         return;
       case 'post.created':
       case 'post.updated':
@@ -157,6 +164,7 @@ class ReadCache {
         this.feedHeads.drop(event.groupId);
         // A new post may belong on a kept page; an edit must be found by its new text only.
         this.dropSearchesIn(event.groupId);
+        this.dropPostRows(event);
         return;
       case 'post.deleted':
       case 'post.hidden':
@@ -166,13 +174,16 @@ class ReadCache {
         // depend on any post of the thread go.
         this.unreadCounts.dropWhere((counted) => counted.postIds.has(event.postId));
         this.dropSearchesIn(event.groupId);
+        this.dropPostRows(event);
+        for (const replyId of (event.type === 'post.deleted' && event.repliesRemoved) || []) this.postRows.drop(replyId);
         return;
       case 'notification.changed':
         this.unreadCounts.drop(event.userId);
         return;
       case 'like.changed':
         this.feedHeads.drop(event.groupId);
-        this.dropSearchesIn(event.groupId);
+        // Search pages hold ids ranked by text alone; the count is in the post's row.
+        this.postRows.drop(event.postId);
         if (event.userId) this.likedPosts.drop(event.userId);
         else this.likedPosts.clear();
         return;
@@ -201,11 +212,29 @@ class ReadCache {
   }
 
   private all(): DroppableCache<unknown>[] {
-    return [this.sessions, this.identities, this.memberships, this.groups, this.publicGroups, this.authors, this.feedHeads, this.likedPosts, this.unreadCounts, this.searches];
+    return [
+      this.sessions,
+      this.identities,
+      this.memberships,
+      this.groups,
+      this.publicGroups,
+      this.authors,
+      this.feedHeads,
+      this.likedPosts,
+      this.unreadCounts,
+      this.searches,
+      this.postRows,
+    ];
   }
 
   private dropSearchesIn(groupId: string): void {
     this.searches.dropWhere((search) => search.groupIds.has(groupId));
+  }
+
+  /** The post and its parent, whose replyCount a reply's coming and going moves. */
+  private dropPostRows(event: { postId: string; parentId: string | null }): void {
+    this.postRows.drop(event.postId);
+    if (event.parentId) this.postRows.drop(event.parentId);
   }
 
   private dropSessionsOf(userId: string): void {

@@ -1,4 +1,5 @@
-// Search pages are kept in the read cache and dropped by the events of what they show. Property: after any mix
+// Search pages (the ranked ids) and the posts they show are kept in the read cache and dropped by the events
+// of what they show. Property: after any mix
 // of writes through the API (posts, replies, edits, deletions, hiding and restoring, likes, membership, a group
 // opening and closing), every viewer's search answered with the cache equals the same search answered by the
 // database alone. So the cache can never show what the viewer may not see now: the outsider matrix of
@@ -97,6 +98,7 @@ describe('search: cached pages equal the database’s answer through any writes'
         const cached = await answers();
         hits += readCache.searches.size;
         readCache.searches.clear();
+        readCache.postRows.clear();
         expect(cached, `after step ${step}`).to.deep.equal(await answers());
       }
       // The comparison means something only if pages were kept between the steps.
