@@ -40,13 +40,29 @@ async function searchedGroupIds(viewer: Viewer, slug: string | null): Promise<re
   return group && readable.some((id) => id.equals(group._id)) ? [group._id] : [];
 }
 
-/** The policy hands out one scope object per readable set and memberships; spelling out its ids is kept per object. */
-const scopeKeys = new WeakMap<object, string>();
+/**
+ * A short name per distinct scope, so two readers with the same scope share kept pages. The policy hands out one
+ * scope object per readable set and memberships; its spelling (every readable group id: kilobytes) is worked out
+ * once per object and named by a number, so a search's cache key stays short and is not rehashed per request.
+ */
+const scopeNames = new WeakMap<object, number>();
+const namesBySpelling = new Map<string, number>();
+/** Distinct scopes named before the names start again (a name never changes meaning while it is in use). */
+const MAX_SCOPE_NAMES = 10_000;
+let scopeNamesIssued = 0;
 
-function scopeKey(scope: Readonly<Record<string, unknown>>): string {
-  let key = scopeKeys.get(scope);
-  if (key === undefined) scopeKeys.set(scope, (key = JSON.stringify(scope)));
-  return key;
+function scopeName(scope: Readonly<Record<string, unknown>>): number {
+  let name = scopeNames.get(scope);
+  if (name === undefined) {
+    const spelling = JSON.stringify(scope);
+    name = namesBySpelling.get(spelling);
+    if (name === undefined) {
+      if (namesBySpelling.size >= MAX_SCOPE_NAMES) namesBySpelling.clear();
+      namesBySpelling.set(spelling, (name = ++scopeNamesIssued));
+    }
+    scopeNames.set(scope, name);
+  }
+  return name;
 }
 
 /**
@@ -63,7 +79,7 @@ export async function searchPosts(ctx: AppContext, viewer: Viewer, request: Sear
   const filter: Record<string, unknown> = { $text: { $search: request.text }, ...scope };
   if (request.authorId) filter.authorId = request.authorId;
   // A JSON array ends where it ends, so no text can make two different requests share a key.
-  const key = JSON.stringify([request.offset, request.limit, request.authorId, request.text]) + scopeKey(scope);
+  const key = JSON.stringify([scopeName(scope), request.offset, request.limit, request.authorId, request.text]);
   const found = await readCache.searches.get(key, async (): Promise<CachedSearch> => {
     const ranked = await findSingleBatch<{ _id: Types.ObjectId }>(Post, filter, {
       projection: RANKED_IDS,
@@ -71,7 +87,7 @@ export async function searchPosts(ctx: AppContext, viewer: Viewer, request: Sear
       skip: request.offset,
       limit: request.limit + 1,
     });
-    return { groupIds: new Set(groupIds.map(String)), ids: ranked.map((row) => row._id.toHexString()) };
+    return { groupIds: hexIdsOf(groupIds), ids: ranked.map((row) => row._id.toHexString()) };
   });
   const rows = await postRowsOf(found.ids.slice(0, request.limit));
   const terms = searchedTerms(request.text);
@@ -79,6 +95,15 @@ export async function searchPosts(ctx: AppContext, viewer: Viewer, request: Sear
   const hits = posts.map((chunks, i) => withHighlight(chunks, highlightOf(rows[i]!, terms)));
   const more = found.ids.length > request.limit;
   return pageJson(hits, more ? String(request.offset + request.limit) : null);
+}
+
+/** The policy's readable-group lists are kept objects: each is spelled as hex once. */
+const hexIds = new WeakMap<readonly Types.ObjectId[], ReadonlySet<string>>();
+
+function hexIdsOf(ids: readonly Types.ObjectId[]): ReadonlySet<string> {
+  let hex = hexIds.get(ids);
+  if (!hex) hexIds.set(ids, (hex = new Set(ids.map((id) => id.toHexString()))));
+  return hex;
 }
 
 /**
