@@ -184,13 +184,26 @@ export class DroppableCache<V> {
   }
 }
 
+/** Values stored as they are: see `kept`. */
+const keptAsTheyAre = new WeakSet<object>();
+
+/**
+ * Marks a value to be stored as it is rather than copied: one built by the forum itself (no driver buffers in
+ * it), never changed, and shared by many entries (a search page's set of readable groups, kilobytes each,
+ * would otherwise be copied into every page kept).
+ */
+export function kept<T extends object>(value: T): T {
+  keptAsTheyAre.add(value);
+  return value;
+}
+
 /**
  * A copy whose ObjectIds own their 12 bytes. The driver decodes each ObjectId as a view into Node's shared
  * 8 KB buffer pool, so a long-kept one would keep a whole pool chunk alive.
  */
 function detached<T>(value: T): T {
   if (value instanceof Types.ObjectId) return new Types.ObjectId(Uint8Array.from(value.id)) as T;
-  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (value === null || typeof value !== 'object' || value instanceof Date || keptAsTheyAre.has(value)) return value;
   if (Array.isArray(value)) return value.map(detached) as T;
   if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, detached(v)])) as T;
   if (value instanceof Set) return new Set([...value].map(detached)) as T;

@@ -4,6 +4,7 @@
 import type { Types } from 'mongoose';
 import type { Group as GroupShape, Page, PublicUser } from '../../shared/api';
 import type { AppContext } from '../context';
+import { kept } from '../db/droppable-cache';
 import { findSingleBatch } from '../db/single-batch';
 import { Group, type GroupFields } from '../models/group';
 import { POST_PRESENTER_FIELDS, Post, type PresentablePost } from '../models/post';
@@ -102,7 +103,7 @@ const hexIds = new WeakMap<readonly Types.ObjectId[], ReadonlySet<string>>();
 
 function hexIdsOf(ids: readonly Types.ObjectId[]): ReadonlySet<string> {
   let hex = hexIds.get(ids);
-  if (!hex) hexIds.set(ids, (hex = new Set(ids.map((id) => id.toHexString()))));
+  if (!hex) hexIds.set(ids, (hex = kept(new Set(ids.map((id) => id.toHexString())))));
   return hex;
 }
 

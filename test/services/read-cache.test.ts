@@ -3,7 +3,8 @@
 // drops what it changes.
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { DroppableCache, MAX_ENTRY_AGE_MS } from '../../server/db/droppable-cache';
+import { DroppableCache, kept, MAX_ENTRY_AGE_MS } from '../../server/db/droppable-cache';
+import type { PresentablePost } from '../../server/models/post';
 import { readCache } from '../../server/services/read-cache';
 import type { DomainEvent } from '../../server/services/events';
 
@@ -185,6 +186,19 @@ describe('read cache', () => {
     }
   });
 
+  it('stores a value marked kept as it is, inside an entry too, and copies the rest', async () => {
+    const shared = kept(new Set(['g1', 'g2']));
+    const own = new Set(['g3']);
+    const pages = new DroppableCache<{ groupIds: ReadonlySet<string>; other: ReadonlySet<string> }>(() => true);
+    await pages.get('k', async () => ({ groupIds: shared, other: own }));
+    const stored = await pages.get('k', async () => {
+      throw new Error('not cached');
+    });
+    expect(stored.groupIds).to.equal(shared);
+    expect(stored.other).to.not.equal(own);
+    expect([...stored.other]).to.deep.equal(['g3']);
+  });
+
   it('update replaces only an entry that is cached', async () => {
     cache.update('k', 'v0');
     expect(cache.size).to.equal(0);
@@ -248,6 +262,46 @@ describe('read cache', () => {
       expect(readCache.feedHeads.size).to.equal(1);
       readCache.apply({ type: 'group.changed', groupId: String(groupId) });
       expect(readCache.feedHeads.size).to.equal(0);
+    });
+
+    it('post rows: every event about a post drops it and its parent; a like only the post; group.changed its group’s; erasure all', async () => {
+      const [a, b, parent, reply, other] = Array.from({ length: 5 }, () => String(new Types.ObjectId()));
+      const row = (id: string, group: Types.ObjectId) => async () => ({ _id: new Types.ObjectId(id), groupId: group }) as unknown as PresentablePost;
+      const fill = async () => {
+        readCache.postRows.clear();
+        for (const id of [a, b, parent, reply]) await readCache.postRows.get(id, row(id, groupId));
+        await readCache.postRows.get(other, row(other, otherId));
+      };
+      const left = () => [a, b, parent, reply, other].filter((id) => readCache.postRows.oldestAt([id]) !== Infinity);
+      for (const type of ['post.created', 'post.updated', 'post.deleted', 'post.hidden', 'post.restored'] as const) {
+        await fill();
+        readCache.apply({ type, postId: a, groupId: String(groupId), parentId: parent });
+        expect(left(), type).to.deep.equal([b, reply, other]);
+      }
+      await fill();
+      readCache.apply({ type: 'post.deleted', postId: parent, groupId: String(groupId), parentId: null, repliesRemoved: [reply] });
+      expect(left()).to.deep.equal([a, b, other]);
+      await fill();
+      readCache.apply({ type: 'like.changed', postId: b, groupId: String(groupId), likeCount: 2, userId: String(userId) });
+      expect(left()).to.deep.equal([a, parent, reply, other]);
+      await fill();
+      readCache.apply({ type: 'group.changed', groupId: String(groupId) });
+      expect(left()).to.deep.equal([other]);
+      await fill();
+      readCache.apply({ type: 'user.erased', userId: String(userId) });
+      expect(left()).to.deep.equal([]);
+    });
+
+    it('search pages: dropped by post events in their groups, not by likes (they hold ids ranked by text alone)', async () => {
+      const page = (groups: string[]) => async () => ({ groupIds: new Set(groups), ids: [] });
+      await readCache.searches.get('mine', page([String(groupId)]));
+      await readCache.searches.get('theirs', page([String(otherId)]));
+      readCache.apply({ type: 'like.changed', postId: 'p', groupId: String(groupId), likeCount: 1, userId: String(userId) });
+      expect(readCache.searches.size).to.equal(2);
+      readCache.apply({ type: 'post.updated', postId: 'p', groupId: String(groupId), parentId: null });
+      expect(readCache.searches.size).to.equal(1);
+      readCache.apply({ type: 'group.changed', groupId: String(otherId) });
+      expect(readCache.searches.size).to.equal(0);
     });
 
     it('like.changed drops the liker’s likes, or everyone’s when the liker is not known; user.erased the user’s', () => {
