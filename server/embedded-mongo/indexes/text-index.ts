@@ -73,12 +73,56 @@ class RankedRids extends ScoredRids {
   }
 }
 
+/** A term's score per record id (undefined where the term is not). */
+export interface ScoreLookup {
+  get(rid: number): number | undefined;
+}
+
+interface KeptScores extends ScoreLookup {
+  set(rid: number, score: number): void;
+  delete(rid: number): void;
+}
+
+/**
+ * Scores in an array indexed by record id, NaN where the term is not: for a term in a large share of the
+ * collection it is both smaller than a map (8 bytes per record against some 50 per entry) and a plain array
+ * read per lookup, where a threshold walk over two common words makes thousands of lookups per search.
+ */
+class DenseScores implements KeptScores {
+  private scores: Float64Array;
+
+  constructor(size: number) {
+    this.scores = new Float64Array(size).fill(NaN);
+  }
+
+  get(rid: number): number | undefined {
+    const score = rid < this.scores.length ? this.scores[rid] : NaN;
+    return score === score ? score : undefined;
+  }
+
+  set(rid: number, score: number): void {
+    if (rid >= this.scores.length) {
+      const grown = new Float64Array(Math.max(rid + 1, Math.ceil(this.scores.length * 1.5))).fill(NaN);
+      grown.set(this.scores);
+      this.scores = grown;
+    }
+    this.scores[rid] = score;
+  }
+
+  delete(rid: number): void {
+    if (rid < this.scores.length) this.scores[rid] = NaN;
+  }
+}
+
+/** A term in at least this share of the records (by the largest record id) gets DenseScores rather than a map. */
+const DENSE_SHARE = 1 / 6;
+
 /** One term's posting list: its entries in any order, and in ranked order once a search has asked for it. */
 class Postings extends ScoredRids {
   /** Built when first asked for; dropped (for good, until asked again) when an entry's _id is not an ObjectId. */
   ranked: RankedRids | null = null;
   /** Record id → this term's score in it, built when a search of several terms first asks (see scoreLookupOf). */
-  lookup: Map<number, number> | null = null;
+  lookup: KeptScores | null = null;
 
   push(rid: number, score: number, id: string | undefined): void {
     this.grow();
@@ -146,7 +190,7 @@ export function canonicalValue(v: unknown): string | undefined {
 
 const RECENT_SCORES = 256;
 
-const EMPTY_LOOKUP: ReadonlyMap<number, number> = new Map();
+const EMPTY_LOOKUP: ScoreLookup = new Map<number, number>();
 const MAX_SCORE_LOOKUPS = 64;
 
 interface ScoreHelper {
@@ -339,15 +383,18 @@ export class TextIndex extends BTreeIndex {
   /**
    * A term's score per record id, for a search of several terms that walks their ranked lists and needs each
    * document's whole score as soon as one list reaches it. Kept up to date like the ranked order, for the
-   * MAX_SCORE_LOOKUPS terms asked for most recently (a map costs some 50 bytes per entry).
+   * MAX_SCORE_LOOKUPS terms asked for most recently (a map costs some 50 bytes per entry; a common term's array 8 per
+   * record).
    */
-  scoreLookupOf(term: string): ReadonlyMap<number, number> {
+  scoreLookupOf(term: string): ScoreLookup {
     const list = this.postings.get(term);
     if (!list) return EMPTY_LOOKUP;
     this.lookupOrder.delete(list);
     this.lookupOrder.add(list);
     if (!list.lookup) {
-      const lookup = new Map<number, number>();
+      let largest = 0;
+      for (let i = 0; i < list.length; i++) if (list.rids[i] > largest) largest = list.rids[i];
+      const lookup: KeptScores = list.length >= largest * DENSE_SHARE ? new DenseScores(largest + 1) : new Map<number, number>();
       for (let i = 0; i < list.length; i++) lookup.set(list.rids[i], list.scores[i]);
       list.lookup = lookup;
       if (this.lookupOrder.size > MAX_SCORE_LOOKUPS) {
