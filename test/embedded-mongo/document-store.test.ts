@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { deserialize, ObjectId } from 'bson';
-import { DocumentStore } from '../../server/embedded-mongo/catalog/document-store';
+import { DocumentStore, sweepDecodedDocuments } from '../../server/embedded-mongo/catalog/document-store';
 
 const body = (n: number): string => 'x'.repeat(n);
 
@@ -42,6 +42,22 @@ describe('embedded-mongo document store (BSON outside the heap)', () => {
     expect([...big.entries()]).to.have.length(100);
     expect([...big.entriesReversed()]).to.have.length(100);
     expect(hot.get(1)).to.equal(read);
+  });
+
+  it('lets a decoded document go once a whole sweep interval passed without a read, and keeps one read meanwhile', () => {
+    const store = new DocumentStore();
+    store.set(1, { _id: 1, n: 'idle' });
+    store.set(2, { _id: 2, n: 'read' });
+    const idle = store.get(1);
+    const read = store.get(2);
+    // Read before the first sweep: both are kept through it, however soon after the read it comes.
+    sweepDecodedDocuments();
+    expect(store.get(2)).to.equal(read);
+    sweepDecodedDocuments();
+    const again = store.get(1);
+    expect(again).to.deep.equal(idle);
+    expect(again).not.to.equal(idle);
+    expect(store.get(2)).to.equal(read);
   });
 
   it('gives back what was stored, decoded once while it is read often, a new version once replaced', () => {
