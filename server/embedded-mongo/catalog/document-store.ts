@@ -11,6 +11,8 @@ const DECODED_BUDGET_BYTES = 16 * 1024 * 1024;
  * handshake's token, account and memberships stayed decoded for as long as the process ran quiet.
  */
 export const DECODED_IDLE_MS = 30_000;
+/** Keys of documents read once, at most; past it the record starts over (a scan-like burst of point reads). */
+const READ_ONCE_LIMIT = 100_000;
 /** Stored BSON came from the engine's own serializer; checking its UTF-8 again costs a third of a read. */
 const STORED = { validation: { utf8: false } } as const;
 /** A sealed chunk whose live bytes fall below this share is emptied into the tail and dropped. */
@@ -64,7 +66,7 @@ export class DocumentStore {
     const bytes = this.bytes(rid);
     if (!bytes) return undefined;
     const doc = deserialize(bytes, STORED) as Document;
-    if (remember) decodedDocuments.set(key, doc, bytes.length);
+    if (remember) decodedDocuments.admit(key, doc, bytes.length);
     return doc;
   }
 
@@ -234,13 +236,21 @@ export class DocumentImage {
 
 /**
  * Decoded documents by store and record id, within a budget counted in BSON bytes, evicted oldest first
- * with a second chance for those read since they were last passed over (the clock algorithm).
+ * with a second chance for those read since they were last passed over (the clock algorithm). A document
+ * is kept from its second read on, and let go once a sweep interval passes without a read: memory follows
+ * what is being read now, not everything read since the process started.
  * A hit only marks its entry: moving it to the end of the map, as an exact LRU would, costs time in
  * proportion to the map's size in V8.
  */
 class DecodedDocuments {
   /** `epoch`: the sweep count when the entry was stored or last read. */
   private readonly entries = new Map<number, { doc: Document; bytes: number; read: boolean; epoch: number }>();
+  /**
+   * Documents read once since the last sweep and not kept: a second read keeps them. A document read only
+   * once (a socket handshake's token, account and memberships; any point lookup nobody repeats) costs a key
+   * here for at most one sweep interval instead of its decoded form.
+   */
+  private readonly readOnce = new Set<number>();
   private bytes = 0;
   private epoch = 0;
   private sweeper: NodeJS.Timeout | null = null;
@@ -260,6 +270,14 @@ class DecodedDocuments {
     return entry.doc;
   }
 
+  /** Keeps a document just decoded from its second read on (see readOnce). */
+  admit(key: number, doc: Document, bytes: number): void {
+    if (this.readOnce.delete(key)) return this.set(key, doc, bytes);
+    if (this.readOnce.size >= READ_ONCE_LIMIT) this.readOnce.clear();
+    this.readOnce.add(key);
+    this.sweeper ??= setTimeout(() => this.sweepOnTimer(), DECODED_IDLE_MS).unref();
+  }
+
   set(key: number, doc: Document, bytes: number): void {
     if (bytes > this.budget / 16) return;
     this.delete(key);
@@ -274,6 +292,7 @@ class DecodedDocuments {
   sweep(): void {
     const stale = this.epoch;
     this.epoch++;
+    this.readOnce.clear();
     for (const [key, entry] of this.entries) {
       if (entry.epoch >= stale) continue;
       this.entries.delete(key);
@@ -284,7 +303,7 @@ class DecodedDocuments {
   private sweepOnTimer(): void {
     this.sweeper = null;
     this.sweep();
-    if (this.entries.size > 0) this.sweeper = setTimeout(() => this.sweepOnTimer(), DECODED_IDLE_MS).unref();
+    if (this.entries.size > 0 || this.readOnce.size > 0) this.sweeper = setTimeout(() => this.sweepOnTimer(), DECODED_IDLE_MS).unref();
   }
 
   delete(key: number): void {
