@@ -1,22 +1,23 @@
-// `tsx test/bench/socket-heap.ts [--full] [--sockets N] [--bare] [--warm] [--aged] [--keep DIR]`: where the
-// memory of idle sockets goes. Starts the forum (or, with --bare, the bare Socket.IO baseline of figure 6) on
-// a copy of the bench data set, takes a heap snapshot, connects N authenticated sockets subscribed to the
-// written group as figure 6 does, takes another, and prints what the second holds that the first did not:
-// by constructor, and by where the new objects hang off objects that were there before (the retainer at
-// which each new object's shortest path from the roots enters new territory, plus the new objects' first
-// steps below it). --warm first connects and lets go the same number of other members' sockets (figure 6's
-// warm-up, on the full set); --aged snapshots once more after the read cache's age bound.
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+// `tsx test/bench/socket-heap.ts [--full] [--sockets N] [--bare] [--warm] [--aged] [--keep DIR] [--top N]
+// [--trace CONSTRUCTOR]`: where the memory of idle sockets goes. Starts the forum (or, with --bare, the bare
+// Socket.IO baseline of figure 6) on a copy of the bench data set, takes a heap snapshot, connects N
+// authenticated sockets subscribed to the written group as figure 6 does, takes another, and prints what the
+// second holds that the first did not: by constructor; by the nearest named owner of each new object; and by
+// the old structure the new objects hang from (the engine's decoded documents, the read cache, Socket.IO's
+// namespace and adapter), all per socket. --warm first connects and lets go as many other members' sockets
+// (figure 6's warm-up); --aged snapshots once more after the read cache's age bound. Snapshots are written
+// under test/bench/.data/<scale>/heap (or --keep DIR) and kept; `--analyze BEFORE --analyze AFTER` diffs two
+// of them again without starting anything.
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_ENTRY_AGE_MS, SWEEP_INTERVAL_MS } from '../../server/db/droppable-cache';
-import { SCALES, type Manifest, type ScaleName } from './dataset';
+import type { Manifest, ScaleName } from './dataset';
 import { edgeName, ID, nodeKey, readHeapSnapshot, SELF_SIZE, type HeapSnapshot } from './heap-snapshot';
 import { socketPool } from './load';
 import { DATA_ROOT, ROOT, startChild, stopAllChildren, tsNode } from './processes';
 import { notTheLock } from './support/data-copy';
 import type { ProbeRequest } from './support/probe';
-import { readFileSync } from 'node:fs';
 
 const { values: options } = parseArgs({
   options: {
@@ -217,7 +218,6 @@ async function main(): Promise<void> {
   }
   const dir = path.join(DATA_ROOT, scale);
   const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
-  void SCALES;
   const tokens = manifest.tokens.map((entry) => entry.token);
   const feed = `group:${manifest.persona.writeGroupId}`;
   const runDir = path.join(dir, 'heap');
