@@ -49,6 +49,16 @@ class Counter {
 export function capConnections(limits: SocketLimits, addressOf: (socket: ForumSocket) => string) {
   const byAddress = new Counter();
   const byAccount = new Counter();
+  // What each admitted connection counts against, until its transport closes. One listener shared by all
+  // connections (it finds its own entry through `this`), rather than a closure per socket held while idle.
+  const counted = new WeakMap<object, readonly [address: string, account: string | null]>();
+  function release(this: object): void {
+    const entry = counted.get(this);
+    if (!entry) return;
+    counted.delete(this);
+    byAddress.remove(entry[0]);
+    if (entry[1] !== null) byAccount.remove(entry[1]);
+  }
   return (socket: ForumSocket, next: (error?: ExtendedError) => void): void => {
     const address = addressOf(socket);
     const account = socket.data.userId;
@@ -62,10 +72,8 @@ export function capConnections(limits: SocketLimits, addressOf: (socket: ForumSo
     if (account !== null) byAccount.add(account);
     // The transport's close, not the socket's disconnect: a client gone between here and the connection
     // never gets a disconnect event, and its count would stay forever.
-    socket.conn.once('close', () => {
-      byAddress.remove(address);
-      if (account !== null) byAccount.remove(account);
-    });
+    counted.set(socket.conn, [address, account]);
+    socket.conn.on('close', release);
     next();
   };
 }

@@ -15,7 +15,8 @@ import { startFanout } from './fanout';
 import { OrderedEffects } from './ordered';
 import { RoomOps } from './room-ops';
 import { authenticateHandshake, watchSession } from './session';
-import { handleSubscriptions } from './subscriptions';
+import { handleSubscriptions, subscriptionListeners } from './subscriptions';
+import { TokenExpiry } from './token-expiry';
 import type { ForumServer } from './types';
 import { startNotificationDelivery } from '../notifications/live';
 
@@ -74,11 +75,13 @@ export async function attachRealtime(
   const fanout = startFanout(io, broadcast, new RoomOps(io, closeRedis !== null, broadcast.flush), access, ctx.events, effects);
   const notifications = startNotificationDelivery(io, ctx.events, ctx.log);
 
+  const expiry = new TokenExpiry(io, ctx.log);
+  const listeners = subscriptionListeners(access, ctx.log);
   io.use(authenticateHandshake(ctx.log));
   io.use(capConnections(ctx.config.socketLimits ?? DEFAULT_SOCKET_LIMITS, (socket) => addresses.get(socket.conn) ?? socket.conn.remoteAddress));
   io.on('connection', (socket) => {
-    watchSession(socket, ctx.log);
-    handleSubscriptions(socket, access, ctx.log);
+    watchSession(socket, expiry, ctx.log);
+    handleSubscriptions(socket, listeners);
   });
 
   return {
@@ -92,6 +95,7 @@ export async function attachRealtime(
     async close() {
       fanout.close();
       notifications.close();
+      expiry.close();
       await effects.idle();
       broadcast.flush();
       await notifications.idle();

@@ -31,6 +31,10 @@ export function tokenRoom(tokenHash: string): string {
   return `token:${tokenHash}`;
 }
 
+export function tokenHashOfRoom(room: string): string {
+  return room.slice('token:'.length);
+}
+
 /** The rooms that make up a socket's home subscription, found among the rooms it is in. */
 export function isHomeRoom(room: string): boolean {
   return room === HOME_PUBLIC_ROOM || room.startsWith('home:group:') || room.startsWith('home-of:');

@@ -11,10 +11,11 @@ import type { Viewer } from '../policy/viewer';
 import { authenticateToken, tokenExpiry } from '../services/tokens';
 import { refusedHandshake } from './refusals';
 import { tokenRoom, userRoom } from './rooms';
+import type { TokenExpiry } from './token-expiry';
 import type { ForumSocket, SocketData } from './types';
 
-/** setTimeout cannot wait longer than about 24.8 days; tokens live 30. Check again at least daily. */
-const MAX_TIMER_MS = 24 * 60 * 60 * 1000;
+/** What an authenticated socket's handshake keeps of its auth payload: not the token. */
+const AUTH_AFTER_HANDSHAKE = Object.freeze({});
 
 /** io.use middleware: no token means anonymous; a token that is not valid refuses the connection. */
 export function authenticateHandshake(log: Logger) {
@@ -31,6 +32,8 @@ export function authenticateHandshake(log: Logger) {
         if (!result) return next(refusedHandshake(socket, 'unauthorized', 'errors.realtime.tokenInvalid'));
         const viewer = result.viewer;
         socket.data = { userId: viewer.id, roles: [...viewer.roles], tokenHash: result.tokenHash };
+        // Socket.IO keeps the handshake for the socket's life; the bearer token need not live that long.
+        socket.handshake.auth = AUTH_AFTER_HANDSHAKE;
         next();
       },
       (error: unknown) => {
@@ -52,30 +55,23 @@ export function viewerOfSocket(data: SocketData): Viewer | null {
 /**
  * Puts a signed-in socket where revocation finds it, then confirms its token is still live: a revocation
  * that landed between the handshake and the join found no socket to disconnect, so it is caught here.
- * Afterwards a timer disconnects the socket when its token expires.
+ * Afterwards the token's expiry (one schedule per token, not per socket) disconnects it when it comes.
  */
-export function watchSession(socket: ForumSocket, log: Logger): void {
+export function watchSession(socket: ForumSocket, expiry: TokenExpiry, log: Logger): void {
   const { userId, tokenHash } = socket.data;
   if (userId === null || tokenHash === null) return;
-  socket.join([userRoom(userId), tokenRoom(tokenHash)]);
-
-  let timer: NodeJS.Timeout | null = null;
-  const check = () => {
-    timer = null;
-    tokenExpiry(tokenHash).then(
-      (expiresAt) => {
-        if (!socket.connected) return;
-        if (!expiresAt) return void socket.disconnect(true);
-        timer = setTimeout(check, Math.min(expiresAt.getTime() - Date.now(), MAX_TIMER_MS));
-      },
-      (error: unknown) => {
-        log.error('realtime: token expiry check failed', error);
-        if (socket.connected) timer = setTimeout(check, 60_000);
-      },
-    );
-  };
-  socket.on('disconnect', () => {
-    if (timer) clearTimeout(timer);
-  });
-  check();
+  const room = tokenRoom(tokenHash);
+  socket.join([userRoom(userId), room]);
+  tokenExpiry(tokenHash).then(
+    (expiresAt) => {
+      if (!socket.connected) return;
+      if (!expiresAt) return void socket.disconnect(true);
+      expiry.schedule(room, expiresAt);
+    },
+    (error: unknown) => {
+      log.error('realtime: token expiry check failed', error);
+      // Undecided: the socket stays, and the token's schedule reads its expiry again shortly.
+      if (socket.connected) expiry.schedule(room, new Date(Date.now() + 60_000));
+    },
+  );
 }

@@ -98,27 +98,39 @@ function unsubscribe(socket: ForumSocket, feed: Feed): void {
   else for (const room of [...socket.rooms]) if (isHomeRoom(room)) socket.leave(room);
 }
 
-/** The socket's two listeners; everything else is shared by all sockets, so an idle one holds little. */
-export function handleSubscriptions(socket: ForumSocket, access: FeedAccess, log: Logger): void {
-  socket.on('subscribe', (...args: unknown[]) => {
-    const { request, ack: answer } = splitArgs(args);
-    // Without an ack the client could never learn the outcome, so nothing is granted.
-    if (!answer) return;
-    const ack = speaking(socket, answer);
-    const feed = parseFeedRequest(request);
-    if ('code' in feed) return ack(fail(feed.code, feed.message));
-    subscribe(socket, access, feed).then(ack, (error: unknown) => {
-      log.error('realtime: subscribe failed', error);
-      ack(fail('internal', problem('errors.realtime.undecided')));
-    });
-  });
+/**
+ * The `subscribe` and `unsubscribe` listeners, made once and shared by every socket (each finds its socket
+ * as `this`, as an event emitter calls its listeners), so an idle socket holds no closures of its own.
+ */
+export function subscriptionListeners(access: FeedAccess, log: Logger) {
+  return {
+    subscribe(this: ForumSocket, ...args: unknown[]): void {
+      const { request, ack: answer } = splitArgs(args);
+      // Without an ack the client could never learn the outcome, so nothing is granted.
+      if (!answer) return;
+      const ack = speaking(this, answer);
+      const feed = parseFeedRequest(request);
+      if ('code' in feed) return ack(fail(feed.code, feed.message));
+      subscribe(this, access, feed).then(ack, (error: unknown) => {
+        log.error('realtime: subscribe failed', error);
+        ack(fail('internal', problem('errors.realtime.undecided')));
+      });
+    },
 
-  socket.on('unsubscribe', (...args: unknown[]) => {
-    const { request, ack: answer } = splitArgs(args);
-    const ack = answer && speaking(socket, answer);
-    const feed = parseFeedRequest(request);
-    if ('code' in feed) return ack?.(fail(feed.code, feed.message));
-    unsubscribe(socket, feed);
-    ack?.({ ok: true });
-  });
+    unsubscribe(this: ForumSocket, ...args: unknown[]): void {
+      const { request, ack: answer } = splitArgs(args);
+      const ack = answer && speaking(this, answer);
+      const feed = parseFeedRequest(request);
+      if ('code' in feed) return ack?.(fail(feed.code, feed.message));
+      unsubscribe(this, feed);
+      ack?.({ ok: true });
+    },
+  };
+}
+
+export type SubscriptionListeners = ReturnType<typeof subscriptionListeners>;
+
+export function handleSubscriptions(socket: ForumSocket, listeners: SubscriptionListeners): void {
+  socket.on('subscribe', listeners.subscribe);
+  socket.on('unsubscribe', listeners.unsubscribe);
 }

@@ -135,6 +135,9 @@ export function socketPool(url: string, tokens: string[], feed: string): SocketP
         auth: tokens.length ? { token: tokens[index % tokens.length] } : {},
       });
       socket.once('connect_error', (error) => reject(new Error(`socket ${index} could not connect: ${error.message}`)));
+      // Without reconnection a socket the server drops before it is subscribed would leave this promise
+      // pending with no timer left: the bench would wait for ever instead of failing.
+      socket.once('disconnect', (reason) => reject(new Error(`socket ${index} was disconnected before it was subscribed: ${reason}`)));
       socket.once('connect', () => {
         socket
           .timeout(60_000)

@@ -876,13 +876,15 @@ async function main(): Promise<void> {
       const before = await settledMemory(server);
       const pool = socketPool(server.url, poolTokens, writeFeed);
       await pool.grow(IDLE_SOCKETS);
+      const reasons: Record<string, number> = {};
+      for (const socket of pool.sockets) socket.on('disconnect', (reason) => (reasons[reason] = (reasons[reason] ?? 0) + 1));
       const after = await settledMemory(server);
       // The forum again once its read cache's entries from the handshakes have reached their age bound.
       const aged = poolTokens.length ? (await sleep(MAX_ENTRY_AGE_MS + READ_CACHE_SWEEP_MS), await settledMemory(server)) : null;
       const dropped = pool.sockets.filter((socket) => !socket.connected).length;
       pool.close();
       await server.stop();
-      if (dropped) throw new Error(`memory per idle socket: ${dropped} of ${IDLE_SOCKETS} sockets disconnected while idle`);
+      if (dropped) throw new Error(`memory per idle socket: ${dropped} of ${IDLE_SOCKETS} sockets disconnected while idle (${JSON.stringify(reasons)})`);
       return { settled: perSocket(before, after), aged: aged && perSocket(before, aged) };
     };
     const forum = await socketIoMemory(await Server.start('server/main.ts', [], dataCopy('idle'), /forum listening on http:\/\/[^:]+:(\d+)/), members, others);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { deserialize, ObjectId } from 'bson';
-import { DocumentStore } from '../../server/embedded-mongo/catalog/document-store';
+import { DocumentStore, sweepDecodedDocuments } from '../../server/embedded-mongo/catalog/document-store';
 
 const body = (n: number): string => 'x'.repeat(n);
 
@@ -8,9 +8,14 @@ describe('embedded-mongo document store (BSON outside the heap)', () => {
   it('keeps decoded only what fits its budget, and a deleted document is gone from it', () => {
     const store = new DocumentStore();
     for (let rid = 1; rid <= 100; rid++) store.set(rid, { _id: rid, pad: body(500_000) });
+    store.get(1);
     const first = store.get(1);
-    for (let rid = 2; rid <= 100; rid++) store.get(rid);
-    // 50 MB read through a 16 MB budget: the first document was evicted and is decoded anew.
+    expect(store.get(1)).to.equal(first);
+    for (let rid = 2; rid <= 100; rid++) {
+      store.get(rid);
+      store.get(rid);
+    }
+    // 50 MB read (twice each, so kept) through a 16 MB budget: the first document was evicted and is decoded anew.
     const again = store.get(1);
     expect(again).to.deep.equal(first);
     expect(again).not.to.equal(first);
@@ -23,10 +28,12 @@ describe('embedded-mongo document store (BSON outside the heap)', () => {
   it('keeps a document that is read again and again decoded while many others pass through', () => {
     const hot = new DocumentStore();
     hot.set(1, { _id: 1 });
+    hot.get(1);
     const read = hot.get(1);
     const passing = new DocumentStore();
     for (let rid = 1; rid <= 100; rid++) {
       passing.set(rid, { _id: rid, pad: body(500_000) });
+      passing.get(rid);
       passing.get(rid);
       expect(hot.get(1)).to.equal(read);
     }
@@ -35,6 +42,7 @@ describe('embedded-mongo document store (BSON outside the heap)', () => {
   it('does not let a scan of a whole collection push what was read out of the decoded cache', () => {
     const hot = new DocumentStore();
     hot.set(1, { _id: 1 });
+    hot.get(1);
     const read = hot.get(1);
     const big = new DocumentStore();
     for (let rid = 1; rid <= 100; rid++) big.set(rid, { _id: rid, pad: body(500_000) });
@@ -44,11 +52,46 @@ describe('embedded-mongo document store (BSON outside the heap)', () => {
     expect(hot.get(1)).to.equal(read);
   });
 
+  it('keeps a document decoded from its second read on, not after one read alone', () => {
+    const store = new DocumentStore();
+    store.set(1, { _id: 1 });
+    const once = store.get(1);
+    const twice = store.get(1);
+    expect(twice).to.deep.equal(once);
+    expect(twice).not.to.equal(once);
+    expect(store.get(1)).to.equal(twice);
+    // What was read once is forgotten at a sweep: a read after it counts as a first again.
+    store.set(2, { _id: 2 });
+    store.get(2);
+    sweepDecodedDocuments();
+    const afterSweep = store.get(2);
+    expect(store.get(2)).not.to.equal(afterSweep);
+  });
+
+  it('lets a decoded document go once a whole sweep interval passed without a read, and keeps one read meanwhile', () => {
+    const store = new DocumentStore();
+    store.set(1, { _id: 1, n: 'idle' });
+    store.set(2, { _id: 2, n: 'read' });
+    store.get(1);
+    store.get(2);
+    const idle = store.get(1);
+    const read = store.get(2);
+    // Read before the first sweep: both are kept through it, however soon after the read it comes.
+    sweepDecodedDocuments();
+    expect(store.get(2)).to.equal(read);
+    sweepDecodedDocuments();
+    const again = store.get(1);
+    expect(again).to.deep.equal(idle);
+    expect(again).not.to.equal(idle);
+    expect(store.get(2)).to.equal(read);
+  });
+
   it('gives back what was stored, decoded once while it is read often, a new version once replaced', () => {
     const store = new DocumentStore();
     const id = new ObjectId();
     const stored = { _id: id, tags: ['a'], at: new Date(5), n: 1.5 };
     store.set(1, stored);
+    store.get(1);
     const a = store.get(1)!;
     expect(a).to.deep.equal(stored);
     expect(a).not.to.equal(stored);

@@ -183,6 +183,33 @@ describe('realtime revocation', () => {
       expect(await disconnected(socket, 5_000)).to.equal('io server disconnect');
     });
 
+    it('a token that expires disconnects every socket on it, and none of the same user’s other tokens', async () => {
+      const user = await buildUser();
+      const other = await issueToken(user.user._id);
+      await Token.updateOne({ tokenHash: hashToken(user.token) }, { $set: { expiresAt: new Date(Date.now() + 1_500) } });
+      const first = await pool.open(forum.url, { token: user.token });
+      const second = await pool.open(forum.url, { token: user.token });
+      const onOther = await pool.open(forum.url, { token: other });
+      const [gone, alsoGone] = [disconnected(first.socket, 5_000), disconnected(second.socket, 5_000)];
+      expect(await gone).to.equal('io server disconnect');
+      expect(await alsoGone).to.equal('io server disconnect');
+      expect(onOther.socket.connected).to.equal(true);
+    });
+
+    it('a token used elsewhere before its expiry keeps its sockets: the expiry is read again when it comes', async () => {
+      const user = await buildUser();
+      await Token.updateOne({ tokenHash: hashToken(user.token) }, { $set: { expiresAt: new Date(Date.now() + 1_000) } });
+      const { socket } = await pool.open(forum.url, { token: user.token });
+      // Slid forward as a request with the token would do, after the socket read its first expiry.
+      await Token.updateOne({ tokenHash: hashToken(user.token) }, { $set: { expiresAt: new Date(Date.now() + 60 * 60 * 1000) } });
+      const ended = disconnected(socket, 2_500).then(
+        (reason) => reason,
+        () => null,
+      );
+      expect(await ended).to.equal(null);
+      expect(socket.connected).to.equal(true);
+    });
+
     it('refuses a handshake with an unknown, malformed or non-string token', async () => {
       for (const token of ['x'.repeat(43), 'short', 12345, { token: 'nested' }]) {
         const error = await connect(forum.url, { token }).then(

@@ -4,6 +4,15 @@ import type { Document } from '../documents';
 const CHUNK_BYTES = 8 * 1024 * 1024;
 /** BSON bytes' worth of recently read documents kept decoded, across every collection. */
 const DECODED_BUDGET_BYTES = 16 * 1024 * 1024;
+/**
+ * A decoded document not read for this long (up to twice as long) is let go. Decoded, a small document is
+ * several times its BSON (a 12-byte ObjectId becomes an object, a Buffer view and a share of an 8 KiB pool
+ * slab), and the budget alone kept every document ever read until 16 MiB of BSON had passed: each socket
+ * handshake's token, account and memberships stayed decoded for as long as the process ran quiet.
+ */
+export const DECODED_IDLE_MS = 30_000;
+/** Keys of documents read once, at most; past it the record starts over (a scan-like burst of point reads). */
+const READ_ONCE_LIMIT = 100_000;
 /** Stored BSON came from the engine's own serializer; checking its UTF-8 again costs a third of a read. */
 const STORED = { validation: { utf8: false } } as const;
 /** A sealed chunk whose live bytes fall below this share is emptied into the tail and dropped. */
@@ -57,7 +66,7 @@ export class DocumentStore {
     const bytes = this.bytes(rid);
     if (!bytes) return undefined;
     const doc = deserialize(bytes, STORED) as Document;
-    if (remember) decodedDocuments.set(key, doc, bytes.length);
+    if (remember) decodedDocuments.admit(key, doc, bytes.length);
     return doc;
   }
 
@@ -227,13 +236,24 @@ export class DocumentImage {
 
 /**
  * Decoded documents by store and record id, within a budget counted in BSON bytes, evicted oldest first
- * with a second chance for those read since they were last passed over (the clock algorithm).
+ * with a second chance for those read since they were last passed over (the clock algorithm). A document
+ * is kept from its second read on, and let go once a sweep interval passes without a read: memory follows
+ * what is being read now, not everything read since the process started.
  * A hit only marks its entry: moving it to the end of the map, as an exact LRU would, costs time in
  * proportion to the map's size in V8.
  */
 class DecodedDocuments {
-  private readonly entries = new Map<number, { doc: Document; bytes: number; read: boolean }>();
+  /** `epoch`: the sweep count when the entry was stored or last read. */
+  private readonly entries = new Map<number, { doc: Document; bytes: number; read: boolean; epoch: number }>();
+  /**
+   * Documents read once since the last sweep and not kept: a second read keeps them. A document read only
+   * once (a socket handshake's token, account and memberships; any point lookup nobody repeats) costs a key
+   * here for at most one sweep interval instead of its decoded form.
+   */
+  private readonly readOnce = new Set<number>();
   private bytes = 0;
+  private epoch = 0;
+  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(private readonly budget: number) {}
 
@@ -246,15 +266,44 @@ class DecodedDocuments {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     entry.read = true;
+    entry.epoch = this.epoch;
     return entry.doc;
+  }
+
+  /** Keeps a document just decoded from its second read on (see readOnce). */
+  admit(key: number, doc: Document, bytes: number): void {
+    if (this.readOnce.delete(key)) return this.set(key, doc, bytes);
+    if (this.readOnce.size >= READ_ONCE_LIMIT) this.readOnce.clear();
+    this.readOnce.add(key);
+    this.sweeper ??= setTimeout(() => this.sweepOnTimer(), DECODED_IDLE_MS).unref();
   }
 
   set(key: number, doc: Document, bytes: number): void {
     if (bytes > this.budget / 16) return;
     this.delete(key);
-    this.entries.set(key, { doc, bytes, read: false });
+    this.entries.set(key, { doc, bytes, read: false, epoch: this.epoch });
     this.bytes += bytes;
     if (this.bytes > this.budget) this.evict();
+    // One timer while anything is decoded, never holding the process open.
+    this.sweeper ??= setTimeout(() => this.sweepOnTimer(), DECODED_IDLE_MS).unref();
+  }
+
+  /** Lets go of the documents neither stored nor read since the sweep before this one. */
+  sweep(): void {
+    const stale = this.epoch;
+    this.epoch++;
+    this.readOnce.clear();
+    for (const [key, entry] of this.entries) {
+      if (entry.epoch >= stale) continue;
+      this.entries.delete(key);
+      this.bytes -= entry.bytes;
+    }
+  }
+
+  private sweepOnTimer(): void {
+    this.sweeper = null;
+    this.sweep();
+    if (this.entries.size > 0 || this.readOnce.size > 0) this.sweeper = setTimeout(() => this.sweepOnTimer(), DECODED_IDLE_MS).unref();
   }
 
   delete(key: number): void {
@@ -282,3 +331,8 @@ class DecodedDocuments {
 }
 
 const decodedDocuments = new DecodedDocuments(DECODED_BUDGET_BYTES);
+
+/** Runs the decoded documents' idle sweep now (it runs every DECODED_IDLE_MS by itself); for tests. */
+export function sweepDecodedDocuments(): void {
+  decodedDocuments.sweep();
+}

@@ -2,6 +2,7 @@
 // bench over the IPC channel with the process's event-loop delay, memory and CPU, without touching the
 // server's own code.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 
 export interface ProbeStats {
   rss: number;
@@ -16,7 +17,7 @@ export interface ProbeStats {
   cpuSeconds: number;
 }
 
-export type ProbeRequest = { probe: 'stats'; id: number; gc?: boolean } | { probe: 'reset'; id: number };
+export type ProbeRequest = { probe: 'stats'; id: number; gc?: boolean } | { probe: 'reset'; id: number } | { probe: 'snapshot'; id: number; file: string };
 
 if (process.send) {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
@@ -25,6 +26,13 @@ if (process.send) {
     if (!message || typeof message !== 'object' || !('probe' in message)) return;
     if (message.probe === 'reset') {
       histogram.reset();
+      process.send!({ probeReply: message.id });
+      return;
+    }
+    // A heap snapshot for test/bench/socket-heap.ts, after a collection so it holds only what is live.
+    if (message.probe === 'snapshot') {
+      if (typeof global.gc === 'function') global.gc();
+      writeHeapSnapshot(message.file);
       process.send!({ probeReply: message.id });
       return;
     }
