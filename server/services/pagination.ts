@@ -48,22 +48,31 @@ export async function toPage<Row extends { _id: Types.ObjectId }, Item>(
   return { items: await present(kept), nextCursor: more ? cursorOf(kept[kept.length - 1]!) : null };
 }
 
-/** toPage for items presented as UTF-8 JSON (each in chunks): the page's JSON bytes, exactly as JSON.stringify writes toPage's page. */
-export async function toPageJson<Row extends { _id: Types.ObjectId }>(
-  rows: readonly Row[],
-  page: Pick<PageRequest, 'limit'>,
-  present: (rows: readonly Row[]) => Promise<readonly (readonly Buffer[])[]>,
-): Promise<Buffer> {
+/**
+ * toPage for items presented as UTF-8 JSON (each in chunks), the kept rows' items already presented: the page's
+ * JSON bytes, exactly as JSON.stringify writes toPage's page.
+ */
+export function writePageJson(rows: readonly { _id: Types.ObjectId }[], page: Pick<PageRequest, 'limit'>, items: readonly (readonly Buffer[])[]): Buffer {
   const more = rows.length > page.limit;
-  const kept = more ? rows.slice(0, page.limit) : rows;
-  const items = await present(kept);
-  const parts: Buffer[] = [ITEMS_OPEN];
+  const cursor = Buffer.from(more ? JSON.stringify(String(rows[page.limit - 1]!._id)) : 'null');
+  let length = ITEMS_OPEN.length + Math.max(0, items.length - 1) + ITEMS_CLOSE.length + cursor.length + PAGE_CLOSE.length;
+  for (const item of items) for (const chunk of item) length += chunk.length;
+  // One allocation and TypedArray#set per piece: Buffer.concat's per-piece copy builds a view each time.
+  const out = Buffer.allocUnsafeSlow(length);
+  let at = 0;
+  const put = (chunk: Uint8Array): void => {
+    out.set(chunk, at);
+    at += chunk.length;
+  };
+  put(ITEMS_OPEN);
   for (let i = 0; i < items.length; i++) {
-    if (i > 0) parts.push(COMMA);
-    for (const chunk of items[i]!) parts.push(chunk);
+    if (i > 0) put(COMMA);
+    for (const chunk of items[i]!) put(chunk);
   }
-  parts.push(ITEMS_CLOSE, Buffer.from(more ? JSON.stringify(String(kept[kept.length - 1]!._id)) : 'null'), PAGE_CLOSE);
-  return Buffer.concat(parts);
+  put(ITEMS_CLOSE);
+  put(cursor);
+  put(PAGE_CLOSE);
+  return out;
 }
 
 const ITEMS_OPEN = Buffer.from('{"items":[');

@@ -8,7 +8,7 @@ import type { UrlSigner } from '../media/signed-urls';
 import { Like } from '../models/like';
 import type { PresentablePost } from '../models/post';
 import { accessFrom, loadGroupRefs, membershipsOf, type GroupAccess, type Viewer } from '../policy';
-import { presentPosts, presentPostsJson, textsOf, type JsonChunks, type PostViewFacts } from '../presenters/post';
+import { presentPosts, textsOf, type PostViewFacts } from '../presenters/post';
 import { loadPublicUsers } from './profiles';
 
 /**
@@ -62,12 +62,6 @@ export async function loadPostViewFacts(rows: readonly PresentablePost[], viewer
 export async function presentPostsFor(rows: PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<Post[]> {
   if (!rows.length) return [];
   return presentPosts(rows, await loadPostViewFacts(rows, viewer), signer);
-}
-
-/** presentPostsFor's posts as UTF-8 JSON (what JSON.stringify writes for each), for pages sent as they are. */
-export async function presentPostsJsonFor(rows: readonly PresentablePost[], viewer: Viewer | null, signer: UrlSigner): Promise<JsonChunks[]> {
-  if (!rows.length) return [];
-  return presentPostsJson(rows, await loadPostViewFacts(rows, viewer), signer);
 }
 
 export async function presentPostFor(row: PresentablePost, viewer: Viewer | null, signer: UrlSigner): Promise<Post> {
