@@ -23,8 +23,17 @@ const pageQuerySchema = z.object({
 });
 
 export function parsePageRequest(query: unknown): PageRequest {
+  // Most requests are a first page of the default size: zod's parse of `{}` cost a feed request more than its
+  // own validation is worth (docs/performance.md, issue 23).
+  if (isEmptyObject(query)) return { limit: DEFAULT_PAGE_SIZE, after: null };
   const { limit, cursor } = parseBody(pageQuerySchema, query);
   return { limit, after: cursor ? new Types.ObjectId(cursor) : null };
+}
+
+function isEmptyObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
 }
 
 /** Filter piece to add to a query sorted by `{_id: direction}`. */
