@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import type { Manifest } from './dataset';
 import { SCALES, type ScaleName } from './dataset';
 import { gunzipSync } from 'node:zlib';
-import { fetchChecked, measureDelivery, measureHttp, rawResponse, requireItems, socketPool, startSocketClients, wireBytes, type Delivery, type HttpFigure } from './load';
+import { fetchChecked, measureDelivery, measureHttp, rawResponse, requireItems, socketPool, startSocketClients, wireBytes, type Delivery, type HttpFigure, type SocketClients } from './load';
 import { hasTaskset, pinSelf, PRODUCTION_NODE_FLAGS, ROOT, startChild, stopAllChildren, tsNode, type Child } from './processes';
 import { datasetDir, seed } from './seed';
 import type { ProbeRequest, ProbeStats } from './support/probe';
@@ -61,6 +61,16 @@ function cpuPerRequestRatio(baseline: HttpFigure, measured: HttpFigure): string 
   const perRequest = (figure: HttpFigure) => (figure.serverCpuSeconds! / figure.requests) * 1e6;
   return `${fmt(perRequest(measured))} µs against ${fmt(perRequest(baseline))} µs, ${fmt(perRequest(baseline) / perRequest(measured), 2)}`;
 }
+/**
+ * The socket clients' share of the load core during a run with sockets, next to autocannon's: near 100 %
+ * together, the load core (not the server) set the rate.
+ */
+function clientsCpuText(figure: HttpFigure): string {
+  const clients = figure.watchedCpu[0] ?? null;
+  if (clients === null) return "socket clients' process CPU n/a";
+  return `socket clients' process CPU ${fmt(clients * 100)} % of the load core, which autocannon shares (together ${fmt((clients + figure.loadCpu) * 100)} %)`;
+}
+
 function httpText(figure: HttpFigure): string {
   return `${fmt(figure.requestsPerSecond)} req/s, p50 ${fmt(figure.p50, 1)} ms, p99 ${fmt(figure.p99, 1)} ms`;
 }
@@ -531,10 +541,10 @@ async function main(): Promise<void> {
         return { ...request, path: `/api/posts/${post}/like`, headers: { authorization: `Bearer ${tokens[i % tokens.length]}` } };
       };
       await fetchChecked(`${forum.url}/api/posts/${likeTargets[0]}/like`, { method: 'PUT', headers: auth });
-      const postLoad = () =>
+      const postLoad = (clients?: SocketClients) =>
         measureHttp({
           url: postUrl, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ body: WRITE_BODY }),
-          connections: CONNECTIONS, seconds, minBytes: 200, serverPid: forum.child.pid,
+          connections: CONNECTIONS, seconds, minBytes: 200, serverPid: forum.child.pid, watch: clients ? [clients.cpuSeconds] : [],
         });
       const likeLoad = () => measureHttp({ url: `${forum.url}/api/health`, method: 'PUT', setupRequest: likeRequest, connections: CONNECTIONS, seconds, minBytes: 30, serverPid: forum.child.pid });
       const quietPost = await postLoad();
@@ -545,7 +555,7 @@ async function main(): Promise<void> {
       writeFileSync(tokensFile, JSON.stringify(tokens));
       for (const n of WRITE_SOCKETS) {
         const clients = await startSocketClients(forum.url, writeFeed, n, tokensFile, LOAD_CORE);
-        const post = await postLoad();
+        const post = await postLoad(clients);
         const like = n === WRITE_SOCKETS[0] ? await likeLoad() : null;
         const received = await clients.stop();
         log(`  writes, ${n} sockets: posts ${httpText(post)}${like ? `; likes ${httpText(like)}` : ''}; received ${JSON.stringify(received)}`);
@@ -560,7 +570,7 @@ async function main(): Promise<void> {
           ratio,
           target: `≥ ${ratioTarget} of the same writes without sockets`,
           met: ratio >= ratioTarget,
-          conditions: `${CONNECTIONS} connections; ${fmt(n)} sockets in a client process of their own on the load core, every post:new counted; ${cpuText(post)}`,
+          conditions: `${CONNECTIONS} connections; ${fmt(n)} sockets in a client process of their own on the load core, every post:new counted; ${cpuText(post)}; ${clientsCpuText(post)}`,
         });
         if (like) {
           rows.push({
@@ -740,13 +750,16 @@ async function main(): Promise<void> {
   // bare server's the same difference per broadcast. CPU time, not wall time: it survives a shared machine.
   if (want(4) && writesWithout) {
     const bareIo = await Server.start('test/bench/baselines/bare-realtime.ts', ['socketio'], {}, /bare-realtime listening on (\d+)/);
-    const broadcastLoad = () =>
-      measureHttp({ url: `${bareIo.url}/broadcast?room=${encodeURIComponent(writeFeed)}`, method: 'POST', body: writePayload, connections: CONNECTIONS, seconds, minBytes: writePayload.length, serverPid: bareIo.child.pid });
+    const broadcastLoad = (clients?: SocketClients) =>
+      measureHttp({
+        url: `${bareIo.url}/broadcast?room=${encodeURIComponent(writeFeed)}`, method: 'POST', body: writePayload,
+        connections: CONNECTIONS, seconds, minBytes: writePayload.length, serverPid: bareIo.child.pid, watch: clients ? [clients.cpuSeconds] : [],
+      });
     const bareQuiet = await broadcastLoad();
     log(`  bare Socket.IO broadcasts, no sockets: ${httpText(bareQuiet)}; ${fmt(cpuMsPer(bareQuiet), 3)} ms CPU each`);
     for (const { sockets: n, post } of writesWith) {
       const clients = await startSocketClients(bareIo.url, writeFeed, n, null, LOAD_CORE);
-      const bare = await broadcastLoad();
+      const bare = await broadcastLoad(clients);
       const received = await clients.stop();
       log(`  bare Socket.IO broadcasts, ${n} sockets: ${httpText(bare)}; ${fmt(cpuMsPer(bare), 3)} ms CPU each; received ${JSON.stringify(received)}`);
       if (received.posts < bare.requests * n) throw new Error(`bare broadcasts to ${n} sockets: ${received.posts} received for ${bare.requests} broadcasts`);
@@ -759,7 +772,7 @@ async function main(): Promise<void> {
         ratio: forumFanout / bareFanout,
         target: '≤ 2× the bare broadcast',
         met: forumFanout / bareFanout <= 2,
-        conditions: `${CONNECTIONS} connections writing; sockets in a client process of their own on the load core, every event counted; server CPU from /proc (user + system, the kernel's loopback TCP included) ÷ requests`,
+        conditions: `${CONNECTIONS} connections writing; sockets in a client process of their own on the load core, every event counted; server CPU from /proc (user + system, the kernel's loopback TCP included) ÷ requests; forum run: ${clientsCpuText(post)}; bare run: server CPU ${fmt((bare.serverCpu ?? NaN) * 100)} %, ${clientsCpuText(bare)}`,
       });
     }
     await bareIo.stop();
