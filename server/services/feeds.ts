@@ -37,6 +37,24 @@ export async function homeFeed(ctx: AppContext, viewer: Viewer, page: PageReques
   return feedPageJson('home', rows, page, viewer, ctx.signer);
 }
 
+/**
+ * One group as a frozen list, the same array for every request: the feed heads keep merged first pages per
+ * frozen list (./feed-heads.ts), so a group's first page is merged once between two changes, not per request.
+ */
+const singleGroupLists = new Map<string, readonly Types.ObjectId[]>();
+/** Only groups that exist get here (groupFeed checks first); this bounds what deleted ones leave behind. */
+const MAX_SINGLE_GROUP_LISTS = 10_000;
+
+function singleGroupList(groupId: Types.ObjectId): readonly Types.ObjectId[] {
+  const key = groupId.toHexString();
+  let list = singleGroupLists.get(key);
+  if (!list) {
+    if (singleGroupLists.size >= MAX_SINGLE_GROUP_LISTS) singleGroupLists.clear();
+    singleGroupLists.set(key, (list = Object.freeze([new Types.ObjectId(key)])));
+  }
+  return list;
+}
+
 /** A group's feed as the viewer may read it: a Page<Post> as UTF-8 JSON, sent as it is. */
 export async function groupFeed(
   ctx: AppContext,
@@ -50,7 +68,7 @@ export async function groupFeed(
   const access = await authorizeGroup(viewer, 'read', group, { ...options, audit: ctx.auditModeratorRead });
   // Posts written while a now public group was closed are listed for its members only.
   const sharedOnly = !isActiveMember(access);
-  const rows = await newestTopLevelPosts([groupId], page, page.limit + 1, sharedOnly);
+  const rows = await newestTopLevelPosts(singleGroupList(groupId), page, page.limit + 1, sharedOnly);
   return feedPageJson(`group ${String(groupId)} ${sharedOnly}`, rows, page, viewer, ctx.signer);
 }
 
