@@ -556,9 +556,10 @@ async function main(): Promise<void> {
       for (const n of WRITE_SOCKETS) {
         const clients = await startSocketClients(forum.url, writeFeed, n, tokensFile, LOAD_CORE);
         const post = await postLoad(clients);
+        log(`  writes, ${n} sockets: posts ${httpText(post)}; server CPU ${fmt(cpuMsPer(post), 2)} ms per post; ${clientsCpuText(post)}`);
         const like = n === WRITE_SOCKETS[0] ? await likeLoad() : null;
         const received = await clients.stop();
-        log(`  writes, ${n} sockets: posts ${httpText(post)}${like ? `; likes ${httpText(like)}` : ''}; received ${JSON.stringify(received)}`);
+        log(`  writes, ${n} sockets:${like ? ` likes ${httpText(like)};` : ''} received ${JSON.stringify(received)}`);
         if (received.posts < post.requests * n) throw new Error(`writes with ${n} sockets: ${received.posts} post:new received for ${post.requests} posts`);
         writesWith.push({ sockets: n, post });
         const ratioTarget = n === WRITE_SOCKETS[0] ? 0.5 : 0.3;
