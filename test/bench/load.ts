@@ -260,6 +260,8 @@ export async function measureDelivery(
 export interface SocketClients {
   /** CPU seconds (user + system) the clients' process has used so far, or null (figure 4 reports its share, to show whether the clients were the limit). */
   cpuSeconds(): number | null;
+  /** What the clients have received so far (read right after a run: how far behind the writes they are). */
+  received(): Promise<{ posts: number; likes: number; dropped: number }>;
   /** Disconnects the clients and ends their process; resolves with what they received meanwhile. */
   stop(): Promise<{ posts: number; likes: number; dropped: number }>;
 }
@@ -271,14 +273,15 @@ export interface SocketClients {
 export async function startSocketClients(url: string, feed: string, n: number, tokensFile: string | null, core: number): Promise<SocketClients> {
   const child = startChild(...tsNode('test/bench/support/socket-clients.ts', [url, feed, String(n), ...(tokensFile ? [tokensFile] : [])]), { core, ipc: true });
   await child.waitFor(/socket-clients ready/, 600_000);
+  const count = () =>
+    new Promise<{ posts: number; likes: number; dropped: number }>((resolve) => {
+      child.process.once('message', (message) => resolve(message as { posts: number; likes: number; dropped: number }));
+      child.process.send('count');
+    });
   return {
     cpuSeconds: () => cpuSecondsOf(child.pid),
+    received: count,
     async stop() {
-      const count = () =>
-        new Promise<{ posts: number; likes: number; dropped: number }>((resolve) => {
-          child.process.once('message', (message) => resolve(message as { posts: number; likes: number; dropped: number }));
-          child.process.send('count');
-        });
       // The forum answers a write before it fans it out, and the clients, on a core shared with the load
       // generator, may be seconds behind what was sent: counted once nothing more has arrived for 2 s.
       let counts = await count();

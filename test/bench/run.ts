@@ -71,6 +71,11 @@ function clientsCpuText(figure: HttpFigure): string {
   return `socket clients' process CPU ${fmt(clients * 100)} % of the load core, which autocannon shares (together ${fmt((clients + figure.loadCpu) * 100)} %)`;
 }
 
+/** How much of what was sent the clients had read when the writes stopped: well under 100 %, they were behind. */
+function backlogText(read: number, sent: number): string {
+  return `the clients had read ${fmt((100 * read) / sent)} % of the ${fmt(sent)} events when the writes ended`;
+}
+
 function httpText(figure: HttpFigure): string {
   return `${fmt(figure.requestsPerSecond)} req/s, p50 ${fmt(figure.p50, 1)} ms, p99 ${fmt(figure.p99, 1)} ms`;
 }
@@ -556,7 +561,8 @@ async function main(): Promise<void> {
       for (const n of WRITE_SOCKETS) {
         const clients = await startSocketClients(forum.url, writeFeed, n, tokensFile, LOAD_CORE);
         const post = await postLoad(clients);
-        log(`  writes, ${n} sockets: posts ${httpText(post)}; server CPU ${fmt(cpuMsPer(post), 2)} ms per post; ${clientsCpuText(post)}`);
+        const readAtEnd = backlogText((await clients.received()).posts, post.requests * n);
+        log(`  writes, ${n} sockets: posts ${httpText(post)}; server CPU ${fmt(cpuMsPer(post), 2)} ms per post; ${clientsCpuText(post)}; ${readAtEnd}`);
         const like = n === WRITE_SOCKETS[0] ? await likeLoad() : null;
         const received = await clients.stop();
         log(`  writes, ${n} sockets:${like ? ` likes ${httpText(like)};` : ''} received ${JSON.stringify(received)}`);
@@ -571,7 +577,7 @@ async function main(): Promise<void> {
           ratio,
           target: `≥ ${ratioTarget} of the same writes without sockets`,
           met: ratio >= ratioTarget,
-          conditions: `${CONNECTIONS} connections; ${fmt(n)} sockets in a client process of their own on the load core, every post:new counted; ${cpuText(post)}; ${clientsCpuText(post)}`,
+          conditions: `${CONNECTIONS} connections; ${fmt(n)} sockets in a client process of their own on the load core, every post:new counted; ${cpuText(post)}; ${clientsCpuText(post)}; ${readAtEnd}`,
         });
         if (like) {
           rows.push({
@@ -761,6 +767,7 @@ async function main(): Promise<void> {
     for (const { sockets: n, post } of writesWith) {
       const clients = await startSocketClients(bareIo.url, writeFeed, n, null, LOAD_CORE);
       const bare = await broadcastLoad(clients);
+      const bareReadAtEnd = backlogText((await clients.received()).posts, bare.requests * n);
       const received = await clients.stop();
       log(`  bare Socket.IO broadcasts, ${n} sockets: ${httpText(bare)}; ${fmt(cpuMsPer(bare), 3)} ms CPU each; received ${JSON.stringify(received)}`);
       if (received.posts < bare.requests * n) throw new Error(`bare broadcasts to ${n} sockets: ${received.posts} received for ${bare.requests} broadcasts`);
@@ -773,7 +780,7 @@ async function main(): Promise<void> {
         ratio: forumFanout / bareFanout,
         target: '≤ 2× the bare broadcast',
         met: forumFanout / bareFanout <= 2,
-        conditions: `${CONNECTIONS} connections writing; sockets in a client process of their own on the load core, every event counted; server CPU from /proc (user + system, the kernel's loopback TCP included) ÷ requests; forum run: ${clientsCpuText(post)}; bare run: server CPU ${fmt((bare.serverCpu ?? NaN) * 100)} %, ${clientsCpuText(bare)}`,
+        conditions: `${CONNECTIONS} connections writing; sockets in a client process of their own on the load core, every event counted; server CPU from /proc (user + system, the kernel's loopback TCP included) ÷ requests; forum run: ${clientsCpuText(post)}; bare run: server CPU ${fmt((bare.serverCpu ?? NaN) * 100)} %, ${clientsCpuText(bare)}; ${bareReadAtEnd}`,
       });
     }
     await bareIo.stop();
