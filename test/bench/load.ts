@@ -257,13 +257,21 @@ export async function measureDelivery(
   };
 }
 
+/** What the socket clients received; `dropped` sockets disconnected during the run (why: `reasons`, by count). */
+export interface ClientCounts {
+  posts: number;
+  likes: number;
+  dropped: number;
+  reasons: Record<string, number>;
+}
+
 export interface SocketClients {
   /** CPU seconds (user + system) the clients' process has used so far, or null (figure 4 reports its share, to show whether the clients were the limit). */
   cpuSeconds(): number | null;
   /** What the clients have received so far (read right after a run: how far behind the writes they are). */
-  received(): Promise<{ posts: number; likes: number; dropped: number }>;
+  received(): Promise<ClientCounts>;
   /** Disconnects the clients and ends their process; resolves with what they received meanwhile. */
-  stop(): Promise<{ posts: number; likes: number; dropped: number }>;
+  stop(): Promise<ClientCounts>;
 }
 
 /**
@@ -274,8 +282,8 @@ export async function startSocketClients(url: string, feed: string, n: number, t
   const child = startChild(...tsNode('test/bench/support/socket-clients.ts', [url, feed, String(n), ...(tokensFile ? [tokensFile] : [])]), { core, ipc: true });
   await child.waitFor(/socket-clients ready/, 600_000);
   const count = () =>
-    new Promise<{ posts: number; likes: number; dropped: number }>((resolve) => {
-      child.process.once('message', (message) => resolve(message as { posts: number; likes: number; dropped: number }));
+    new Promise<ClientCounts>((resolve) => {
+      child.process.once('message', (message) => resolve(message as ClientCounts));
       child.process.send('count');
     });
   return {
@@ -293,7 +301,6 @@ export async function startSocketClients(url: string, feed: string, n: number, t
         if (settled) break;
       }
       await child.stop();
-      if (counts.dropped) throw new Error(`${counts.dropped} of ${n} sockets disconnected during the run (${JSON.stringify((counts as { reasons?: unknown }).reasons)})`);
       return counts;
     },
   };
