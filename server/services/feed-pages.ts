@@ -41,10 +41,11 @@ function nowSeconds(): number {
  * are the read cache's objects (a head is replaced, never changed), and so are the authors; access is compared
  * field by field since it is built per request.
  */
-export function pageInputs(rows: readonly PresentablePost[], limit: number, viewer: Viewer | null, facts: PostViewFacts, now: number): unknown[] {
+function pageInputs(rows: readonly PresentablePost[], limit: number, viewer: Viewer | null, facts: PostViewFacts, signer: UrlSigner, now: number): unknown[] {
   const count = Math.min(rows.length, limit);
-  // rows.length > limit tells whether there is a next page; the cursor is the last kept row's id.
-  const inputs: unknown[] = [count, rows.length > limit, facts.signedIn, viewer?.id, viewer?.roles.length];
+  // rows.length > limit tells whether there is a next page; the cursor is the last kept row's id. The signer:
+  // a process may run more than one app (tests do), each signing with its own secret.
+  const inputs: unknown[] = [count, rows.length > limit, facts.signedIn, signer, viewer?.id, viewer?.roles.length];
   if (viewer) for (const role of viewer.roles) inputs.push(role);
   let images = false;
   for (let i = 0; i < count; i++) {
@@ -72,7 +73,7 @@ function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
  * it was written from the same inputs, else a new one (kept for next time).
  */
 export function keptPageJson(key: string, rows: readonly PresentablePost[], page: Pick<PageRequest, 'limit'>, viewer: Viewer | null, facts: PostViewFacts, signer: UrlSigner, now = nowSeconds()): Buffer {
-  const inputs = pageInputs(rows, page.limit, viewer, facts, now);
+  const inputs = pageInputs(rows, page.limit, viewer, facts, signer, now);
   const known = kept.get(key);
   if (known && sameInputs(known.inputs, inputs)) return known.body;
   const shown = rows.length > page.limit ? rows.slice(0, page.limit) : rows;

@@ -562,7 +562,7 @@ async function main(): Promise<void> {
       const likeLoad = () => measureHttp({ url: `${forum.url}/api/health`, method: 'PUT', setupRequest: likeRequest, connections: CONNECTIONS, seconds, minBytes: 30, serverPid: forum.child.pid });
       const quietPost = await postLoad();
       const quietLike = await likeLoad();
-      log(`  writes, no sockets: posts ${httpText(quietPost)}; likes ${httpText(quietLike)}`);
+      log(`  writes, no sockets: posts ${httpText(quietPost)}; server CPU ${fmt(cpuMsPer(quietPost), 2)} ms per post; likes ${httpText(quietLike)}`);
       writesWithout = quietPost;
       const tokensFile = path.join(runDir, 'tokens.json');
       writeFileSync(tokensFile, JSON.stringify(tokens));
