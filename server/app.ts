@@ -53,13 +53,15 @@ export function createApp(ctx: AppContext, homepage: Homepage = createHomepage(c
   api.use(healthRouter(ctx));
   // Early: the homepage and home feed are the hottest routes, and routers are tried in order.
   api.use(feedsRouter(ctx, auth, homepage.publicFeed));
+  // Then the groups' feeds, read next most: matching a request against the 45 routes of the routers below
+  // was a tenth of a group feed request (docs/performance.md, issue 23). None of them has a /groups path.
+  api.use(groupsRouter(ctx, auth));
   api.use(accountsRouter(ctx, auth));
   api.use(meRouter(ctx, auth));
   api.use(privacyRouter(ctx, auth));
   api.use(usersRouter(ctx, auth));
   api.use(adminRouter(ctx, auth));
   api.use(adminConsoleRouter(ctx, auth));
-  api.use(groupsRouter(ctx, auth));
   api.use(postsRouter(ctx, auth));
   api.use(userContentRouter(ctx, auth));
   api.use(moderationRouter(ctx, auth));

@@ -70,13 +70,47 @@ export function messageFrame(encoded: string): Buffer {
 }
 
 interface EngineSocket {
-  readonly transport: { readonly name: string; readonly perMessageDeflate?: unknown };
+  readonly readyState: string;
+  readonly upgrading: boolean;
+  readonly writeBuffer: readonly unknown[];
+  readonly transport: {
+    readonly name: string;
+    readonly perMessageDeflate?: unknown;
+    readonly writable: boolean;
+    /** The `ws` WebSocket under engine.io's WebSocket transport. */
+    readonly socket?: {
+      readonly readyState: number;
+      readonly _sender?: { readonly _state: number; readonly _queue: readonly unknown[] };
+      readonly _socket?: { readonly writable: boolean; readonly writableLength: number; write(chunk: Buffer): boolean };
+    };
+  };
   write(data: string, options: object): void;
 }
 
 /** Whether engine.io will write a pre-encoded frame to this socket as it is (./coalesced-writes.ts reaches in too). */
 function takesFrames(conn: EngineSocket): boolean {
   return conn.transport.name === 'websocket' && !conn.transport.perMessageDeflate;
+}
+
+/** ws's WebSocket.OPEN, and its Sender's state when it is not holding frames back (compressing or reading a Blob). */
+const WS_OPEN = 1;
+const SENDER_IDLE = 0;
+
+/**
+ * The TCP stream to write a frame to directly, or null. Only while nothing that engine.io, ws or the stream
+ * holds for this socket could come before the frame, and the socket is open: engine.io's queue is empty and
+ * its transport has no write in flight, ws's sender queues nothing, the stream has nothing buffered. Written
+ * there, the frame is in the same place in the byte stream as through engine.io (which would call ws's
+ * sendFrame, which calls the stream's write), without engine.io's packet, its four events and the write's
+ * callback; anything engine.io sends later (a heartbeat, a packet) goes after it.
+ */
+function idleStream(conn: EngineSocket): { write(chunk: Buffer): boolean } | null {
+  const transport = conn.transport;
+  if (conn.readyState !== 'open' || conn.upgrading || conn.writeBuffer.length !== 0 || !transport.writable) return null;
+  const ws = transport.socket;
+  const tcp = ws?._socket;
+  if (!ws || !tcp || ws.readyState !== WS_OPEN || ws._sender?._state !== SENDER_IDLE || ws._sender._queue.length !== 0) return null;
+  return tcp.writable && tcp.writableLength === 0 ? tcp : null;
 }
 
 export function createBroadcaster(io: ForumServer, clustered: boolean, log: Logger): Broadcaster {
@@ -128,8 +162,11 @@ export function createBroadcaster(io: ForumServer, clustered: boolean, log: Logg
       if (!socket?.connected) continue;
       const { frame, encoded } = framesFor(mask);
       const conn = socket.conn as unknown as EngineSocket;
-      if (takesFrames(conn)) conn.write('', { wsPreEncodedFrame: [frame] });
-      else for (const packet of encoded) conn.write(packet, { preEncoded: true });
+      if (takesFrames(conn)) {
+        const stream = idleStream(conn);
+        if (stream) stream.write(frame);
+        else conn.write('', { wsPreEncodedFrame: [frame] });
+      } else for (const packet of encoded) conn.write(packet, { preEncoded: true });
     }
   }
 

@@ -10,9 +10,10 @@ import { POST_PRESENTER_FIELDS, Post, type PresentablePost } from '../models/pos
 import { ACTIVE_ACCOUNT, User } from '../models/user';
 import { authorizeGroup, isActiveMember, LISTABLE_POST, LISTABLE_TOP_LEVEL_POST, loadGroupRef, publicGroupIds, readableGroupIds, SHARED_POST, type AuthorizeOptions } from '../policy';
 import type { Viewer } from '../policy/viewer';
-import { presentPostsFor, presentPostsJsonFor } from './post-views';
+import { presentPostsFor } from './post-views';
+import { feedPageJson } from './feed-pages';
 import { newestFromHeads } from './feed-heads';
-import { cursorFilter, toPage, toPageJson, type PageRequest } from './pagination';
+import { cursorFilter, toPage, type PageRequest } from './pagination';
 
 export const PUBLIC_FEED_SIZE = 50;
 
@@ -33,7 +34,25 @@ async function newestTopLevelPosts(groupIds: readonly Types.ObjectId[], page: Pa
 /** Signed-in home feed: public groups and the viewer's own groups. A Page<Post> as UTF-8 JSON, sent as it is. */
 export async function homeFeed(ctx: AppContext, viewer: Viewer, page: PageRequest): Promise<Buffer> {
   const rows = await newestTopLevelPosts(await readableGroupIds(viewer), page);
-  return toPageJson(rows, page, (kept) => presentPostsJsonFor(kept, viewer, ctx.signer));
+  return feedPageJson('home', rows, page, viewer, ctx.signer);
+}
+
+/**
+ * One group as a frozen list, the same array for every request: the feed heads keep merged first pages per
+ * frozen list (./feed-heads.ts), so a group's first page is merged once between two changes, not per request.
+ */
+const singleGroupLists = new Map<string, readonly Types.ObjectId[]>();
+/** Only groups that exist get here (groupFeed checks first); this bounds what deleted ones leave behind. */
+const MAX_SINGLE_GROUP_LISTS = 10_000;
+
+function singleGroupList(groupId: Types.ObjectId): readonly Types.ObjectId[] {
+  const key = groupId.toHexString();
+  let list = singleGroupLists.get(key);
+  if (!list) {
+    if (singleGroupLists.size >= MAX_SINGLE_GROUP_LISTS) singleGroupLists.clear();
+    singleGroupLists.set(key, (list = Object.freeze([new Types.ObjectId(key)])));
+  }
+  return list;
 }
 
 /** A group's feed as the viewer may read it: a Page<Post> as UTF-8 JSON, sent as it is. */
@@ -48,8 +67,9 @@ export async function groupFeed(
   if (!group) throw new NotFound('group');
   const access = await authorizeGroup(viewer, 'read', group, { ...options, audit: ctx.auditModeratorRead });
   // Posts written while a now public group was closed are listed for its members only.
-  const rows = await newestTopLevelPosts([groupId], page, page.limit + 1, !isActiveMember(access));
-  return toPageJson(rows, page, (kept) => presentPostsJsonFor(kept, viewer, ctx.signer));
+  const sharedOnly = !isActiveMember(access);
+  const rows = await newestTopLevelPosts(singleGroupList(groupId), page, page.limit + 1, sharedOnly);
+  return feedPageJson(`group ${String(groupId)} ${sharedOnly}`, rows, page, viewer, ctx.signer);
 }
 
 /**

@@ -23,8 +23,17 @@ const pageQuerySchema = z.object({
 });
 
 export function parsePageRequest(query: unknown): PageRequest {
+  // Most requests are a first page of the default size: zod's parse of `{}` cost a feed request more than its
+  // own validation is worth (docs/performance.md, issue 23).
+  if (isEmptyObject(query)) return { limit: DEFAULT_PAGE_SIZE, after: null };
   const { limit, cursor } = parseBody(pageQuerySchema, query);
   return { limit, after: cursor ? new Types.ObjectId(cursor) : null };
+}
+
+function isEmptyObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
 }
 
 /** Filter piece to add to a query sorted by `{_id: direction}`. */
@@ -48,26 +57,36 @@ export async function toPage<Row extends { _id: Types.ObjectId }, Item>(
   return { items: await present(kept), nextCursor: more ? cursorOf(kept[kept.length - 1]!) : null };
 }
 
-/** toPage for items presented as UTF-8 JSON (each in chunks): the page's JSON bytes, exactly as JSON.stringify writes toPage's page. */
-export async function toPageJson<Row extends { _id: Types.ObjectId }>(
-  rows: readonly Row[],
-  page: Pick<PageRequest, 'limit'>,
-  present: (rows: readonly Row[]) => Promise<readonly (readonly Buffer[])[]>,
-): Promise<Buffer> {
+/**
+ * toPage for items presented as UTF-8 JSON (each in chunks), the kept rows' items already presented: the page's
+ * JSON bytes, exactly as JSON.stringify writes toPage's page.
+ */
+export function writePageJson(rows: readonly { _id: Types.ObjectId }[], page: Pick<PageRequest, 'limit'>, items: readonly (readonly Buffer[])[]): Buffer {
   const more = rows.length > page.limit;
-  const kept = more ? rows.slice(0, page.limit) : rows;
-  return pageJson(await present(kept), more ? String(kept[kept.length - 1]!._id) : null);
+  return pageJson(items, more ? String(rows[page.limit - 1]!._id) : null);
 }
 
 /** A Page's UTF-8 JSON from its items' JSON chunks, exactly as JSON.stringify writes `{items, nextCursor}`. */
 export function pageJson(items: readonly (readonly Buffer[])[], nextCursor: string | null): Buffer {
-  const parts: Buffer[] = [ITEMS_OPEN];
+  const cursor = Buffer.from(JSON.stringify(nextCursor));
+  let length = ITEMS_OPEN.length + Math.max(0, items.length - 1) + ITEMS_CLOSE.length + cursor.length + PAGE_CLOSE.length;
+  for (const item of items) for (const chunk of item) length += chunk.length;
+  // One allocation and TypedArray#set per piece: Buffer.concat's per-piece copy builds a view each time.
+  const out = Buffer.allocUnsafeSlow(length);
+  let at = 0;
+  const put = (chunk: Uint8Array): void => {
+    out.set(chunk, at);
+    at += chunk.length;
+  };
+  put(ITEMS_OPEN);
   for (let i = 0; i < items.length; i++) {
-    if (i > 0) parts.push(COMMA);
-    for (const chunk of items[i]!) parts.push(chunk);
+    if (i > 0) put(COMMA);
+    for (const chunk of items[i]!) put(chunk);
   }
-  parts.push(ITEMS_CLOSE, Buffer.from(JSON.stringify(nextCursor)), PAGE_CLOSE);
-  return Buffer.concat(parts);
+  put(ITEMS_CLOSE);
+  put(cursor);
+  put(PAGE_CLOSE);
+  return out;
 }
 
 const ITEMS_OPEN = Buffer.from('{"items":[');

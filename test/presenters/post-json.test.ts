@@ -8,7 +8,8 @@ import type { PublicUserFields } from '../../server/models/user';
 import { UrlSigner } from '../../server/media/signed-urls';
 import type { GroupAccess, Viewer } from '../../server/policy';
 import { presentPosts, presentPostsJson, type PostViewFacts } from '../../server/presenters/post';
-import { toPage, toPageJson } from '../../server/services/pagination';
+import { forgetFeedPages, keptPageJson } from '../../server/services/feed-pages';
+import { toPage, writePageJson } from '../../server/services/pagination';
 import { Random } from '../bench/random';
 
 const signer = new UrlSigner('post-json test secret');
@@ -156,8 +157,101 @@ describe('post presenter: JSON spliced from per-row pieces', () => {
     const f = facts(random, w, rows, true);
     for (const limit of [3, 5, 6, 10]) {
       const expected = await toPage(rows, { limit }, (kept) => presentPosts(kept, f, signer, NOW));
-      expect(String(await toPageJson(rows, { limit }, async (kept) => presentPostsJson(kept, f, signer, NOW))), `limit ${limit}`).to.equal(JSON.stringify(expected));
+      expect(String(writePageJson(rows, { limit }, presentPostsJson(rows.slice(0, limit), f, signer, NOW))), `limit ${limit}`).to.equal(JSON.stringify(expected));
     }
-    expect(String(await toPageJson([], { limit: 5 }, async () => []))).to.equal(JSON.stringify({ items: [], nextCursor: null }));
+    expect(String(writePageJson([], { limit: 5 }, []))).to.equal(JSON.stringify({ items: [], nextCursor: null }));
+  });
+});
+
+describe('feed pages kept per viewer (server/services/feed-pages.ts)', () => {
+  const LIMIT = 5;
+  type Membership = { status: GroupAccess['status']; role: GroupAccess['role'] };
+
+  /** What the read cache would hand one request: new access objects each time, the cached rows and authors as they are. */
+  function requestFacts(viewer: Viewer, w: World, visibility: Map<string, GroupAccess['visibility']>, memberships: Map<string, Membership>, liked: ReadonlySet<string>): PostViewFacts {
+    const access = new Map<string, GroupAccess>();
+    for (const groupId of w.groups) {
+      const key = String(groupId);
+      const membership = memberships.get(key) ?? { status: 'none', role: null };
+      if (visibility.has(key)) access.set(key, { viewer, groupId, visibility: visibility.get(key)!, ...membership, siteModerator: viewer.roles.length > 0 });
+    }
+    return { authors: w.authors, liked: new Set(liked), access, signedIn: true };
+  }
+
+  beforeEach(() => forgetFeedPages());
+  after(() => forgetFeedPages());
+
+  it('answers exactly what a page written afresh says, through random changes of everything the page is made of, and keeps it while nothing changed', () => {
+    const random = new Random(31);
+    const w = world(random);
+    let rows = Array.from({ length: 8 }, () => row(random, w));
+    const visibility = new Map(w.groups.map((id) => [String(id), random.pick(['public', 'closed'] as const)]));
+    const memberships = new Map<string, Membership>();
+    let liked = new Set<string>();
+    let viewer = w.viewers[0]!;
+    let now = NOW;
+    let kept = 0;
+    let previous = null as { viewer: Viewer; body: Buffer } | null;
+    const changes: (() => void)[] = [
+      () => undefined,
+      () => undefined,
+      // A profile changed or erased: the read cache replaces the author object.
+      () => {
+        const id = String(random.pick(w.authorIds));
+        const old = w.authors.get(id);
+        w.authors.set(id, old && random.below(3) ? { ...old, displayName: `Renamed ${random.below(100)}` } : random.below(2) ? null : author(random, new Types.ObjectId(id)));
+      },
+      () => {
+        const id = random.pick(rows)._id.toHexString();
+        liked = new Set(liked);
+        if (!liked.delete(id)) liked.add(id);
+      },
+      () => {
+        const key = String(random.pick(w.groups));
+        const status = random.pick(['member', 'pending', 'invited', 'removed', 'none'] as const);
+        memberships.set(key, { status, role: status === 'member' ? random.pick(['member', 'moderator', 'owner'] as const) : null });
+      },
+      () => {
+        const key = String(random.pick(w.groups));
+        if (random.below(4) === 0) visibility.delete(key);
+        else visibility.set(key, random.pick(['public', 'closed'] as const));
+      },
+      // A head replaced: a post's counts, hiding or deletion change, or a new post comes first.
+      () => {
+        const i = random.below(rows.length);
+        rows = rows.map((r, j) => (j === i ? { ...r, likeCount: random.below(50), hiddenAt: random.below(3) ? null : date(random) } : r));
+      },
+      () => (rows = [row(random, w), ...rows].slice(0, 4 + random.below(6))),
+      () => (viewer = { ...viewer, roles: random.pick([[], ['moderator'], ['admin']] as const) }),
+      () => (viewer = random.pick(w.viewers)),
+      // Image URLs are signed until the end of a window; seconds inside the window change nothing.
+      () => (now += random.pick([1, 59, 300, 3600])),
+    ];
+    for (let step = 0; step < 600; step++) {
+      random.pick(changes)();
+      const f = requestFacts(viewer, w, visibility, memberships, liked);
+      const body = keptPageJson(`${viewer.id} home`, rows, { limit: LIMIT }, viewer, f, signer, now);
+      const fresh = writePageJson(rows, { limit: LIMIT }, presentPostsJson(rows.slice(0, LIMIT), f, signer, now));
+      expect(String(body), `step ${step}`).to.equal(String(fresh));
+      if (previous?.viewer === viewer && previous.body === body) kept++;
+      previous = { viewer, body };
+    }
+    // Two of the eleven changes change nothing, and a second in the same window neither.
+    expect(kept).to.be.greaterThan(60);
+  });
+
+  it('keeps pages per key: one viewer’s page is never another’s', () => {
+    const random = new Random(37);
+    const w = world(random);
+    const rows = Array.from({ length: 6 }, () => row(random, w)).map((r) => ({ ...r, groupId: w.groups[0]! }));
+    const visibility = new Map([[String(w.groups[0]), 'closed' as const]]);
+    const [a, b] = [w.viewers[2]!, w.viewers[4]!];
+    const pageOf = (viewer: Viewer, memberships: Map<string, Membership>) =>
+      String(keptPageJson(`${viewer.id} home`, rows, { limit: LIMIT }, viewer, requestFacts(viewer, w, visibility, memberships, new Set()), signer, NOW));
+    const owner = pageOf(a, new Map([[String(w.groups[0]), { status: 'member', role: 'owner' }]]));
+    const outsider = pageOf(b, new Map());
+    expect(owner).not.to.equal(outsider);
+    expect(pageOf(b, new Map())).to.equal(outsider);
+    expect(pageOf(a, new Map([[String(w.groups[0]), { status: 'member', role: 'owner' }]]))).to.equal(owner);
   });
 });

@@ -116,4 +116,66 @@ describe('realtime batched broadcast', () => {
     expect(there.got).to.have.length(1);
     expect(gone.got).to.deep.equal([]);
   });
+
+  it('writes to an idle WebSocket’s stream itself, and through engine.io while engine.io holds packets for it, keeping their order', async () => {
+    const idle = await client(['f']);
+    const busy = await client(['f']);
+    const polling = await client(['f'], true);
+    const throughEngine = new Map<string, number>();
+    for (const { serverId } of [idle, busy, polling]) {
+      const conn = io.of('/').sockets.get(serverId)!.conn as unknown as { write: (...args: unknown[]) => unknown };
+      const write = conn.write.bind(conn);
+      conn.write = (...args: unknown[]) => {
+        throughEngine.set(serverId, (throughEngine.get(serverId) ?? 0) + 1);
+        return write(...args);
+      };
+    }
+    // Two packets in one turn: the first goes to the transport, the second waits in engine.io's buffer.
+    const busySocket = io.of('/').sockets.get(busy.serverId)!;
+    busySocket.emit('like:update', { postId: 'first', likeCount: 1 });
+    busySocket.emit('like:update', { postId: 'queued', likeCount: 2 });
+    throughEngine.clear();
+    broadcast.emit(['f'], 'like:update', { postId: 'batch', likeCount: 3 });
+    broadcast.flush();
+    expect(throughEngine.get(idle.serverId), 'idle WebSocket').to.equal(undefined);
+    expect(throughEngine.get(busy.serverId), 'WebSocket with packets queued').to.equal(1);
+    expect(throughEngine.get(polling.serverId), 'long-polling').to.equal(1);
+    // The stream stays usable for engine.io afterwards: a packet after the batch arrives after it.
+    io.of('/').sockets.get(idle.serverId)!.emit('like:update', { postId: 'later', likeCount: 4 });
+    await Promise.all([settle(idle.got, 2), settle(busy.got, 3), settle(polling.got, 1)]);
+    const ids = (got: Got) => got.map(([, payload]) => (payload as { postId: string }).postId);
+    expect(ids(idle.got)).to.deep.equal(['batch', 'later']);
+    expect(ids(busy.got)).to.deep.equal(['first', 'queued', 'batch']);
+    expect(ids(polling.got)).to.deep.equal(['batch']);
+  });
+
+  it('leaves heartbeats working on sockets written to directly', async function () {
+    this.timeout(10_000);
+    const short = new Server(undefined, { serveClient: false, cookie: false, pingInterval: 100, pingTimeout: 200 }) as ForumServer;
+    const server = http.createServer();
+    short.attach(server);
+    const shortBroadcast = createBroadcaster(short, false, { info: () => undefined, warn: () => undefined, error: (message: string) => expect.fail(message) } satisfies Logger);
+    short.on('connection', (socket) => void socket.join('g'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const socket = connectClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const got: string[] = [];
+    let disconnected = '';
+    socket.on('like:update', (payload: { postId: string }) => got.push(payload.postId));
+    socket.on('disconnect', (reason) => (disconnected = reason));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    while (!short.of('/').adapter.rooms.get('g')?.size) await new Promise((resolve) => setTimeout(resolve, 5));
+    // A second of batches, each written straight to the stream, across about ten heartbeats.
+    for (let i = 0; i < 50; i++) {
+      shortBroadcast.emit(['g'], 'like:update', { postId: String(i), likeCount: i });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const connected = socket.connected;
+    const reason = disconnected;
+    socket.close();
+    await short.close();
+    expect(reason, 'the client saw no missed heartbeat').to.equal('');
+    expect(connected).to.equal(true);
+    expect(got).to.deep.equal(Array.from({ length: 50 }, (_, i) => String(i)));
+  });
 });
