@@ -1032,7 +1032,7 @@ async function main(): Promise<void> {
     // A partial run replaces its figures' rows in the last full run's table and says when it ran.
     const previous = readFileSync(resultsFile, 'utf8').split('\n');
     const kept = previous.filter((line) => line.startsWith('| ') && Number.isFinite(figureNumber(line.slice(2))) && !figures.has(figureNumber(line.slice(2))));
-    const alone = `; run alone (\`--only ${values.only}\`) on ${startedAt.toISOString()}, load average at start ${loadAverage}`;
+    const alone = `; run alone (\`--only ${values.only}\`, ${scale} data set) on ${startedAt.toISOString()}, load average at start ${loadAverage}`;
     const start = previous.findIndex((line) => line.startsWith('| figure |'));
     const end = previous.findIndex((line, i) => i > start && !line.startsWith('|'));
     results = [
