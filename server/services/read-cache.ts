@@ -71,7 +71,7 @@ export interface CachedUnreadCount {
   readonly count: number;
   /** The site roles it was judged with: a request authenticated before a role change must not be answered from it. */
   readonly roles: string;
-  /** Posts whose state decides it: each unread notification's post, and the thread of each readable one. */
+  /** Posts whose state decides it: each unread notification's post, and its thread's top-level post. */
   readonly postIds: ReadonlySet<string>;
   /** Groups whose visibility decides it. */
   readonly groupIds: ReadonlySet<string>;
@@ -176,6 +176,8 @@ class ReadCache {
         this.dropSearchesIn(event.groupId);
         this.dropPostRows(event);
         for (const replyId of (event.type === 'post.deleted' && event.repliesRemoved) || []) this.postRows.drop(replyId);
+        // A top-level post hidden or restored takes its replies with it (parentHiddenAt).
+        if (event.type !== 'post.deleted' && event.parentId === null) this.postRows.dropWhere((row) => row.parentId != null && String(row.parentId) === event.postId);
         return;
       case 'notification.changed':
         this.unreadCounts.drop(event.userId);
