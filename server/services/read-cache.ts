@@ -176,8 +176,6 @@ class ReadCache {
         this.dropSearchesIn(event.groupId);
         this.dropPostRows(event);
         for (const replyId of (event.type === 'post.deleted' && event.repliesRemoved) || []) this.postRows.drop(replyId);
-        // A top-level post hidden or restored takes its replies with it (parentHiddenAt).
-        if (event.type !== 'post.deleted' && event.parentId === null) this.postRows.dropWhere((row) => row.parentId != null && String(row.parentId) === event.postId);
         return;
       case 'notification.changed':
         this.unreadCounts.drop(event.userId);

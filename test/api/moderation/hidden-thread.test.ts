@@ -137,7 +137,7 @@ describe('hiding a top-level post hides its replies with it', () => {
         await hide(t.topId).expect(200);
         for (const who of outsiders()) expect(await actions(who, t), who.user.name).to.deep.equal([404, 404, 404, 404]);
         const reply = await PostModel.findById(t.replyId).lean();
-        expect(reply!.likeCount).to.equal(1);
+        expect(reply.likeCount).to.equal(1);
         expect(await PostModel.countDocuments({ parentId: t.replyId })).to.equal(0);
       });
 
@@ -176,9 +176,10 @@ describe('hiding a top-level post hides its replies with it', () => {
     expect(page.body.nextCursor).to.equal(null);
   });
 
-  it('the reply’s author still finds it in their export', async () => {
+  it('the reply’s author cannot read it, but still finds it in their export', async () => {
     const t = await thread(world.cast.publicGroup);
     await hide(t.topId).expect(200);
+    await http().get(`/api/posts/${t.replyId}`).set(world.cast.member.auth).expect(404);
     const exported = await http().get('/api/me/export').set(world.cast.member.auth).expect(200);
     expect(JSON.stringify(exported.body)).to.include(word);
   });
@@ -190,6 +191,7 @@ describe('hiding a top-level post hides its replies with it', () => {
       await hide(idOf(hiddenAlone!)).expect(200);
       await http().delete(`/api/posts/${idOf(deleted!)}`).set(world.cast.member.auth).expect(204);
       await hide(idOf(top)).expect(200);
+      await http().get(`/api/posts/${idOf(kept!)}`).set(reader.auth).expect(404);
       await restore(idOf(top)).expect(200);
       expect(await ids(`/api/posts/${idOf(top)}/replies`, reader)).to.deep.equal([idOf(kept!)]);
       await http().get(`/api/posts/${idOf(hiddenAlone!)}`).set(reader.auth).expect(404);
@@ -200,12 +202,16 @@ describe('hiding a top-level post hides its replies with it', () => {
     it('a reply restored on its own while its thread is hidden stays hidden until the thread is restored', async () => {
       const top = await postIn(world.cast.publicGroup, world.cast.author);
       const reply = await postIn(world.cast.publicGroup, world.cast.member, { parent: top });
+      const sibling = await postIn(world.cast.publicGroup, world.cast.member, { parent: top });
       await hide(idOf(reply)).expect(200);
       await hide(idOf(top)).expect(200);
       await restore(idOf(reply)).expect(200);
       await http().get(`/api/posts/${idOf(reply)}`).set(reader.auth).expect(404);
       await restore(idOf(top)).expect(200);
       await http().get(`/api/posts/${idOf(reply)}`).set(reader.auth).expect(200);
+      expect(await ids(`/api/posts/${idOf(top)}/replies`, reader)).to.deep.equal([idOf(reply), idOf(sibling)]);
+      // Counted again while the thread was hidden (the reply's own restore), the thread's count holds both.
+      expect((await http().get(`/api/posts/${idOf(top)}`).set(reader.auth).expect(200)).body.replyCount).to.equal(2);
     });
   });
 
