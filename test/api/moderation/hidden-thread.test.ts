@@ -137,7 +137,7 @@ describe('hiding a top-level post hides its replies with it', () => {
         await hide(t.topId).expect(200);
         for (const who of outsiders()) expect(await actions(who, t), who.user.name).to.deep.equal([404, 404, 404, 404]);
         const reply = await PostModel.findById(t.replyId).lean();
-        expect(reply.likeCount).to.equal(1);
+        expect(reply!.likeCount).to.equal(1);
         expect(await PostModel.countDocuments({ parentId: t.replyId })).to.equal(0);
       });
 
