@@ -26,7 +26,12 @@ async function markHiddenThreads(db: mongo.Db, log: Logger): Promise<void> {
   const search = (await indexesOf(posts)).find((index) => index.name === POST_SEARCH_INDEX);
   if (!search || 'parentHiddenAt' in search.key) return;
   const marked = await markRepliesOfHiddenThreads(posts);
-  await posts.dropIndex(POST_SEARCH_INDEX);
+  try {
+    await posts.dropIndex(POST_SEARCH_INDEX);
+  } catch (error) {
+    // Another process starting at the same time dropped it first.
+    if ((error as { codeName?: string })?.codeName !== 'IndexNotFound') throw error;
+  }
   log.info(`database upgraded: ${marked} replies in hidden threads hidden with them; the post search index is rebuilt`);
 }
 

@@ -41,7 +41,8 @@ describe('database upgrades at start', () => {
       { name: POST_SEARCH_INDEX, default_language: 'english', language_override: 'searchLanguage' },
     );
 
-    await upgradeStoredData(sharedDatabaseUri(), {}, log);
+    // Two processes starting at once.
+    await Promise.all([upgradeStoredData(sharedDatabaseUri(), {}, log), upgradeStoredData(sharedDatabaseUri(), {}, log)]);
     // What the models do once their connection opens.
     await Post.createIndexes();
 
