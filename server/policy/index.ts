@@ -23,7 +23,6 @@ export {
   decidePost,
   filterViewers,
   forbiddenMessage,
-  isHidden,
   refuseUnknownPost,
   type AuthorizeOptions,
   type Decision,

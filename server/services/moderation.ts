@@ -39,7 +39,7 @@ import { sendMessage } from './outbox';
 import { moderationNotice, type ModerationNoticeKind } from '../mail/templates';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 import { deletePost, recountReplies } from './posts';
-import { markRepliesWithThread } from './thread-hiding';
+import { hideRepliesWithThread, markRepliesWithThread } from './thread-hiding';
 import { notifyPostModerated, notifyReportsResolved } from '../notifications/hooks';
 
 function isDuplicateKey(error: unknown): boolean {
@@ -199,12 +199,18 @@ export async function hidePost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
   if (post.deletedAt) throw new NotFound('post');
   if (post.hiddenAt) throw new Conflict('errors.conflict.alreadyHidden');
   await preserveBeforeChange(ctx, { postIds: [postId] }, 'hide');
+  const hiddenAt = new Date();
+  // A thread's replies first: a hide cut short leaves them hidden, never the replies of a hidden post readable.
+  if (!post.parentId) await hideRepliesWithThread(postId, hiddenAt);
   const hidden = await Post.findOneAndUpdate(
     { _id: postId, hiddenAt: null, deletedAt: null },
-    { $set: { hiddenAt: new Date(), hiddenBy: viewer._id, hiddenReason: reason } },
+    { $set: { hiddenAt, hiddenBy: viewer._id, hiddenReason: reason } },
     { new: true },
   ).lean<PostFields>();
-  if (!hidden) throw new Conflict('errors.conflict.alreadyHidden');
+  if (!hidden) {
+    if (!post.parentId) await markRepliesWithThread(postId);
+    throw new Conflict('errors.conflict.alreadyHidden');
+  }
   // Before the event, so whatever it refreshes (feeds, cached heads, caches of the replies) reads the new state.
   if (hidden.parentId) await recountReplies(hidden.parentId);
   else await markRepliesWithThread(postId);

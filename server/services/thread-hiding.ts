@@ -16,6 +16,14 @@ function sameTime(a: Date | null, b: Date | null): boolean {
 }
 
 /**
+ * Hides a top-level post's replies with it ahead of the post itself, so that a hide cut short errs on the side
+ * of hiding; markRepliesWithThread then settles them on what the post says.
+ */
+export async function hideRepliesWithThread(postId: Types.ObjectId, hiddenAt: Date): Promise<void> {
+  await Post.updateMany({ parentId: postId, parentHiddenAt: null }, { $set: { parentHiddenAt: hiddenAt } });
+}
+
+/**
  * Marks (or unmarks) the replies of a top-level post as its hiddenAt now says; called after every write of that
  * hiddenAt. The post is read again after the replies are written: a hide and a restore of the same post racing
  * each other could otherwise leave the last reply write disagreeing with the last post write, so it goes round

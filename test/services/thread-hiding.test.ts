@@ -36,6 +36,16 @@ describe('thread hiding under concurrent writes', () => {
     expect((await Post.findById(reply._id).lean())!.parentHiddenAt).to.deep.equal(again);
   });
 
+  it('two moderators hiding a thread at once: one wins, and the replies carry the time the post was hidden at', async () => {
+    const top = await postIn(world.cast.publicGroup, world.cast.author);
+    const replies = [await postIn(world.cast.publicGroup, world.cast.member, { parent: top }), await postIn(world.cast.publicGroup, world.cast.author, { parent: top })];
+    const hide = (who: typeof world.cast.owner) => world.forum.http.post(`/api/mod/posts/${idOf(top)}/hide`).set(who.auth).send({ reason: 'spam' });
+    const statuses = (await Promise.all([hide(world.cast.siteModerator), hide(world.cast.groupModerator)])).map((res) => res.status);
+    expect(statuses.sort()).to.deep.equal([200, 409]);
+    const { hiddenAt } = (await Post.findById(top._id).lean())!;
+    for (const reply of replies) expect((await Post.findById(reply._id).lean())!.parentHiddenAt).to.deep.equal(hiddenAt);
+  });
+
   it('a reply authorized before its thread was hidden and written after is refused, not left visible', async () => {
     const top = await postIn(world.cast.publicGroup, world.cast.author);
     once('create', () => world.forum.http.post(`/api/mod/posts/${idOf(top)}/hide`).set(world.cast.siteModerator.auth).send({ reason: 'spam' }).expect(200));
