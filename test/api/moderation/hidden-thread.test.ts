@@ -12,7 +12,7 @@ import { postIn, REASON_HEADER, useModerationForum } from '../../support/moderat
 
 describe('hiding a top-level post hides its replies with it', () => {
   const world = useModerationForum();
-  /** An ordinary member of both groups, who neither wrote nor is named in the thread. */
+  /** An ordinary member of both groups, who wrote nothing in the thread (the reply names them). */
   let reader: BuiltUser;
   let word: string;
 
