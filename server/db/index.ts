@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../embedded-mongo';
+import { upgradeStoredData } from './upgrades';
 
 export type DatabaseMode = 'embedded' | 'mongodb';
 
@@ -56,10 +57,10 @@ export async function connectDatabase(config: Config, log: Logger, options: Conn
   // Mongoose records a stack trace on every query to explain re-executing one; formatting it costs more than
   // a cached lookup, and we never re-execute a query.
   mongoose.set('skipOriginalStackTraces', true);
-  await mongoose.connect(uri, {
-    serverSelectionTimeoutMS: 10_000,
-    ...(engine || !options.databaseName ? {} : { dbName: options.databaseName }),
-  });
+  const dbName = engine || !options.databaseName ? {} : { dbName: options.databaseName };
+  // Before the models' connection opens: they build their indexes as soon as it does.
+  await upgradeStoredData(uri, dbName, log);
+  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, ...dbName });
   await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
   const mode: DatabaseMode = engine ? 'embedded' : 'mongodb';
   log.info(`database connected (${mode})`);

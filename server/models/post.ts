@@ -11,6 +11,8 @@ const postImageSchema = new Schema(
   { _id: false },
 );
 
+export const POST_SEARCH_INDEX = 'search_text';
+
 const postSchema = new Schema(
   {
     groupId: { type: Schema.Types.ObjectId, required: true },
@@ -33,6 +35,12 @@ const postSchema = new Schema(
     hiddenBy: { type: Schema.Types.ObjectId, default: null },
     hiddenReason: { type: String, default: null },
     /**
+     * On a reply: its top-level post's hiddenAt, copied when that post is hidden and cleared when it is restored
+     * (server/services/thread-hiding.ts). A hidden thread is hidden as a whole, so the rules treat the reply as
+     * hidden; its own hiddenAt keeps what moderators did to the reply itself.
+     */
+    parentHiddenAt: { type: Date, default: null },
+    /**
      * Written while its group was closed, and the group has been made public since: still readable by the
      * group's members only (server/policy/access.ts accessToPost). Absent or false for every other post.
      */
@@ -49,9 +57,10 @@ postSchema.index({ authorId: 1, _id: -1 });
 postSchema.index({ parentId: 1, _id: 1 });
 // Search (server/search/): words of the current text only; the scalar fields after it hold the policy's scope
 // (readable groups, listable states) and `from:`, so the scope is decided on index entries, before any post is read.
+// A collection holds one text index, so a change of its fields needs a start-up step (server/db/upgrades.ts).
 postSchema.index(
-  { bodyText: 'text', groupId: 1, hiddenAt: 1, deletedAt: 1, authorId: 1 },
-  { name: 'search_text', default_language: 'english', language_override: 'searchLanguage' },
+  { bodyText: 'text', groupId: 1, hiddenAt: 1, parentHiddenAt: 1, deletedAt: 1, authorId: 1 },
+  { name: POST_SEARCH_INDEX, default_language: 'english', language_override: 'searchLanguage' },
 );
 // The media route finds the post of an image file.
 postSchema.index({ 'images.key': 1 });
@@ -76,6 +85,7 @@ export const POST_PRESENTER_FIELDS = {
   likeCount: 1,
   replyCount: 1,
   hiddenAt: 1,
+  parentHiddenAt: 1,
   membersOnly: 1,
   createdAt: 1,
   editedAt: 1,
@@ -85,4 +95,4 @@ export const POST_PRESENTER_FIELDS = {
 export type PresentablePost = Pick<
   PostFields,
   '_id' | 'groupId' | 'authorId' | 'parentId' | 'body' | 'bodyText' | 'images' | 'likeCount' | 'replyCount' | 'hiddenAt' | 'createdAt' | 'editedAt'
-> & Partial<Pick<PostFields, 'deletedAt'>> & { membersOnly?: boolean | null };
+> & Partial<Pick<PostFields, 'deletedAt' | 'parentHiddenAt'>> & { membersOnly?: boolean | null };

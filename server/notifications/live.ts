@@ -5,6 +5,7 @@ import { Types } from 'mongoose';
 import type { DomainEvent, DomainEvents } from '../services/events';
 import type { Logger } from '../log';
 import { Notification } from '../models/notification';
+import { Post } from '../models/post';
 import { userRoom } from '../realtime/rooms';
 import type { ForumServer } from '../realtime/types';
 import { activeViewers, presentVisible, unreadCount } from './service';
@@ -41,10 +42,13 @@ export function startNotificationDelivery(io: ForumServer, events: DomainEvents,
 
   /**
    * Whoever has unread notifications about this post may see fewer (or more) of them now; a thread's deletion
-   * may have taken its author's replies, and the notifications about them, with it.
+   * may have taken its author's replies, and the notifications about them, with it; hiding or restoring a
+   * top-level post hides or restores its replies.
    */
   async function recountAbout(event: Extract<DomainEvent, { type: 'post.hidden' | 'post.restored' | 'post.deleted' }>): Promise<void> {
-    const about = [event.postId, ...(event.type === 'post.deleted' ? (event.repliesRemoved ?? []) : [])].map((id) => new Types.ObjectId(id));
+    const postId = new Types.ObjectId(event.postId);
+    const about = [postId, ...(event.type === 'post.deleted' ? (event.repliesRemoved ?? []) : []).map((id) => new Types.ObjectId(id))];
+    if (event.type !== 'post.deleted' && event.parentId === null) about.push(...(await Post.distinct('_id', { parentId: postId })));
     const recipients: Types.ObjectId[] = await Notification.distinct('recipientId', { postId: { $in: about }, readAt: null });
     for (const recipientId of recipients) send(String(recipientId), null);
   }

@@ -235,14 +235,13 @@ async function countUnread(viewer: Viewer, roles: string): Promise<CachedUnreadC
     .sort({ at: -1 })
     .limit(MAX_COUNTED)
     .lean<Pick<NotificationFields, '_id' | 'type' | 'postId' | 'groupId'>[]>();
-  const judged = await judgeNotifications(viewer, rows, { withText: false });
   const postIds = new Set<string>();
+  const judged = await judgeNotifications(viewer, rows, { withText: false, threads: postIds });
   const groupIds = new Set<string>();
   for (const row of rows) {
     if (row.postId) postIds.add(String(row.postId));
     if (row.groupId) groupIds.add(String(row.groupId));
   }
-  for (const { post } of judged.values()) if (post?.parentId) postIds.add(String(post.parentId));
   return { count: judged.size, roles, postIds, groupIds };
 }
 

@@ -22,7 +22,7 @@ export interface NotificationSubject {
   groupId?: Types.ObjectId | null;
 }
 
-export type SubjectPost = Pick<PostFields, '_id' | 'groupId' | 'parentId' | 'authorId' | 'bodyText' | 'hiddenAt' | 'deletedAt'> & {
+export type SubjectPost = Pick<PostFields, '_id' | 'groupId' | 'parentId' | 'authorId' | 'bodyText' | 'hiddenAt' | 'parentHiddenAt' | 'deletedAt'> & {
   membersOnly?: boolean | null;
 };
 
@@ -45,7 +45,7 @@ const GROUP_QUESTION: Partial<Record<NotificationType, GroupAction>> = {
 };
 
 /** What the rules read of a post; counting needs no more, showing adds its text (up to 20,000 characters). */
-const RULE_FIELDS = { groupId: 1, parentId: 1, authorId: 1, hiddenAt: 1, deletedAt: 1, membersOnly: 1 } as const;
+const RULE_FIELDS = { groupId: 1, parentId: 1, authorId: 1, hiddenAt: 1, parentHiddenAt: 1, deletedAt: 1, membersOnly: 1 } as const;
 const POST_FIELDS = { ...RULE_FIELDS, bodyText: 1 } as const;
 
 /**
@@ -58,17 +58,20 @@ function allows(access: GroupAccess, decision: string): boolean {
 
 /**
  * Of these notifications, the ones the viewer may see now, each with the post it may read (if any). One
- * query for the posts; groups and the viewer's memberships come from the policy's read cache.
+ * query for the posts; groups and the viewer's memberships come from the policy's read cache. `threads`, when
+ * given, gets the top-level post of every reply looked at, readable or not.
  */
 export async function judgeNotifications<Row extends NotificationSubject & { _id: Types.ObjectId }>(
   viewer: Viewer,
   rows: readonly Row[],
-  options: { withText?: boolean } = {},
+  options: { withText?: boolean; threads?: Set<string> } = {},
 ): Promise<Map<string, Judgement>> {
   const postIds = [...new Set(rows.flatMap((row) => (row.postId ? [String(row.postId)] : [])))];
   const posts = postIds.length
     ? await Post.find({ _id: { $in: postIds } }, options.withText === false ? RULE_FIELDS : POST_FIELDS).lean<SubjectPost[]>()
     : [];
+  // Whether a reply may be seen depends on its top-level post too (a hidden thread hides its replies).
+  if (options.threads) for (const post of posts) if (post.parentId) options.threads.add(String(post.parentId));
   const postById = new Map(posts.map((post) => [String(post._id), post]));
   const accessByGroup = new Map<string, Promise<GroupAccess | null>>();
   const accessOf = (groupId: Types.ObjectId): Promise<GroupAccess | null> => {

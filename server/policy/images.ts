@@ -7,9 +7,9 @@ import { decidePost, type PostRef } from './rules';
 
 /**
  * Whether a post's image URLs may be long-lived: only while an anonymous visitor could see the images
- * (public group, post not hidden), since such a URL is cached and may be passed on.
+ * (public group, post not hidden, nor its thread), since such a URL is cached and may be passed on.
  */
-export function imagesLongLived(group: GroupRef, post: Pick<PostRef, '_id' | 'groupId' | 'hiddenAt' | 'membersOnly'>): boolean {
+export function imagesLongLived(group: GroupRef, post: Pick<PostRef, '_id' | 'groupId' | 'hiddenAt' | 'parentHiddenAt' | 'membersOnly'>): boolean {
   return decidePost(accessFrom(null, group, null), post, 'viewImages') === 'allow';
 }
 
@@ -19,10 +19,11 @@ export function imagesLongLived(group: GroupRef, post: Pick<PostRef, '_id' | 'gr
  * as the group turns closed or the post is hidden, since the viewer it was minted for may have no access now.
  */
 export async function postImageServable(key: string, expiresSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)): Promise<boolean> {
-  const post = await Post.findOne({ 'images.key': key }, { groupId: 1, hiddenAt: 1, membersOnly: 1 }).lean<{
+  const post = await Post.findOne({ 'images.key': key }, { groupId: 1, hiddenAt: 1, parentHiddenAt: 1, membersOnly: 1 }).lean<{
     _id: Types.ObjectId;
     groupId: Types.ObjectId;
     hiddenAt: Date | null;
+    parentHiddenAt?: Date | null;
     membersOnly?: boolean;
   }>();
   if (!post) return false;

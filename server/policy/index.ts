@@ -34,6 +34,7 @@ export {
   canSubscribe,
   LISTABLE_POST,
   LISTABLE_TOP_LEVEL_POST,
+  LISTED_IN_THREAD,
   SHARED_POST,
   memberGroupIds,
   moderatedGroupIds,

@@ -41,12 +41,22 @@ export interface PostRef {
   authorId?: Types.ObjectId | null;
   parentId?: Types.ObjectId | null;
   hiddenAt?: Date | null;
+  /** A reply's: set while its top-level post is hidden (see isHidden). */
+  parentHiddenAt?: Date | null;
   deletedAt?: Date | null;
   /** Written while the group was closed; see accessToPost(). */
   membersOnly?: boolean | null;
 }
 
 export type Decision = 'allow' | 'forbidden' | 'not_found';
+
+/**
+ * Whether a post is hidden: by a moderator, or as a reply in a thread whose top-level post they hid (a hidden
+ * thread is hidden as a whole; the replies quote and discuss what was hidden).
+ */
+export function isHidden(post: Pick<PostRef, 'hiddenAt' | 'parentHiddenAt'>): boolean {
+  return post.hiddenAt != null || post.parentHiddenAt != null;
+}
 
 const FORBIDDEN_MESSAGES: Record<GroupAction | PostAction, ErrorKey> = {
   view: 'errors.forbidden.view',
@@ -92,13 +102,14 @@ export function decideGroup(access: GroupAccess, action: GroupAction): Decision 
 
 /**
  * Post rules on already loaded access facts for the post's group (no query).
- * Hidden posts exist only for site moderators and the group's owner/moderators. A deleted-post
+ * Hidden posts (isHidden) exist only for site moderators and the group's owner/moderators. A deleted-post
  * placeholder can still be read (its replies hang under it) but nothing else can be done with it.
  */
 export function decidePost(groupAccess: GroupAccess, post: PostRef, action: PostAction): Decision {
   const access = accessToPost(groupAccess, post);
   if (!readsGroup(access)) return 'not_found';
-  if (post.hiddenAt && !(access.siteModerator || managesGroup(access))) return 'not_found';
+  const hidden = isHidden(post);
+  if (hidden && !(access.siteModerator || managesGroup(access))) return 'not_found';
   if (action === 'read' || action === 'viewImages') return 'allow';
   if (post.deletedAt) return 'not_found';
   const viewer = access.viewer;
@@ -107,11 +118,11 @@ export function decidePost(groupAccess: GroupAccess, post: PostRef, action: Post
   switch (action) {
     case 'reply':
       // One level of threading; hidden posts take no new replies, whoever can see them.
-      if (post.parentId != null || post.hiddenAt) return 'forbidden';
+      if (post.parentId != null || hidden) return 'forbidden';
       return isActiveMember(access) ? 'allow' : 'forbidden';
     case 'like':
       // Anyone signed in may like what they read in a public group; in closed groups only members.
-      if (post.hiddenAt) return 'forbidden';
+      if (hidden) return 'forbidden';
       return access.visibility === 'public' || isActiveMember(access) ? 'allow' : 'forbidden';
     case 'edit':
       return isAuthor ? 'allow' : 'forbidden';

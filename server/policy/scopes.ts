@@ -67,8 +67,18 @@ const NO_MEMBERSHIPS: ReadonlyMap<string, CachedMembership> = new Map();
  */
 const readableByInputs = new WeakMap<readonly Types.ObjectId[], WeakMap<ReadonlyMap<string, CachedMembership>, readonly Types.ObjectId[]>>();
 
-/** The post states no list ever shows: hidden posts (moderators find them by id) and deleted placeholders. */
-export const LISTABLE_POST = { hiddenAt: null, deletedAt: null } as const;
+/**
+ * A thread's replies as whoever may open its top-level post sees them under it: those not hidden on their own
+ * and not deleted. Hiding the top-level post hides them with it (isHidden), and those who may still open it
+ * see its thread as it was; the top-level post's replyCount counts these.
+ */
+export const LISTED_IN_THREAD = { hiddenAt: null, deletedAt: null } as const;
+
+/**
+ * The post states no list ever shows: hidden posts, on their own or with their thread (moderators find them by
+ * id), and deleted placeholders.
+ */
+export const LISTABLE_POST = { ...LISTED_IN_THREAD, parentHiddenAt: null } as const;
 
 /** Posts that feeds list: listable and top-level (replies show under their post). */
 export const LISTABLE_TOP_LEVEL_POST = { parentId: null, ...LISTABLE_POST } as const;

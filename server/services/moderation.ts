@@ -39,6 +39,7 @@ import { sendMessage } from './outbox';
 import { moderationNotice, type ModerationNoticeKind } from '../mail/templates';
 import { cursorFilter, toPage, type PageRequest } from './pagination';
 import { deletePost, recountReplies } from './posts';
+import { hideRepliesWithThread, markRepliesWithThread } from './thread-hiding';
 import { notifyPostModerated, notifyReportsResolved } from '../notifications/hooks';
 
 function isDuplicateKey(error: unknown): boolean {
@@ -191,21 +192,28 @@ function publishPost(ctx: AppContext, type: 'post.hidden' | 'post.restored', pos
   ctx.events.publish({ type, postId: String(post._id), groupId: String(post.groupId), parentId: post.parentId ? String(post.parentId) : null });
 }
 
-/** Hides a post from everyone but moderators, everywhere; the author is told why. */
+/** Hides a post from everyone but moderators, everywhere, and a top-level post's replies with it; the author is told why. */
 export async function hidePost(ctx: AppContext, viewer: Viewer, postId: Types.ObjectId, reason: string): Promise<PostModeration> {
   const post = await loadPost(postId);
   await authorizeGroupModeration(viewer, 'hide', post.groupId, post);
   if (post.deletedAt) throw new NotFound('post');
   if (post.hiddenAt) throw new Conflict('errors.conflict.alreadyHidden');
   await preserveBeforeChange(ctx, { postIds: [postId] }, 'hide');
+  const hiddenAt = new Date();
+  // A thread's replies first: a hide cut short leaves them hidden, never the replies of a hidden post readable.
+  if (!post.parentId) await hideRepliesWithThread(postId, hiddenAt);
   const hidden = await Post.findOneAndUpdate(
     { _id: postId, hiddenAt: null, deletedAt: null },
-    { $set: { hiddenAt: new Date(), hiddenBy: viewer._id, hiddenReason: reason } },
+    { $set: { hiddenAt, hiddenBy: viewer._id, hiddenReason: reason } },
     { new: true },
   ).lean<PostFields>();
-  if (!hidden) throw new Conflict('errors.conflict.alreadyHidden');
-  // Before the event, so whatever it refreshes (feeds, cached heads) reads the parent's new count.
+  if (!hidden) {
+    if (!post.parentId) await markRepliesWithThread(postId);
+    throw new Conflict('errors.conflict.alreadyHidden');
+  }
+  // Before the event, so whatever it refreshes (feeds, cached heads, caches of the replies) reads the new state.
   if (hidden.parentId) await recountReplies(hidden.parentId);
+  else await markRepliesWithThread(postId);
   const resolved = await closeReports({ postId }, 'resolved', { action: 'hide', by: viewer._id, reason });
   await recordAction(ctx, { action: 'hide', actor: viewer, groupId: post.groupId, postId, subjectId: post.authorId, reason, target: `post:${String(postId)}` });
   publishPost(ctx, 'post.hidden', hidden);
@@ -226,6 +234,7 @@ export async function restorePost(ctx: AppContext, viewer: Viewer, postId: Types
   ).lean<PostFields>();
   if (!restored) throw new Conflict('errors.conflict.notHidden');
   if (restored.parentId) await recountReplies(restored.parentId);
+  else await markRepliesWithThread(postId);
   const resolved = await closeReports({ postId }, 'resolved', { action: 'restore', by: viewer._id, reason });
   await recordAction(ctx, { action: 'restore', actor: viewer, groupId: post.groupId, postId, subjectId: post.authorId, reason, target: `post:${String(postId)}` });
   publishPost(ctx, 'post.restored', restored);

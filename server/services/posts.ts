@@ -9,7 +9,7 @@ import { Group } from '../models/group';
 import { Like } from '../models/like';
 import { Post, type PostFields, type PostImageFields } from '../models/post';
 import { PostRevision } from '../models/post-revision';
-import { authorizeGroup, authorizePost, LISTABLE_POST, loadGroupRef, refuseUnknownPost, type AuthorizeOptions, type PostAction } from '../policy';
+import { authorizeGroup, authorizePost, LISTED_IN_THREAD, loadGroupRef, refuseUnknownPost, type AuthorizeOptions, type PostAction } from '../policy';
 import type { Viewer } from '../policy/viewer';
 import { presentPostFor, presentPostsFor } from './post-views';
 import { confirmActiveWriter } from './active-writer';
@@ -103,8 +103,9 @@ export async function createPost(ctx: AppContext, viewer: Viewer, groupId: Types
     throw error;
   }
   if (parent) {
-    // Counted only if the parent still takes replies; a reply that lost the race with a delete goes away.
-    const counted = await Post.updateOne({ _id: parent._id, deletedAt: null }, { $inc: { replyCount: 1 } });
+    // Counted only if the parent still takes replies; a reply that lost the race with a delete or a hide goes
+    // away. A hide that comes after this marks the reply with its thread (./thread-hiding.ts), as it exists now.
+    const counted = await Post.updateOne({ _id: parent._id, deletedAt: null, hiddenAt: null }, { $inc: { replyCount: 1 } });
     if (counted.matchedCount === 0) {
       await Post.deleteOne({ _id: created._id });
       await removeImages(ctx, images);
@@ -134,7 +135,10 @@ export async function getPost(ctx: AppContext, viewer: Viewer | null, postId: Ty
   return presentPostFor(await loadPostFor(ctx, viewer, postId, 'read', options), viewer, ctx.signer);
 }
 
-/** Replies oldest first; hidden replies are left out of lists for everyone. */
+/**
+ * Replies oldest first; replies hidden on their own are left out for everyone. Whoever may open a hidden
+ * top-level post (moderators) sees its thread under it as it was.
+ */
 export async function listReplies(
   ctx: AppContext,
   viewer: Viewer,
@@ -143,7 +147,7 @@ export async function listReplies(
   options: AuthorizeOptions = {},
 ): Promise<Page<PostShape>> {
   await loadPostFor(ctx, viewer, postId, 'read', options);
-  const rows = await Post.find({ parentId: postId, ...LISTABLE_POST, ...cursorFilter(page, 1) })
+  const rows = await Post.find({ parentId: postId, ...LISTED_IN_THREAD, ...cursorFilter(page, 1) })
     .sort({ _id: 1 })
     .limit(page.limit + 1)
     .lean<PostFields[]>();
@@ -173,7 +177,7 @@ export async function editPost(ctx: AppContext, viewer: Viewer, postId: Types.Ob
 
 /** Counts a post's listable replies again; moderation calls this when hiding or restoring a reply. */
 export async function recountReplies(parentId: Types.ObjectId): Promise<number> {
-  const replyCount = await Post.countDocuments({ parentId, ...LISTABLE_POST });
+  const replyCount = await Post.countDocuments({ parentId, ...LISTED_IN_THREAD });
   await Post.updateOne({ _id: parentId }, { $set: { replyCount } });
   return replyCount;
 }

@@ -71,7 +71,7 @@ export interface CachedUnreadCount {
   readonly count: number;
   /** The site roles it was judged with: a request authenticated before a role change must not be answered from it. */
   readonly roles: string;
-  /** Posts whose state decides it: each unread notification's post, and the thread of each readable one. */
+  /** Posts whose state decides it: each unread notification's post, and its thread's top-level post. */
   readonly postIds: ReadonlySet<string>;
   /** Groups whose visibility decides it. */
   readonly groupIds: ReadonlySet<string>;

@@ -311,6 +311,7 @@ export async function seedDataset(db: Db, size: DatasetSize, log: (line: string)
       hiddenAt: null,
       hiddenBy: null,
       hiddenReason: null,
+      parentHiddenAt: null,
       createdAt,
       updatedAt: createdAt,
     };

@@ -146,6 +146,26 @@ describe('policy rules', () => {
       });
     });
 
+    describe(`a reply in a hidden thread in a ${visibility} group`, () => {
+      const reply = post(group._id, { parentId: new Types.ObjectId(), parentHiddenAt: new Date() });
+      const seesHidden: ViewerName[] = ['groupModerator', 'owner', 'siteModerator'];
+      for (const name of NAMES) {
+        const expected = seesHidden.includes(name) ? A : N;
+        it(`${LABEL[name]} ${say(expected)} read it, as if it were hidden itself`, () => {
+          const access = accessFrom(viewer(name), group, MEMBERSHIP[name]);
+          expect(decidePost(access, reply, 'read')).to.equal(expected);
+          expect(decidePost(access, reply, 'viewImages')).to.equal(expected);
+        });
+      }
+      it('takes no likes, even from those who can see it, and its author can no longer edit it', () => {
+        for (const name of seesHidden) expect(decidePost(accessFrom(viewer(name), group, MEMBERSHIP[name]), reply, 'like'), name).to.equal(F);
+        expect(decidePost(accessFrom(viewer('author'), group, MEMBERSHIP.author), reply, 'edit')).to.equal(N);
+      });
+      it('gets no long-lived image URLs', () => {
+        expect(imagesLongLived(group, reply)).to.equal(false);
+      });
+    });
+
     describe(`a deleted-post placeholder in a ${visibility} group`, () => {
       const placeholder = post(group._id, { deletedAt: new Date(), authorId: null });
       it('can still be read by readers (its replies hang under it) but not liked, replied to, edited or deleted', () => {
