@@ -15,6 +15,7 @@ import { LoginThrottle, type CheckKind, type ThrottleSubject } from './login-thr
 import { limitMailRequest } from './mail-limits';
 import { sendMessage } from './outbox';
 import { liftSuppression } from './suppression';
+import { refusesParentalConsentRequests } from './parental-consent-refusals';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords';
 import { admitRegistration, statusOnceVerified } from './registration-policy';
 import { recordSecurityEvent } from './security-log';
@@ -56,7 +57,16 @@ function parentalConsentPending(): HttpError {
   );
 }
 
+/**
+ * Asks the parent. A parent who declined a registration before asked not to be asked again: nothing is
+ * sent and no link exists, so nobody can consent to the account; it waits, then lapses like one whose
+ * parent never answered (registration-lapse.ts). Registration answers the same either way.
+ */
 async function sendParentalConsentLink(ctx: AppContext, user: UserFields, parentEmail: string, now: Date): Promise<void> {
+  if (await refusesParentalConsentRequests(parentEmail)) {
+    ctx.log.info('registration: parental consent request not sent: the parent address refused further requests');
+    return;
+  }
   const token = randomBytes(32).toString('base64url');
   await ParentalConsent.create({
     tokenHash: hashLinkToken(token),
