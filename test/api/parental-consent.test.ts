@@ -94,7 +94,7 @@ describe('parental consent: the parent’s link', () => {
     await smtp.waitFor(sentTo(minor.email));
     const someoneElse = await registerMinor('bystander');
 
-    await decline(minor.token).expect(200, { status: 'declined' });
+    await decline(minor.token).expect(200, { status: 'declined', furtherRequests: 'not_sent' });
     // At once: the account cannot sign in and the link answers like an unknown one.
     await forum.http.post('/api/auth/login').send({ email: minor.email, password: PASSWORD }).expect(401);
     const gone = await lookup(minor.token).expect(404);
