@@ -212,6 +212,27 @@ describe('mail: a parent who declined is not asked again', () => {
     }
   });
 
+  it('a request still waiting in the queue when the parent declines another is not sent', async () => {
+    const parent = uniqueEmail('queued-parent');
+    const waiting = await registerMinor('queued-first', parent, true);
+    const declined = await registerMinor('queued-second', parent, true);
+    await decline(declined.token!).expect(200);
+    // The first request goes back in the queue, as after a temporary SMTP failure.
+    const request = await Outbox.findOneAndUpdate(
+      { to: parent, userId: waiting.userId },
+      { $set: { state: 'queued', nextAttemptAt: new Date(), leaseOwner: null, leaseUntil: null } },
+      { new: true },
+    ).lean();
+    expect(request!.type).to.equal('parental_consent');
+    const deadline = Date.now() + 10_000;
+    while (['queued', 'sending'].includes((await Outbox.findById(request!._id).lean())!.state) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const settled = await Outbox.findById(request!._id).lean();
+    expect(settled!.state).to.equal('cancelled');
+    expect(settled!.lastError).to.equal('the address refused parental consent requests');
+    expect(mailTo(parent).filter(isConsentRequest)).to.have.length(2);
+    await waitForErasure(declined.userId);
+  });
+
   describe('the parent’s own account', () => {
     async function signedInParent(label: string): Promise<{ parent: string; auth: { Authorization: string } }> {
       const { parent } = await declinedParent(label);
