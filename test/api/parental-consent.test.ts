@@ -9,18 +9,12 @@ import { User } from '../../server/models/user';
 import { hashToken } from '../../server/services/tokens';
 import { resetDatabase } from '../support/database';
 import { findTraces, waitForErasure } from '../support/erasure';
-import { uniqueEmail } from '../support/factories';
+import { bornYearsAgo, uniqueEmail } from '../support/factories';
 import type { TestForum } from '../support/forum';
 import { sentTo, tokenIn, type TestSmtpServer } from '../support/smtp';
 import { startSmtpForum, type SmtpForum } from '../support/smtp-forum';
 
 const PASSWORD = 'a long enough password';
-
-/** A YYYY-MM-DD birth date `years` years ago today (UTC). */
-function bornYearsAgo(years: number): string {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate())).toISOString().slice(0, 10);
-}
 
 describe('parental consent: the parent’s link', () => {
   let env: SmtpForum;

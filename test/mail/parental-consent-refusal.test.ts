@@ -14,19 +14,13 @@ import { lapseUnconsentedRegistrations } from '../../server/services/registratio
 import { hashToken } from '../../server/services/tokens';
 import { resetDatabase } from '../support/database';
 import { findTraces, waitForErasure } from '../support/erasure';
-import { buildUser, uniqueEmail } from '../support/factories';
+import { bornYearsAgo, buildUser, uniqueEmail } from '../support/factories';
 import type { TestForum } from '../support/forum';
 import { sentTo, tokenIn, type ReceivedMail, type TestSmtpServer } from '../support/smtp';
 import { startSmtpForum, type SmtpForum } from '../support/smtp-forum';
 
 const PASSWORD = 'a long enough password';
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** A YYYY-MM-DD birth date `years` years ago today (UTC). */
-function bornYearsAgo(years: number): string {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate())).toISOString().slice(0, 10);
-}
 
 const isConsentRequest = (mail: ReceivedMail) => mail.links.some((link) => link.includes('/parental-consent?'));
 
