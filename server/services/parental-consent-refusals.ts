@@ -6,14 +6,16 @@ import type { ParentalConsentRequests } from '../../shared/privacy';
 import { HttpError } from '../errors';
 import { ParentalConsentRefusal } from '../models/parental-consent-refusal';
 import type { UserFields } from '../models/user';
+import { recordConsent } from './consent';
 import { addressHash } from './suppression';
 
 export type ParentalConsentRefusalReason = 'parent_declined' | 'account_holder';
 
-/** Records that the address refuses further requests; idempotent (the first time and reason stay). */
-export async function refuseParentalConsentRequests(email: string, reason: ParentalConsentRefusalReason, at = new Date()): Promise<void> {
+/** Records that the address refuses further requests; idempotent (the first time and reason stay). True if it is new. */
+export async function refuseParentalConsentRequests(email: string, reason: ParentalConsentRefusalReason, at = new Date()): Promise<boolean> {
   const hash = await addressHash(email);
-  await ParentalConsentRefusal.updateOne({ addressHash: hash }, { $setOnInsert: { addressHash: hash, reason, at } }, { upsert: true });
+  const { upsertedCount } = await ParentalConsentRefusal.updateOne({ addressHash: hash }, { $setOnInsert: { addressHash: hash, reason, at } }, { upsert: true });
+  return upsertedCount > 0;
 }
 
 export async function refusesParentalConsentRequests(email: string): Promise<boolean> {
@@ -33,12 +35,22 @@ export async function parentalConsentRequestsOf(user: Pick<UserFields, 'email'>)
 }
 
 /**
- * The account holder refuses or allows requests to their address. The refusal belongs to the mailbox,
- * so only an account whose address was proven through a link may change it.
+ * The account holder refuses or allows requests to their address; a change goes to their consent ledger
+ * (allowing first, as lifting a restriction is: it permits what was refused). The refusal belongs to the
+ * mailbox, so only an account whose address was proven through a link may change it.
  */
-export async function setParentalConsentRequests(user: Pick<UserFields, 'email' | 'emailVerified'>, refused: boolean, now = new Date()): Promise<ParentalConsentRequests> {
+export async function setParentalConsentRequests(
+  user: Pick<UserFields, '_id' | 'email' | 'emailVerified'>,
+  refused: boolean,
+  now = new Date(),
+): Promise<ParentalConsentRequests> {
   if (user.emailVerified !== true) throw new HttpError(403, 'email_unverified', { key: 'errors.account.emailUnverified' });
-  if (refused) await refuseParentalConsentRequests(user.email, 'account_holder', now);
-  else await ParentalConsentRefusal.deleteOne({ addressHash: await addressHash(user.email) });
+  const entry = { userId: user._id, kind: 'parental_consent_refusal' as const, value: refused, source: 'settings', at: now };
+  if (refused) {
+    if (await refuseParentalConsentRequests(user.email, 'account_holder', now)) await recordConsent(entry);
+  } else if (await refusesParentalConsentRequests(user.email)) {
+    await recordConsent(entry);
+    await ParentalConsentRefusal.deleteOne({ addressHash: await addressHash(user.email) });
+  }
   return parentalConsentRequestsOf(user);
 }

@@ -264,11 +264,20 @@ describe('mail: a parent who declined is not asked again', () => {
 
       await forum.http.put('/api/me/parental-consent-requests').set(auth).send({ refused: false }).expect(200, { refused: false, since: null });
       await registerMinor('way-back-asked', parent, true);
+      // Lifting twice changes nothing more.
+      await forum.http.put('/api/me/parental-consent-requests').set(auth).send({ refused: false }).expect(200, { refused: false, since: null });
 
       // And refused again from the account, this time by choice.
       await forum.http.put('/api/me/parental-consent-requests').set(auth).send({ refused: true }).expect(200);
       await registerMinor('way-back-refused-again', parent, false);
       expect(mailTo(parent).filter(isConsentRequest)).to.have.length(2);
+      // Each change the account holder made is in their ledger (the decline through the link was not theirs as a member).
+      const { consents } = JSON.parse((await forum.http.get('/api/me/export').set(auth).expect(200)).text);
+      const choices = (consents as { kind: string; value: unknown; source: string }[]).filter((entry) => entry.kind === 'parental_consent_refusal');
+      expect(choices.map(({ value, source }) => ({ value, source }))).to.deep.equal([
+        { value: false, source: 'settings' },
+        { value: true, source: 'settings' },
+      ]);
     });
 
     it('refuses bad input naming the field, and an account whose address was never proven', async () => {
