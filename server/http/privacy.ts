@@ -1,5 +1,5 @@
-// Privacy rights: export, erasure, contact preferences, restriction, unsubscribe, e-mail change, and the
-// one piece of profiling (suggested groups) that restriction switches off.
+// Privacy rights: export, erasure, contact preferences, restriction, unsubscribe, e-mail change, requests to
+// consent for a child, and the one piece of profiling (suggested groups) that restriction switches off.
 import express, { Router, type Response } from 'express';
 import type { ContactPreferences } from '../../shared/api';
 import type { EmailChangeRequested, ErasureAccepted, ParentalConsentRequests, PrivacyAccessGranted, RestrictionState, SuggestedGroups, UnsubscribeResult } from '../../shared/privacy';
