@@ -17,6 +17,7 @@ import { loadMediaSecret, UrlSigner } from './media/signed-urls';
 import { MediaStore } from './media/store';
 import { attachRealtime, type Realtime } from './realtime';
 import { startErasureWorker } from './services/erasure';
+import { startRegistrationLapse } from './services/registration-lapse';
 import { startEventRelay } from './services/event-relay';
 import { DomainEvents } from './services/events';
 import { startMailQueue } from './mail/queue';
@@ -68,6 +69,7 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
   const server = http.createServer(expressServerClasses(app), homepageFirst(homepage.publicFeed, app));
   const realtime = await attachRealtime(ctx, server);
   const erasures = startErasureWorker(ctx);
+  const lapses = startRegistrationLapse(ctx);
   const mail = startMailQueue(ctx);
   const digests = startNotificationMail(ctx);
   const closers: Array<() => Promise<void>> = [
@@ -77,6 +79,8 @@ export async function createForum(config: Config, options: ForumOptions = {}): P
       await relay?.close();
     },
     () => erasures.close(),
+    // Closed before the erasure worker (closers run in reverse): a lapse hands its erasures to it.
+    () => lapses.close(),
     () => digests.close(),
     () => mail.close(),
     () => ctx.limits.close(),

@@ -109,9 +109,14 @@ export interface ParentalConsentConfirmed {
   status: 'confirmed';
 }
 
-/** Answer to `POST /api/auth/parental-consent/decline`: the pending account is being erased. */
+/**
+ * Answer to `POST /api/auth/parental-consent/decline`: the pending account is being erased, and no
+ * further requests will be sent to the parent's address (`furtherRequests`) until its owner allows them
+ * again from their own account (`PUT /api/me/parental-consent-requests`).
+ */
 export interface ParentalConsentDeclined {
   status: 'declined';
+  furtherRequests: 'not_sent';
 }
 
 /**

@@ -33,6 +33,15 @@ export interface PrivacyAccessGranted {
   expiresAt: string;
 }
 
+/**
+ * `GET`/`PUT /api/me/parental-consent-requests`: whether the caller's own address refuses requests to
+ * consent to a child's registration (set when they declined one through a parent's link), since when.
+ */
+export interface ParentalConsentRequests {
+  refused: boolean;
+  since: string | null;
+}
+
 export interface SuggestedGroups {
   items: Group[];
 }

@@ -1,7 +1,7 @@
 // Typed calls for every route of the contract (../shared/API.md) the browser uses.
 import type { AuthResult, AvatarResult, ContactPreferences, Group, GroupMember, GroupVisibility, Health, JoinPolicy, LikeState, MailRequested, Me, Page, ParentalConsentConfirmed, ParentalConsentDeclined, ParentalConsentLink, PendingRegistration, Post, PostSearchHit, PublicFeedPage, PublicUser, SearchType } from '../../shared/api';
 import type { AuditEntry, AuditVerification, CreateDisclosureRequest, CreateHoldRequest, DisclosureCreated, Hold, HoldWithItems, Report, ReportStatus, Suspension } from '../../shared/moderation';
-import type { EmailChangeRequested, ErasureAccepted, PrivacyAccessGranted, RestrictionState, UnsubscribeResult } from '../../shared/privacy';
+import type { EmailChangeRequested, ErasureAccepted, ParentalConsentRequests, PrivacyAccessGranted, RestrictionState, UnsubscribeResult } from '../../shared/privacy';
 import type { Notification, NotificationSettings, NotificationType, NotificationSetting, UnreadCount } from '../../shared/notifications';
 import { moderatorReason } from '../moderator-reason';
 import { download, query, request, upload } from './http';
@@ -146,6 +146,8 @@ export const api = {
   preferences: () => request<ContactPreferences>('GET', '/api/me/preferences'),
   setPreferences: (preferences: ContactPreferences) => request<ContactPreferences>('PUT', '/api/me/preferences', preferences),
   setRestricted: (restricted: boolean) => request<RestrictionState | undefined>('PUT', '/api/me/restriction', { restricted }),
+  parentalConsentRequests: () => request<ParentalConsentRequests>('GET', '/api/me/parental-consent-requests'),
+  setParentalConsentRequests: (refused: boolean) => request<ParentalConsentRequests>('PUT', '/api/me/parental-consent-requests', { refused }),
   deleteAccount: (password: string) => request<void>('DELETE', '/api/me', { password }),
   /** One click from a marketing message, no sign-in: turns off the one channel the token was made for. */
   unsubscribe: (token: string) => request<UnsubscribeResult>('POST', '/api/unsubscribe', { token }),

@@ -109,7 +109,7 @@ export function accountsRouter(ctx: AppContext, auth: Auth): Router {
     const { token } = parseBody(parentalConsentSchema, req.body);
     const { done } = await declineParentalConsent(ctx, token);
     done.catch((error: unknown) => ctx.log.error('erasure after a parent declined failed; it will be resumed', error));
-    res.json({ status: 'declined' } satisfies ParentalConsentDeclined);
+    res.json({ status: 'declined', furtherRequests: 'not_sent' } satisfies ParentalConsentDeclined);
   });
 
   return router;

@@ -21,6 +21,8 @@ export const preferencesSchema = z.strictObject(
 
 export const restrictionSchema = z.object({ restricted: flag });
 
+export const parentalConsentRequestsSchema = z.object({ refused: flag });
+
 export const unsubscribeSchema = z.object({ token: linkToken });
 
 /** RFC 8058: the form body must say `List-Unsubscribe=One-Click`; the token is the URL's `token` parameter. */

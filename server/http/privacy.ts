@@ -1,8 +1,8 @@
-// Privacy rights: export, erasure, contact preferences, restriction, unsubscribe, e-mail change, and the
-// one piece of profiling (suggested groups) that restriction switches off.
+// Privacy rights: export, erasure, contact preferences, restriction, unsubscribe, e-mail change, requests to
+// consent for a child, and the one piece of profiling (suggested groups) that restriction switches off.
 import express, { Router, type Response } from 'express';
 import type { ContactPreferences } from '../../shared/api';
-import type { EmailChangeRequested, ErasureAccepted, PrivacyAccessGranted, RestrictionState, SuggestedGroups, UnsubscribeResult } from '../../shared/privacy';
+import type { EmailChangeRequested, ErasureAccepted, ParentalConsentRequests, PrivacyAccessGranted, RestrictionState, SuggestedGroups, UnsubscribeResult } from '../../shared/privacy';
 import type { AppContext } from '../context';
 import { presentMe } from '../presenters/user';
 import { verifyCurrentPassword, verifySuspendedCredentials } from '../services/accounts';
@@ -12,6 +12,7 @@ import { getPreferences, setRestriction, updatePreferences } from '../services/c
 import { confirmEmailChange, requestEmailChange } from '../services/email-change';
 import { requestErasure } from '../services/erasure';
 import { writeExport, type ExportSink } from '../services/export';
+import { parentalConsentRequestsOf, setParentalConsentRequests } from '../services/parental-consent-refusals';
 import { unsubscribe } from '../services/marketing';
 import { suggestedGroups } from '../services/suggestions';
 import { clientAddress, signedIn, signedInUser, type Auth } from './auth';
@@ -19,6 +20,7 @@ import {
   emailChangeSchema,
   emailConfirmSchema,
   erasureSchema,
+  parentalConsentRequestsSchema,
   preferencesSchema,
   restrictionSchema,
   unsubscribeSchema,
@@ -98,6 +100,15 @@ export function privacyRouter(ctx: AppContext, auth: Auth): Router {
   router.put('/me/restriction', auth.requireUser, async (req, res) => {
     const { restricted } = parseBody(restrictionSchema, req.body);
     res.json({ restricted: await setRestriction(ctx, signedIn(req)._id, restricted) } satisfies RestrictionState);
+  });
+
+  router.get('/me/parental-consent-requests', auth.requireUser, async (req, res) => {
+    res.json((await parentalConsentRequestsOf(await signedInUser(req))) satisfies ParentalConsentRequests);
+  });
+
+  router.put('/me/parental-consent-requests', auth.requireUser, async (req, res) => {
+    const { refused } = parseBody(parentalConsentRequestsSchema, req.body);
+    res.json((await setParentalConsentRequests(await signedInUser(req), refused)) satisfies ParentalConsentRequests);
   });
 
   router.get('/me/suggested-groups', auth.requireUser, async (req, res) => {

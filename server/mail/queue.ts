@@ -8,6 +8,7 @@ import type { AppContext } from '../context';
 import { Outbox, type OutboxFields } from '../models/outbox';
 import { User, type UserFields } from '../models/user';
 import { isSuppressed } from '../services/suppression';
+import { refusesParentalConsentRequests } from '../services/parental-consent-refusals';
 import { createTransport, type MailTransport } from './transport';
 import type { QueueSettings } from '../tuning';
 
@@ -51,6 +52,8 @@ export function setSendCheck(kind: OutboxFields['kind'], check: SendCheck): void
 /** Why a queued message must not leave now, or null. Checked when queued and again here. */
 async function reasonNotToSend(message: OutboxFields): Promise<string | null> {
   if (!message.despiteSuppression && (await isSuppressed(message.to))) return 'the address is on the suppression list';
+  // A request queued before the parent declined another one (or waiting out an SMTP outage) stays unsent.
+  if (message.type === 'parental_consent' && (await refusesParentalConsentRequests(message.to))) return 'the address refused parental consent requests';
   const check = sendChecks.get(message.kind);
   if (check) return check(message);
   if (message.kind !== 'marketing') return null;

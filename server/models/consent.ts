@@ -1,6 +1,6 @@
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
-export const CONSENT_KINDS = ['terms', 'parental_consent', 'preference', 'restriction', 'unsubscribe'] as const;
+export const CONSENT_KINDS = ['terms', 'parental_consent', 'preference', 'restriction', 'unsubscribe', 'parental_consent_refusal'] as const;
 export type ConsentKind = (typeof CONSENT_KINDS)[number];
 
 /**

@@ -2,7 +2,7 @@ import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
 export const ERASURE_STEPS = ['preserve', 'posts', 'likes', 'memberships', 'records', 'avatar', 'sweep', 'account', 'audit'] as const;
 export type ErasureStep = (typeof ERASURE_STEPS)[number];
-export const ERASURE_REQUESTERS = ['account_holder', 'parent_declined'] as const;
+export const ERASURE_REQUESTERS = ['account_holder', 'parent_declined', 'registration_lapsed'] as const;
 export type ErasureRequester = (typeof ERASURE_REQUESTERS)[number];
 
 const inFlightPostSchema = new Schema(
@@ -27,7 +27,10 @@ const erasureJobSchema = new Schema({
   /** Kept so the files can be removed after the account document is gone. */
   avatarKey: { type: String, default: null },
   startedAt: { type: Date, required: true },
-  /** Who asked: the audit entry names it (a minor's parent declining erases the pending account). */
+  /**
+   * Who asked: the audit entry names it (a minor's parent declining erases the pending account, and so
+   * does a minor's registration that lapsed without a parent's consent).
+   */
   requestedBy: { type: String, enum: ERASURE_REQUESTERS, default: 'account_holder' },
   stepsDone: { type: [String], enum: ERASURE_STEPS, default: [] },
   /**

@@ -51,6 +51,8 @@ const userSchema = new Schema(
 );
 
 userSchema.index({ email: 1 }, { unique: true });
+// Minors' registrations waiting for a parent, by age: all the lapse (services/registration-lapse.ts) reads.
+userSchema.index({ createdAt: 1 }, { name: 'awaiting_parent', partialFilterExpression: { status: 'pending_parental_consent' } });
 // People search: display names only (never e-mail or name), whole words in any language, no stemming.
 userSchema.index({ displayName: 'text', status: 1 }, { name: 'search_text', default_language: 'none', language_override: 'searchLanguage' });
 

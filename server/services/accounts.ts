@@ -15,6 +15,7 @@ import { LoginThrottle, type CheckKind, type ThrottleSubject } from './login-thr
 import { limitMailRequest } from './mail-limits';
 import { sendMessage } from './outbox';
 import { liftSuppression } from './suppression';
+import { refusesParentalConsentRequests } from './parental-consent-refusals';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords';
 import { admitRegistration, statusOnceVerified } from './registration-policy';
 import { recordSecurityEvent } from './security-log';
@@ -141,6 +142,10 @@ async function createRegistration(ctx: AppContext, input: RegisterInput, minor: 
     if (existing.status !== 'erasing') await sendRegistrationAttempt(ctx, existing, now);
     return answer;
   }
+  // A parent who declined a registration before asked not to be asked again: nothing is sent, their
+  // address is not even kept, and no link exists, so nobody can consent to the account; it waits, then
+  // lapses like one whose parent never answered (registration-lapse.ts). The answer is the same.
+  const askParent = minor && !(await refusesParentalConsentRequests(input.parentEmail!));
   let user: UserFields;
   try {
     user = (
@@ -153,7 +158,7 @@ async function createRegistration(ctx: AppContext, input: RegisterInput, minor: 
         roles: [],
         status: minor ? 'pending_parental_consent' : 'pending_verification',
         emailVerified: false,
-        parentEmail: minor ? input.parentEmail : null,
+        parentEmail: askParent ? input.parentEmail : null,
         awaitingApproval,
         language: input.language ?? DEFAULT_LANGUAGE,
       })
@@ -168,7 +173,8 @@ async function createRegistration(ctx: AppContext, input: RegisterInput, minor: 
   try {
     await recordConsent({ userId: user._id, kind: 'terms', value: TERMS_VERSION, source: 'registration', at: now });
     await sendVerificationLink(ctx, user, now);
-    if (minor) await sendParentalConsentLink(ctx, user, input.parentEmail!, now);
+    if (askParent) await sendParentalConsentLink(ctx, user, input.parentEmail!, now);
+    else if (minor) ctx.log.info('registration: no parental consent request sent: the parent address refused further requests');
     return answer;
   } catch (error) {
     // No half-made accounts: without its ledger entry or its links the account must not exist.

@@ -35,6 +35,7 @@ const BATCH = 100;
 const ERASURE_REASONS: Record<ErasureRequester, string> = {
   account_holder: 'requested by the account holder',
   parent_declined: 'parental consent declined by the parent or guardian',
+  registration_lapsed: 'registration lapsed without a parent’s or guardian’s consent',
 };
 const REMOVABLE_POST_FIELDS = { groupId: 1, authorId: 1, parentId: 1, hiddenAt: 1, images: 1, membersOnly: 1 } as const;
 

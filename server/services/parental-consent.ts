@@ -7,6 +7,7 @@ import { ParentalConsent } from '../models/parental-consent';
 import { User, type UserFields } from '../models/user';
 import { recordConsent } from './consent';
 import { requestErasure } from './erasure';
+import { refuseParentalConsentRequests } from './parental-consent-refusals';
 import { statusOnceVerified } from './registration-policy';
 import { hashToken } from './tokens';
 
@@ -63,14 +64,17 @@ export async function confirmParentalConsent(ctx: AppContext, token: string, now
 }
 
 /**
- * The parent declines: the pending account is erased through the erasure machinery (account, links,
- * ledger, queued messages, address suppressed), and the audit chain records the erasure with the parent's
- * decline as its reason. The ledger is not written: it is erased with the account a moment later.
+ * The parent declines: their address is recorded (as a keyed hash) as refusing further requests, the
+ * pending account is erased through the erasure machinery (account, links, ledger, queued messages,
+ * address suppressed), and the audit chain records the erasure with the parent's decline as its reason.
+ * The ledger is not written: it is erased with the account a moment later.
  */
 export async function declineParentalConsent(ctx: AppContext, token: string, now = new Date()): Promise<{ done: Promise<void> }> {
   const request = await takeLink(token, now);
   const child = await User.findOne({ _id: request.userId, status: 'pending_parental_consent' }).lean<UserFields>();
   if (!child) throw linkNotFound();
+  // Before the erasure, which removes the only copy of the parent's address.
+  if (child.parentEmail) await refuseParentalConsentRequests(child.parentEmail, 'parent_declined', now);
   const { done } = await requestErasure(ctx, child, now, 'parent_declined');
   return { done };
 }

@@ -30,7 +30,8 @@ function suppressionKey(): Promise<string> {
 
 /**
  * A keyed hash rather than a plain SHA-256: e-mail addresses are guessable, so an unkeyed hash of one
- * could be reversed by hashing candidate addresses.
+ * could be reversed by hashing candidate addresses. The forum's one address hash: the mail limits and the
+ * parental-consent refusals (parental-consent-refusals.ts) key addresses with it too.
  */
 export async function addressHash(email: string): Promise<string> {
   return createHmac('sha256', await suppressionKey()).update(email.trim().toLowerCase()).digest('hex');

@@ -7,7 +7,7 @@ import { Token } from '../../server/models/token';
 import { User } from '../../server/models/user';
 import { hashToken } from '../../server/services/tokens';
 import { resetDatabase } from '../support/database';
-import { buildUser, uniqueEmail } from '../support/factories';
+import { bornYearsAgo, buildUser, uniqueEmail } from '../support/factories';
 import { startTestForum, type TestForum } from '../support/forum';
 import { eventually, linkParameter, messagesTo } from '../support/outbox';
 
@@ -21,13 +21,6 @@ function registration(overrides: Record<string, unknown> = {}): Record<string, u
     acceptTerms: true,
     ...overrides,
   };
-}
-
-/** A YYYY-MM-DD birth date `years` years ago today (UTC), shifted by `days`. */
-function bornYearsAgo(years: number, days = 0): string {
-  const now = new Date();
-  const date = new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate() + days));
-  return date.toISOString().slice(0, 10);
 }
 
 const RELAXED_LIMITS = { freePerPair: 1000, freePerAccount: 1000, perAddress: 1000 };

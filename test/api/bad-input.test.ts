@@ -76,6 +76,7 @@ const ROUTES: Route[] = [
   { method: 'put', pattern: '/api/me/notification-settings', path: () => '/api/me/notification-settings', as: (w) => w.member,
     good: () => ({ reply: { email: 'daily' } }), optional: ['reply'] },
   { method: 'put', pattern: '/api/me/restriction', path: () => '/api/me/restriction', as: (w) => w.member, good: () => ({ restricted: true }) },
+  { method: 'put', pattern: '/api/me/parental-consent-requests', path: () => '/api/me/parental-consent-requests', as: (w) => w.member, good: () => ({ refused: true }) },
   { method: 'put', pattern: '/api/me/email', path: () => '/api/me/email', as: (w) => w.member,
     good: (w) => ({ email: 'elsewhere@example.org', password: w.member.password }) },
   { method: 'post', pattern: '/api/me/email/confirm', path: () => '/api/me/email/confirm', as: (w) => w.member, good: () => ({ token: 'abc' }) },

@@ -9,18 +9,12 @@ import { User } from '../../server/models/user';
 import { hashToken } from '../../server/services/tokens';
 import { resetDatabase } from '../support/database';
 import { findTraces, waitForErasure } from '../support/erasure';
-import { uniqueEmail } from '../support/factories';
+import { bornYearsAgo, uniqueEmail } from '../support/factories';
 import type { TestForum } from '../support/forum';
 import { sentTo, tokenIn, type TestSmtpServer } from '../support/smtp';
 import { startSmtpForum, type SmtpForum } from '../support/smtp-forum';
 
 const PASSWORD = 'a long enough password';
-
-/** A YYYY-MM-DD birth date `years` years ago today (UTC). */
-function bornYearsAgo(years: number): string {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate())).toISOString().slice(0, 10);
-}
 
 describe('parental consent: the parent’s link', () => {
   let env: SmtpForum;
@@ -94,7 +88,7 @@ describe('parental consent: the parent’s link', () => {
     await smtp.waitFor(sentTo(minor.email));
     const someoneElse = await registerMinor('bystander');
 
-    await decline(minor.token).expect(200, { status: 'declined' });
+    await decline(minor.token).expect(200, { status: 'declined', furtherRequests: 'not_sent' });
     // At once: the account cannot sign in and the link answers like an unknown one.
     await forum.http.post('/api/auth/login').send({ email: minor.email, password: PASSWORD }).expect(401);
     const gone = await lookup(minor.token).expect(404);

@@ -71,6 +71,8 @@ describe('browser: parental consent', function () {
     await page.getByRole('button', { name: 'Decline' }).click();
     await page.getByRole('button', { name: 'Yes, decline and erase' }).click();
     await page.getByText(/You declined. The account is being erased/).waitFor();
+    // The parent is told they will not be asked again, and how to change that.
+    expect(await page.getByText(/You declined/).textContent()).to.match(/no further requests of this kind to this address.*allow requests again in your privacy centre/);
     const erased = await User.findOne({ email }).lean();
     if (erased) await waitForErasure(erased._id);
     expect(await User.exists({ email })).to.equal(null);

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { User } from '../../server/models/user';
 import { sendMarketing } from '../../server/services/marketing';
+import { refusesParentalConsentRequests, refuseParentalConsentRequests } from '../../server/services/parental-consent-refusals';
 import { buildUser } from '../support/factories';
 import { linkParameter } from '../support/outbox';
 import { openPage, screenshot, signInWithToken, startBrowserForum, type BrowserForum, type WatchedPage } from './support';
@@ -37,6 +38,19 @@ describe('browser: privacy centre', function () {
     const exported = JSON.parse(readFileSync(await file.path(), 'utf8')) as unknown;
     expect(JSON.stringify(exported)).to.contain(member.user.email);
     await page.getByText('Your file has been downloaded.').waitFor();
+  });
+
+  it('shows a parent who declined that requests to their address are refused, and allows them again with a click', async () => {
+    const parent = await buildUser({ name: 'Paula Parent' });
+    await refuseParentalConsentRequests(parent.user.email, 'parent_declined');
+    const { page } = person;
+    await signInWithToken(page, env.url, parent.token, '/privacy');
+    const section = page.getByRole('region', { name: 'Requests to consent for a child' });
+    await section.getByText(/Requests to your address are currently refused/).waitFor();
+    await section.getByRole('button', { name: 'Allow requests again' }).click();
+    await section.getByText(/Requests to your address are currently allowed/).waitFor();
+    expect(await refusesParentalConsentRequests(parent.user.email)).to.equal(false);
+    await section.getByRole('button', { name: 'Refuse requests' }).waitFor();
   });
 
   it('spells out what deleting the account does, legal holds included, before asking for the password', async () => {

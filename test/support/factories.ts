@@ -21,6 +21,13 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${randomBytes(6).toString('hex')}@example.org`;
 }
 
+/** A YYYY-MM-DD birth date `years` years ago today (UTC), shifted by `days`. */
+export function bornYearsAgo(years: number, days = 0): string {
+  const now = new Date();
+  const date = new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate() + days));
+  return date.toISOString().slice(0, 10);
+}
+
 export async function buildUser(overrides: Partial<UserFields> = {}): Promise<BuiltUser> {
   // Hashing is deliberately slow; one shared hash of the default password keeps suites fast.
   defaultPasswordHash ??= hashPassword(DEFAULT_PASSWORD);

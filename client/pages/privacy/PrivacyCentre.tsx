@@ -1,6 +1,9 @@
-// The privacy centre: download everything held about you, contact preferences, restriction, and erasure.
+// The privacy centre: download everything held about you, contact preferences, restriction, requests to
+// consent for a child, and erasure.
 import { useEffect, useState } from 'preact/hooks';
+import { MINOR_AGE } from '../../../shared/accounts';
 import { CONTACT_CHANNELS, type ContactChannel, type ContactPreferences } from '../../../shared/api';
+import type { ParentalConsentRequests } from '../../../shared/privacy';
 import { api } from '../../api';
 import { Field, fieldError, useAction, useTitle } from '../../components/Form';
 import { Icon } from '../../components/Icon';
@@ -121,6 +124,44 @@ function RestrictionSection() {
   );
 }
 
+/** Where a parent who declined a child's registration (or anyone) allows or refuses such requests. */
+function ParentalConsentRequestsSection() {
+  const t = useT();
+  const [state, setState] = useState<ParentalConsentRequests | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+  const { busy, error, run } = useAction();
+
+  useEffect(() => {
+    setLoadError(null);
+    api.parentalConsentRequests().then(setState, setLoadError);
+  }, [attempt]);
+
+  return (
+    <section class="card privacy-section" aria-labelledby="parent-requests-title">
+      <h2 id="parent-requests-title">
+        <Icon name="users" /> {t.t('privacy.parentRequests.title')}
+      </h2>
+      <p>{t.t('privacy.parentRequests.body', { age: MINOR_AGE })}</p>
+      {loadError ? (
+        <ErrorNotice error={loadError} onRetry={() => setAttempt((value) => value + 1)} />
+      ) : !state ? (
+        <Loading />
+      ) : (
+        <>
+          <p class="status-line" role="status">
+            {t.rich('privacy.parentRequests.status', { refused: state.refused ? 'yes' : 'no', strong: (chunks) => <strong>{chunks}</strong> })}
+          </p>
+          <button type="button" class="button" disabled={busy} onClick={() => void run(async () => setState(await api.setParentalConsentRequests(!state.refused)))}>
+            {state.refused ? t.t('privacy.parentRequests.allow') : t.t('privacy.parentRequests.refuse')}
+          </button>
+        </>
+      )}
+      <FormError error={error} />
+    </section>
+  );
+}
+
 function DeleteSection() {
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
@@ -190,6 +231,7 @@ export function PrivacyCentre() {
       <PreferencesSection />
       <NotificationSettingsSection />
       <RestrictionSection />
+      <ParentalConsentRequestsSection />
       <DeleteSection />
     </div>
   );
