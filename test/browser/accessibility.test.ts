@@ -71,6 +71,19 @@ const TARGET_PROBE = `(() => {
   return small;
 })()`;
 
+/**
+ * Opens the first post menu and presses Escape in the first task after its toggle event (after the menu's
+ * re-render, before the next frame); resolves whether the menu is still open. A listener a frame late misses it.
+ */
+const ESCAPE_AT_ONCE_PROBE = `new Promise((resolve) => {
+  const menu = document.querySelector('details.menu');
+  menu.addEventListener('toggle', () => setTimeout(() => {
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    resolve(menu.open);
+  }, 0), { once: true });
+  menu.querySelector('summary').click();
+})`;
+
 describe('browser: accessibility of every main page', function () {
   this.timeout(300_000);
   let env: BrowserForum;
@@ -195,6 +208,15 @@ describe('browser: accessibility of every main page', function () {
     await page.getByRole('button', { name: 'Edit' }).waitFor();
     await page.locator('h2', { hasText: 'Replies' }).click();
     await page.getByRole('button', { name: 'Edit' }).waitFor({ state: 'hidden' });
+  });
+
+  it('closes the post menu on an Escape pressed as soon as it has opened, before the next frame', async () => {
+    const { page } = tab;
+    await page.setViewportSize(DESKTOP);
+    await visit(page, `/posts/${post.id}`, 'member');
+    await page.getByRole('button', { name: /More actions for post by Maria Member/ }).first().waitFor();
+    const stillOpen = (await page.evaluate(ESCAPE_AT_ONCE_PROBE)) as boolean;
+    expect(stillOpen, 'the menu is closed by the Escape').to.equal(false);
   });
 
   it('moves between tabs with the arrow keys, Home and End', async () => {

@@ -1,5 +1,5 @@
 // A post with everything the signed-in viewer may do to it: like, reply, edit, delete, report, hide.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Me, Post } from '../../../shared/api';
 import { api } from '../../api';
 import { useAction } from '../../components/Form';
@@ -50,7 +50,9 @@ export function PostItem({ post, me, fresh, showGroup = true, linkReplies = true
   const menu = useRef<HTMLDetailsElement>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const editBaseline = useRef<string | null>(null);
-  useEffect(() => {
+  // A layout effect: its listeners are in place when the open menu is first painted. A plain effect runs a
+  // frame later, and an Escape pressed in that frame (a quick keyboard user; a loaded machine) left it open.
+  useLayoutEffect(() => {
     if (!menuOpen) return;
     // A menu closes the way menus do: Escape (focus back on its button) or a click anywhere else.
     const close = (refocus: boolean) => {
