@@ -4,6 +4,16 @@ import type { Role } from '../../shared/api';
 import { Forbidden } from '../errors';
 import { isAdmin, type Viewer } from './viewer';
 
+/**
+ * Whether an account has proven its address is its owner's (it followed a link sent there). What the forum keeps
+ * about an address rather than an account, such as a refusal of parental-consent requests, is about whoever
+ * owns that mailbox: an account is shown it, or may change it, only once it has proven that. An account active
+ * without a proven address (from before verification existed, or made by an administrator) is not.
+ */
+export function ownsMailbox(account: { emailVerified?: boolean | null }): boolean {
+  return account.emailVerified === true;
+}
+
 /** Checked before any validation or lookup, so a non-admin learns nothing from either. */
 export function requireAdmin(actor: Viewer): void {
   if (!isAdmin(actor)) throw new Forbidden('errors.forbidden.adminOnlyRoles');

@@ -62,5 +62,5 @@ export {
   type ReviewScope,
   type SiteModerationAction,
 } from './moderation';
-export { authorizeRoleChange, requireAdmin } from './accounts';
+export { authorizeRoleChange, ownsMailbox, requireAdmin } from './accounts';
 export { checkGroupSettings, effectiveJoinPolicy, groupSettingsAfter, joinStep, type JoinStep } from './joining';

@@ -18,7 +18,7 @@ import { PostRevision, type PostRevisionFields } from '../models/post-revision';
 import { ACTIVE_ACCOUNT, User, type UserFields } from '../models/user';
 import { avatarUrl, presentPreferences } from '../presenters/user';
 import { disclosuresAbout } from './disclosures';
-import { parentalConsentRefusalOf } from './parental-consent-refusals';
+import { ownParentalConsentRefusal } from './parental-consent-refusals';
 import { moderationActionsOn } from './moderation';
 import { exportNotifications } from '../notifications/service';
 import { viewerFromUser } from '../policy/viewer';
@@ -225,8 +225,8 @@ export async function writeExport(ctx: AppContext, userId: Types.ObjectId, sink:
       pendingChange ? { newEmail: pendingChange.newEmail, requestedAt: iso(pendingChange.createdAt), expiresAt: iso(pendingChange.expiresAt) } : null,
     )}`,
   );
-  // Kept by address, not by account: it is the caller's when their own address is the one that refused.
-  const refusal = await parentalConsentRefusalOf(user.email);
+  // Kept by address, not by account: the caller's when their own, proven address is the one that refused.
+  const refusal = await ownParentalConsentRefusal(user);
   await sink(`,\n"parentalConsentRequestsRefused": ${JSON.stringify(refusal ? { reason: refusal.reason, at: iso(refusal.at) } : null)}`);
   await writeArray(sink, 'consents', ownConsents(userId));
   await writeArray(sink, 'securityLog', ownSecurityEvents(userId));

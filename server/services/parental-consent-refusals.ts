@@ -4,6 +4,7 @@
 // proves it is theirs (the same proof that lifts the suppression list).
 import type { ParentalConsentRequests } from '../../shared/privacy';
 import { HttpError } from '../errors';
+import { ownsMailbox } from '../policy';
 import { ParentalConsentRefusal } from '../models/parental-consent-refusal';
 import type { UserFields } from '../models/user';
 import { recordConsent } from './consent';
@@ -23,13 +24,26 @@ export async function refusesParentalConsentRequests(email: string): Promise<boo
 }
 
 /** The refusal recorded for the address (for its owner's eyes only); null if there is none. */
-export async function parentalConsentRefusalOf(email: string): Promise<{ reason: ParentalConsentRefusalReason; at: Date } | null> {
+async function parentalConsentRefusalOf(email: string): Promise<{ reason: ParentalConsentRefusalReason; at: Date } | null> {
   const refusal = await ParentalConsentRefusal.findOne({ addressHash: await addressHash(email) }, { reason: 1, at: 1 }).lean();
   return refusal ? { reason: refusal.reason, at: refusal.at } : null;
 }
 
-/** Whether the account's own address refuses parental-consent requests, and since when. */
-export async function parentalConsentRequestsOf(user: Pick<UserFields, 'email'>): Promise<ParentalConsentRequests> {
+function requireOwnMailbox(user: Pick<UserFields, 'emailVerified'>): void {
+  if (!ownsMailbox(user)) throw new HttpError(403, 'email_unverified', { key: 'errors.account.emailUnverified' });
+}
+
+/**
+ * The refusal recorded for the account's own address, for the account's export: null too while the account has
+ * not proven the address is its owner's (the refusal is the mailbox owner's, not necessarily this account's).
+ */
+export async function ownParentalConsentRefusal(user: Pick<UserFields, 'email' | 'emailVerified'>): Promise<{ reason: ParentalConsentRefusalReason; at: Date } | null> {
+  return ownsMailbox(user) ? parentalConsentRefusalOf(user.email) : null;
+}
+
+/** Whether the account's own address refuses parental-consent requests, and since when; 403 until the address is proven. */
+export async function parentalConsentRequestsOf(user: Pick<UserFields, 'email' | 'emailVerified'>): Promise<ParentalConsentRequests> {
+  requireOwnMailbox(user);
   const refusal = await parentalConsentRefusalOf(user.email);
   return { refused: refusal !== null, since: refusal ? refusal.at.toISOString() : null };
 }
@@ -44,7 +58,7 @@ export async function setParentalConsentRequests(
   refused: boolean,
   now = new Date(),
 ): Promise<ParentalConsentRequests> {
-  if (user.emailVerified !== true) throw new HttpError(403, 'email_unverified', { key: 'errors.account.emailUnverified' });
+  requireOwnMailbox(user);
   const entry = { userId: user._id, kind: 'parental_consent_refusal' as const, value: refused, source: 'settings', at: now };
   if (refused) {
     if (await refuseParentalConsentRequests(user.email, 'account_holder', now)) await recordConsent(entry);

@@ -283,7 +283,7 @@ describe('mail: a parent who declined is not asked again', () => {
       ]);
     });
 
-    it('refuses bad input naming the field, and an account whose address was never proven', async () => {
+    it('refuses bad input naming the field, and tells an account whose address was never proven nothing about it', async () => {
       const { auth } = await signedInParent('bad-input');
       for (const body of [{}, { refused: 'no' }, { refused: null }]) {
         const refused = await forum.http.put('/api/me/parental-consent-requests').set(auth).send(body).expect(400);
@@ -294,7 +294,12 @@ describe('mail: a parent who declined is not asked again', () => {
       const unproven = await buildUser({ email: parent, emailVerified: false });
       const answer = await forum.http.put('/api/me/parental-consent-requests').set(unproven.auth).send({ refused: false }).expect(403);
       expect(answer.body.error.code).to.equal('email_unverified');
-      expect((await forum.http.get('/api/me/parental-consent-requests').set(unproven.auth).expect(200)).body.refused).to.equal(true);
+      // Nor is it told whether that address refused: not by the setting, not in its export.
+      const told = await forum.http.get('/api/me/parental-consent-requests').set(unproven.auth).expect(403);
+      expect(told.body.error.code).to.equal('email_unverified');
+      const exported = JSON.parse((await forum.http.get('/api/me/export').set(unproven.auth).expect(200)).text);
+      expect(exported.account.email).to.equal(parent);
+      expect(exported.parentalConsentRequestsRefused).to.equal(null);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { Forbidden } from '../../server/errors';
-import { authorizeRoleChange, requireAdmin } from '../../server/policy';
+import { authorizeRoleChange, ownsMailbox, requireAdmin } from '../../server/policy';
 import type { Viewer } from '../../server/policy/viewer';
 
 function viewer(roles: Viewer['roles']): Viewer {
@@ -22,5 +22,12 @@ describe('policy: accounts', () => {
     expect(() => authorizeRoleChange(admin, admin._id, ['admin'])).not.to.throw();
     expect(() => authorizeRoleChange(admin, new Types.ObjectId(), [])).not.to.throw();
     expect(() => authorizeRoleChange(viewer(['moderator']), new Types.ObjectId(), ['moderator'])).to.throw(Forbidden, /Only administrators/);
+  });
+
+  it('only an account that proved its address owns what is kept about the mailbox', () => {
+    expect(ownsMailbox({ emailVerified: true })).to.equal(true);
+    expect(ownsMailbox({ emailVerified: false })).to.equal(false);
+    expect(ownsMailbox({ emailVerified: null })).to.equal(false);
+    expect(ownsMailbox({})).to.equal(false);
   });
 });
